@@ -1,0 +1,76 @@
+// Package api serves affsync's REST API (v1).
+package api
+
+import (
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/affsync/affsync/internal/store"
+)
+
+// Config is what the API needs; nothing is read from globals.
+type Config struct {
+	Store  *store.Store
+	Sealer store.Sealer
+	Logger *slog.Logger
+	Now    func() time.Time
+}
+
+// Server is the REST API.
+type Server struct {
+	store  *store.Store
+	sealer store.Sealer
+	log    *slog.Logger
+	now    func() time.Time
+	keys   *keyCache
+	bg     sync.WaitGroup // background writes (key use), awaited by Close
+}
+
+// Close waits for background writes to finish.
+func (s *Server) Close() { s.bg.Wait() }
+
+// New makes the API server.
+func New(cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Server{store: cfg.Store, sealer: cfg.Sealer, log: cfg.Logger, now: cfg.Now, keys: newKeyCache()}
+}
+
+// Register adds the API's routes to mux. The list is the API at a glance.
+func (s *Server) Register(mux *http.ServeMux) {
+	mux.HandleFunc("GET /healthz", s.healthz)
+
+	mux.Handle("GET /v1/transactions", s.read(s.listTransactions))
+	mux.Handle("GET /v1/transactions/{id}", s.read(s.getTransaction))
+
+	mux.Handle("GET /v1/inquiries", s.read(s.listInquiries))
+	mux.Handle("POST /v1/inquiries", s.write(s.createInquiry))
+
+	mux.Handle("/v1/", s.read(s.notFound))
+}
+
+// Handler is the API alone on a new mux.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	s.Register(mux)
+	return mux
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	if err := s.store.Ping(r.Context()); err != nil {
+		s.log.Error("health check", "err", err)
+		writeError(w, http.StatusServiceUnavailable, "unavailable", "the database does not answer")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	writeError(w, http.StatusNotFound, "not_found", "no such endpoint: "+r.Method+" "+r.URL.Path)
+}

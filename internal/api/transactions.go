@@ -1,0 +1,232 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/affsync/affsync/internal/model"
+	"github.com/affsync/affsync/internal/money"
+	"github.com/affsync/affsync/internal/store"
+)
+
+// Transaction is the JSON form of a transaction (SPEC §4.2): amounts as
+// decimal strings in the original currency.
+type Transaction struct {
+	ID            string     `json:"id"`
+	ConnectionID  string     `json:"connection_id"`
+	Network       string     `json:"network"`
+	Program       string     `json:"program"`
+	Channel       string     `json:"channel"`
+	Customs       []string   `json:"customs"`
+	OrderRef      *string    `json:"order_ref"`
+	Status        string     `json:"status"`
+	NetworkStatus string     `json:"network_status"`
+	StatusReason  string     `json:"status_reason,omitempty"`
+	Paid          bool       `json:"paid"`
+	PaymentID     *string    `json:"payment_id"`
+	Currency      string     `json:"currency"`
+	SaleAmount    string     `json:"sale_amount"`
+	Commission    string     `json:"commission"`
+	Estimated     bool       `json:"commission_estimated"`
+	Quantity      int64      `json:"quantity"`
+	ClickedAt     *time.Time `json:"clicked_at"`
+	SoldAt        time.Time  `json:"sold_at"`
+	CheckedAt     *time.Time `json:"checked_at"`
+	CreatedAt     time.Time  `json:"created_at"`
+	UpdatedAt     time.Time  `json:"updated_at"`
+	Items         []Item     `json:"items"`
+}
+
+// TransactionDetail is a transaction with its history (GET /v1/transactions/{id}).
+type TransactionDetail struct {
+	Transaction
+	History []History `json:"history"`
+}
+
+// Item is one basket line.
+type Item struct {
+	SKU        string `json:"sku"`
+	Name       string `json:"name"`
+	Category   string `json:"category"`
+	Seller     string `json:"seller"`
+	Price      string `json:"price"`
+	Quantity   int64  `json:"quantity"`
+	Returned   int64  `json:"returned"`
+	SaleAmount string `json:"sale_amount"`
+	Commission string `json:"commission"`
+	Rate       string `json:"rate"`
+	Device     string `json:"device"`
+	LinkType   string `json:"link_type"`
+	Direct     *bool  `json:"direct"`
+}
+
+// History is one change of a transaction.
+type History struct {
+	At      time.Time      `json:"at"`
+	Changes []model.Change `json:"changes"`
+	Reason  string         `json:"reason"`
+	Source  string         `json:"source"`
+}
+
+// amount formats minor units in a currency's own exponent.
+func amount(minor int64, currency string) string {
+	exp := 2
+	if c, ok := money.LookupCurrency(currency); ok {
+		exp = c.Exponent
+	}
+	return money.FormatMinor(minor, exp)
+}
+
+func toJSON(x model.Transaction) Transaction {
+	out := Transaction{
+		ID: x.ID, ConnectionID: x.ConnectionID, Network: x.Network, Program: x.Program, Channel: x.Channel,
+		Customs: x.Customs, OrderRef: x.OrderRef, Status: string(x.Status), NetworkStatus: x.NetworkStatus,
+		StatusReason: x.StatusReason, Paid: x.Paid, Currency: x.Currency,
+		SaleAmount: amount(x.SaleAmount, x.Currency), Commission: amount(x.Commission, x.Currency),
+		Estimated: x.CommissionEstimated, Quantity: x.Quantity, ClickedAt: x.ClickedAt, SoldAt: x.SoldAt,
+		CheckedAt: x.CheckedAt, CreatedAt: x.CreatedAt, UpdatedAt: x.UpdatedAt, Items: []Item{},
+	}
+	if out.Customs == nil {
+		out.Customs = []string{}
+	}
+	if x.PaymentID != "" {
+		out.PaymentID = &x.PaymentID
+	}
+	for _, it := range x.Items {
+		out.Items = append(out.Items, Item{
+			SKU: it.SKU, Name: it.Name, Category: it.Category, Seller: it.Seller, Price: amount(it.Price, x.Currency),
+			Quantity: it.Quantity, Returned: it.Returned, SaleAmount: amount(it.SaleAmount, x.Currency),
+			Commission: amount(it.Commission, x.Currency), Rate: money.FormatMinor(it.Rate, 2), Device: it.Device,
+			LinkType: it.LinkType, Direct: it.Direct,
+		})
+	}
+	return out
+}
+
+func (s *Server) listTransactions(w http.ResponseWriter, r *http.Request) {
+	f, err := transactionFilter(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	list, next, err := s.store.Transactions(r.Context(), workspace(r), f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := make([]Transaction, len(list))
+	for i, x := range list {
+		out[i] = toJSON(x)
+	}
+	writeJSON(w, http.StatusOK, newPage(out, next))
+}
+
+func (s *Server) getTransaction(w http.ResponseWriter, r *http.Request) {
+	ws, id := workspace(r), r.PathValue("id")
+	x, err := s.store.Transaction(r.Context(), ws, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	hist, err := s.store.TransactionHistory(r.Context(), ws, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := TransactionDetail{Transaction: toJSON(x), History: []History{}}
+	for _, h := range hist {
+		out.History = append(out.History, History{At: h.At, Changes: h.Changes, Reason: h.Reason, Source: h.Source})
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// transactionFilter reads the query of GET /v1/transactions.
+func transactionFilter(r *http.Request) (store.TransactionFilter, error) {
+	q := r.URL.Query()
+	if err := onlyParams(q, "since", "until", "time_type", "status", "custom", "connection_id", "channel", "program", "cursor", "limit"); err != nil {
+		return store.TransactionFilter{}, err
+	}
+	f := store.TransactionFilter{
+		TimeType: store.TimeType(q.Get("time_type")), Status: model.Status(q.Get("status")), Custom: q.Get("custom"),
+		ConnectionID: q.Get("connection_id"), Channel: q.Get("channel"), Program: q.Get("program"), Cursor: q.Get("cursor"),
+	}
+	switch f.TimeType {
+	case "", store.TimeSold, store.TimeClicked, store.TimeChecked, store.TimeUpdated:
+	default:
+		return f, badRequest{"time_type must be sold, clicked, checked or updated"}
+	}
+	if f.Status != "" && !f.Status.Valid() {
+		return f, badRequest{"status must be pending, confirmed or declined"}
+	}
+	var err error
+	if f.Limit, err = limitParam(q.Get("limit")); err != nil {
+		return f, err
+	}
+	if f.Since, err = instantParam("since", q.Get("since"), false); err != nil {
+		return f, err
+	}
+	if f.Until, err = instantParam("until", q.Get("until"), true); err != nil {
+		return f, err
+	}
+	return f, nil
+}
+
+// limitParam reads limit: default 100, at most 1000.
+func limitParam(v string) (int, error) {
+	if v == "" {
+		return 100, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, badRequest{"limit must be a whole number from 1 to 1000"}
+	}
+	if n > 1000 {
+		return 0, badRequest{"limit must be at most 1000"}
+	}
+	return n, nil
+}
+
+// instantParam reads a date (YYYY-MM-DD, a whole UTC day) or an RFC 3339
+// instant. A date as the upper bound includes that whole day.
+func instantParam(name, v string, upper bool) (*time.Time, error) {
+	if v == "" {
+		return nil, nil
+	}
+	if t, err := time.Parse("2006-01-02", v); err == nil {
+		if upper {
+			t = t.AddDate(0, 0, 1)
+		}
+		return &t, nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, v)
+	if err != nil {
+		return nil, badRequest{name + " must be a date (2026-10-02) or an RFC 3339 time (2026-10-02T15:04:05Z)"}
+	}
+	t = t.UTC()
+	if upper {
+		t = t.Add(time.Nanosecond) // an instant bound is inclusive too
+	}
+	return &t, nil
+}
+
+// onlyParams rejects query parameters the endpoint does not know, so a typo
+// never silently widens a filter.
+func onlyParams(q map[string][]string, known ...string) error {
+	for k := range q {
+		found := false
+		for _, n := range known {
+			if k == n {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return badRequest{"unknown query parameter " + strconvQuote(k) + "; known: " + strings.Join(known, ", ")}
+		}
+	}
+	return nil
+}
+
+func strconvQuote(s string) string { return strconv.Quote(s) }

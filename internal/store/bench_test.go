@@ -1,0 +1,63 @@
+package store_test
+
+import (
+	"fmt"
+	"os"
+	"testing"
+
+	"github.com/affsync/affsync/internal/store"
+	"github.com/affsync/affsync/internal/store/storetest"
+)
+
+// BenchmarkUpsertTransactions stores 100k-row batches (new rows, then the same
+// rows unchanged) and reports rows/s on each engine:
+//
+//	go test -run '^$' -bench UpsertTransactions -benchtime 1x ./internal/store/
+func BenchmarkUpsertTransactions(b *testing.B) {
+	const rows = 100_000
+	engines := map[string]func(testing.TB) *store.Store{"sqlite": storetest.OpenSQLite}
+	if os.Getenv(storetest.EnvPostgres) != "" {
+		engines["postgres"] = storetest.OpenPostgres
+	} else {
+		b.Log("postgres: skipped, set " + storetest.EnvPostgres)
+	}
+	for _, engine := range []string{"sqlite", "postgres"} {
+		open := engines[engine]
+		if open == nil {
+			continue
+		}
+		for _, phase := range []string{"insert", "unchanged"} {
+			b.Run(fmt.Sprintf("%s/%s", engine, phase), func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					b.StopTimer()
+					s := open(b)
+					ws, err := s.EnsureWorkspace(ctx, "bench")
+					if err != nil {
+						b.Fatal(err)
+					}
+					conn, err := s.CreateConnection(ctx, nil, store.Connection{WorkspaceID: ws.ID, Network: "amazon", Connector: "import", Name: "bench"}, nil)
+					if err != nil {
+						b.Fatal(err)
+					}
+					batch := batchOf(conn, 0, rows)
+					if phase == "unchanged" {
+						if _, err := s.UpsertTransactions(ctx, ws.ID, batch); err != nil {
+							b.Fatal(err)
+						}
+					}
+					b.StartTimer()
+					st, err := s.UpsertTransactions(ctx, ws.ID, batch)
+					if err != nil {
+						b.Fatal(err)
+					}
+					b.StopTimer()
+					if (phase == "insert" && st.Created != rows) || (phase == "unchanged" && st.Unchanged != rows) {
+						b.Fatalf("stats %+v", st)
+					}
+					s.Close()
+				}
+				b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+			})
+		}
+	}
+}

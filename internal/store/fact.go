@@ -1,0 +1,268 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/affsync/affsync/internal/model"
+)
+
+var factColumns = []string{"workspace_id", "connection_id", "file_id", "line", "report_type", "day", "fact_key", "group_key", "program",
+	"currency", "tracking_id", "subtag", "asin", "name", "category", "seller", "device", "link_type", "direct", "price", "quantity",
+	"returns", "revenue", "commission", "rate", "clicks", "items_ordered", "items_shipped"}
+
+// GroupedFact is a fact with the projection group it belongs to.
+type GroupedFact struct {
+	model.Fact
+	Group string
+}
+
+// InsertFacts stores the facts read from one file.
+func (t *Tx) InsertFacts(ctx context.Context, workspaceID string, fileID int64, facts []GroupedFact) error {
+	rows := make([][]any, len(facts))
+	for i, g := range facts {
+		f := g.Fact
+		rows[i] = []any{workspaceID, f.ConnectionID, fileID, f.Line, string(f.Report), date(f.Day), f.Key, g.Group, f.Program,
+			f.Currency, f.TrackingID, f.Subtag, f.ASIN, f.Name, f.Category, f.Seller, f.Device, f.LinkType, boolArg(f.Direct), f.Price,
+			f.Quantity, f.Returns, f.Revenue, f.Commission, f.Rate, f.Clicks, f.ItemsOrdered, f.ItemsShipped}
+	}
+	if err := t.insertRows(ctx, "facts", factColumns, rows); err != nil {
+		return fmt.Errorf("store facts: %w", err)
+	}
+	return nil
+}
+
+// CoverDays records the days [from, to] that a file's report of one type
+// covers, and re-decides which file counts for each of those days.
+func (t *Tx) CoverDays(ctx context.Context, connectionID string, report model.ReportType, fileID int64, priority int, from, to time.Time) error {
+	var rows [][]any
+	for d := from; !d.After(to); d = d.AddDate(0, 0, 1) {
+		rows = append(rows, []any{connectionID, string(report), date(d), fileID, priority, date(to)})
+	}
+	if err := t.insertRows(ctx, "file_days", []string{"connection_id", "report_type", "day", "file_id", "priority", "coverage_end"}, rows); err != nil {
+		return fmt.Errorf("record covered days: %w", err)
+	}
+	if _, err := t.tx.ExecContext(ctx, `DELETE FROM chosen_days WHERE connection_id = $1 AND report_type = $2 AND day >= $3 AND day <= $4`,
+		connectionID, string(report), date(from), date(to)); err != nil {
+		return fmt.Errorf("choose files: %w", err)
+	}
+	_, err := t.tx.ExecContext(ctx, `INSERT INTO chosen_days (connection_id, report_type, day, file_id)
+		SELECT x.connection_id, x.report_type, x.day, (
+			SELECT d.file_id FROM file_days d JOIN imported_files i ON i.id = d.file_id
+			WHERE d.connection_id = x.connection_id AND d.report_type = x.report_type AND d.day = x.day
+			ORDER BY d.priority DESC, d.coverage_end DESC, (i.last_modified IS NULL), i.last_modified DESC, d.file_id DESC LIMIT 1)
+		FROM (SELECT DISTINCT connection_id, report_type, day FROM file_days
+			WHERE connection_id = $1 AND report_type = $2 AND day >= $3 AND day <= $4) x`,
+		connectionID, string(report), date(from), date(to))
+	if err != nil {
+		return fmt.Errorf("choose files: %w", err)
+	}
+	return nil
+}
+
+// GroupsOnDays lists the projection groups with facts of a report type on
+// days [from, to], from any file: those whose projection a file covering
+// these days may change.
+func (t *Tx) GroupsOnDays(ctx context.Context, connectionID string, report model.ReportType, from, to time.Time) ([]string, error) {
+	rows, err := t.tx.QueryContext(ctx, `SELECT DISTINCT group_key FROM facts WHERE connection_id = $1 AND report_type = $2
+		AND day >= $3 AND day <= $4 AND group_key <> ''`, connectionID, string(report), date(from), date(to))
+	if err != nil {
+		return nil, fmt.Errorf("touched groups: %w", err)
+	}
+	return collect(rows, func(r rowScanner) (string, error) {
+		var g string
+		return g, r.Scan(&g)
+	})
+}
+
+const activeFactColumns = `f.connection_id, f.file_id, i.filename, f.line, f.report_type, f.day, f.fact_key, f.group_key, f.program,
+	f.currency, f.tracking_id, f.subtag, f.asin, f.name, f.category, f.seller, f.device, f.link_type, f.direct, f.price, f.quantity,
+	f.returns, f.revenue, f.commission, f.rate, f.clicks, f.items_ordered, f.items_shipped`
+
+// activeJoin keeps the facts of the chosen file of each day only.
+const activeJoin = ` FROM facts f
+	JOIN chosen_days c ON c.connection_id = f.connection_id AND c.report_type = f.report_type AND c.day = f.day AND c.file_id = f.file_id
+	JOIN imported_files i ON i.id = f.file_id `
+
+// ActiveFactsOfGroups loads the facts that count, of the given groups.
+func (t *Tx) ActiveFactsOfGroups(ctx context.Context, connectionID string, groups []string) ([]GroupedFact, error) {
+	var out []GroupedFact
+	for chunk := range slicesChunk(groups, 900) {
+		args := []any{connectionID}
+		for _, g := range chunk {
+			args = append(args, g)
+		}
+		rows, err := t.tx.QueryContext(ctx, `SELECT `+activeFactColumns+activeJoin+`WHERE f.connection_id = $1
+			AND f.group_key IN (`+placeholders(2, len(chunk))+`) ORDER BY f.id`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("load facts: %w", err)
+		}
+		list, err := collect(rows, scanFact)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, list...)
+	}
+	return out, nil
+}
+
+// ActiveFactsOnDays loads the facts that count, of some report types on days [from, to].
+func (t *Tx) ActiveFactsOnDays(ctx context.Context, connectionID string, reports []model.ReportType, from, to time.Time) ([]GroupedFact, error) {
+	args := []any{connectionID, date(from), date(to)}
+	for _, r := range reports {
+		args = append(args, string(r))
+	}
+	rows, err := t.tx.QueryContext(ctx, `SELECT `+activeFactColumns+activeJoin+`WHERE f.connection_id = $1 AND f.day >= $2 AND f.day <= $3
+		AND f.report_type IN (`+placeholders(4, len(reports))+`) ORDER BY f.id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("load facts: %w", err)
+	}
+	return collect(rows, scanFact)
+}
+
+func scanFact(r rowScanner) (GroupedFact, error) {
+	var g GroupedFact
+	f := &g.Fact
+	var report string
+	var day scanTime
+	var direct nullBool
+	err := r.Scan(&f.ConnectionID, &f.FileID, &f.File, &f.Line, &report, &day, &f.Key, &g.Group, &f.Program, &f.Currency, &f.TrackingID,
+		&f.Subtag, &f.ASIN, &f.Name, &f.Category, &f.Seller, &f.Device, &f.LinkType, &direct, &f.Price, &f.Quantity, &f.Returns,
+		&f.Revenue, &f.Commission, &f.Rate, &f.Clicks, &f.ItemsOrdered, &f.ItemsShipped)
+	if err != nil {
+		return g, fmt.Errorf("read fact: %w", err)
+	}
+	f.Report, f.Day, f.Direct = model.ReportType(report), day.T, direct.ptr()
+	return g, nil
+}
+
+// TransactionIDsOfGroups lists the stored transactions of projection groups,
+// so that one no longer projected can be found.
+func (t *Tx) TransactionIDsOfGroups(ctx context.Context, connectionID string, groups []string) (map[string]string, error) {
+	out := map[string]string{}
+	for chunk := range slicesChunk(groups, 900) {
+		args := []any{connectionID}
+		for _, g := range chunk {
+			args = append(args, g)
+		}
+		rows, err := t.tx.QueryContext(ctx, `SELECT id, group_key FROM transactions WHERE connection_id = $1
+			AND group_key IN (`+placeholders(2, len(chunk))+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("transactions of groups: %w", err)
+		}
+		for rows.Next() {
+			var id, g string
+			if err := rows.Scan(&id, &g); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[id] = g
+		}
+		rows.Close()
+	}
+	return out, nil
+}
+
+// TransactionsByID loads stored transactions (with items) of a workspace.
+func (t *Tx) TransactionsByID(ctx context.Context, workspaceID string, ids []string) (map[string]model.Transaction, error) {
+	m, err := t.transactionsByID(ctx, workspaceID, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]model.Transaction, len(m))
+	for id, x := range m {
+		out[id] = x.Transaction
+	}
+	return out, nil
+}
+
+// ProjectRevenues recomputes a connection's daily revenues on days [from,
+// to] from the facts that count, in SQL so that a day of a million rows
+// costs no memory: sale amount and commission summed per day, tracking ID,
+// program, subtag and currency; a return counts, negative, on its own date.
+func (t *Tx) ProjectRevenues(ctx context.Context, workspaceID, connectionID string, from, to time.Time) error {
+	if _, err := t.tx.ExecContext(ctx, `DELETE FROM revenues WHERE connection_id = $1 AND kind = 'cps' AND day >= $2 AND day <= $3`,
+		connectionID, date(from), date(to)); err != nil {
+		return fmt.Errorf("project revenues: %w", err)
+	}
+	_, err := t.tx.ExecContext(ctx, `INSERT INTO revenues (workspace_id, connection_id, day, channel, program, custom, currency, kind,
+			sale_amount, commission, items_shipped, items_returned, transactions)
+		SELECT $1, f.connection_id, f.day, f.tracking_id, f.program, f.subtag, f.currency, 'cps',
+			SUM(f.revenue), SUM(f.commission),
+			SUM(CASE WHEN f.quantity + f.returns > 0 THEN f.quantity + f.returns ELSE 0 END),
+			SUM(f.returns + CASE WHEN f.quantity + f.returns < 0 THEN -(f.quantity + f.returns) ELSE 0 END),
+			COUNT(DISTINCT CASE WHEN f.subtag <> '' THEN f.subtag ELSE f.fact_key END)`+activeJoin+`
+		WHERE f.connection_id = $2 AND f.report_type IN ('earnings', 'bounty') AND f.day >= $3 AND f.day <= $4
+		GROUP BY f.connection_id, f.day, f.tracking_id, f.program, f.subtag, f.currency`,
+		workspaceID, connectionID, date(from), date(to))
+	if err != nil {
+		return fmt.Errorf("project revenues: %w", err)
+	}
+	return nil
+}
+
+// ProjectClicks recomputes a connection's daily clicks on days [from, to]
+// from the Tracking facts that count.
+func (t *Tx) ProjectClicks(ctx context.Context, workspaceID, connectionID string, from, to time.Time) error {
+	if _, err := t.tx.ExecContext(ctx, `DELETE FROM clicks WHERE connection_id = $1 AND day >= $2 AND day <= $3`,
+		connectionID, date(from), date(to)); err != nil {
+		return fmt.Errorf("project clicks: %w", err)
+	}
+	_, err := t.tx.ExecContext(ctx, `INSERT INTO clicks (workspace_id, connection_id, day, channel, program, custom, clicks)
+		SELECT $1, f.connection_id, f.day, f.tracking_id, f.program, f.subtag, SUM(f.clicks)`+activeJoin+`
+		WHERE f.connection_id = $2 AND f.report_type = 'tracking' AND f.day >= $3 AND f.day <= $4
+		GROUP BY f.connection_id, f.day, f.tracking_id, f.program, f.subtag`,
+		workspaceID, connectionID, date(from), date(to))
+	if err != nil {
+		return fmt.Errorf("project clicks: %w", err)
+	}
+	return nil
+}
+
+// CategoryRates returns, per product category, the commission rate of the
+// latest Earnings fact that counts: the basis of order-mode estimates.
+func (t *Tx) CategoryRates(ctx context.Context, connectionID string) (map[string]int64, error) {
+	rows, err := t.tx.QueryContext(ctx, `SELECT f.category, f.rate`+activeJoin+`WHERE f.connection_id = $1
+		AND f.report_type = 'earnings' AND f.rate > 0 AND f.quantity > 0 ORDER BY f.day, f.fact_key`, connectionID)
+	if err != nil {
+		return nil, fmt.Errorf("category rates: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var c string
+		var r int64
+		if err := rows.Scan(&c, &r); err != nil {
+			return nil, err
+		}
+		out[c] = r
+	}
+	return out, rows.Err()
+}
+
+// OrderGroupsOfCategories lists the order-mode groups whose orders are in
+// one of the categories: their estimates follow the category's rate.
+func (t *Tx) OrderGroupsOfCategories(ctx context.Context, connectionID string, categories []string) ([]string, error) {
+	var out []string
+	for chunk := range slicesChunk(categories, 900) {
+		args := []any{connectionID}
+		for _, c := range chunk {
+			args = append(args, c)
+		}
+		rows, err := t.tx.QueryContext(ctx, `SELECT DISTINCT group_key FROM facts WHERE connection_id = $1 AND report_type = 'orders'
+			AND category IN (`+placeholders(2, len(chunk))+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("order groups: %w", err)
+		}
+		list, err := collect(rows, func(r rowScanner) (string, error) {
+			var g string
+			return g, r.Scan(&g)
+		})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, list...)
+	}
+	return out, nil
+}

@@ -1,0 +1,127 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Link is a tracked link made by the link builder.
+type Link struct {
+	ID             string
+	WorkspaceID    string
+	Code           string // the /r/{code} path element
+	URL            string // the tracked destination (with tag)
+	Channel        string
+	Custom         string
+	UniquePerClick bool
+	CreatedAt      time.Time
+}
+
+// LinkClick is one redirect hit and the subtag minted for it.
+type LinkClick struct {
+	ID        int64
+	LinkID    string
+	Subtag    string
+	Custom    string
+	ClickedAt time.Time
+}
+
+// CreateLink stores a link.
+func (s *Store) CreateLink(ctx context.Context, l Link) (Link, error) {
+	l.ID, l.CreatedAt = newID("lnk"), time.Now().UTC()
+	err := s.Write(ctx, func(tx *Tx) error {
+		_, err := tx.tx.ExecContext(ctx, `INSERT INTO links (id, workspace_id, code, url, channel, custom, unique_per_click, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, l.ID, l.WorkspaceID, l.Code, l.URL, l.Channel, l.Custom, l.UniquePerClick, s.ts(l.CreatedAt))
+		return err
+	})
+	if err != nil {
+		return Link{}, fmt.Errorf("store link: %w", err)
+	}
+	return l, nil
+}
+
+const linkColumns = `id, workspace_id, code, url, channel, custom, unique_per_click, created_at`
+
+func scanLink(r rowScanner) (Link, error) {
+	var l Link
+	var created scanTime
+	if err := r.Scan(&l.ID, &l.WorkspaceID, &l.Code, &l.URL, &l.Channel, &l.Custom, &l.UniquePerClick, &created); err != nil {
+		return l, notFound(err, "link")
+	}
+	l.CreatedAt = created.T
+	return l, nil
+}
+
+// LinkByCode finds a link by its public code (redirects are not scoped by a key).
+func (s *Store) LinkByCode(ctx context.Context, code string) (Link, error) {
+	return scanLink(s.read.QueryRowContext(ctx, `SELECT `+linkColumns+` FROM links WHERE code = $1`, code))
+}
+
+// Links lists a workspace's links, newest first.
+func (s *Store) Links(ctx context.Context, workspaceID string) ([]Link, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT `+linkColumns+` FROM links WHERE workspace_id = $1 ORDER BY created_at DESC, id`, workspaceID)
+	if err != nil {
+		return nil, fmt.Errorf("list links: %w", err)
+	}
+	return collect(rows, scanLink)
+}
+
+// RecordLinkClicks stores redirect hits in one transaction (callers batch them
+// so a redirect never waits on a write).
+func (s *Store) RecordLinkClicks(ctx context.Context, workspaceID string, clicks []LinkClick) error {
+	rows := make([][]any, len(clicks))
+	for i, c := range clicks {
+		rows[i] = []any{workspaceID, c.LinkID, c.Subtag, c.Custom, s.ts(c.ClickedAt)}
+	}
+	return s.Write(ctx, func(tx *Tx) error {
+		if err := tx.insertRows(ctx, "link_clicks", []string{"workspace_id", "link_id", "subtag", "custom", "clicked_at"}, rows); err != nil {
+			return fmt.Errorf("record link clicks: %w", err)
+		}
+		return nil
+	})
+}
+
+// LinkClicks lists a link's hits, oldest first.
+func (s *Store) LinkClicks(ctx context.Context, workspaceID, linkID string) ([]LinkClick, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT id, link_id, subtag, custom, clicked_at FROM link_clicks
+		WHERE workspace_id = $1 AND link_id = $2 ORDER BY id`, workspaceID, linkID)
+	if err != nil {
+		return nil, fmt.Errorf("list link clicks: %w", err)
+	}
+	return collect(rows, func(r rowScanner) (LinkClick, error) {
+		var c LinkClick
+		var at scanTime
+		if err := r.Scan(&c.ID, &c.LinkID, &c.Subtag, &c.Custom, &at); err != nil {
+			return c, fmt.Errorf("read link click: %w", err)
+		}
+		c.ClickedAt = at.T
+		return c, nil
+	})
+}
+
+// CustomsForSubtags maps minted subtags to the app customs they stand for.
+func (t *Tx) CustomsForSubtags(ctx context.Context, workspaceID string, subtags []string) (map[string]string, error) {
+	out := map[string]string{}
+	for chunk := range slicesChunk(uniqueStrings(subtags), 900) {
+		args := []any{workspaceID}
+		for _, s := range chunk {
+			args = append(args, s)
+		}
+		rows, err := t.tx.QueryContext(ctx, `SELECT subtag, custom FROM link_clicks WHERE workspace_id = $1 AND custom <> ''
+			AND subtag IN (`+placeholders(2, len(chunk))+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("customs for subtags: %w", err)
+		}
+		for rows.Next() {
+			var st, c string
+			if err := rows.Scan(&st, &c); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[st] = c
+		}
+		rows.Close()
+	}
+	return out, nil
+}

@@ -1,0 +1,195 @@
+// Package store holds all SQL of affsync. One concrete Store serves both
+// SQLite (embedded, the default) and PostgreSQL; the two differ only in a
+// small dialect value and in their migration files.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	_ "modernc.org/sqlite"             // registers "sqlite"
+)
+
+// Dialect is the SQL engine behind a Store.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// ErrNotFound is returned by single-row reads when no row (in this workspace) matches.
+var ErrNotFound = errors.New("not found")
+
+// Store is the database. Writes go through one writer; reads through a pool.
+// On SQLite the writer is a single connection, so writers queue inside the
+// process instead of meeting "database is locked"; other processes wait on
+// busy_timeout.
+type Store struct {
+	dialect Dialect
+	dsn     string
+	path    string // SQLite file path, "" for PostgreSQL
+	write   *sql.DB
+	read    *sql.DB
+}
+
+// Options tune Open.
+type Options struct {
+	// ReadConns is the size of the reader pool (default: 2×CPU, at least 4).
+	ReadConns int
+}
+
+// Open connects to dsn: "sqlite:PATH" (or a bare path) or "postgres://…".
+func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
+	if opt.ReadConns <= 0 {
+		opt.ReadConns = max(4, 2*runtime.NumCPU())
+	}
+	s := &Store{dsn: dsn}
+	switch {
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		s.dialect = Postgres
+		db, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		db.SetMaxOpenConns(opt.ReadConns + 4)
+		db.SetMaxIdleConns(opt.ReadConns)
+		db.SetConnMaxIdleTime(5 * time.Minute)
+		s.write, s.read = db, db
+	default:
+		s.dialect = SQLite
+		path := strings.TrimPrefix(dsn, "sqlite:")
+		if path == "" {
+			return nil, errors.New("open sqlite: empty path in DSN")
+		}
+		s.path = path
+		if path != ":memory:" {
+			if dir := filepath.Dir(path); dir != "." {
+				if err := os.MkdirAll(dir, 0o755); err != nil {
+					return nil, fmt.Errorf("open sqlite: %w", err)
+				}
+			}
+		}
+		w, err := sql.Open("sqlite", sqliteDSN(path, true))
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+		}
+		w.SetMaxOpenConns(1)
+		w.SetMaxIdleConns(1)
+		w.SetConnMaxLifetime(0)
+		r, err := sql.Open("sqlite", sqliteDSN(path, false))
+		if err != nil {
+			w.Close()
+			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+		}
+		r.SetMaxOpenConns(opt.ReadConns)
+		r.SetMaxIdleConns(opt.ReadConns)
+		s.write, s.read = w, r
+	}
+	if err := s.Ping(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// sqliteDSN puts the pragmas in the DSN so every pooled connection gets them.
+// busy_timeout comes first: it must be in force before journal_mode=WAL, which
+// may itself wait for a lock.
+func sqliteDSN(path string, writer bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "temp_store(MEMORY)")
+	q.Add("_pragma", "cache_size(-32000)")
+	if writer {
+		// Take the write lock when the transaction starts, not at its first
+		// write, so a transaction never fails half-way on SQLITE_BUSY.
+		q.Set("_txlock", "immediate")
+	} else {
+		q.Add("_pragma", "query_only(1)")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Dialect tells which engine this store runs on.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// Path is the SQLite database file ("" on PostgreSQL).
+func (s *Store) Path() string { return s.path }
+
+// Ping answers whether the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.read.PingContext(ctx); err != nil {
+		return fmt.Errorf("database does not answer: %w", err)
+	}
+	return nil
+}
+
+// Close closes both pools.
+func (s *Store) Close() error {
+	var errs []error
+	if s.read != nil && s.read != s.write {
+		errs = append(errs, s.read.Close())
+	}
+	if s.write != nil {
+		errs = append(errs, s.write.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// Maintain runs the periodic SQLite housekeeping: a WAL checkpoint and
+// PRAGMA optimize. On PostgreSQL autovacuum does this work.
+func (s *Store) Maintain(ctx context.Context) error {
+	if s.dialect != SQLite {
+		return nil
+	}
+	if _, err := s.write.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	if _, err := s.write.ExecContext(ctx, "PRAGMA optimize"); err != nil {
+		return fmt.Errorf("optimize: %w", err)
+	}
+	return nil
+}
+
+// Tx is one write transaction. Domain methods on Tx let a caller make several
+// changes atomically (an imported file is one Tx).
+type Tx struct {
+	s  *Store
+	tx *sql.Tx
+}
+
+// Write runs fn in one write transaction, committed when fn returns nil.
+func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(&Tx{s: s, tx: tx}); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// querier is what both *sql.DB and *sql.Tx offer.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}

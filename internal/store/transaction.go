@@ -1,0 +1,398 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/affsync/affsync/internal/model"
+)
+
+// TxWrite is one projected transaction to store, with why it looks as it does.
+type TxWrite struct {
+	Tx     model.Transaction
+	Group  string // the projection group it came from (lifecycle.GroupKey)
+	Reason string // history reason when it changed ("shipped", "returned", …)
+	Source string // the fact behind it, "file:line", or "daily pass"
+}
+
+// TxEvent names a transaction that was created or changed, for webhooks.
+type TxEvent struct {
+	TransactionID string
+	Kind          string // "created" or "updated"
+}
+
+// UpsertStats counts what an upsert did.
+type UpsertStats struct {
+	Created, Updated, Unchanged int
+	Events                      []TxEvent
+}
+
+// UpsertTransactions stores a batch: new transactions are inserted, changed
+// ones updated with one history entry each, identical ones left alone (no
+// write, no history), so storing the same batch twice changes nothing.
+func (s *Store) UpsertTransactions(ctx context.Context, workspaceID string, batch []TxWrite) (UpsertStats, error) {
+	var st UpsertStats
+	err := s.Write(ctx, func(tx *Tx) error {
+		var err error
+		st, err = tx.UpsertTransactions(ctx, workspaceID, batch)
+		return err
+	})
+	return st, err
+}
+
+// UpsertTransactions is the in-transaction form, for callers (an import) that
+// write more in the same transaction.
+func (t *Tx) UpsertTransactions(ctx context.Context, workspaceID string, batch []TxWrite) (UpsertStats, error) {
+	var st UpsertStats
+	if len(batch) == 0 {
+		return st, nil
+	}
+	// Lock the workspace's sequence first: writers of one workspace queue here,
+	// so sequence numbers become visible in order and keyset cursors never skip.
+	seq, err := t.lockSequence(ctx, workspaceID)
+	if err != nil {
+		return st, err
+	}
+	ids := make([]string, len(batch))
+	for i := range batch {
+		if batch[i].Tx.ID == "" {
+			batch[i].Tx.ID = model.TransactionID(batch[i].Tx.ConnectionID, batch[i].Tx.SourceKey)
+		}
+		ids[i] = batch[i].Tx.ID
+	}
+	existing, err := t.transactionsByID(ctx, workspaceID, ids)
+	if err != nil {
+		return st, err
+	}
+	now := time.Now().UTC()
+	var inserts []pendingInsert
+	for _, w := range batch {
+		old, ok := existing[w.Tx.ID]
+		if !ok {
+			seq++
+			w.Tx.WorkspaceID = workspaceID
+			w.Tx.CreatedAt, w.Tx.UpdatedAt = now, now
+			inserts = append(inserts, pendingInsert{w, seq})
+			existing[w.Tx.ID] = txWithSeq{w.Tx, seq, seq} // a duplicate later in the batch becomes an update
+			st.Created++
+			st.Events = append(st.Events, TxEvent{w.Tx.ID, "created"})
+			continue
+		}
+		changes := model.TransactionChanges(old.Transaction, w.Tx)
+		if len(changes) == 0 {
+			st.Unchanged++
+			continue
+		}
+		seq++
+		w.Tx.WorkspaceID = workspaceID
+		w.Tx.CreatedAt, w.Tx.UpdatedAt = old.CreatedAt, now
+		if err := t.updateTransaction(ctx, w, old.Transaction, seq, changes, now); err != nil {
+			return st, err
+		}
+		existing[w.Tx.ID] = txWithSeq{w.Tx, old.seq, seq}
+		st.Updated++
+		st.Events = append(st.Events, TxEvent{w.Tx.ID, "updated"})
+	}
+	if err := t.insertTransactions(ctx, inserts); err != nil {
+		return st, err
+	}
+	if err := t.setSequence(ctx, workspaceID, seq); err != nil {
+		return st, err
+	}
+	return st, nil
+}
+
+// pendingInsert is a new transaction with the sequence number reserved for it.
+type pendingInsert struct {
+	TxWrite
+	seq int64
+}
+
+type txWithSeq struct {
+	model.Transaction
+	seq, updateSeq int64
+}
+
+func (t *Tx) lockSequence(ctx context.Context, workspaceID string) (int64, error) {
+	var seq int64
+	q := `SELECT tx_seq FROM workspaces WHERE id = $1`
+	if t.s.dialect == Postgres {
+		q += ` FOR UPDATE`
+	}
+	if err := t.tx.QueryRowContext(ctx, q, workspaceID).Scan(&seq); err != nil {
+		return 0, notFound(err, "workspace")
+	}
+	return seq, nil
+}
+
+func (t *Tx) setSequence(ctx context.Context, workspaceID string, seq int64) error {
+	_, err := t.tx.ExecContext(ctx, `UPDATE workspaces SET tx_seq = $1 WHERE id = $2`, seq, workspaceID)
+	if err != nil {
+		return fmt.Errorf("advance sequence: %w", err)
+	}
+	return nil
+}
+
+var txInsertColumns = []string{"id", "workspace_id", "connection_id", "network", "source_key", "group_key", "program", "channel",
+	"customs", "order_ref", "status", "network_status", "status_reason", "paid", "payment_id", "currency", "sale_amount",
+	"commission", "commission_estimated", "quantity", "clicked_at", "sold_at", "checked_at", "created_at", "updated_at",
+	"seq", "update_seq"}
+
+var itemColumns = []string{"transaction_id", "position", "sku", "name", "category", "seller", "price", "quantity", "returned",
+	"sale_amount", "commission", "rate", "device", "link_type", "direct"}
+
+// insertTransactions writes new transactions with multi-row INSERTs.
+func (t *Tx) insertTransactions(ctx context.Context, ins []pendingInsert) error {
+	if len(ins) == 0 {
+		return nil
+	}
+	txRows := make([][]any, 0, len(ins))
+	var itemRows, customRows [][]any
+	for _, p := range ins {
+		x := p.Tx
+		customs, err := jsonText(nonNil(x.Customs))
+		if err != nil {
+			return err
+		}
+		txRows = append(txRows, []any{x.ID, x.WorkspaceID, x.ConnectionID, x.Network, x.SourceKey, p.Group, x.Program, x.Channel,
+			customs, x.OrderRef, string(x.Status), x.NetworkStatus, x.StatusReason, x.Paid, x.PaymentID, x.Currency, x.SaleAmount,
+			x.Commission, x.CommissionEstimated, x.Quantity, t.s.tsp(x.ClickedAt), t.s.ts(x.SoldAt), t.s.tsp(x.CheckedAt),
+			t.s.ts(x.CreatedAt), t.s.ts(x.UpdatedAt), p.seq, p.seq})
+		itemRows = appendItemRows(itemRows, x)
+		for _, c := range uniqueStrings(x.Customs) {
+			customRows = append(customRows, []any{x.WorkspaceID, c, x.ID})
+		}
+	}
+	return t.insertWithRows(ctx, txRows, itemRows, customRows)
+}
+
+func (t *Tx) insertWithRows(ctx context.Context, txRows, itemRows, customRows [][]any) error {
+	if err := t.insertRows(ctx, "transactions", txInsertColumns, txRows); err != nil {
+		return fmt.Errorf("insert transactions: %w", err)
+	}
+	if err := t.insertRows(ctx, "transaction_items", itemColumns, itemRows); err != nil {
+		return fmt.Errorf("insert transaction items: %w", err)
+	}
+	if err := t.insertRows(ctx, "transaction_customs", []string{"workspace_id", "custom", "transaction_id"}, customRows); err != nil {
+		return fmt.Errorf("insert transaction customs: %w", err)
+	}
+	return nil
+}
+
+func appendItemRows(rows [][]any, x model.Transaction) [][]any {
+	for i, it := range x.Items {
+		rows = append(rows, []any{x.ID, i, it.SKU, it.Name, it.Category, it.Seller, it.Price, it.Quantity, it.Returned,
+			it.SaleAmount, it.Commission, it.Rate, it.Device, it.LinkType, boolArg(it.Direct)})
+	}
+	return rows
+}
+
+func (t *Tx) updateTransaction(ctx context.Context, w TxWrite, old model.Transaction, seq int64, changes []model.Change, now time.Time) error {
+	x := w.Tx
+	customs, err := jsonText(nonNil(x.Customs))
+	if err != nil {
+		return err
+	}
+	_, err = t.tx.ExecContext(ctx, `UPDATE transactions SET group_key = $1, program = $2, channel = $3, customs = $4, order_ref = $5,
+		status = $6, network_status = $7, status_reason = $8, paid = $9, payment_id = $10, currency = $11, sale_amount = $12,
+		commission = $13, commission_estimated = $14, quantity = $15, clicked_at = $16, sold_at = $17, checked_at = $18,
+		updated_at = $19, update_seq = $20 WHERE id = $21 AND workspace_id = $22`,
+		w.Group, x.Program, x.Channel, customs, x.OrderRef, string(x.Status), x.NetworkStatus, x.StatusReason, x.Paid, x.PaymentID,
+		x.Currency, x.SaleAmount, x.Commission, x.CommissionEstimated, x.Quantity, t.s.tsp(x.ClickedAt), t.s.ts(x.SoldAt),
+		t.s.tsp(x.CheckedAt), t.s.ts(now), seq, x.ID, x.WorkspaceID)
+	if err != nil {
+		return fmt.Errorf("update transaction %s: %w", x.ID, err)
+	}
+	for _, c := range changes {
+		switch c.Field {
+		case "items":
+			if _, err := t.tx.ExecContext(ctx, `DELETE FROM transaction_items WHERE transaction_id = $1`, x.ID); err != nil {
+				return fmt.Errorf("replace items of %s: %w", x.ID, err)
+			}
+			if err := t.insertRows(ctx, "transaction_items", itemColumns, appendItemRows(nil, x)); err != nil {
+				return fmt.Errorf("replace items of %s: %w", x.ID, err)
+			}
+		case "customs":
+			if _, err := t.tx.ExecContext(ctx, `DELETE FROM transaction_customs WHERE transaction_id = $1`, x.ID); err != nil {
+				return fmt.Errorf("replace customs of %s: %w", x.ID, err)
+			}
+			var rows [][]any
+			for _, c := range uniqueStrings(x.Customs) {
+				rows = append(rows, []any{x.WorkspaceID, c, x.ID})
+			}
+			if err := t.insertRows(ctx, "transaction_customs", []string{"workspace_id", "custom", "transaction_id"}, rows); err != nil {
+				return fmt.Errorf("replace customs of %s: %w", x.ID, err)
+			}
+		}
+	}
+	return t.addHistory(ctx, x.WorkspaceID, x.ID, now, changes, w.Reason, w.Source)
+}
+
+func (t *Tx) addHistory(ctx context.Context, workspaceID, txID string, at time.Time, changes []model.Change, reason, source string) error {
+	body, err := jsonText(changes)
+	if err != nil {
+		return err
+	}
+	_, err = t.tx.ExecContext(ctx, `INSERT INTO transaction_history (workspace_id, transaction_id, at, changes, reason, source)
+		VALUES ($1, $2, $3, $4, $5, $6)`, workspaceID, txID, t.s.ts(at), body, reason, source)
+	if err != nil {
+		return fmt.Errorf("write history of %s: %w", txID, err)
+	}
+	return nil
+}
+
+const txColumns = `t.id, t.workspace_id, t.connection_id, t.network, t.source_key, t.program, t.channel, t.customs, t.order_ref,
+	t.status, t.network_status, t.status_reason, t.paid, t.payment_id, t.currency, t.sale_amount, t.commission,
+	t.commission_estimated, t.quantity, t.clicked_at, t.sold_at, t.checked_at, t.created_at, t.updated_at, t.seq, t.update_seq`
+
+func scanTransaction(r rowScanner) (txWithSeq, error) {
+	var x txWithSeq
+	var customs, status string
+	var orderRef *string
+	var clicked, sold, checked, created, updated scanTime
+	err := r.Scan(&x.ID, &x.WorkspaceID, &x.ConnectionID, &x.Network, &x.SourceKey, &x.Program, &x.Channel, &customs, &orderRef,
+		&status, &x.NetworkStatus, &x.StatusReason, &x.Paid, &x.PaymentID, &x.Currency, &x.SaleAmount, &x.Commission,
+		&x.CommissionEstimated, &x.Quantity, &clicked, &sold, &checked, &created, &updated, &x.seq, &x.updateSeq)
+	if err != nil {
+		return x, notFound(err, "transaction")
+	}
+	if err := json.Unmarshal([]byte(customs), &x.Customs); err != nil {
+		return x, fmt.Errorf("transaction %s customs: %w", x.ID, err)
+	}
+	x.Status, x.OrderRef = model.Status(status), orderRef
+	x.ClickedAt, x.SoldAt, x.CheckedAt, x.CreatedAt, x.UpdatedAt = clicked.ptr(), sold.T, checked.ptr(), created.T, updated.T
+	return x, nil
+}
+
+// transactionsByID loads transactions with their items, in chunks.
+func (t *Tx) transactionsByID(ctx context.Context, workspaceID string, ids []string) (map[string]txWithSeq, error) {
+	out := make(map[string]txWithSeq, len(ids))
+	for chunk := range slicesChunk(ids, 900) {
+		args := []any{workspaceID}
+		q := `SELECT ` + txColumns + ` FROM transactions t WHERE t.workspace_id = $1 AND t.id IN (` + placeholders(2, len(chunk)) + `)`
+		for _, id := range chunk {
+			args = append(args, id)
+		}
+		rows, err := t.tx.QueryContext(ctx, q, args...)
+		if err != nil {
+			return nil, fmt.Errorf("load transactions: %w", err)
+		}
+		list, err := collect(rows, scanTransaction)
+		if err != nil {
+			return nil, err
+		}
+		txs := make([]model.Transaction, len(list))
+		for i := range list {
+			txs[i] = list[i].Transaction
+		}
+		if err := loadItems(ctx, t.tx, txs); err != nil {
+			return nil, err
+		}
+		for i := range list {
+			list[i].Transaction = txs[i]
+			out[list[i].ID] = list[i]
+		}
+	}
+	return out, nil
+}
+
+// loadItems fills the items of txs with one query.
+func loadItems(ctx context.Context, q querier, txs []model.Transaction) error {
+	if len(txs) == 0 {
+		return nil
+	}
+	index := make(map[string]int, len(txs))
+	args := make([]any, len(txs))
+	for i, x := range txs {
+		index[x.ID] = i
+		args[i] = x.ID
+		txs[i].Items = nil
+	}
+	rows, err := q.QueryContext(ctx, `SELECT transaction_id, sku, name, category, seller, price, quantity, returned, sale_amount,
+		commission, rate, device, link_type, direct FROM transaction_items WHERE transaction_id IN (`+placeholders(1, len(args))+`)
+		ORDER BY transaction_id, position`, args...)
+	if err != nil {
+		return fmt.Errorf("load items: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var it model.Item
+		var direct nullBool
+		if err := rows.Scan(&id, &it.SKU, &it.Name, &it.Category, &it.Seller, &it.Price, &it.Quantity, &it.Returned, &it.SaleAmount,
+			&it.Commission, &it.Rate, &it.Device, &it.LinkType, &direct); err != nil {
+			return fmt.Errorf("read item: %w", err)
+		}
+		it.Direct = direct.ptr()
+		i := index[id]
+		txs[i].Items = append(txs[i].Items, it)
+	}
+	return rows.Err()
+}
+
+// Transaction reads one transaction of a workspace with its items.
+func (s *Store) Transaction(ctx context.Context, workspaceID, id string) (model.Transaction, error) {
+	x, err := scanTransaction(s.read.QueryRowContext(ctx,
+		`SELECT `+txColumns+` FROM transactions t WHERE t.id = $1 AND t.workspace_id = $2`, id, workspaceID))
+	if err != nil {
+		return model.Transaction{}, err
+	}
+	txs := []model.Transaction{x.Transaction}
+	if err := loadItems(ctx, s.read, txs); err != nil {
+		return model.Transaction{}, err
+	}
+	return txs[0], nil
+}
+
+// TransactionHistory lists a transaction's changes, oldest first.
+func (s *Store) TransactionHistory(ctx context.Context, workspaceID, id string) ([]model.HistoryEntry, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT id, at, changes, reason, source FROM transaction_history
+		WHERE transaction_id = $1 AND workspace_id = $2 ORDER BY id`, id, workspaceID)
+	if err != nil {
+		return nil, fmt.Errorf("read history: %w", err)
+	}
+	return collect(rows, func(r rowScanner) (model.HistoryEntry, error) {
+		var h model.HistoryEntry
+		var at scanTime
+		var changes string
+		if err := r.Scan(&h.ID, &at, &changes, &h.Reason, &h.Source); err != nil {
+			return h, fmt.Errorf("read history: %w", err)
+		}
+		h.At = at.T
+		return h, json.Unmarshal([]byte(changes), &h.Changes)
+	})
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func uniqueStrings(xs []string) []string {
+	seen := make(map[string]bool, len(xs))
+	var out []string
+	for _, x := range xs {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// placeholders renders "$from, $from+1, …" for n arguments.
+func placeholders(from, n int) string {
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "$%d", from+i)
+	}
+	return b.String()
+}

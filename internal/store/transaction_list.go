@@ -1,0 +1,141 @@
+package store
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/affsync/affsync/internal/model"
+)
+
+// TimeType chooses the instant that since/until filter on.
+type TimeType string
+
+const (
+	TimeSold    TimeType = "sold"
+	TimeClicked TimeType = "clicked"
+	TimeChecked TimeType = "checked"
+	TimeUpdated TimeType = "updated"
+)
+
+// TransactionFilter selects transactions of one workspace. Zero values match everything.
+type TransactionFilter struct {
+	Since, Until *time.Time // Since inclusive, Until exclusive
+	TimeType     TimeType
+	Status       model.Status
+	Custom       string
+	ConnectionID string
+	Channel      string
+	Program      string
+	Cursor       string
+	Limit        int
+}
+
+// ErrBadCursor is a cursor that this list did not hand out.
+var ErrBadCursor = errors.New("invalid cursor")
+
+// Transactions lists a workspace's transactions, a page at a time.
+//
+// Pages follow an immutable key so that they neither skip nor repeat a row
+// while data changes: the order of first storage (seq), or with
+// time_type=updated the order of last change (update_seq), where a row that
+// changes again moves to the end and is seen again with its new state.
+func (s *Store) Transactions(ctx context.Context, workspaceID string, f TransactionFilter) ([]model.Transaction, string, error) {
+	if f.Limit <= 0 {
+		f.Limit = 100
+	}
+	key := "seq"
+	if f.TimeType == TimeUpdated {
+		key = "update_seq"
+	}
+	after, err := decodeCursor(f.Cursor, key)
+	if err != nil {
+		return nil, "", err
+	}
+	var where []string
+	args := []any{workspaceID}
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	from := "transactions t"
+	if f.Custom != "" {
+		from += " JOIN transaction_customs c ON c.transaction_id = t.id AND c.workspace_id = $1 AND c.custom = " + arg(f.Custom)
+	}
+	where = append(where, "t.workspace_id = $1")
+	if after > 0 {
+		where = append(where, "t."+key+" > "+arg(after))
+	}
+	col := map[TimeType]string{"": "sold_at", TimeSold: "sold_at", TimeClicked: "clicked_at", TimeChecked: "checked_at", TimeUpdated: "updated_at"}[f.TimeType]
+	if col == "" {
+		return nil, "", fmt.Errorf("time_type %q: want sold, clicked, checked or updated", f.TimeType)
+	}
+	if f.Since != nil {
+		where = append(where, "t."+col+" >= "+arg(s.ts(*f.Since)))
+	}
+	if f.Until != nil {
+		where = append(where, "t."+col+" < "+arg(s.ts(*f.Until)))
+	}
+	for _, eq := range []struct{ col, v string }{
+		{"status", string(f.Status)}, {"connection_id", f.ConnectionID}, {"channel", f.Channel}, {"program", f.Program},
+	} {
+		if eq.v != "" {
+			where = append(where, "t."+eq.col+" = "+arg(eq.v))
+		}
+	}
+	q := `SELECT ` + txColumns + ` FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") +
+		` ORDER BY t.` + key + ` LIMIT ` + arg(f.Limit+1)
+	rows, err := s.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, "", fmt.Errorf("list transactions: %w", err)
+	}
+	list, err := collect(rows, scanTransaction)
+	if err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(list) > f.Limit {
+		list = list[:f.Limit]
+		last := list[len(list)-1]
+		pos := last.seq
+		if key == "update_seq" {
+			pos = last.updateSeq
+		}
+		next = encodeCursor(key, pos)
+	}
+	txs := make([]model.Transaction, len(list))
+	for i := range list {
+		txs[i] = list[i].Transaction
+	}
+	if err := loadItems(ctx, s.read, txs); err != nil {
+		return nil, "", err
+	}
+	return txs, next, nil
+}
+
+func encodeCursor(key string, pos int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(key + ":" + strconv.FormatInt(pos, 10)))
+}
+
+func decodeCursor(c, key string) (int64, error) {
+	if c == "" {
+		return 0, nil
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return 0, ErrBadCursor
+	}
+	k, v, ok := strings.Cut(string(raw), ":")
+	if !ok || k != key {
+		return 0, fmt.Errorf("%w: it belongs to another ordering (time_type)", ErrBadCursor)
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return 0, ErrBadCursor
+	}
+	return n, nil
+}

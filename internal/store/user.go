@@ -1,0 +1,155 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Roles of a user in a workspace.
+const (
+	RoleAdmin    = "admin"
+	RoleMember   = "member"
+	RoleReadOnly = "read-only"
+)
+
+// User is a person who logs in to the dashboard.
+type User struct {
+	ID           string
+	Email        string
+	Name         string
+	PasswordHash string
+	TimeZone     string
+	CreatedAt    time.Time
+}
+
+// Member is a user with their role in one workspace.
+type Member struct {
+	User
+	Role string
+}
+
+// CreateUser stores a user (with an already hashed password) and makes them a
+// member of the workspace with role.
+func (s *Store) CreateUser(ctx context.Context, workspaceID, email, passwordHash, role string) (User, error) {
+	if role != RoleAdmin && role != RoleMember && role != RoleReadOnly {
+		return User{}, fmt.Errorf("role %q: want admin, member or read-only", role)
+	}
+	email = strings.ToLower(strings.TrimSpace(email))
+	if !strings.Contains(email, "@") {
+		return User{}, fmt.Errorf("email %q is not an address", email)
+	}
+	u := User{ID: newID("usr"), Email: email, PasswordHash: passwordHash, TimeZone: "UTC", CreatedAt: time.Now().UTC()}
+	err := s.Write(ctx, func(tx *Tx) error {
+		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO users (id, email, name, password_hash, time_zone, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6)`, u.ID, u.Email, u.Name, u.PasswordHash, u.TimeZone, s.ts(u.CreatedAt)); err != nil {
+			return err
+		}
+		_, err := tx.tx.ExecContext(ctx, `INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)`,
+			workspaceID, u.ID, role, s.ts(u.CreatedAt))
+		return err
+	})
+	if err != nil {
+		return User{}, fmt.Errorf("create user %s: %w", email, err)
+	}
+	return u, nil
+}
+
+const userColumns = `u.id, u.email, u.name, u.password_hash, u.time_zone, u.created_at`
+
+// UserByEmail finds a user by address (for login).
+func (s *Store) UserByEmail(ctx context.Context, email string) (User, error) {
+	return scanUser(s.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u WHERE u.email = $1`,
+		strings.ToLower(strings.TrimSpace(email))))
+}
+
+// Member finds a user's membership of a workspace.
+func (s *Store) Member(ctx context.Context, workspaceID, userID string) (Member, error) {
+	return scanMember(s.read.QueryRowContext(ctx, `SELECT `+userColumns+`, m.role FROM users u
+		JOIN memberships m ON m.user_id = u.id WHERE m.workspace_id = $1 AND u.id = $2`, workspaceID, userID))
+}
+
+// Members lists a workspace's users by email.
+func (s *Store) Members(ctx context.Context, workspaceID string) ([]Member, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT `+userColumns+`, m.role FROM users u
+		JOIN memberships m ON m.user_id = u.id WHERE m.workspace_id = $1 ORDER BY u.email`, workspaceID)
+	if err != nil {
+		return nil, fmt.Errorf("list members: %w", err)
+	}
+	return collect(rows, scanMember)
+}
+
+// UserWorkspaces lists the workspaces a user belongs to.
+func (s *Store) UserWorkspaces(ctx context.Context, userID string) ([]Workspace, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT w.id, w.name, w.currency, w.created_at FROM workspaces w
+		JOIN memberships m ON m.workspace_id = w.id WHERE m.user_id = $1 ORDER BY w.name`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("list user workspaces: %w", err)
+	}
+	return collect(rows, s.scanWorkspace)
+}
+
+func scanUser(r rowScanner) (User, error) {
+	var u User
+	var created scanTime
+	if err := r.Scan(&u.ID, &u.Email, &u.Name, &u.PasswordHash, &u.TimeZone, &created); err != nil {
+		return u, notFound(err, "user")
+	}
+	u.CreatedAt = created.T
+	return u, nil
+}
+
+func scanMember(r rowScanner) (Member, error) {
+	var m Member
+	var created scanTime
+	if err := r.Scan(&m.ID, &m.Email, &m.Name, &m.PasswordHash, &m.TimeZone, &created, &m.Role); err != nil {
+		return m, notFound(err, "member")
+	}
+	m.CreatedAt = created.T
+	return m, nil
+}
+
+// Session is a dashboard login; only the hash of its token is stored.
+type Session struct {
+	TokenHash   string
+	UserID      string
+	WorkspaceID string
+	CSRFToken   string
+	CreatedAt   time.Time
+	ExpiresAt   time.Time
+}
+
+// CreateSession stores a session.
+func (s *Store) CreateSession(ctx context.Context, se Session) error {
+	return s.Write(ctx, func(tx *Tx) error {
+		_, err := tx.tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, workspace_id, csrf_token, created_at, expires_at)
+			VALUES ($1, $2, $3, $4, $5, $6)`, se.TokenHash, se.UserID, se.WorkspaceID, se.CSRFToken, s.ts(se.CreatedAt), s.ts(se.ExpiresAt))
+		if err != nil {
+			return fmt.Errorf("create session: %w", err)
+		}
+		return nil
+	})
+}
+
+// SessionByHash finds a live session.
+func (s *Store) SessionByHash(ctx context.Context, hash string, now time.Time) (Session, error) {
+	var se Session
+	var created, expires scanTime
+	err := s.read.QueryRowContext(ctx, `SELECT token_hash, user_id, workspace_id, csrf_token, created_at, expires_at
+		FROM sessions WHERE token_hash = $1 AND expires_at > $2`, hash, s.ts(now)).
+		Scan(&se.TokenHash, &se.UserID, &se.WorkspaceID, &se.CSRFToken, &created, &expires)
+	if err != nil {
+		return se, notFound(err, "session")
+	}
+	se.CreatedAt, se.ExpiresAt = created.T, expires.T
+	return se, nil
+}
+
+// DeleteSession logs a session out.
+func (s *Store) DeleteSession(ctx context.Context, hash string) error {
+	return s.Write(ctx, func(tx *Tx) error {
+		_, err := tx.tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, hash)
+		return err
+	})
+}
