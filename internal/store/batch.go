@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"slices"
 	"strings"
@@ -28,7 +29,7 @@ func (t *Tx) insertRows(ctx context.Context, table string, columns []string, row
 				b.WriteString(", ")
 			}
 			b.WriteString("(")
-			b.WriteString(placeholders(len(args)+1, len(row)))
+			b.WriteString(placeholders(t.s.dialect, len(args)+1, len(row)))
 			b.WriteString(")")
 			args = append(args, row...)
 		}
@@ -40,3 +41,21 @@ func (t *Tx) insertRows(ctx context.Context, table string, columns []string, row
 }
 
 func slicesChunk[T any](s []T, n int) iter.Seq[[]T] { return slices.Chunk(s, n) }
+
+// analyzeAfter is how many new rows make a table's statistics stale enough
+// to refresh them inside the writing transaction.
+const analyzeAfter = 5000
+
+// analyze refreshes PostgreSQL's statistics of tables that just grew a lot:
+// until autovacuum gets to them, the planner believes them empty and reads
+// them sequentially, once per lookup. SQLite's planner needs no statistics
+// for these indexed lookups.
+func (t *Tx) analyze(ctx context.Context, tables ...string) error {
+	if t.s.dialect != Postgres {
+		return nil
+	}
+	if _, err := t.tx.ExecContext(ctx, "ANALYZE "+strings.Join(tables, ", ")); err != nil {
+		return fmt.Errorf("analyze: %w", err)
+	}
+	return nil
+}

@@ -94,7 +94,7 @@ func (t *Tx) ActiveFactsOfGroups(ctx context.Context, connectionID string, group
 			args = append(args, g)
 		}
 		rows, err := t.tx.QueryContext(ctx, `SELECT `+activeFactColumns+activeJoin+`WHERE f.connection_id = $1
-			AND f.group_key IN (`+placeholders(2, len(chunk))+`) ORDER BY f.id`, args...)
+			AND f.group_key IN (`+placeholders(t.s.dialect, 2, len(chunk))+`) ORDER BY f.id`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("load facts: %w", err)
 		}
@@ -114,7 +114,7 @@ func (t *Tx) ActiveFactsOnDays(ctx context.Context, connectionID string, reports
 		args = append(args, string(r))
 	}
 	rows, err := t.tx.QueryContext(ctx, `SELECT `+activeFactColumns+activeJoin+`WHERE f.connection_id = $1 AND f.day >= $2 AND f.day <= $3
-		AND f.report_type IN (`+placeholders(4, len(reports))+`) ORDER BY f.id`, args...)
+		AND f.report_type IN (`+placeholders(t.s.dialect, 4, len(reports))+`) ORDER BY f.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("load facts: %w", err)
 	}
@@ -147,7 +147,7 @@ func (t *Tx) TransactionIDsOfGroups(ctx context.Context, connectionID string, gr
 			args = append(args, g)
 		}
 		rows, err := t.tx.QueryContext(ctx, `SELECT id, group_key FROM transactions WHERE connection_id = $1
-			AND group_key IN (`+placeholders(2, len(chunk))+`)`, args...)
+			AND group_key IN (`+placeholders(t.s.dialect, 2, len(chunk))+`)`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("transactions of groups: %w", err)
 		}
@@ -251,7 +251,7 @@ func (t *Tx) OrderGroupsOfCategories(ctx context.Context, connectionID string, c
 			args = append(args, c)
 		}
 		rows, err := t.tx.QueryContext(ctx, `SELECT DISTINCT group_key FROM facts WHERE connection_id = $1 AND report_type = 'orders'
-			AND category IN (`+placeholders(2, len(chunk))+`)`, args...)
+			AND category IN (`+placeholders(t.s.dialect, 2, len(chunk))+`)`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("order groups: %w", err)
 		}

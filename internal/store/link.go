@@ -109,7 +109,7 @@ func (t *Tx) CustomsForSubtags(ctx context.Context, workspaceID string, subtags 
 			args = append(args, s)
 		}
 		rows, err := t.tx.QueryContext(ctx, `SELECT subtag, custom FROM link_clicks WHERE workspace_id = $1 AND custom <> ''
-			AND subtag IN (`+placeholders(2, len(chunk))+`)`, args...)
+			AND subtag IN (`+placeholders(t.s.dialect, 2, len(chunk))+`)`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("customs for subtags: %w", err)
 		}

@@ -99,6 +99,11 @@ func (t *Tx) UpsertTransactions(ctx context.Context, workspaceID string, batch [
 	if err := t.insertTransactions(ctx, inserts); err != nil {
 		return st, err
 	}
+	if len(inserts) >= analyzeAfter {
+		if err := t.analyze(ctx, "transactions", "transaction_items", "transaction_customs"); err != nil {
+			return st, err
+		}
+	}
 	if err := t.setSequence(ctx, workspaceID, seq); err != nil {
 		return st, err
 	}
@@ -271,8 +276,10 @@ func scanTransaction(r rowScanner) (txWithSeq, error) {
 func (t *Tx) transactionsByID(ctx context.Context, workspaceID string, ids []string) (map[string]txWithSeq, error) {
 	out := make(map[string]txWithSeq, len(ids))
 	for chunk := range slicesChunk(ids, 900) {
-		args := []any{workspaceID}
-		q := `SELECT ` + txColumns + ` FROM transactions t WHERE t.workspace_id = $1 AND t.id IN (` + placeholders(2, len(chunk)) + `)`
+		// By primary key alone: with the workspace in the WHERE clause too,
+		// planners may walk the workspace's index instead, for every chunk.
+		var args []any
+		q := `SELECT ` + txColumns + ` FROM transactions t WHERE t.id IN (` + placeholders(t.s.dialect, 1, len(chunk)) + `)`
 		for _, id := range chunk {
 			args = append(args, id)
 		}
@@ -286,9 +293,12 @@ func (t *Tx) transactionsByID(ctx context.Context, workspaceID string, ids []str
 		}
 		txs := make([]model.Transaction, len(list))
 		for i := range list {
+			if list[i].WorkspaceID != workspaceID {
+				return nil, fmt.Errorf("transaction %s belongs to another workspace", list[i].ID)
+			}
 			txs[i] = list[i].Transaction
 		}
-		if err := loadItems(ctx, t.tx, txs); err != nil {
+		if err := loadItems(ctx, t.s.dialect, t.tx, txs); err != nil {
 			return nil, err
 		}
 		for i := range list {
@@ -300,7 +310,7 @@ func (t *Tx) transactionsByID(ctx context.Context, workspaceID string, ids []str
 }
 
 // loadItems fills the items of txs with one query.
-func loadItems(ctx context.Context, q querier, txs []model.Transaction) error {
+func loadItems(ctx context.Context, d Dialect, q querier, txs []model.Transaction) error {
 	if len(txs) == 0 {
 		return nil
 	}
@@ -312,7 +322,7 @@ func loadItems(ctx context.Context, q querier, txs []model.Transaction) error {
 		txs[i].Items = nil
 	}
 	rows, err := q.QueryContext(ctx, `SELECT transaction_id, sku, name, category, seller, price, quantity, returned, sale_amount,
-		commission, rate, device, link_type, direct FROM transaction_items WHERE transaction_id IN (`+placeholders(1, len(args))+`)
+		commission, rate, device, link_type, direct FROM transaction_items WHERE transaction_id IN (`+placeholders(d, 1, len(args))+`)
 		ORDER BY transaction_id, position`, args...)
 	if err != nil {
 		return fmt.Errorf("load items: %w", err)
@@ -341,7 +351,7 @@ func (s *Store) Transaction(ctx context.Context, workspaceID, id string) (model.
 		return model.Transaction{}, err
 	}
 	txs := []model.Transaction{x.Transaction}
-	if err := loadItems(ctx, s.read, txs); err != nil {
+	if err := loadItems(ctx, s.dialect, s.read, txs); err != nil {
 		return model.Transaction{}, err
 	}
 	return txs[0], nil
@@ -385,8 +395,14 @@ func uniqueStrings(xs []string) []string {
 	return out
 }
 
-// placeholders renders "$from, $from+1, …" for n arguments.
-func placeholders(from, n int) string {
+// placeholders renders n parameters numbered from "from": "$2, $3, …" on
+// PostgreSQL. SQLite gets plain "?" (numbered on from the highest before
+// it): its lookup of "$N" names is linear, which made statements of
+// thousands of parameters quadratic. Callers put these lists last.
+func placeholders(d Dialect, from, n int) string {
+	if d == SQLite {
+		return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+	}
 	var b strings.Builder
 	for i := range n {
 		if i > 0 {

@@ -111,7 +111,7 @@ func (s *Store) Transactions(ctx context.Context, workspaceID string, f Transact
 	for i := range list {
 		txs[i] = list[i].Transaction
 	}
-	if err := loadItems(ctx, s.read, txs); err != nil {
+	if err := loadItems(ctx, s.dialect, s.read, txs); err != nil {
 		return nil, "", err
 	}
 	return txs, next, nil
