@@ -1,0 +1,107 @@
+package ingest
+
+import (
+	"strings"
+	"unicode"
+)
+
+// aliases maps normalised header names (lower case, letters and digits
+// only) of every flavour in FORMATS.md to one canonical name. One table for
+// all flavours: DataFeed TSV, Associates Central CSV/TSV/XLSX, XML attributes.
+var aliases = map[string]string{
+	"category": "category", "productline": "category", "productgroup": "category",
+	"name": "name", "item": "name", "title": "name", "productname": "name", "bountyname": "name", "itemname": "name",
+	"asin": "asin", "isbn": "asin",
+	"seller": "seller",
+	"trackingid": "tracking_id", "tag": "tracking_id",
+	"associateid": "associate_id",
+	"date": "date", "dateshipped": "date", "dateordered": "date", "shipdate": "date", "orderdate": "date",
+	"edate": "epoch",
+	"price": "price",
+	"referralfeerate": "rate", "rate": "rate", "commissionrate": "rate",
+	"quantity": "quantity", "qty": "quantity", "totalorderedquantity": "quantity",
+	"itemsshipped": "items_shipped",
+	"itemsordered": "items_ordered", "totalitemsordered": "items_ordered",
+	"returns": "returns", "itemsreturned": "returns",
+	"revenue": "revenue", "shippedrevenue": "revenue",
+	"orderedrevenue": "ordered_revenue",
+	"earnings": "commission", "adfees": "commission", "shippedearnings": "commission", "referralfees": "referral_fees",
+	"subtag": "subtag",
+	"devicetypegroup": "device", "device": "device",
+	"linktype": "link_type",
+	"directsale": "direct", "direct": "direct", "indirectsales": "indirect", "ordersthroughproductlinks": "indirect",
+	"clicks": "clicks", "directclicks": "direct_clicks",
+	"conversion": "conversion", "directconversionpercentage": "conversion",
+	"directorderedquantity": "direct_quantity", "indirectorderedquantity": "indirect_quantity",
+	"dqty": "direct_quantity", "nqty": "indirect_quantity",
+	"rownumber": "", "rowsinfile": "", // accepted and ignored
+}
+
+// currencySuffixes are header suffixes like "Price($)" and the currency they name.
+var currencySuffixes = map[string]string{
+	"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "￥": "JPY", "rs.": "INR", "rs": "INR", "₹": "INR",
+	"c$": "CAD", "cdn$": "CAD", "a$": "AUD", "r$": "BRL", "mx$": "MXN", "kr": "SEK", "zł": "PLN",
+}
+
+// normaliseHeader splits "Price($)" into the key "price" and the suffix "$".
+func normaliseHeader(h string) (key, suffix string) {
+	h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
+	if i := strings.LastIndexByte(h, '('); i > 0 && strings.HasSuffix(h, ")") {
+		suffix = strings.ToLower(strings.TrimSpace(h[i+1 : len(h)-1]))
+		h = h[:i]
+	}
+	var b strings.Builder
+	for _, r := range strings.ToLower(h) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String(), suffix
+}
+
+// header maps a header row to canonical columns. known counts the columns
+// recognised, which tells a header from a title or data line.
+type header struct {
+	index        map[string]int // canonical name → 0-based field index
+	columns      []string
+	currencyHint string
+	known        int
+}
+
+func parseHeader(fields []string) header {
+	h := header{index: map[string]int{}}
+	for i, f := range fields {
+		key, suffix := normaliseHeader(f)
+		canon, ok := aliases[key]
+		if !ok || canon == "" {
+			continue
+		}
+		if c := currencySuffixes[suffix]; c != "" && h.currencyHint == "" {
+			h.currencyHint = c
+		}
+		if _, dup := h.index[canon]; dup {
+			continue // the first of two columns with one meaning wins
+		}
+		h.index[canon] = i
+		h.columns = append(h.columns, canon)
+		h.known++
+	}
+	// Associate ID is the tracking ID where no Tracking ID column exists
+	// (Tracking reports); beside one it is only the account.
+	if i, ok := h.index["associate_id"]; ok {
+		if _, has := h.index["tracking_id"]; !has {
+			h.index["tracking_id"] = i
+			h.columns = append(h.columns, "tracking_id")
+		}
+	}
+	return h
+}
+
+func (h header) has(cols ...string) bool {
+	for _, c := range cols {
+		if _, ok := h.index[c]; !ok {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,83 @@
+// Package ingest reads report files: it sniffs what a file is (gzip, ZIP,
+// XLSX, XML, CSV/TSV), finds its report type and header, and streams its
+// rows by canonical column name. It knows formats, not business rules.
+package ingest
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/affsync/affsync/internal/model"
+)
+
+// Limits bound what one input may cost.
+type Limits struct {
+	MaxMemberBytes int64 // decompressed bytes per file or archive member
+	MaxLineBytes   int   // bytes of one line of text
+	MaxXMLDepth    int   // nesting of XML elements
+	MaxMembers     int   // members of one ZIP archive
+}
+
+// DefaultLimits are generous for real reports and stop bombs.
+func DefaultLimits() Limits {
+	return Limits{MaxMemberBytes: 2 << 30, MaxLineBytes: 1 << 20, MaxXMLDepth: 32, MaxMembers: 1000}
+}
+
+// Error locates bad input: "FILE:LINE:COLUMN: message".
+type Error struct {
+	File         string
+	Line, Column int
+	Msg          string
+	Err          error
+}
+
+func (e *Error) Error() string {
+	loc := e.File
+	if e.Line > 0 {
+		loc += ":" + strconv.Itoa(e.Line)
+		if e.Column > 0 {
+			loc += ":" + strconv.Itoa(e.Column)
+		}
+	}
+	return loc + ": " + e.Msg
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+func errorf(file string, line, col int, format string, args ...any) *Error {
+	return &Error{File: file, Line: line, Column: col, Msg: fmt.Sprintf(format, args...)}
+}
+
+// Table is one report inside an input: a plain file, a ZIP member, an XLSX
+// sheet, an XML document.
+type Table struct {
+	Name         string           // "x.zip/Fee-Earnings.tsv", "report.xlsx#Fee-Earnings", "tag-20-earnings-report-20260101.tsv.gz"
+	Report       model.ReportType // "" when not orders, earnings, tracking or bounty
+	RawType      string           // what the file called itself: "earnings", "cp-utm-source", "Fee-DailyTrends"…
+	Subtags      bool             // a -subtags file, or a header with a subtag column
+	Format       string           // "tsv", "csv", "xml", "xlsx"
+	Title        string           // the title line, if any
+	Coverage     [2]time.Time     // first and last day covered (title range, else the file-name date); zero if unknown
+	Columns      []string         // canonical names of the columns present, in file order
+	CurrencyHint string           // from a header suffix like Price($): "USD", "EUR", "GBP", "JPY", "INR"
+	Next         func() (Row, error)
+
+	skipped int
+}
+
+// Skipped counts rows passed over as not data (Total rows, blank lines).
+func (t *Table) Skipped() int { return t.skipped }
+
+// Row is one data row with its values by canonical column.
+type Row struct {
+	Line    int
+	values  map[string]string
+	columns map[string]int
+}
+
+// Get returns a column's value and its 1-based column number (for errors).
+func (r Row) Get(col string) (value string, column int, ok bool) {
+	v, ok := r.values[col]
+	return v, r.columns[col], ok
+}

@@ -1,0 +1,100 @@
+package ingest
+
+import (
+	"errors"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// readXLSX reads the Fee-* sheets of an Associates Central workbook with
+// excelize's streaming row iterator: row 1 the title, row 2 the header.
+func readXLSX(name string, f *os.File, lim Limits, fn func(*Table) error) error {
+	wb, err := excelize.OpenFile(f.Name(), excelize.Options{UnzipSizeLimit: lim.MaxMemberBytes, UnzipXMLSizeLimit: min(lim.MaxMemberBytes, 64<<20)})
+	if err != nil {
+		return &Error{File: name, Msg: "not a readable XLSX workbook: " + err.Error(), Err: err}
+	}
+	defer wb.Close()
+	for _, sheet := range wb.GetSheetList() {
+		if !strings.HasPrefix(strings.ToLower(sheet), "fee-") {
+			continue
+		}
+		if err := readSheet(name+"#"+sheet, sheet, wb, lim, fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func readSheet(name, sheet string, wb *excelize.File, lim Limits, fn func(*Table) error) error {
+	rows, err := wb.Rows(sheet)
+	if err != nil {
+		return &Error{File: name, Msg: "cannot read sheet: " + err.Error(), Err: err}
+	}
+	defer rows.Close()
+	t := &Table{Name: name, Format: "xlsx", RawType: sheet, Report: reportOf(sheet)}
+	line := 0
+	next := func() ([]string, error) {
+		if !rows.Next() {
+			if err := rows.Error(); err != nil {
+				return nil, &Error{File: name, Line: line + 1, Msg: "cannot read row: " + err.Error(), Err: err}
+			}
+			return nil, io.EOF
+		}
+		line++
+		cols, err := rows.Columns(excelize.Options{RawCellValue: false})
+		if err != nil {
+			return nil, &Error{File: name, Line: line, Msg: "cannot read row: " + err.Error(), Err: err}
+		}
+		n := 0
+		for _, c := range cols {
+			n += len(c)
+		}
+		if n > lim.MaxLineBytes {
+			return nil, errorf(name, line, 0, "row longer than the %d-byte limit", lim.MaxLineBytes)
+		}
+		return cols, nil
+	}
+	var h header
+	for {
+		cols, err := next()
+		if errors.Is(err, io.EOF) {
+			t.Next = func() (Row, error) { return Row{}, io.EOF }
+			return fn(t)
+		}
+		if err != nil {
+			return err
+		}
+		if h = parseHeader(cols); h.known >= 2 {
+			break
+		}
+		if t.Title == "" && line <= 2 && len(cols) > 0 {
+			t.Title = strings.TrimSpace(strings.Join(cols, " "))
+			if from, to, ok := titleCoverage(t.Title); ok {
+				t.Coverage = [2]time.Time{from, to}
+			}
+			continue
+		}
+		if line > 3 {
+			return errorf(name, line, 1, "no report header found in sheet %s", sheet)
+		}
+	}
+	finishHeader(t, h)
+	t.Next = func() (Row, error) {
+		for {
+			cols, err := next()
+			if err != nil {
+				return Row{}, err
+			}
+			if isTotalRow(cols) {
+				t.skipped++
+				continue
+			}
+			return h.row(line, cols), nil
+		}
+	}
+	return fn(t)
+}
