@@ -61,6 +61,7 @@ func commands() []command {
 		{"serve", "serve the REST API", runServe},
 		{"apikey", "manage API keys (apikey create)", runAPIKey},
 		{"connection", "manage network connections (connection add)", runConnection},
+		{"import", "import report files into a connection", runImport},
 	}
 }
 

@@ -1,0 +1,249 @@
+// Package importer applies report files to a connection: it reads them
+// (internal/ingest), keeps every row as a fact, and projects the facts a file
+// touched into transactions, revenues and clicks (internal/lifecycle), all in
+// one store transaction per file.
+package importer
+
+import (
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/affsync/affsync/internal/ingest"
+	"github.com/affsync/affsync/internal/lifecycle"
+	"github.com/affsync/affsync/internal/network/amazon"
+	"github.com/affsync/affsync/internal/store"
+)
+
+// Importer applies files to connections.
+type Importer struct {
+	Store  *store.Store
+	Limits ingest.Limits
+	Now    func() time.Time
+	Log    *slog.Logger
+}
+
+// New makes an Importer with default limits.
+func New(s *store.Store, log *slog.Logger) *Importer {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Importer{Store: s, Limits: ingest.DefaultLimits(), Now: time.Now, Log: log}
+}
+
+// File is one input: a name (for sniffing and messages) and its bytes.
+type File struct {
+	Name         string
+	Open         func() (io.ReadCloser, error)
+	MD5          string     // known checksum (listed by the network), or "" to compute
+	Size         int64      // known size, or 0
+	LastModified *time.Time // when the network (re-)issued it, if known
+}
+
+// LocalFile is a File on disk.
+func LocalFile(path string) File {
+	return File{Name: filepath.Base(path), Open: func() (io.ReadCloser, error) { return os.Open(path) }}
+}
+
+// Counts of transactions an import created, updated or left unchanged.
+type Counts struct {
+	Created   int `json:"created"`
+	Updated   int `json:"updated"`
+	Unchanged int `json:"unchanged"`
+}
+
+// FileError locates why a file was rejected.
+type FileError struct {
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Column  int    `json:"column"`
+	Message string `json:"message"`
+}
+
+// Summary is what an import did (the shape of `affsync import --json`).
+type Summary struct {
+	Files        int         `json:"files"`
+	FilesSkipped int         `json:"files_skipped"` // already imported (same name and MD5)
+	Rows         int         `json:"rows"`
+	Facts        int         `json:"facts"`
+	Transactions Counts      `json:"transactions"`
+	SkippedRows  int         `json:"skipped_rows"`
+	Errors       []FileError `json:"errors"`
+	Notes        []string    `json:"notes"`
+}
+
+// Add folds another summary into s.
+func (s *Summary) Add(o Summary) {
+	s.Files += o.Files
+	s.FilesSkipped += o.FilesSkipped
+	s.Rows += o.Rows
+	s.Facts += o.Facts
+	s.Transactions.Created += o.Transactions.Created
+	s.Transactions.Updated += o.Transactions.Updated
+	s.Transactions.Unchanged += o.Transactions.Unchanged
+	s.SkippedRows += o.SkippedRows
+	s.Errors = append(s.Errors, o.Errors...)
+	s.Notes = append(s.Notes, o.Notes...)
+}
+
+// Progress receives the bytes read so far and the rows parsed.
+type Progress func(bytes int64, rows int)
+
+// Import applies one file to a connection. A file that fails leaves nothing
+// behind: its error is in the summary (and returned), the store is as it was.
+func (im *Importer) Import(ctx context.Context, conn store.Connection, f File, progress Progress) (Summary, error) {
+	sum := Summary{Files: 1, Errors: []FileError{}, Notes: []string{}}
+	if f.MD5 == "" {
+		md5sum, size, err := checksum(f)
+		if err != nil {
+			return im.reject(ctx, conn, f, sum, err)
+		}
+		f.MD5, f.Size = md5sum, size
+	}
+	known, err := im.Store.FileKnown(ctx, conn.ID, f.Name, f.MD5)
+	if err != nil {
+		return sum, err
+	}
+	if known {
+		sum.Files, sum.FilesSkipped = 0, 1
+		return sum, nil
+	}
+	err = im.Store.Write(ctx, func(tx *store.Tx) error {
+		return im.apply(ctx, tx, conn, f, &sum, progress)
+	})
+	if err != nil {
+		return im.reject(ctx, conn, f, sum, err)
+	}
+	return sum, nil
+}
+
+// reject records a failed file (outside the rolled-back transaction) and
+// turns its error into the summary's located form.
+func (im *Importer) reject(ctx context.Context, conn store.Connection, f File, sum Summary, err error) (Summary, error) {
+	if ctx.Err() != nil {
+		return sum, ctx.Err()
+	}
+	fe := FileError{File: f.Name, Message: err.Error()}
+	var ie *ingest.Error
+	if errors.As(err, &ie) {
+		fe = FileError{File: ie.File, Line: ie.Line, Column: ie.Column, Message: ie.Msg}
+		if fe.File == "" {
+			fe.File = f.Name
+		}
+	}
+	sum.Rows, sum.Facts, sum.SkippedRows = 0, 0, 0
+	sum.Transactions = Counts{}
+	sum.Errors = append(sum.Errors, fe)
+	if f.MD5 != "" {
+		if rerr := im.Store.RecordRejectedFile(ctx, store.ImportedFile{WorkspaceID: conn.WorkspaceID, ConnectionID: conn.ID,
+			Filename: f.Name, MD5: f.MD5, Size: f.Size, LastModified: f.LastModified, Error: err.Error()}); rerr != nil {
+			im.Log.Warn("record rejected file", "file", f.Name, "err", rerr)
+		}
+	}
+	return sum, &RejectedError{File: fe}
+}
+
+// RejectedError is a file that could not be applied; the store is unchanged.
+type RejectedError struct{ File FileError }
+
+func (e *RejectedError) Error() string {
+	loc := e.File.File
+	if e.File.Line > 0 {
+		loc += ":" + strconv.Itoa(e.File.Line)
+		if e.File.Column > 0 {
+			loc += ":" + strconv.Itoa(e.File.Column)
+		}
+	}
+	return loc + ": " + e.File.Message
+}
+
+func checksum(f File) (string, int64, error) {
+	r, err := f.Open()
+	if err != nil {
+		return "", 0, err
+	}
+	defer r.Close()
+	h := md5.New()
+	n, err := io.Copy(h, r)
+	if err != nil {
+		return "", 0, fmt.Errorf("read %s: %w", f.Name, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), n, nil
+}
+
+// countingReader reports bytes read.
+type countingReader struct {
+	r        io.Reader
+	n        int64
+	progress func(int64)
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	if c.progress != nil {
+		c.progress(c.n)
+	}
+	return n, err
+}
+
+// settings are the connection's import rules.
+type settings struct {
+	mode        lifecycle.Mode
+	trackingID  string
+	marketplace amazon.Marketplace
+	returnDays  int
+}
+
+func connectionSettings(conn store.Connection) (settings, error) {
+	st := settings{mode: lifecycle.ModeOrders}
+	switch conn.Connector {
+	case "creators-subtags", "creators-subtags-tracking":
+		st.mode = lifecycle.ModeSubtags
+	case "import":
+		if conn.Settings["mode"] == "subtags" {
+			st.mode = lifecycle.ModeSubtags
+		}
+	}
+	if strings.HasSuffix(conn.Connector, "-tracking") || conn.Connector == "import" {
+		st.trackingID = conn.Settings["tracking_id"]
+	}
+	host := conn.Settings["marketplace"]
+	if host == "" {
+		host = "www.amazon.com"
+	}
+	m, ok := amazon.LookupMarketplace(host)
+	if !ok {
+		return st, fmt.Errorf("connection %s: unknown marketplace %q", conn.ID, host)
+	}
+	st.marketplace = m
+	if v := conn.Settings["return_window_days"]; v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return st, fmt.Errorf("connection %s: return_window_days %q is not a number of days", conn.ID, v)
+		}
+		st.returnDays = n
+	}
+	return st, nil
+}
+
+// sortedKeys returns a map's keys in order (deterministic work order).
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
