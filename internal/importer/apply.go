@@ -189,6 +189,7 @@ func (im *Importer) project(ctx context.Context, tx *store.Tx, conn store.Connec
 		sum.Transactions.Created += counts.Created
 		sum.Transactions.Updated += counts.Updated
 		sum.Transactions.Unchanged += counts.Unchanged
+		sum.Transactions.Deleted += counts.Deleted
 		channels = append(channels, seen.channels...)
 		for _, p := range seen.programs {
 			programs[p] = true
@@ -264,24 +265,25 @@ func (im *Importer) projectGroups(ctx context.Context, tx *store.Tx, conn store.
 		seen.channels = append(seen.channels, x.Channel)
 		seen.programs = append(seen.programs, x.Program)
 	}
-	// A transaction whose facts are gone (a re-issued file dropped its rows)
-	// is kept, declined, with its history: nothing stored is ever lost.
+	// A stored transaction that its facts no longer make goes: a stand-alone
+	// return that has found its sale, or rows a re-issued report dropped. The
+	// facts stay; keeping the projection would make the store depend on the
+	// order in which files arrived.
+	var gone []string
 	for _, id := range sortedKeys(stored) {
-		if live[id] {
-			continue
+		if !live[id] {
+			gone = append(gone, id)
 		}
-		x, ok := old[id]
-		if !ok || (x.Status == model.StatusDeclined && x.StatusReason == "removed from reports") {
-			continue
-		}
-		x.Status, x.StatusReason, x.Quantity, x.SaleAmount, x.Commission, x.Items = model.StatusDeclined, "removed from reports", 0, 0, 0, nil
-		writes = append(writes, store.TxWrite{Tx: x, Group: stored[id], Reason: "removed from reports", Source: "re-issued report"})
 	}
+	if err := tx.DeleteTransactions(ctx, conn.WorkspaceID, gone); err != nil {
+		return Counts{}, seen, err
+	}
+	deleted := len(gone)
 	us, err := tx.UpsertTransactions(ctx, conn.WorkspaceID, writes)
 	if err != nil {
 		return Counts{}, seen, err
 	}
-	return Counts{Created: us.Created, Updated: us.Updated, Unchanged: us.Unchanged}, seen, nil
+	return Counts{Created: us.Created, Updated: us.Updated, Unchanged: us.Unchanged, Deleted: deleted}, seen, nil
 }
 
 func (im *Importer) today() time.Time {

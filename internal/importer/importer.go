@@ -60,6 +60,7 @@ type Counts struct {
 	Created   int `json:"created"`
 	Updated   int `json:"updated"`
 	Unchanged int `json:"unchanged"`
+	Deleted   int `json:"deleted"` // projections no fact makes any more
 }
 
 // FileError locates why a file was rejected.
@@ -91,6 +92,7 @@ func (s *Summary) Add(o Summary) {
 	s.Transactions.Created += o.Transactions.Created
 	s.Transactions.Updated += o.Transactions.Updated
 	s.Transactions.Unchanged += o.Transactions.Unchanged
+	s.Transactions.Deleted += o.Transactions.Deleted
 	s.SkippedRows += o.SkippedRows
 	s.Errors = append(s.Errors, o.Errors...)
 	s.Notes = append(s.Notes, o.Notes...)

@@ -35,8 +35,8 @@ func open(name string, r io.Reader, lim Limits, fn func(*Table) error, depth int
 			return &Error{File: name, Msg: "not a valid gzip file: " + err.Error(), Err: err}
 		}
 		zr.Multistream(true)
-		inner := strings.TrimSuffix(strings.TrimSuffix(name, ".gz"), ".GZ")
-		return open(inner, &limitReader{r: zr, left: lim.MaxMemberBytes, name: name, limit: lim.MaxMemberBytes}, lim, fn, depth+1)
+		// The inner stream keeps the file's name: errors name what the user has.
+		return open(name, &limitReader{r: zr, left: lim.MaxMemberBytes, name: name, limit: lim.MaxMemberBytes}, lim, fn, depth+1)
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")), bytes.HasPrefix(head, []byte("PK\x05\x06")):
 		return readZip(name, br, lim, fn, depth)
 	case looksLikeXML(head):

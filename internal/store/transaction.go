@@ -412,3 +412,20 @@ func placeholders(d Dialect, from, n int) string {
 	}
 	return b.String()
 }
+
+// DeleteTransactions removes projections whose facts no longer make them
+// (a provisional stand-alone return that found its sale, a row a re-issued
+// report dropped). The facts stay; only the projection goes, with its items,
+// customs and history.
+func (t *Tx) DeleteTransactions(ctx context.Context, workspaceID string, ids []string) error {
+	for chunk := range slicesChunk(ids, 900) {
+		args := []any{workspaceID}
+		for _, id := range chunk {
+			args = append(args, id)
+		}
+		if _, err := t.tx.ExecContext(ctx, `DELETE FROM transactions WHERE workspace_id = $1 AND id IN (`+placeholders(t.s.dialect, 2, len(chunk))+`)`, args...); err != nil {
+			return fmt.Errorf("delete transactions: %w", err)
+		}
+	}
+	return nil
+}

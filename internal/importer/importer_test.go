@@ -1,0 +1,250 @@
+package importer_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/affsync/affsync/internal/importer"
+	"github.com/affsync/affsync/internal/model"
+	"github.com/affsync/affsync/internal/store"
+	"github.com/affsync/affsync/internal/store/storetest"
+)
+
+var ctx = context.Background()
+
+// memFile is an in-memory report file.
+func memFile(name string, data []byte) importer.File {
+	return importer.File{Name: name, Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }}
+}
+
+func gz(s string) []byte {
+	var b bytes.Buffer
+	w := gzip.NewWriter(&b)
+	w.Write([]byte(s))
+	w.Close()
+	return b.Bytes()
+}
+
+const earningsHeader = "Product Line\tItem\tASIN\tSeller\tTracking ID\tDate Shipped\tPrice\tReferral Fee Rate\tQuantity\tRevenue\tEarnings\tSub Tag\n"
+
+// earningsFile is a DataFeed subtags earnings file of one day.
+func earningsFile(day string, lines ...string) importer.File {
+	d, _ := time.Parse("2006-01-02", day)
+	body := "Earnings report\n" + earningsHeader
+	for _, l := range lines {
+		body += l + "\n"
+	}
+	return memFile(fmt.Sprintf("shop-20-earnings-report-subtags-%s.tsv.gz", d.Format("20060102")), gz(body))
+}
+
+func line(day, asin, subtag string, qty int, revenue, fees string) string {
+	d, _ := time.Parse("2006-01-02", day)
+	return fmt.Sprintf("Electronics\tCable %s\t%s\tAmazon.com\tshop-20\t%s\t29.99\t4.00\t%d\t%s\t%s\t%s", asin, asin, d.Format("January 2, 2006"), qty, revenue, fees, subtag)
+}
+
+type env struct {
+	s    *store.Store
+	ws   store.Workspace
+	conn store.Connection
+	im   *importer.Importer
+}
+
+func newEnv(t *testing.T, s *store.Store, name string) env {
+	t.Helper()
+	ws, err := s.EnsureWorkspace(ctx, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := s.CreateConnection(ctx, nil, store.Connection{WorkspaceID: ws.ID, Network: "amazon", Connector: "import", Name: name,
+		Settings: map[string]string{"mode": "subtags", "marketplace": "www.amazon.com"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	im := importer.New(s, nil)
+	im.Now = func() time.Time { return time.Date(2026, 10, 20, 12, 0, 0, 0, time.UTC) }
+	return env{s, ws, conn, im}
+}
+
+func (e env) importAll(t *testing.T, files ...importer.File) importer.Summary {
+	t.Helper()
+	var total importer.Summary
+	for _, f := range files {
+		sum, err := e.im.Import(ctx, e.conn, f, nil)
+		if err != nil {
+			t.Fatalf("import %s: %v", f.Name, err)
+		}
+		total.Add(sum)
+	}
+	return total
+}
+
+// dump is the store's visible state of a connection, without bookkeeping times.
+func (e env) dump(t *testing.T) string {
+	t.Helper()
+	txs, _, err := e.s.Transactions(ctx, e.ws.ID, store.TransactionFilter{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, x := range txs {
+		// Ids derive from the connection, which differs between workspaces.
+		x.ID, x.CreatedAt, x.UpdatedAt, x.WorkspaceID, x.ConnectionID = "", time.Time{}, time.Time{}, "", ""
+		b, _ := json.Marshal(x)
+		lines = append(lines, string(b))
+	}
+	sort.Strings(lines)
+	revs, err := e.s.Revenues(ctx, e.ws.ID, store.AggregateFilter{GroupBy: []string{"day", "channel", "custom"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range revs {
+		b, _ := json.Marshal(r)
+		lines = append(lines, "revenue "+string(b))
+	}
+	return strings.Join(lines, "\n")
+}
+
+func days() []importer.File {
+	return []importer.File{
+		earningsFile("2026-10-01", line("2026-10-01", "B1", "u1", 2, "59.98", "2.40"), line("2026-10-01", "B2", "u2", 1, "29.99", "1.20"),
+			line("2026-10-01", "B3", "", 1, "29.99", "1.20"), line("2026-10-01", "B3", "", 1, "29.99", "1.20")),
+		earningsFile("2026-10-02", line("2026-10-02", "B1", "u1", -1, "-29.99", "-1.20"), line("2026-10-02", "B4", "u3", 1, "29.99", "1.20")),
+		earningsFile("2026-10-03", line("2026-10-03", "B2", "u2", -1, "-29.99", "-1.20"), line("2026-10-03", "B3", "", -1, "-29.99", "-1.20")),
+		earningsFile("2026-10-04"),
+	}
+}
+
+func TestImportTwiceChangesNothing(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s, "acme")
+		first := e.importAll(t, days()...)
+		if first.Transactions.Created != 5 || first.Files != 4 || first.Rows != 8 {
+			t.Fatalf("first import: %+v", first)
+		}
+		before := e.dump(t)
+		again := e.importAll(t, days()...)
+		if again.Files != 0 || again.FilesSkipped != 4 || again.Transactions != (importer.Counts{}) {
+			t.Fatalf("second import: %+v", again)
+		}
+		if e.dump(t) != before {
+			t.Fatal("the second import changed the store")
+		}
+		list, _, _ := s.Transactions(ctx, e.ws.ID, store.TransactionFilter{Custom: "u1"})
+		if len(list) != 1 || list[0].Quantity != 1 || list[0].Commission != 120 || list[0].SaleAmount != 2999 || list[0].NetworkStatus != "returned" {
+			t.Fatalf("u1 after a partial return: %+v", list)
+		}
+		list, _, _ = s.Transactions(ctx, e.ws.ID, store.TransactionFilter{Custom: "u2"})
+		if len(list) != 1 || list[0].Status != model.StatusDeclined || list[0].Commission != 0 {
+			t.Fatalf("u2 after a full return: %+v", list)
+		}
+		h, _ := s.TransactionHistory(ctx, e.ws.ID, list[0].ID)
+		if len(h) != 1 || h[0].Reason != "returned" || !strings.Contains(h[0].Source, "20261003") {
+			t.Fatalf("u2 history: %+v", h)
+		}
+	})
+}
+
+func TestAnyOrderSameStore(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		ref := newEnv(t, s, "ref")
+		ref.importAll(t, days()...)
+		want := ref.dump(t)
+		r := rand.New(rand.NewPCG(7, 7))
+		for i := range 4 {
+			files := days()
+			r.Shuffle(len(files), func(a, b int) { files[a], files[b] = files[b], files[a] })
+			e := newEnv(t, s, fmt.Sprintf("perm%d", i))
+			e.importAll(t, files...)
+			if got := e.dump(t); got != want {
+				t.Fatalf("order %v gives another store:\n%s\nwant\n%s", names(files), got, want)
+			}
+		}
+	})
+}
+
+func names(fs []importer.File) []string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, f.Name)
+	}
+	return out
+}
+
+func TestReissuedFileAppliesItsDifference(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s, "acme")
+		e.importAll(t, days()...)
+		// The same day again, re-issued: u3's line gone, a new subtag u9.
+		reissued := earningsFile("2026-10-02", line("2026-10-02", "B1", "u1", -1, "-29.99", "-1.20"), line("2026-10-02", "B5", "u9", 1, "10.00", "0.40"))
+		sum := e.importAll(t, reissued)
+		if sum.Files != 1 || sum.Transactions.Created != 1 || sum.Transactions.Deleted != 1 || sum.Transactions.Unchanged != 1 {
+			t.Fatalf("re-issued import: %+v", sum)
+		}
+		if list, _, _ := s.Transactions(ctx, e.ws.ID, store.TransactionFilter{Custom: "u3"}); len(list) != 0 {
+			t.Fatalf("u3 is still there after the re-issued report dropped its row: %+v", list)
+		}
+		revs, _ := s.Revenues(ctx, e.ws.ID, store.AggregateFilter{})
+		// Day 1: 149.95; day 2 re-issued: −29.99 + 10.00; day 3: −59.98. Total 69.98: the old day-2 rows no longer count.
+		if len(revs) != 1 || revs[0].SaleAmount != 6998 {
+			t.Fatalf("revenues after the re-issue: %+v", revs)
+		}
+	})
+}
+
+func TestRejectedFileLeavesStoreAsItWas(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s, "acme")
+		e.importAll(t, days()[0])
+		before := e.dump(t)
+		bad := earningsFile("2026-10-05", line("2026-10-05", "B1", "x1", 1, "29.99", "1.20"), line("2026-10-05", "B1", "x2", 1, "29.99", "one dollar"))
+		sum, err := e.im.Import(ctx, e.conn, bad, nil)
+		var rej *importer.RejectedError
+		if !errors.As(err, &rej) || len(sum.Errors) != 1 {
+			t.Fatalf("bad file: %+v %v", sum, err)
+		}
+		fe := sum.Errors[0]
+		if fe.File != bad.Name || fe.Line != 4 || fe.Column != 11 || !strings.Contains(fe.Message, "one dollar") {
+			t.Fatalf("error location: %+v", fe)
+		}
+		if e.dump(t) != before {
+			t.Fatal("a rejected file changed the store")
+		}
+		files, _ := s.ImportedFiles(ctx, e.ws.ID, e.conn.ID, 10)
+		if len(files) != 2 || files[0].Outcome != store.FileRejected || !strings.Contains(files[0].Error, "one dollar") {
+			t.Fatalf("files: %+v", files)
+		}
+	})
+}
+
+func TestOverlappingDownloadsCountOnce(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s, "acme")
+		e.importAll(t, days()[:2]...)
+		// A monthly Associates Central download covering the same days (and more) replaces them.
+		monthly := memFile("Fee-Earnings.csv", []byte("Fee-Earnings reports from 10-01-2026 to 10-31-2026\n"+
+			"Category,Name,ASIN,Seller,Tracking ID,Date Shipped,Price($),Items Shipped,Returns,Revenue($),Ad Fees($),Device Type Group,Sub Tag\n"+
+			"Electronics,Cable B1,B1,Amazon.com,shop-20,2026-10-01,29.99,2,1,29.99,1.20,DESKTOP,u1\n"+
+			"Electronics,Cable B7,B7,Amazon.com,shop-20,2026-10-15,29.99,1,0,29.99,1.20,DESKTOP,u7\n"))
+		e.importAll(t, monthly)
+		revs, _ := s.Revenues(ctx, e.ws.ID, store.AggregateFilter{})
+		if len(revs) != 1 || revs[0].SaleAmount != 5998 || revs[0].Commission != 240 {
+			t.Fatalf("revenues counted twice: %+v", revs)
+		}
+		if list, _, _ := s.Transactions(ctx, e.ws.ID, store.TransactionFilter{Custom: "u2"}); len(list) != 0 {
+			t.Fatalf("u2, only in the replaced daily file, still counts: %+v", list)
+		}
+		if list, _, _ := s.Transactions(ctx, e.ws.ID, store.TransactionFilter{Custom: "u7"}); len(list) != 1 || list[0].Commission != 120 {
+			t.Fatalf("u7 of the monthly file: %+v", list)
+		}
+	})
+}
