@@ -1,0 +1,219 @@
+#!/usr/bin/env python3
+"""Outside check: Amazon report files written from FORMATS.md alone.
+
+This script does not share a line with affsync's Go code. It invents a
+month of clicks with subtags, shipments, partial and full returns and
+bounties, writes them in four flavours (DataFeed TSV with subtags, the XML
+DataFeed flavour with decimal commas, an Associates Central CSV download, and
+a Central TSV in Windows-1252), and writes beside each flavour truth.json: what
+every subtag must come to, to the cent, as of TODAY. internal/importer's
+TestOutsideCheck imports the files and compares.
+
+    python3 testdata/outside/gen.py   # rewrites testdata/outside/*/
+"""
+import datetime as dt
+import gzip
+import json
+import os
+import random
+import shutil
+
+TODAY = dt.date(2026, 11, 24)
+START = dt.date(2026, 9, 20)
+DAYS = 60
+WINDOW = 30
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+CATEGORIES = [("Electronics", 400), ("Books", 450), ("Home", 300), ("Toys", 300), ("Kitchen", 450), ("Beauty", 600)]
+
+
+def fee(price, qty, rate):
+    """Ad fee of qty units at price (cents) and rate (hundredths of %), half up."""
+    num = price * qty * rate
+    q, r = divmod(abs(num), 10000)
+    if r >= 5000:
+        q += 1
+    return q if num >= 0 else -q
+
+
+def events(seed):
+    rnd = random.Random(seed)
+    clicks = []
+    for n in range(260):
+        subtag = "".join(rnd.choice("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789_-") for _ in range(rnd.randint(8, 22)))
+        subtag = "c%03d%s" % (n, subtag)
+        day = START + dt.timedelta(days=rnd.randrange(DAYS - 3))
+        lines = []
+        for _ in range(rnd.randint(1, 3)):
+            cat, rate = rnd.choice(CATEGORIES)
+            asin = "B0%08d" % rnd.randrange(10**8)
+            price = rnd.choice([799, 1299, 1999, 2999, 4550, 12345, 123456])
+            qty = rnd.randint(1, 3)
+            ship = day + dt.timedelta(days=rnd.randint(0, 3))
+            if ship >= TODAY:
+                continue
+            line = {"asin": asin, "cat": cat, "rate": rate, "price": price, "qty": qty, "ship": ship, "returns": []}
+            roll = rnd.random()
+            if roll < 0.12:  # full return
+                line["returns"].append((ship + dt.timedelta(days=rnd.randint(2, 20)), qty))
+            elif roll < 0.22 and qty > 1:  # partial return
+                line["returns"].append((ship + dt.timedelta(days=rnd.randint(2, 20)), 1))
+            line["returns"] = [(d, q) for d, q in line["returns"] if d < TODAY]
+            lines.append(line)
+        if lines:
+            clicks.append({"subtag": subtag, "lines": lines})
+    return clicks
+
+
+def truth(clicks):
+    out = []
+    for c in clicks:
+        qty = sale = com = 0
+        last_ship = None
+        first_ship = None
+        for l in c["lines"]:
+            qty += l["qty"]
+            sale += l["price"] * l["qty"]
+            com += fee(l["price"], l["qty"], l["rate"])
+            last_ship = max(last_ship or l["ship"], l["ship"])
+            first_ship = min(first_ship or l["ship"], l["ship"])
+            for _, rq in l["returns"]:
+                qty -= rq
+                sale -= l["price"] * rq
+                com -= fee(l["price"], rq, l["rate"])
+        if qty <= 0:
+            status = "declined"
+        elif (TODAY - last_ship).days >= WINDOW:
+            status = "confirmed"
+        else:
+            status = "pending"
+        out.append({"subtag": c["subtag"], "quantity": qty, "sale_amount": sale, "commission": com, "status": status,
+                    "sold_at": first_ship.isoformat()})
+    return sorted(out, key=lambda t: t["subtag"])
+
+
+def rows(clicks):
+    """Every report row: (day, subtag, line, signed qty)."""
+    out = []
+    for c in clicks:
+        for l in c["lines"]:
+            out.append((l["ship"], c["subtag"], l, l["qty"]))
+            for d, rq in l["returns"]:
+                out.append((d, c["subtag"], l, -rq))
+    return sorted(out, key=lambda r: (r[0], r[1], r[2]["asin"], r[3]))
+
+
+def money(cents, comma=False, exp=2):
+    s = "-" if cents < 0 else ""
+    v = abs(cents)
+    txt = "%d.%02d" % divmod(v, 100)
+    if comma:
+        txt = txt.replace(".", ",")
+    return s + txt
+
+
+def fresh(flavour):
+    d = os.path.join(HERE, flavour)
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    return d
+
+
+def write_truth(d, clicks, marketplace, currency):
+    with open(os.path.join(d, "truth.json"), "w") as f:
+        json.dump({"today": TODAY.isoformat(), "marketplace": marketplace, "currency": currency,
+                   "transactions": truth(clicks)}, f, indent=1, sort_keys=True)
+        f.write("\n")
+
+
+def datafeed_tsv(clicks, tag="outside-20"):
+    """FORMATS §2: gzip, title line, header, data; daily -subtags files; returns as negative rows."""
+    d = fresh("datafeed-tsv")
+    by_day = {}
+    for r in rows(clicks):
+        by_day.setdefault(r[0], []).append(r)
+    for i in range((TODAY - START).days):
+        day = START + dt.timedelta(days=i)
+        lines = ["Earnings report for %s from %s to %s" % (tag, day.isoformat(), day.isoformat()),
+                 "\t".join(["Product Line", "Item", "ASIN", "Seller", "Tracking ID", "Date Shipped", "Price",
+                            "Referral Fee Rate", "Quantity", "Revenue", "Earnings", "Sub Tag"])]
+        for day_, subtag, l, q in by_day.get(day, []):
+            lines.append("\t".join([l["cat"], '"Item ""%s"""' % l["asin"], l["asin"], "Amazon.com", tag,
+                                    day_.strftime("%B %-d, %Y"), money(l["price"]), "%d.%02d" % divmod(l["rate"], 100),
+                                    str(q), money(l["price"] * q), money(fee(l["price"], q, l["rate"])), subtag]))
+        name = "%s-earnings-report-subtags-%s.tsv.gz" % (tag, day.strftime("%Y%m%d"))
+        with gzip.open(os.path.join(d, name), "wb") as f:
+            f.write(("\n".join(lines) + "\n").encode())
+    write_truth(d, clicks, "www.amazon.com", "USD")
+
+
+def xml_de(clicks, tag="outside-21"):
+    """FORMATS §2, XML flavour: <Data><Items><Item …/>, European decimal commas."""
+    d = fresh("datafeed-xml-de")
+    by_day = {}
+    for r in rows(clicks):
+        by_day.setdefault(r[0], []).append(r)
+    groups = {c: 100 + i for i, (c, _) in enumerate(CATEGORIES)}
+    for i in range((TODAY - START).days):
+        day = START + dt.timedelta(days=i)
+        items = []
+        for day_, subtag, l, q in by_day.get(day, []):
+            attrs = {"ASIN": l["asin"], "Category": str(groups[l["cat"]]), "Date": day_.strftime("%B %d, %Y"),
+                     "EDate": str(int(dt.datetime(day_.year, day_.month, day_.day, 8, tzinfo=dt.timezone.utc).timestamp())),
+                     "Earnings": money(fee(l["price"], q, l["rate"]), True), "LinkType": "asn",
+                     "Price": money(l["price"], True), "Qty": str(q), "Rate": ("%d.%02d" % divmod(l["rate"], 100)).replace(".", ","),
+                     "Revenue": money(l["price"] * q, True), "Seller": "Amazon.de", "Tag": tag, "SubTag": subtag,
+                     "Title": "Artikel & Co <%s>" % l["asin"]}
+            items.append("<Item " + " ".join('%s="%s"' % (k, v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;"))
+                                             for k, v in attrs.items()) + "/>")
+        lines = "".join(
+            "<ProductLine><GLProductGroupID>%d</GLProductGroupID><ProductGroupName>%s</ProductGroupName></ProductLine>" % (g, c)
+            for c, g in groups.items())
+        doc = ('<?xml version="1.0"?><Data><Items>%s</Items><ShipmentTotals><Earnings>0,00</Earnings></ShipmentTotals>'
+               '<FinalEarnings>0,00</FinalEarnings><ProductLine_array>%s</ProductLine_array></Data>') % ("".join(items), lines)
+        name = "%s-earnings-report-%s.xml.gz" % (tag, day.strftime("%Y%m%d"))
+        with gzip.open(os.path.join(d, name), "wb") as f:
+            f.write(doc.encode())
+    write_truth(d, clicks, "www.amazon.de", "EUR")
+
+
+def central_csv(clicks, tag="outside-22"):
+    """FORMATS §3: one monthly CSV, BOM, title line, Price($), Items Shipped/Returns, a Total row."""
+    d = fresh("central-csv")
+    out = ["\ufeffFee-Earnings reports from %s to %s" % (START.strftime("%m-%d-%Y"), (TODAY - dt.timedelta(days=1)).strftime("%m-%d-%Y")),
+           ",".join(["Category", "Name", "ASIN", "Seller", "Tracking ID", "Date Shipped", "Price($)", "Items Shipped",
+                     "Returns", "Revenue($)", "Ad Fees($)", "Device Type Group", "Direct Sale", "Sub Tag"])]
+    shipped = returned = 0
+    for day, subtag, l, q in rows(clicks):
+        s, r = (q, 0) if q > 0 else (0, -q)
+        shipped += s
+        returned += r
+        out.append(",".join([l["cat"], '"Item, %s"' % l["asin"], l["asin"], "Amazon.com", tag, day.isoformat(), money(l["price"]),
+                             str(s), str(r), money(l["price"] * q), money(fee(l["price"], q, l["rate"])), "DESKTOP", "Y", subtag]))
+    out.append("Total,,,,,,,%d,%d,,,," % (shipped, returned))
+    with open(os.path.join(d, "Fee-Earnings-%s.csv" % tag), "w", encoding="utf-8", newline="") as f:
+        f.write("\r\n".join(out) + "\r\n")
+    write_truth(d, clicks, "www.amazon.com", "USD")
+
+
+def central_tsv_de(clicks, tag="outside-23"):
+    """FORMATS §3: a DE download, Price(€), decimal commas, DD.MM.YYYY, Windows-1252."""
+    d = fresh("central-tsv-de")
+    out = ["Fee-Earnings reports from %s to %s" % (START.strftime("%d.%m.%Y"), (TODAY - dt.timedelta(days=1)).strftime("%d.%m.%Y")),
+           "\t".join(["Category", "Name", "ASIN", "Seller", "Tracking ID", "Date Shipped", "Price(€)", "Items Shipped",
+                      "Returns", "Revenue(€)", "Ad Fees(€)", "Device Type Group", "Sub Tag"])]
+    for day, subtag, l, q in rows(clicks):
+        s, r = (q, 0) if q > 0 else (0, -q)
+        out.append("\t".join(["Küche & Haushalt", "Größe „%s“" % l["asin"], l["asin"], "Amazon.de", tag, day.strftime("%d.%m.%Y"),
+                              money(l["price"], True), str(s), str(r), money(l["price"] * q, True),
+                              money(fee(l["price"], q, l["rate"]), True), "PHONE", subtag]))
+    with open(os.path.join(d, "Fee-Earnings-%s.tsv" % tag), "w", encoding="cp1252", newline="") as f:
+        f.write("\n".join(out) + "\n")
+    write_truth(d, clicks, "www.amazon.de", "EUR")
+
+
+if __name__ == "__main__":
+    datafeed_tsv(events(1))
+    xml_de(events(2))
+    central_csv(events(3))
+    central_tsv_de(events(4))
