@@ -143,11 +143,25 @@ func TestZip(t *testing.T) {
 	}
 	zw.Close()
 	tables, err := readAll(t, "download.zip", b.Bytes(), DefaultLimits())
-	if err == nil {
-		t.Fatalf("a member without a header was accepted: %d tables", len(tables))
+	if err != nil {
+		t.Fatal(err)
 	}
-	if !strings.Contains(err.Error(), "download.zip/Fee-Unknown.tsv:1:1") {
-		t.Fatalf("error does not locate the member: %v", err)
+	reports := map[string]model.ReportType{}
+	for _, tb := range tables {
+		reports[tb.table.Name] = tb.table.Report
+	}
+	if len(tables) != 3 || reports["download.zip/Fee-Earnings.tsv"] != model.ReportEarnings || reports["download.zip/Fee-Orders.tsv"] != model.ReportOrders ||
+		reports["download.zip/Fee-Unknown.tsv"] != "" {
+		t.Fatalf("members: %v", reports)
+	}
+	// A member whose name and header say nothing is bad input, located.
+	b.Reset()
+	zw = zip.NewWriter(&b)
+	w, _ := zw.Create("notes.txt")
+	w.Write([]byte("hello\nworld\nagain\n"))
+	zw.Close()
+	if _, err := readAll(t, "download.zip", b.Bytes(), DefaultLimits()); err == nil || !strings.Contains(err.Error(), "download.zip/notes.txt:2:1") {
+		t.Fatalf("junk member: %v", err)
 	}
 }
 

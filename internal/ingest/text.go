@@ -153,6 +153,12 @@ func readText(name string, r io.Reader, lim Limits, fn func(*Table) error) error
 			}
 			continue
 		}
+		if t.Report == "" && t.RawType != "" {
+			// A report type affsync does not import, named by the file: its
+			// rows are read (to be counted and noted), not understood.
+			h = parseHeader(fields)
+			break
+		}
 		return errorf(name, lr.line, 1, "no report header found: expected columns like ASIN, Date Shipped, Ad Fees")
 	}
 	t.Format = map[byte]string{'\t': "tsv", ',': "csv", ';': "csv"}[delim]

@@ -1,0 +1,184 @@
+package collector_test
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/affsync/affsync/internal/collector"
+	"github.com/affsync/affsync/internal/importer"
+	"github.com/affsync/affsync/internal/network/amazon/sim"
+	"github.com/affsync/affsync/internal/secret"
+	"github.com/affsync/affsync/internal/store"
+	"github.com/affsync/affsync/internal/store/storetest"
+)
+
+var ctx = context.Background()
+
+var today = time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+
+type env struct {
+	s    *store.Store
+	sim  *sim.Server
+	url  string
+	ws   store.Workspace
+	box  *secret.Box
+	coll *collector.Collector
+}
+
+func newEnv(t *testing.T, s *store.Store) env {
+	t.Helper()
+	simulator, err := sim.New(sim.Config{Seed: 7, Days: 45, Today: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(simulator)
+	t.Cleanup(srv.Close)
+	ws, err := s.EnsureWorkspace(ctx, "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	box, _ := secret.NewBox([]byte("0123456789abcdef0123456789abcdef"))
+	im := importer.New(s, nil)
+	im.Now = func() time.Time { return today.Add(9 * time.Hour) }
+	return env{s: s, sim: simulator, url: srv.URL, ws: ws, box: box, coll: &collector.Collector{Store: s, Importer: im, Sealer: box, Log: im.Log}}
+}
+
+func (e env) connection(t *testing.T, secretValue, version string) store.Connection {
+	t.Helper()
+	tokenPath := "/auth/o2/token"
+	if strings.HasPrefix(version, "2.") {
+		tokenPath = "/oauth2/token"
+	}
+	conn, err := e.s.CreateConnection(ctx, e.box, store.Connection{WorkspaceID: e.ws.ID, Network: "amazon", Connector: "creators-subtags",
+		Name: "sim " + version, Settings: map[string]string{"store_id": "demo-20", "credential_id": "demo-credential", "credential_version": version,
+			"api_base": e.url, "token_url": e.url + tokenPath, "marketplace": "www.amazon.com"}}, map[string]string{"secret": secretValue})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return conn
+}
+
+// key renders a transaction the way truth and store can both say it.
+func key(subtag string, bounty bool, qty, sale, commission int64, status string, sold time.Time) string {
+	return fmt.Sprintf("%s|%v|%d|%d|%d|%s|%s", subtag, bounty, qty, sale, commission, status, sold.Format("2006-01-02"))
+}
+
+// compare checks the store against the simulator's ground truth, to the cent.
+func (e env) compare(t *testing.T) {
+	t.Helper()
+	var want, got []string
+	for _, x := range e.sim.Truth().Transactions {
+		want = append(want, key(x.Subtag, x.Bounty, x.Quantity, x.SaleAmount, x.Commission, x.Status, x.SoldAt))
+	}
+	cursor := ""
+	for {
+		page, next, err := e.s.Transactions(ctx, e.ws.ID, store.TransactionFilter{Limit: 1000, Cursor: cursor})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range page {
+			sub := ""
+			if len(x.Customs) > 0 {
+				sub = x.Customs[0]
+			}
+			got = append(got, key(sub, x.NetworkStatus == "bounty", x.Quantity, x.SaleAmount, x.Commission, string(x.Status), x.SoldAt))
+		}
+		if next == "" {
+			break
+		}
+		cursor = next
+	}
+	sort.Strings(want)
+	sort.Strings(got)
+	if len(want) < 100 {
+		t.Fatalf("the simulator made only %d transactions", len(want))
+	}
+	if strings.Join(want, "\n") != strings.Join(got, "\n") {
+		missing, extra := diff(want, got), diff(got, want)
+		t.Fatalf("store differs from the ground truth (%d vs %d): missing %v, extra %v", len(got), len(want), head(missing), head(extra))
+	}
+}
+
+func diff(a, b []string) []string {
+	in := map[string]int{}
+	for _, x := range b {
+		in[x]++
+	}
+	var out []string
+	for _, x := range a {
+		if in[x] > 0 {
+			in[x]--
+			continue
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+func head(xs []string) []string {
+	if len(xs) > 5 {
+		return xs[:5]
+	}
+	return xs
+}
+
+func TestSyncEqualsGroundTruth(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s)
+		conn := e.connection(t, "demo-secret", "3.1")
+		res, err := e.coll.Sync(ctx, conn, "manual")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Listed == 0 || res.Files != res.Listed || len(res.Errors) != 0 || len(res.Notes) == 0 {
+			t.Fatalf("first sync: listed %d, files %d, errors %v, notes %d", res.Listed, res.Files, res.Errors, len(res.Notes))
+		}
+		e.compare(t)
+
+		// A second sync lists again but downloads nothing new.
+		downloads := e.sim.Stats().Downloads.Load()
+		res, err = e.coll.Sync(ctx, conn, "schedule")
+		if err != nil || res.Files != 0 || res.FilesSkipped != res.Listed || e.sim.Stats().Downloads.Load() != downloads {
+			t.Fatalf("second sync: %+v %v, downloads %d → %d", res, err, downloads, e.sim.Stats().Downloads.Load())
+		}
+
+		// A re-issued day is downloaded and applied.
+		e.sim.Reissue(today.AddDate(0, 0, -10))
+		res, err = e.coll.Sync(ctx, conn, "schedule")
+		if err != nil || res.Files != 2 || res.Transactions.Created != 1 {
+			t.Fatalf("sync after a re-issue: %+v %v", res, err)
+		}
+		e.compare(t)
+		runs, _ := s.Runs(ctx, e.ws.ID, conn.ID, 10)
+		if len(runs) != 3 || runs[0].Outcome != "ok" || runs[2].Files != res.Listed {
+			t.Fatalf("runs: %+v", runs)
+		}
+	})
+}
+
+func TestCognitoCredentialsAndWrongSecret(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s)
+		client, err := collector.NewClient(e.connection(t, "demo-secret", "2.1").Settings, "demo-secret", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := collector.Validate(ctx, client); err != nil {
+			t.Fatalf("form-style credentials: %v", err)
+		}
+		wrong := e.connection(t, "not-the-secret", "3.1")
+		_, err = e.coll.Sync(ctx, wrong, "manual")
+		if err == nil || !strings.Contains(err.Error(), "credentials rejected") || strings.Contains(err.Error(), "not-the-secret") {
+			t.Fatalf("wrong secret: %v", err)
+		}
+		got, _ := s.Connection(ctx, e.ws.ID, wrong.ID)
+		if got.Status != store.ConnError || !strings.Contains(got.LastError, "credentials rejected") {
+			t.Fatalf("connection after a refused sync: %q %q", got.Status, got.LastError)
+		}
+	})
+}
