@@ -62,6 +62,9 @@ func commands() []command {
 		{"apikey", "manage API keys (apikey create)", runAPIKey},
 		{"connection", "manage network connections (connection add)", runConnection},
 		{"import", "import report files into a connection", runImport},
+		{"sync", "sync connections from their networks now", runSync},
+		{"amazon-sim", "serve a simulated Amazon Associates account", runAmazonSim},
+		{"demo", "simulator, server and embedded SQLite with ready data", runDemo},
 	}
 }
 

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/affsync/affsync/internal/network/amazon/sim"
 	"github.com/affsync/affsync/internal/secret"
 	"github.com/affsync/affsync/internal/store"
 	"github.com/affsync/affsync/internal/store/storetest"
@@ -53,8 +55,21 @@ func TestUsageAndExitCodes(t *testing.T) {
 	}
 }
 
+// simURL serves a simulated Amazon account for the test.
+func simURL(t *testing.T) string {
+	t.Helper()
+	s, err := sim.New(sim.Config{Seed: 3, Days: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
 func TestAPIKeyAndConnection(t *testing.T) {
 	dir := t.TempDir()
+	amazon := simURL(t)
 	db := "sqlite:" + filepath.Join(dir, "a.db")
 	vars := map[string]string{}
 	code, out, errOut := run(t, vars, "--db", db, "--workspace", "acme", "apikey", "create", "--name", "ci", "--scope", "write")
@@ -65,12 +80,18 @@ func TestAPIKeyAndConnection(t *testing.T) {
 	if strings.Count(out, "\n") != 1 || !strings.HasPrefix(key, "afs_") {
 		t.Fatalf("apikey create printed %q, want the key alone on its line", out)
 	}
+	refused := []string{"connection", "add", "amazon", "--db", db, "--workspace", "acme", "--connector", "creators-subtags",
+		"--store-id", "shop-20", "--credential-id", "demo-credential", "--secret", "very-secret-value", "--api-base", amazon, "--token-url", amazon + "/auth/o2/token"}
+	code, out, errOut = run(t, vars, refused...)
+	if code != 1 || !strings.Contains(errOut, "credentials rejected") || strings.Contains(out+errOut, "very-secret-value") {
+		t.Fatalf("a wrong secret: exit %d %q %q", code, out, errOut)
+	}
 	code, out, errOut = run(t, vars, "connection", "add", "amazon", "--db", db, "--workspace", "acme", "--connector", "creators-subtags",
-		"--store-id", "shop-20", "--credential-id", "cred", "--secret", "very-secret-value")
+		"--store-id", "shop-20", "--credential-id", "demo-credential", "--secret", "demo-secret", "--api-base", amazon, "--token-url", amazon+"/auth/o2/token")
 	if code != 0 {
 		t.Fatalf("connection add: %d %s", code, errOut)
 	}
-	if strings.Contains(out+errOut, "very-secret-value") {
+	if strings.Contains(out+errOut, "demo-secret") {
 		t.Fatal("the secret was printed")
 	}
 	var conn struct {
@@ -93,7 +114,7 @@ func TestAPIKeyAndConnection(t *testing.T) {
 		t.Fatalf("stored key: %+v %v", k, err)
 	}
 	raw, _ := os.ReadFile(filepath.Join(dir, "a.db"))
-	if bytes.Contains(raw, []byte("very-secret-value")) {
+	if bytes.Contains(raw, []byte("demo-secret")) {
 		t.Fatal("the secret is stored in clear")
 	}
 	keyBytes, err := secret.LoadKey("", filepath.Join(dir, "a.db.key"), false)
@@ -102,7 +123,7 @@ func TestAPIKeyAndConnection(t *testing.T) {
 	}
 	box, _ := secret.NewBox(keyBytes)
 	sec, err := s.ConnectionSecrets(context.Background(), box, ws.ID, conn.ID)
-	if err != nil || sec["secret"] != "very-secret-value" {
+	if err != nil || sec["secret"] != "demo-secret" {
 		t.Fatalf("secrets: %v %v", sec, err)
 	}
 }
@@ -113,7 +134,9 @@ func TestPostgresNeedsSecretKey(t *testing.T) {
 		t.Skip("PostgreSQL skipped: set " + storetest.EnvPostgres)
 	}
 	db := storetest.NewPostgresDatabase(t)
-	add := []string{"--db", db, "connection", "add", "amazon", "--connector", "creators", "--store-id", "s-20", "--credential-id", "c", "--secret", "s"}
+	amazon := simURL(t)
+	add := []string{"--db", db, "connection", "add", "amazon", "--connector", "creators", "--store-id", "s-20", "--credential-id", "demo-credential",
+		"--secret", "demo-secret", "--api-base", amazon, "--token-url", amazon + "/auth/o2/token"}
 	code, _, errOut := run(t, map[string]string{}, add...)
 	if code != 1 || !strings.Contains(errOut, "AFFSYNC_SECRET_KEY") {
 		t.Fatalf("exit %d, %q; want a clear error naming AFFSYNC_SECRET_KEY", code, errOut)

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/affsync/affsync/internal/collector"
 	"github.com/affsync/affsync/internal/store"
 )
 
@@ -80,6 +81,16 @@ func runConnection(env Env, args []string) error {
 			return err
 		}
 		box = b
+	}
+	if *connector != "import" {
+		// Connecting checks the account for real: a token and a listed report.
+		client, err := collector.NewClient(settings, *secretValue, nil)
+		if err != nil {
+			return usagef("%v", err)
+		}
+		if err := collector.Validate(env.Context, client); err != nil {
+			return fmt.Errorf("connection refused: %w", err)
+		}
 	}
 	if *name == "" {
 		*name = *storeID

@@ -53,12 +53,16 @@ func FuzzOpen(f *testing.F) {
 
 func FuzzText(f *testing.F) {
 	seeds(f)
-	f.Fuzz(func(t *testing.T, name string, data []byte) { drain(t, name+".tsv", append([]byte("ASIN\tEarnings\n"), data...), small()) })
+	f.Fuzz(func(t *testing.T, name string, data []byte) {
+		drain(t, name+".tsv", append([]byte("ASIN\tEarnings\n"), data...), small())
+	})
 }
 
 func FuzzXML(f *testing.F) {
 	seeds(f)
-	f.Fuzz(func(t *testing.T, name string, data []byte) { drain(t, name, append([]byte("<Data>"), data...), small()) })
+	f.Fuzz(func(t *testing.T, name string, data []byte) {
+		drain(t, name, append([]byte("<Data>"), data...), small())
+	})
 }
 
 func FuzzSplitFields(f *testing.F) {

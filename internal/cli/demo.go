@@ -1,0 +1,108 @@
+package cli
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/affsync/affsync/internal/collector"
+	"github.com/affsync/affsync/internal/importer"
+	"github.com/affsync/affsync/internal/network/amazon/sim"
+	"github.com/affsync/affsync/internal/secret"
+	"github.com/affsync/affsync/internal/store"
+)
+
+// runDemo starts everything on one machine: the Amazon simulator on a free
+// loopback port, a fresh SQLite database in a data folder, a workspace with an
+// admin, an API key and a creators-subtags connection to the simulator, a
+// first sync, and the server.
+func runDemo(env Env, args []string) error {
+	fs, _ := newFlags(env, "demo", "demo [--addr 127.0.0.1:8080] [--dir ./affsync-demo]")
+	addr := fs.String("addr", "127.0.0.1:8080", "address of the API")
+	dir := fs.String("dir", "affsync-demo", "data folder (recreated on every start)")
+	seed := fs.Int64("seed", 1, "seed of the simulated account")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	log := logger(env)
+	if err := os.RemoveAll(*dir); err != nil {
+		return fmt.Errorf("reset %s: %w", *dir, err)
+	}
+	if err := os.MkdirAll(*dir, 0o700); err != nil {
+		return fmt.Errorf("create %s: %w", *dir, err)
+	}
+
+	simulator, err := sim.New(sim.Config{Seed: *seed, Days: 60})
+	if err != nil {
+		return err
+	}
+	simLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return fmt.Errorf("listen for the simulator: %w", err)
+	}
+	simSrv := &http.Server{Handler: simulator, ReadHeaderTimeout: 10 * time.Second}
+	go simSrv.Serve(simLn)
+	defer simSrv.Close()
+	simURL := "http://" + simLn.Addr().String()
+
+	s, err := store.Open(env.Context, "sqlite:"+filepath.Join(*dir, "affsync.db"), store.Options{})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := s.Migrate(env.Context); err != nil {
+		return err
+	}
+	box, err := sealer(env, s)
+	if err != nil {
+		return err
+	}
+	ws, err := s.EnsureWorkspace(env.Context, "default")
+	if err != nil {
+		return err
+	}
+	password := secret.RandomToken(12)
+	hash, err := secret.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	user, err := s.CreateUser(env.Context, ws.ID, "admin@demo.affsync.local", hash, store.RoleAdmin)
+	if err != nil {
+		return err
+	}
+	apiKey, err := createAPIKey(env, s, ws.ID, "demo", store.ScopeWrite)
+	if err != nil {
+		return err
+	}
+	conn, err := s.CreateConnection(env.Context, box, store.Connection{WorkspaceID: ws.ID, Network: "amazon", Connector: "creators-subtags",
+		Name: "Amazon (simulated) " + simulator.StoreID(), Currency: "USD", Settings: map[string]string{
+			"store_id": simulator.StoreID(), "credential_id": "demo-credential", "credential_version": "3.1",
+			"api_base": simURL, "token_url": simURL + "/auth/o2/token", "marketplace": "www.amazon.com"}},
+		map[string]string{"secret": "demo-secret"})
+	if err != nil {
+		return err
+	}
+	coll := &collector.Collector{Store: s, Importer: importer.New(s, log), Sealer: box, Log: log}
+	start := time.Now()
+	res, err := coll.Sync(env.Context, conn, "manual")
+	if err != nil {
+		return fmt.Errorf("first sync: %w", err)
+	}
+	log.Info("first sync", "files", res.Files, "rows", res.Rows, "transactions", res.Transactions.Created, "took", time.Since(start).Round(time.Millisecond))
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w (choose another with --addr)", *addr, err)
+	}
+	fmt.Fprintf(env.Stdout, "URL http://%s\n", ln.Addr())
+	fmt.Fprintf(env.Stdout, "USER %s\n", user.Email)
+	fmt.Fprintf(env.Stdout, "PASSWORD %s\n", password)
+	fmt.Fprintf(env.Stdout, "API_KEY %s\n", apiKey)
+	if f, ok := env.Stdout.(*os.File); ok {
+		f.Sync()
+	}
+	return serve(env.Context, log, s, box, ln)
+}

@@ -1,0 +1,63 @@
+package cli
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/affsync/affsync/internal/collector"
+	"github.com/affsync/affsync/internal/importer"
+	"github.com/affsync/affsync/internal/store"
+)
+
+func runSync(env Env, args []string) error {
+	fs, g := newFlags(env, "sync", "sync [--connection ID]")
+	connID := fs.String("connection", "", "sync this connection (default: every connection that can sync)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	s, err := g.openStore(env)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	ws, err := s.EnsureWorkspace(env.Context, g.workspaceName(env))
+	if err != nil {
+		return err
+	}
+	box, err := sealer(env, s)
+	if err != nil {
+		return err
+	}
+	var conns []store.Connection
+	if *connID != "" {
+		c, err := s.Connection(env.Context, ws.ID, *connID)
+		if err != nil {
+			return usagef("no connection %s in workspace %q", *connID, ws.Name)
+		}
+		conns = append(conns, c)
+	} else if conns, err = s.Connections(env.Context, ws.ID); err != nil {
+		return err
+	}
+	log := logger(env)
+	coll := &collector.Collector{Store: s, Importer: importer.New(s, log), Sealer: box, Log: log}
+	failed := 0
+	for _, c := range conns {
+		if c.Connector == "import" || c.Status == store.ConnDisabled {
+			continue
+		}
+		start := time.Now()
+		res, err := coll.Sync(env.Context, c, "manual")
+		if err != nil {
+			failed++
+			fmt.Fprintf(env.Stdout, "%s (%s): failed: %v\n", c.Name, c.ID, err)
+			continue
+		}
+		fmt.Fprintf(env.Stdout, "%s (%s): %d listed, %d new files, %d rows; transactions %d created, %d updated, %d unchanged; %d files rejected (%s)\n",
+			c.Name, c.ID, res.Listed, res.Files, res.Rows, res.Transactions.Created, res.Transactions.Updated, res.Transactions.Unchanged,
+			len(res.Errors), time.Since(start).Round(time.Millisecond))
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of the syncs failed", failed)
+	}
+	return nil
+}
