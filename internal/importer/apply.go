@@ -136,16 +136,10 @@ func priority(t *ingest.Table) int {
 // project recomputes the transactions, revenues and clicks that the covered
 // days may have changed.
 func (im *Importer) project(ctx context.Context, tx *store.Tx, conn store.Connection, st settings, covers []coverage, sum *Summary) error {
-	groups := map[string]bool{}
+	var ranges []store.DayRange
 	earningsChanged := false
 	for _, c := range covers {
-		gs, err := tx.GroupsOnDays(ctx, conn.ID, c.report, c.from, c.to)
-		if err != nil {
-			return err
-		}
-		for _, g := range gs {
-			groups[g] = true
-		}
+		ranges = append(ranges, store.DayRange{Report: c.report, From: c.from, To: c.to})
 		switch c.report {
 		case model.ReportEarnings, model.ReportBounty:
 			if err := tx.ProjectRevenues(ctx, conn.WorkspaceID, conn.ID, c.from, c.to); err != nil {
@@ -159,6 +153,7 @@ func (im *Importer) project(ctx context.Context, tx *store.Tx, conn store.Connec
 		earningsChanged = earningsChanged || c.report == model.ReportEarnings
 	}
 	var rates lifecycle.CategoryRates
+	var orderGroups []string
 	if st.mode == lifecycle.ModeOrders {
 		r, err := tx.CategoryRates(ctx, conn.ID)
 		if err != nil {
@@ -168,37 +163,47 @@ func (im *Importer) project(ctx context.Context, tx *store.Tx, conn store.Connec
 		if earningsChanged {
 			// New earnings may change the rate of a category, and so the
 			// estimate of every order of it that has not shipped yet.
-			gs, err := tx.OrderGroupsOfCategories(ctx, conn.ID, sortedKeys(r))
-			if err != nil {
+			if orderGroups, err = tx.OrderGroupsOfCategories(ctx, conn.ID, sortedKeys(r)); err != nil {
 				return err
-			}
-			for _, g := range gs {
-				groups[g] = true
 			}
 		}
 	}
-	var channels []string
-	programs := map[string]bool{}
-	keys := sortedKeys(groups)
-	for start := 0; start < len(keys); start += groupBatch {
-		chunk := keys[start:min(start+groupBatch, len(keys))]
-		counts, seen, err := im.projectGroups(ctx, tx, conn, st, chunk, rates)
+	seen := seenNames{channels: map[string]bool{}, programs: map[string]bool{}}
+	add := func(c Counts) {
+		sum.Transactions.Created += c.Created
+		sum.Transactions.Updated += c.Updated
+		sum.Transactions.Unchanged += c.Unchanged
+		sum.Transactions.Deleted += c.Deleted
+	}
+	// The groups on the covered days, a batch at a time, then the order
+	// groups whose estimates may have moved (projecting a group twice is
+	// harmless: the second time changes nothing).
+	for after := ""; ; {
+		batch, err := tx.GroupsOnDays(ctx, conn.ID, ranges, after, groupBatch)
 		if err != nil {
 			return err
 		}
-		sum.Transactions.Created += counts.Created
-		sum.Transactions.Updated += counts.Updated
-		sum.Transactions.Unchanged += counts.Unchanged
-		sum.Transactions.Deleted += counts.Deleted
-		channels = append(channels, seen.channels...)
-		for _, p := range seen.programs {
-			programs[p] = true
+		if len(batch) == 0 {
+			break
 		}
+		counts, err := im.projectGroups(ctx, tx, conn, st, batch, rates, seen)
+		if err != nil {
+			return err
+		}
+		add(counts)
+		after = batch[len(batch)-1]
 	}
-	if err := tx.EnsureChannels(ctx, conn.WorkspaceID, conn.ID, channels); err != nil {
+	for start := 0; start < len(orderGroups); start += groupBatch {
+		counts, err := im.projectGroups(ctx, tx, conn, st, orderGroups[start:min(start+groupBatch, len(orderGroups))], rates, seen)
+		if err != nil {
+			return err
+		}
+		add(Counts{Created: counts.Created, Updated: counts.Updated, Deleted: counts.Deleted})
+	}
+	if err := tx.EnsureChannels(ctx, conn.WorkspaceID, conn.ID, sortedKeys(seen.channels)); err != nil {
 		return err
 	}
-	for _, p := range sortedKeys(programs) {
+	for _, p := range sortedKeys(seen.programs) {
 		if err := tx.SetProgramStatus(ctx, conn.WorkspaceID, conn.ID, p, "active", "reports received"); err != nil {
 			return err
 		}
@@ -206,18 +211,18 @@ func (im *Importer) project(ctx context.Context, tx *store.Tx, conn store.Connec
 	return nil
 }
 
+// seenNames gathers the channels and programs of projected transactions.
 type seenNames struct {
-	channels []string
-	programs []string
+	channels map[string]bool
+	programs map[string]bool
 }
 
 // projectGroups projects whole groups and stores the result.
 func (im *Importer) projectGroups(ctx context.Context, tx *store.Tx, conn store.Connection, st settings, groups []string,
-	rates lifecycle.CategoryRates) (Counts, seenNames, error) {
-	var seen seenNames
+	rates lifecycle.CategoryRates, seen seenNames) (Counts, error) {
 	facts, err := tx.ActiveFactsOfGroups(ctx, conn.ID, groups)
 	if err != nil {
-		return Counts{}, seen, err
+		return Counts{}, err
 	}
 	plain := make([]model.Fact, len(facts))
 	for i, g := range facts {
@@ -233,7 +238,7 @@ func (im *Importer) projectGroups(ctx context.Context, tx *store.Tx, conn store.
 	}
 	appCustoms, err := tx.CustomsForSubtags(ctx, conn.WorkspaceID, subtags)
 	if err != nil {
-		return Counts{}, seen, err
+		return Counts{}, err
 	}
 	ids := make([]string, 0, len(projected))
 	for i := range projected {
@@ -241,11 +246,11 @@ func (im *Importer) projectGroups(ctx context.Context, tx *store.Tx, conn store.
 	}
 	stored, err := tx.TransactionIDsOfGroups(ctx, conn.ID, groups)
 	if err != nil {
-		return Counts{}, seen, err
+		return Counts{}, err
 	}
 	old, err := tx.TransactionsByID(ctx, conn.WorkspaceID, append(ids, sortedKeys(stored)...))
 	if err != nil {
-		return Counts{}, seen, err
+		return Counts{}, err
 	}
 	writes := make([]store.TxWrite, 0, len(projected))
 	live := map[string]bool{}
@@ -262,8 +267,8 @@ func (im *Importer) projectGroups(ctx context.Context, tx *store.Tx, conn store.
 			_, reason = lifecycle.Diff(prev, x)
 		}
 		writes = append(writes, store.TxWrite{Tx: x, Group: p.Group, Reason: reason, Source: source})
-		seen.channels = append(seen.channels, x.Channel)
-		seen.programs = append(seen.programs, x.Program)
+		seen.channels[x.Channel] = true
+		seen.programs[x.Program] = true
 	}
 	// A stored transaction that its facts no longer make goes: a stand-alone
 	// return that has found its sale, or rows a re-issued report dropped. The
@@ -276,14 +281,14 @@ func (im *Importer) projectGroups(ctx context.Context, tx *store.Tx, conn store.
 		}
 	}
 	if err := tx.DeleteTransactions(ctx, conn.WorkspaceID, gone); err != nil {
-		return Counts{}, seen, err
+		return Counts{}, err
 	}
 	deleted := len(gone)
 	us, err := tx.UpsertTransactions(ctx, conn.WorkspaceID, writes)
 	if err != nil {
-		return Counts{}, seen, err
+		return Counts{}, err
 	}
-	return Counts{Created: us.Created, Updated: us.Updated, Unchanged: us.Unchanged, Deleted: deleted}, seen, nil
+	return Counts{Created: us.Created, Updated: us.Updated, Unchanged: us.Unchanged, Deleted: deleted}, nil
 }
 
 func (im *Importer) today() time.Time {

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/affsync/affsync/internal/model"
@@ -61,12 +63,30 @@ func (t *Tx) CoverDays(ctx context.Context, connectionID string, report model.Re
 	return nil
 }
 
-// GroupsOnDays lists the projection groups with facts of a report type on
-// days [from, to], from any file: those whose projection a file covering
-// these days may change.
-func (t *Tx) GroupsOnDays(ctx context.Context, connectionID string, report model.ReportType, from, to time.Time) ([]string, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT DISTINCT group_key FROM facts WHERE connection_id = $1 AND report_type = $2
-		AND day >= $3 AND day <= $4 AND group_key <> ''`, connectionID, string(report), date(from), date(to))
+// DayRange is the days [From, To] of one report type that a file covers.
+type DayRange struct {
+	Report   model.ReportType
+	From, To time.Time
+}
+
+// GroupsOnDays lists, in order and a batch at a time (those after "after"),
+// the projection groups with facts on the given days, from any file: the
+// groups whose projection a file covering these days may change. Paging
+// keeps memory flat however many groups a large file touches.
+func (t *Tx) GroupsOnDays(ctx context.Context, connectionID string, ranges []DayRange, after string, limit int) ([]string, error) {
+	if len(ranges) == 0 {
+		return nil, nil
+	}
+	args := []any{connectionID, after}
+	var or []string
+	for _, r := range ranges {
+		args = append(args, string(r.Report), date(r.From), date(r.To))
+		n := len(args)
+		or = append(or, fmt.Sprintf("(report_type = $%d AND day >= $%d AND day <= $%d)", n-2, n-1, n))
+	}
+	args = append(args, limit)
+	rows, err := t.tx.QueryContext(ctx, `SELECT DISTINCT group_key FROM facts WHERE connection_id = $1 AND group_key > $2
+		AND (`+strings.Join(or, " OR ")+`) ORDER BY group_key LIMIT $`+strconv.Itoa(len(args)), args...)
 	if err != nil {
 		return nil, fmt.Errorf("touched groups: %w", err)
 	}
