@@ -95,8 +95,13 @@ func runConnection(env Env, args []string) error {
 	if *name == "" {
 		*name = *storeID
 	}
+	var next *time.Time
+	if *connector != "import" {
+		now := time.Now().UTC()
+		next = &now // the scheduler of 'affsync serve' syncs it at once
+	}
 	c, err := s.CreateConnection(env.Context, box, store.Connection{WorkspaceID: ws.ID, Network: "amazon", Connector: *connector,
-		Name: *name, Currency: *currency, Settings: settings}, secrets)
+		Name: *name, Currency: *currency, Settings: settings, NextRunAt: next}, secrets)
 	if err != nil {
 		return err
 	}

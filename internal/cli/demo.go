@@ -85,9 +85,9 @@ func runDemo(env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	coll := &collector.Collector{Store: s, Importer: importer.New(s, log), Sealer: box, Log: log}
+	sched := &collector.Scheduler{Collector: &collector.Collector{Store: s, Importer: importer.New(s, log), Sealer: box, Log: log}}
 	start := time.Now()
-	res, err := coll.Sync(env.Context, conn, "manual")
+	res, _, err := sched.SyncNow(env.Context, conn)
 	if err != nil {
 		return fmt.Errorf("first sync: %w", err)
 	}
@@ -104,5 +104,5 @@ func runDemo(env Env, args []string) error {
 	if f, ok := env.Stdout.(*os.File); ok {
 		f.Sync()
 	}
-	return serve(env.Context, log, s, box, ln)
+	return serve(env.Context, log, s, box, ln, sched)
 }

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/affsync/affsync/internal/api"
+	"github.com/affsync/affsync/internal/collector"
+	"github.com/affsync/affsync/internal/importer"
 	"github.com/affsync/affsync/internal/store"
 )
 
@@ -37,11 +39,13 @@ func runServe(env Env, args []string) error {
 	}
 	log := logger(env)
 	log.Info("serving", "url", "http://"+ln.Addr().String(), "db", s.Dialect())
-	return serve(env.Context, log, s, box, ln)
+	sched := &collector.Scheduler{Collector: &collector.Collector{Store: s, Importer: importer.New(s, log), Sealer: box, Log: log}}
+	return serve(env.Context, log, s, box, ln, sched)
 }
 
-// serve runs the HTTP server and the background work on ln until ctx ends.
-func serve(ctx context.Context, log *slog.Logger, s *store.Store, sealer store.Sealer, ln net.Listener) error {
+// serve runs the HTTP server and the background work (the sync scheduler,
+// database upkeep) on ln until ctx ends.
+func serve(ctx context.Context, log *slog.Logger, s *store.Store, sealer store.Sealer, ln net.Listener, sched *collector.Scheduler) error {
 	apiServer := api.New(api.Config{Store: s, Sealer: sealer, Logger: log})
 	defer apiServer.Close()
 	mux := http.NewServeMux()
@@ -53,6 +57,7 @@ func serve(ctx context.Context, log *slog.Logger, s *store.Store, sealer store.S
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	go maintain(ctx, log, s)
+	go sched.Run(ctx)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -39,14 +39,18 @@ func runSync(env Env, args []string) error {
 		return err
 	}
 	log := logger(env)
-	coll := &collector.Collector{Store: s, Importer: importer.New(s, log), Sealer: box, Log: log}
+	sched := &collector.Scheduler{Collector: &collector.Collector{Store: s, Importer: importer.New(s, log), Sealer: box, Log: log}}
 	failed := 0
 	for _, c := range conns {
 		if c.Connector == "import" || c.Status == store.ConnDisabled {
 			continue
 		}
 		start := time.Now()
-		res, err := coll.Sync(env.Context, c, "manual")
+		res, ok, err := sched.SyncNow(env.Context, c)
+		if err == nil && !ok {
+			fmt.Fprintf(env.Stdout, "%s (%s): another instance is syncing it right now; skipped\n", c.Name, c.ID)
+			continue
+		}
 		if err != nil {
 			failed++
 			fmt.Fprintf(env.Stdout, "%s (%s): failed: %v\n", c.Name, c.ID, err)

@@ -70,7 +70,9 @@ func Validate(ctx context.Context, client *creators.Client) error {
 	return nil
 }
 
-// Sync pulls what is new of one connection.
+// Sync pulls what is new of one connection and records the run. Callers
+// hold the connection's lease (Scheduler.RunOne), which also records the
+// connection's state.
 func (c *Collector) Sync(ctx context.Context, conn store.Connection, trigger string) (Result, error) {
 	res := Result{Summary: importer.Summary{Errors: []importer.FileError{}, Notes: []string{}}}
 	run, err := c.Store.StartRun(ctx, conn.WorkspaceID, conn.ID, trigger)
@@ -79,21 +81,16 @@ func (c *Collector) Sync(ctx context.Context, conn store.Connection, trigger str
 	}
 	err = c.sync(ctx, conn, &res)
 	run.Files, run.Rows, run.Outcome = res.Files, res.Rows, "ok"
-	status, lastErr := store.ConnActive, ""
 	if err != nil {
 		run.Outcome, run.Error = "error", creators.Explain(err)
-		status, lastErr = store.ConnError, run.Error
 	} else if len(res.Errors) > 0 {
 		run.Error = fmt.Sprintf("%d files rejected; the first: %s:%d: %s", len(res.Errors), res.Errors[0].File, res.Errors[0].Line, res.Errors[0].Message)
 	}
 	if ferr := c.Store.FinishRun(context.WithoutCancel(ctx), run); ferr != nil {
 		c.Log.Warn("record run", "connection", conn.ID, "err", ferr)
 	}
-	if serr := c.Store.SetConnectionStatus(context.WithoutCancel(ctx), conn.WorkspaceID, conn.ID, status, lastErr); serr != nil {
-		c.Log.Warn("record connection status", "connection", conn.ID, "err", serr)
-	}
 	if err != nil {
-		return res, fmt.Errorf("%s", run.Error)
+		return res, errors.New(run.Error)
 	}
 	return res, nil
 }

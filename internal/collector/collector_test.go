@@ -172,13 +172,66 @@ func TestCognitoCredentialsAndWrongSecret(t *testing.T) {
 			t.Fatalf("form-style credentials: %v", err)
 		}
 		wrong := e.connection(t, "not-the-secret", "3.1")
-		_, err = e.coll.Sync(ctx, wrong, "manual")
+		_, ok, err := (&collector.Scheduler{Collector: e.coll}).SyncNow(ctx, wrong)
+		if !ok {
+			t.Fatal("could not claim a free connection")
+		}
 		if err == nil || !strings.Contains(err.Error(), "credentials rejected") || strings.Contains(err.Error(), "not-the-secret") {
 			t.Fatalf("wrong secret: %v", err)
 		}
 		got, _ := s.Connection(ctx, e.ws.ID, wrong.ID)
 		if got.Status != store.ConnError || !strings.Contains(got.LastError, "credentials rejected") {
 			t.Fatalf("connection after a refused sync: %q %q", got.Status, got.LastError)
+		}
+	})
+}
+
+// TestSchedulersNeverOverlap runs two schedulers (two instances) on one
+// database over several due connections: every connection is synced, and
+// never by both at once.
+func TestSchedulersNeverOverlap(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s)
+		var conns []store.Connection
+		for range 4 {
+			c := e.connection(t, "demo-secret", "3.1")
+			if err := s.ScheduleConnection(ctx, e.ws.ID, c.ID, time.Now().Add(-time.Minute)); err != nil {
+				t.Fatal(err)
+			}
+			conns = append(conns, c)
+		}
+		runCtx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		for _, owner := range []string{"instance-a", "instance-b"} {
+			sch := &collector.Scheduler{Collector: e.coll, Owner: owner, Workers: 2, Poll: 20 * time.Millisecond, Lease: time.Minute}
+			go func() { sch.Run(runCtx); done <- struct{}{} }()
+		}
+		deadline := time.Now().Add(60 * time.Second)
+		for {
+			all := true
+			for _, c := range conns {
+				runs, _ := s.Runs(ctx, e.ws.ID, c.ID, 10)
+				if len(runs) == 0 || runs[0].FinishedAt == nil {
+					all = false
+				}
+			}
+			if all || time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		stop()
+		<-done
+		<-done
+		for _, c := range conns {
+			runs, _ := s.Runs(ctx, e.ws.ID, c.ID, 10)
+			if len(runs) != 1 || runs[0].Outcome != "ok" {
+				t.Fatalf("connection %s: %d runs (%+v); want exactly one", c.ID, len(runs), runs)
+			}
+			got, _ := s.Connection(ctx, e.ws.ID, c.ID)
+			if got.NextRunAt == nil || !got.NextRunAt.After(time.Now().Add(30*time.Minute)) || got.Status != store.ConnActive {
+				t.Fatalf("after its run: next %v status %s", got.NextRunAt, got.Status)
+			}
 		}
 	})
 }

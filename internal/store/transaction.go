@@ -125,7 +125,10 @@ func (t *Tx) lockSequence(ctx context.Context, workspaceID string) (int64, error
 	var seq int64
 	q := `SELECT tx_seq FROM workspaces WHERE id = $1`
 	if t.s.dialect == Postgres {
-		q += ` FOR UPDATE`
+		// NO KEY UPDATE: writers queue here, yet inserts that reference the
+		// workspace (their foreign key takes KEY SHARE) are not blocked, so
+		// two imports cannot deadlock on it.
+		q += ` FOR NO KEY UPDATE`
 	}
 	if err := t.tx.QueryRowContext(ctx, q, workspaceID).Scan(&seq); err != nil {
 		return 0, notFound(err, "workspace")

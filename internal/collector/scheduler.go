@@ -1,0 +1,128 @@
+package collector
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/affsync/affsync/internal/store"
+)
+
+// Scheduler runs due syncs: the connection rows are the queue (next_run_at),
+// claimed with a lease so that several instances on one database never sync
+// one connection at once, and a dead instance's lease runs out and is taken
+// over. At most Workers syncs run at a time.
+type Scheduler struct {
+	Collector *Collector
+	Owner     string        // this instance; default host:pid:random
+	Workers   int           // default 2
+	Lease     time.Duration // default 2 minutes, renewed while a sync runs
+	Poll      time.Duration // default 10 seconds
+	Now       func() time.Time
+}
+
+func (s *Scheduler) defaults() {
+	if s.Owner == "" {
+		host, _ := os.Hostname()
+		b := make([]byte, 4)
+		rand.Read(b)
+		s.Owner = fmt.Sprintf("%s:%d:%s", host, os.Getpid(), hex.EncodeToString(b))
+	}
+	if s.Workers <= 0 {
+		s.Workers = 2
+	}
+	if s.Lease <= 0 {
+		s.Lease = 2 * time.Minute
+	}
+	if s.Poll <= 0 {
+		s.Poll = 10 * time.Second
+	}
+	if s.Now == nil {
+		s.Now = time.Now
+	}
+}
+
+// Run claims and runs due syncs until ctx ends, then waits for running ones.
+func (s *Scheduler) Run(ctx context.Context) {
+	s.defaults()
+	free := make(chan struct{}, s.Workers)
+	for range s.Workers {
+		free <- struct{}{}
+	}
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	t := time.NewTicker(s.Poll)
+	defer t.Stop()
+	for {
+		n := len(free)
+		if n > 0 {
+			conns, err := s.Collector.Store.ClaimDue(ctx, s.Owner, s.Now(), s.Lease, n)
+			if err != nil && ctx.Err() == nil {
+				s.Collector.Log.Warn("claim due syncs", "err", err)
+			}
+			for _, c := range conns {
+				<-free
+				wg.Add(1)
+				go func() {
+					defer func() { free <- struct{}{}; wg.Done() }()
+					s.RunOne(ctx, c, "schedule")
+				}()
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// RunOne syncs a connection this instance has claimed, renewing the lease
+// meanwhile, then releases it with the next run: the connection's interval
+// after success, an exponential backoff (capped by the interval) after failure.
+func (s *Scheduler) RunOne(ctx context.Context, c store.Connection, trigger string) (Result, error) {
+	s.defaults()
+	syncCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	go func() {
+		t := time.NewTicker(s.Lease / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-syncCtx.Done():
+				return
+			case <-t.C:
+				if ok, err := s.Collector.Store.RenewLease(syncCtx, c.ID, s.Owner, s.Now().Add(s.Lease)); err == nil && !ok {
+					s.Collector.Log.Warn("lease lost during a sync", "connection", c.ID)
+				}
+			}
+		}
+	}()
+	res, err := s.Collector.Sync(syncCtx, c, trigger)
+	out := store.SyncOutcome{Status: store.ConnActive, NextRunAt: s.Now().Add(c.SyncInterval)}
+	if err != nil {
+		out.Status, out.LastError, out.FailCount = store.ConnError, err.Error(), c.FailCount+1
+		backoff := time.Minute << min(out.FailCount-1, 10)
+		out.NextRunAt = s.Now().Add(min(backoff, c.SyncInterval))
+	}
+	if rerr := s.Collector.Store.ReleaseConnection(context.WithoutCancel(ctx), c.ID, s.Owner, out); rerr != nil {
+		s.Collector.Log.Warn("release connection", "connection", c.ID, "err", rerr)
+	}
+	return res, err
+}
+
+// SyncNow claims a connection now, whether due or not, and syncs it; ok is
+// false when another instance is syncing it at this moment.
+func (s *Scheduler) SyncNow(ctx context.Context, c store.Connection) (res Result, ok bool, err error) {
+	s.defaults()
+	ok, err = s.Collector.Store.ClaimConnection(ctx, c.WorkspaceID, c.ID, s.Owner, s.Now(), s.Lease)
+	if err != nil || !ok {
+		return res, ok, err
+	}
+	res, err = s.RunOne(ctx, c, "manual")
+	return res, true, err
+}
