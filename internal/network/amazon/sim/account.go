@@ -116,18 +116,35 @@ type generator struct {
 	minted int64
 }
 
-// subtag mints a unique 10–22 character subtag: a base-36 counter, then noise.
+// subtag mints a unique 10–22 character subtag: noise, then a base-36
+// counter that keeps it unique.
 func (g *generator) subtag() string {
 	g.minted++
-	s := strconv.FormatInt(g.minted, 36)
-	for len(s) < 4 {
-		s = "0" + s
-	}
-	b := []byte(s)
+	var b []byte
 	for range 6 + g.r.IntN(13) {
 		b = append(b, subtagAlphabet[g.r.IntN(len(subtagAlphabet))])
 	}
-	return string(b)
+	n := strconv.FormatInt(g.minted, 36)
+	for len(n) < 4 {
+		n = "0" + n
+	}
+	return string(b) + n
+}
+
+// pick draws an index by weights.
+func (g *generator) pick(weights ...int) int {
+	total := 0
+	for _, w := range weights {
+		total += w
+	}
+	x := g.r.IntN(total)
+	for i, w := range weights {
+		if x < w {
+			return i
+		}
+		x -= w
+	}
+	return len(weights) - 1
 }
 
 // seedOf mixes what the account is a function of into the second PCG word.
@@ -146,10 +163,10 @@ func generate(cfg Config) *account {
 	acc.catalog = g.catalog(120)
 	for _, day := range acc.days {
 		for _, tag := range acc.tags {
-			n := int64(150 + g.r.IntN(250))
+			n := int64(400 + g.r.IntN(500))
 			acc.clicks = append(acc.clicks, dayClicks{day: day, tag: tag, clicks: n})
 			for range n {
-				if g.r.IntN(6) == 0 { // about one click in six buys
+				if g.r.IntN(13) == 0 { // about one click in thirteen buys
 					acc.orders = append(acc.orders, g.order(acc.catalog, tag, day, cfg.Today))
 				}
 			}
@@ -183,13 +200,19 @@ func (g *generator) catalog(n int) []product {
 		c := categories[g.r.IntN(len(categories))]
 		p := product{asin: string(b), cat: c, seller: "Amazon.com",
 			title: adjectives[g.r.IntN(len(adjectives))] + " " + nouns[c.name][g.r.IntN(len(nouns[c.name]))],
-			price: int64(4+g.r.IntN(150))*100 + []int64{99, 49, 95, 0}[g.r.IntN(4)]}
+			price: g.price()}
 		if g.r.IntN(5) == 0 {
 			p.seller = thirdPartySellers[g.r.IntN(len(thirdPartySellers))]
 		}
 		out = append(out, p)
 	}
 	return out
+}
+
+// price draws a shelf price in cents: mostly cheap, sometimes dear.
+func (g *generator) price() int64 {
+	dollars := []int{5 + g.r.IntN(25), 30 + g.r.IntN(70), 100 + g.r.IntN(300)}[g.pick(60, 30, 10)]
+	return int64(dollars)*100 - []int64{1, 5, 51, 100}[g.r.IntN(4)]
 }
 
 // order draws one purchase and its fate: shipped 0–5 days later or never,
@@ -199,8 +222,8 @@ func (g *generator) order(catalog []product, tag string, day, today time.Time) o
 	if g.r.IntN(12) > 0 { // some links carry no subtag
 		o.subtag = g.subtag()
 	}
-	for range 1 + g.r.IntN(3) {
-		l := line{p: catalog[g.r.IntN(len(catalog))], qty: 1 + int64(g.r.IntN(3))}
+	for range 1 + g.pick(70, 20, 10) {
+		l := line{p: catalog[g.r.IntN(len(catalog))], qty: 1 + int64(g.pick(75, 18, 7))}
 		l.ship = day.AddDate(0, 0, g.r.IntN(6))
 		l.shipped = g.r.IntN(15) > 0 && l.ship.Before(today)
 		if l.shipped {

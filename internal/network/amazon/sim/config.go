@@ -123,6 +123,9 @@ func ParseFlags(args []string) (cfg Config, addr string, err error) {
 	if fs.NArg() > 0 {
 		return Config{}, "", fmt.Errorf("amazon-sim: unexpected argument %q", fs.Arg(0))
 	}
+	if cfg.Days < 1 { // zero would mean the default in Config
+		return Config{}, "", fmt.Errorf("amazon-sim: --days %d: want at least 1", cfg.Days)
+	}
 	if *today != "" {
 		if cfg.Today, err = time.Parse(time.DateOnly, *today); err != nil {
 			return Config{}, "", fmt.Errorf("amazon-sim: --today: %w", err)
