@@ -169,7 +169,7 @@ func TestListGetDownload(t *testing.T) {
 		}
 	}
 	st := f.sim.Stats()
-	if st.Lists != 1 || st.Gets != int64(len(l.Reports)) || st.Downloads != int64(len(l.Reports)) {
+	if st.Lists != 1 || st.Gets != Count(len(l.Reports)) || st.Downloads != Count(len(l.Reports)) {
 		t.Errorf("stats %+v, want 1 list and %d gets and downloads", st, len(l.Reports))
 	}
 }

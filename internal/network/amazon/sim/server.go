@@ -34,13 +34,20 @@ type Server struct {
 
 // Stats counts the calls served. Lists and Downloads count both transports.
 type Stats struct {
-	Tokens    int64 // tokens issued
-	Lists     int64 // listReports answered (Creators and DataFeed)
-	Gets      int64 // getReport URLs issued (Creators)
-	Downloads int64 // report bodies served (pre-signed URL or DataFeed getReport)
-	Catalog   int64 // getItems answered
-	Failures  int64 // calls answered 429 or 500 on purpose
+	Tokens    Count // tokens issued
+	Lists     Count // listReports answered (Creators and DataFeed)
+	Gets      Count // getReport URLs issued (Creators)
+	Downloads Count // report bodies served (pre-signed URL or DataFeed getReport)
+	Catalog   Count // getItems answered
+	Failures  Count // calls answered 429 or 500 on purpose
 }
+
+// Count is one number of Stats. Its Load method keeps callers written
+// against the first draft's atomic counters compiling.
+type Count int64
+
+// Load returns the count.
+func (c Count) Load() int64 { return int64(c) }
 
 type counters struct {
 	tokens, lists, gets, downloads, catalog, failures atomic.Int64
@@ -88,6 +95,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.Serve
 // Config is the account's configuration, defaults filled in.
 func (s *Server) Config() Config { return s.cfg }
 
+// StoreID is the account's store ID (the default filled in).
+func (s *Server) StoreID() string { return s.cfg.StoreID }
+
 // Files lists the reports as listReports describes them.
 func (s *Server) Files() []File {
 	s.mu.Lock()
@@ -118,8 +128,8 @@ func (s *Server) report(name string) (report, bool) {
 // Stats are the calls served so far.
 func (s *Server) Stats() Stats {
 	c := &s.counts
-	return Stats{Tokens: c.tokens.Load(), Lists: c.lists.Load(), Gets: c.gets.Load(),
-		Downloads: c.downloads.Load(), Catalog: c.catalog.Load(), Failures: c.failures.Load()}
+	return Stats{Tokens: Count(c.tokens.Load()), Lists: Count(c.lists.Load()), Gets: Count(c.gets.Load()),
+		Downloads: Count(c.downloads.Load()), Catalog: Count(c.catalog.Load()), Failures: Count(c.failures.Load())}
 }
 
 // Truth is what a correct creators-subtags sync of the account produces as
