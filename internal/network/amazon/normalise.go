@@ -49,9 +49,6 @@ func Normalise(t *ingest.Table, opt NormaliseOptions, emit func(model.Fact) erro
 	if t.Report == "" {
 		return skipTable(t, st)
 	}
-	if err := checkColumns(t); err != nil {
-		return st, err
-	}
 	m := opt.Marketplace
 	cur, ok := money.LookupCurrency(m.Currency)
 	if !ok {
@@ -71,6 +68,12 @@ func Normalise(t *ingest.Table, opt NormaliseOptions, emit func(model.Fact) erro
 			return st, err
 		}
 		st.Rows++
+		if st.Rows == 1 {
+			// Checked at the first row: an empty file has no header to check.
+			if err := checkColumns(t); err != nil {
+				return st, err
+			}
+		}
 		f, keep, err := n.fact(row)
 		if err != nil {
 			return st, err

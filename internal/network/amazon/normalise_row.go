@@ -180,7 +180,9 @@ func (n *normaliser) direct(row ingest.Row) (*bool, error) {
 // bad locates a value that cannot be read, naming the file's own column.
 func (n *normaliser) bad(row ingest.Row, col int, canon, v string, err error) error {
 	// money's errors quote the value already.
-	q := strconv.Quote(v)
-	msg := strings.TrimPrefix(strings.TrimPrefix(err.Error(), q+": "), q+" ")
+	msg, q := err.Error(), strconv.Quote(v)
+	if i := strings.Index(msg, q); i >= 0 {
+		msg = strings.TrimLeft(msg[i+len(q):], ": ")
+	}
 	return &ingest.Error{File: n.t.Name, Line: row.Line, Column: col, Msg: fmt.Sprintf("%s %q: %s", row.Header(canon), v, msg), Err: err}
 }

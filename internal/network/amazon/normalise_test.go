@@ -18,6 +18,7 @@ import (
 
 	"github.com/affsync/affsync/internal/ingest"
 	"github.com/affsync/affsync/internal/model"
+	"github.com/affsync/affsync/internal/money"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -142,6 +143,8 @@ func TestGolden(t *testing.T) {
 		{"shop-20-orders-report-subtags-20261002.tsv", "www.amazon.com", nil},
 		{"shop-20-tracking-report-20261002.tsv", "www.amazon.com", nil},
 		{"shop-20-cp-utm-source-report-20261002.tsv", "www.amazon.com", nil},
+		{"shop-20-bounty-report-20261002.tsv", "www.amazon.com", nil},
+		{"shop-20-earnings-report-subtags-20261003.tsv", "www.amazon.com", nil},
 		{"shop-21-earnings-report-20261002.xml", "www.amazon.de", nil},
 		{"shop-22-orders-report-20261002.xml", "www.amazon.com", nil},
 		{"gynny-21-earnings-report-20120506.xml", "www.amazon.com", nil},
@@ -249,31 +252,38 @@ func TestBadInput(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name, file, host, body, want string
+		wraps                        error // the message must then start with want and wrap this
 	}{
-		{"bad number", "bad.tsv", "www.amazon.com", head + row("2026-10-02", "1", "1.00", "abc", "Y"), `bad.tsv:2:11: Ad Fees "abc": no digits: not an amount`},
-		{"malformed amount", "bad.tsv", "www.amazon.com", head + row("2026-10-02", "1", "1.2.3", "0.04", "Y"), `bad.tsv:2:10: Revenue "1.2.3": digit groups in the wrong places: not an amount`},
-		{"bad count", "bad.tsv", "www.amazon.com", head + row("2026-10-02", "one", "1.00", "0.04", "Y"), `bad.tsv:2:8: Items Shipped "one": no digits: not an amount`},
-		{"bad flag", "bad.tsv", "www.amazon.com", head + row("2026-10-02", "1", "1.00", "0.04", "maybe"), `bad.tsv:2:12: Direct "maybe": want Y/N or DI/NDI`},
-		{"bad date", "bad.tsv", "www.amazon.com", head + row("2026-13-45", "1", "1.00", "0.04", "Y"), `bad.tsv:2:6: Date Shipped "2026-13-45": not a date this marketplace writes`},
-		{"day-first date on a US file", "bad.tsv", "www.amazon.com", head + row("31/10/2026", "1", "1.00", "0.04", "Y"), `bad.tsv:2:6: Date Shipped "31/10/2026": not a date this marketplace writes`},
-		{"date before 1995", "bad.tsv", "www.amazon.com", head + row("1970-01-01", "1", "1.00", "0.04", "Y"), `bad.tsv:2:6: Date Shipped "1970-01-01" is out of range (1995 to 2027-11-24)`},
+		{"bad number", "bad.tsv", "www.amazon.com", head + row("2026-10-02", "1", "1.00", "abc", "Y"), `bad.tsv:2:11: Ad Fees "abc": `, money.ErrSyntax},
+		{"malformed amount", "bad.tsv", "www.amazon.com", head + row("2026-10-02", "1", "1.2.3", "0.04", "Y"), `bad.tsv:2:10: Revenue "1.2.3": `, money.ErrSyntax},
+		{"bad count", "bad.tsv", "www.amazon.com", head + row("2026-10-02", "one", "1.00", "0.04", "Y"), `bad.tsv:2:8: Items Shipped "one": `, money.ErrSyntax},
+		{"bad flag", "bad.tsv", "www.amazon.com", head + row("2026-10-02", "1", "1.00", "0.04", "maybe"), `bad.tsv:2:12: Direct "maybe": want Y/N or DI/NDI`, nil},
+		{"bad date", "bad.tsv", "www.amazon.com", head + row("2026-13-45", "1", "1.00", "0.04", "Y"), `bad.tsv:2:6: Date Shipped "2026-13-45": not a date this marketplace writes`, nil},
+		{"day-first date on a US file", "bad.tsv", "www.amazon.com", head + row("31/10/2026", "1", "1.00", "0.04", "Y"), `bad.tsv:2:6: Date Shipped "31/10/2026": not a date this marketplace writes`, nil},
+		{"date before 1995", "bad.tsv", "www.amazon.com", head + row("1970-01-01", "1", "1.00", "0.04", "Y"), `bad.tsv:2:6: Date Shipped "1970-01-01" is out of range (1995 to 2027-11-24)`, nil},
 		{"date a year after its file", "t-20-earnings-report-20120506.tsv", "www.amazon.com", head + row("2013-06-01", "1", "1.00", "0.04", "Y"),
-			`t-20-earnings-report-20120506.tsv:2:6: Date Shipped "2013-06-01" is out of range (1995 to 2013-05-06)`},
-		{"no date at all", "bad.tsv", "www.amazon.com", "ASIN\tEarnings\nA1\t1.00\n", "bad.tsv:2: the row has no date, and the file gives no single day"},
+			`t-20-earnings-report-20120506.tsv:2:6: Date Shipped "2013-06-01" is out of range (1995 to 2013-05-06)`, nil},
+		{"no date at all", "bad.tsv", "www.amazon.com", "ASIN\tEarnings\nA1\t1.00\n", "bad.tsv:2: the row has no date, and the file gives no single day", nil},
 		{"bad epoch", "x-20-earnings-report-20261002.xml", "www.amazon.com", `<Data><Items><Item ASIN="A" Earnings="1.00" EDate="soon"/></Items></Data>`,
-			`x-20-earnings-report-20261002.xml:1:14: EDate "soon": not epoch seconds`},
+			`x-20-earnings-report-20261002.xml:1:14: EDate "soon": not epoch seconds`, nil},
 		{"wrong columns", "x-20-earnings-report-20261002.tsv", "www.amazon.com", "title\nASIN\tName\tPrice\nA\tN\t1.00\n",
-			"x-20-earnings-report-20261002.tsv:2:1: wrong columns: a earnings report needs commission; the header has asin, name, price"},
+			"x-20-earnings-report-20261002.tsv:2:1: wrong columns: a earnings report needs commission; the header has asin, name, price", nil},
 		{"currency against marketplace", "Fee-Earnings-us.csv", "www.amazon.co.uk", string(fixture(t, "Fee-Earnings-us.csv")),
-			"Fee-Earnings-us.csv:2:7: the header says amounts are in USD, but the connection's marketplace www.amazon.co.uk uses GBP"},
+			"Fee-Earnings-us.csv:2:7: the header says amounts are in USD, but the connection's marketplace www.amazon.co.uk uses GBP", nil},
 		{"yen on a euro market", "Fee-Earnings-jp.tsv", "www.amazon.de", string(fixture(t, "Fee-Earnings-jp.tsv")),
-			"Fee-Earnings-jp.tsv:1:7: the header says amounts are in JPY, but the connection's marketplace www.amazon.de uses EUR"},
+			"Fee-Earnings-jp.tsv:1:7: the header says amounts are in JPY, but the connection's marketplace www.amazon.de uses EUR", nil},
 		{"cents in yen", "Fee-Earnings-jp.tsv", "www.amazon.co.jp", "ASIN\tDate Shipped\tAd Fees\nA\t2026/10/02\t1.50\n",
-			`Fee-Earnings-jp.tsv:2:3: Ad Fees "1.50": has 2 decimals, the currency 0: more decimals than the currency has`},
+			`Fee-Earnings-jp.tsv:2:3: Ad Fees "1.50": `, money.ErrPrecision},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := normaliseAll(tc.file, []byte(tc.body), tc.host, "")
 			var ie *ingest.Error
+			if tc.wraps != nil {
+				if !errors.As(err, &ie) || !errors.Is(err, tc.wraps) || !strings.HasPrefix(err.Error(), tc.want) || len(err.Error()) == len(tc.want) {
+					t.Fatalf("error %v\nwant *ingest.Error %q… wrapping %v", err, tc.want, tc.wraps)
+				}
+				return
+			}
 			if !errors.As(err, &ie) || err.Error() != tc.want {
 				t.Fatalf("error %v\nwant *ingest.Error %q", err, tc.want)
 			}
