@@ -222,8 +222,13 @@ func (g *generator) order(catalog []product, tag string, day, today time.Time) o
 	if g.r.IntN(12) > 0 { // some links carry no subtag
 		o.subtag = g.subtag()
 	}
+	inOrder := map[string]bool{}
 	for range 1 + g.pick(70, 20, 10) {
 		l := line{p: catalog[g.r.IntN(len(catalog))], qty: 1 + int64(g.pick(75, 18, 7))}
+		if inOrder[l.p.asin] {
+			continue // one line per ASIN: a basket holds an item once, in some quantity
+		}
+		inOrder[l.p.asin] = true
 		l.ship = day.AddDate(0, 0, g.r.IntN(6))
 		l.shipped = g.r.IntN(15) > 0 && l.ship.Before(today)
 		if l.shipped {

@@ -47,8 +47,9 @@ type TruthClick struct {
 	Clicks     int64
 }
 
-// shippedStatus applies SPEC §3.5: declined when nothing is left, confirmed
-// once the return window has passed since the last positive shipment.
+// shippedStatus applies SPEC §3.3 and §3.5: declined when nothing is left,
+// confirmed once the return window has passed since the last shipment of a
+// line (an ASIN) that still has something left.
 func shippedStatus(qty int64, lastShip, today time.Time) string {
 	switch {
 	case qty <= 0 || lastShip.IsZero():
@@ -59,24 +60,41 @@ func shippedStatus(qty int64, lastShip, today time.Time) string {
 	return "pending"
 }
 
-// open is a transaction being built, with its last positive shipment.
+// open is a transaction being built, with the net quantity and last
+// shipment of each of its lines (ASINs).
 type open struct {
 	TruthTransaction
-	lastShip time.Time
+	lineQty  map[string]int64
+	lineShip map[string]time.Time
 }
 
 func (o *open) add(e earning) {
 	o.Quantity += e.qty
 	o.SaleAmount += e.revenue
 	o.Commission += e.fee
+	if o.lineQty == nil {
+		o.lineQty, o.lineShip = map[string]int64{}, map[string]time.Time{}
+	}
+	o.lineQty[e.p.asin] += e.qty
 	if e.kind == shipment {
 		if o.SoldAt.IsZero() || e.day.Before(o.SoldAt) {
 			o.SoldAt = e.day
 		}
-		if e.day.After(o.lastShip) {
-			o.lastShip = e.day
+		if e.day.After(o.lineShip[e.p.asin]) {
+			o.lineShip[e.p.asin] = e.day
 		}
 	}
+}
+
+// lastLiveShip is the latest shipment of a line with something left.
+func (o *open) lastLiveShip() time.Time {
+	var last time.Time
+	for asin, q := range o.lineQty {
+		if q > 0 && o.lineShip[asin].After(last) {
+			last = o.lineShip[asin]
+		}
+	}
+	return last
 }
 
 func (acc *account) truth(today time.Time) Truth {
@@ -128,7 +146,7 @@ func (acc *account) truth(today time.Time) Truth {
 	}
 	out := make([]TruthTransaction, 0, len(txs))
 	for _, o := range txs {
-		o.Status = shippedStatus(o.Quantity, o.lastShip, today)
+		o.Status = shippedStatus(o.Quantity, o.lastLiveShip(), today)
 		out = append(out, o.TruthTransaction)
 	}
 	out = append(out, acc.bountyTruth(today)...)
@@ -146,7 +164,8 @@ func (acc *account) truth(today time.Time) Truth {
 }
 
 // bountyTruth makes one transaction per bounty; a negative bounty declines
-// the latest earlier one of the same name, tracking ID and amount.
+// the latest earlier one of the same name, tracking ID and amount, leaving
+// the net figures (quantity and commission 0).
 func (acc *account) bountyTruth(today time.Time) []TruthTransaction {
 	bs := append([]bounty(nil), acc.bounties...)
 	sort.SliceStable(bs, func(i, j int) bool { return bs[i].day.Before(bs[j].day) })
@@ -158,7 +177,7 @@ func (acc *account) bountyTruth(today time.Time) []TruthTransaction {
 			for i := len(out) - 1; i >= 0; i-- {
 				p := &out[i]
 				if names[i] == b.name && p.TrackingID == b.tag && p.Commission == -b.fee && p.Status != "declined" && !p.SoldAt.After(b.day) {
-					p.Commission, p.Status, matched = p.Commission+b.fee, "declined", true
+					p.Quantity, p.Commission, p.Status, matched = p.Quantity+b.qty, p.Commission+b.fee, "declined", true
 					break
 				}
 			}

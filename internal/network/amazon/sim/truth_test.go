@@ -26,11 +26,24 @@ type dayTag struct {
 }
 
 type subtagSum struct {
-	tag                 string
-	sale, commission    int64
-	qty                 int64
-	firstShip, lastShip time.Time
-	shipped             map[string]int64 // ASIN → quantity shipped
+	tag              string
+	sale, commission int64
+	qty              int64
+	firstShip        time.Time
+	shipped          map[string]int64     // ASIN → quantity shipped
+	net              map[string]int64     // ASIN → quantity left
+	lastShip         map[string]time.Time // ASIN → its last shipment
+}
+
+// lastLiveShip is the last shipment of an ASIN with something left.
+func (st *subtagSum) lastLiveShip() time.Time {
+	var last time.Time
+	for asin, q := range st.net {
+		if q > 0 && st.lastShip[asin].After(last) {
+			last = st.lastShip[asin]
+		}
+	}
+	return last
 }
 
 var subtagChars = regexp.MustCompile(`^[A-Za-z0-9_-]{10,22}$`)
@@ -74,20 +87,21 @@ func readSums(t *testing.T, s *Server) fileSums {
 				}
 				st := fs.subtags[sub]
 				if st == nil {
-					st = &subtagSum{tag: r["Tracking ID"], shipped: map[string]int64{}}
+					st = &subtagSum{tag: r["Tracking ID"], shipped: map[string]int64{}, net: map[string]int64{}, lastShip: map[string]time.Time{}}
 					fs.subtags[sub] = st
 				}
 				if st.tag != r["Tracking ID"] {
 					t.Errorf("subtag %s under two tracking IDs", sub)
 				}
 				st.sale, st.commission, st.qty = st.sale+rev, st.commission+fee, st.qty+qty
+				st.net[r["ASIN"]] += qty
 				if qty > 0 {
 					st.shipped[r["ASIN"]] += qty
 					if st.firstShip.IsZero() || day.Before(st.firstShip) {
 						st.firstShip = day
 					}
-					if day.After(st.lastShip) {
-						st.lastShip = day
+					if day.After(st.lastShip[r["ASIN"]]) {
+						st.lastShip[r["ASIN"]] = day
 					}
 				} else if qty < 0 && -qty < st.shipped[r["ASIN"]] {
 					fs.partialReturns++
@@ -177,7 +191,7 @@ func checkTruth(t *testing.T, s *Server, variety bool) {
 		switch {
 		case tx.Bounty:
 			bountyCommission += tx.Commission
-			if tx.SaleAmount != 0 || tx.Quantity != 1 {
+			if tx.SaleAmount != 0 || tx.Quantity != 1 && !(tx.Status == "declined" && tx.Quantity == 0 && tx.Commission == 0) {
 				t.Errorf("bounty %+v", tx)
 			}
 			if tx.Subtag != "" && tx.Status != "declined" && fs.bountyBySubtag[tx.Subtag] != tx.Commission {
@@ -199,7 +213,7 @@ func checkTruth(t *testing.T, s *Server, variety bool) {
 			switch {
 			case st.qty <= 0:
 				want = "declined"
-			case today.Sub(st.lastShip) >= 30*24*time.Hour:
+			case today.Sub(st.lastLiveShip()) >= 30*24*time.Hour:
 				want = "confirmed"
 			}
 			if tx.TrackingID != st.tag || tx.SaleAmount != st.sale || tx.Commission != st.commission || tx.Quantity != st.qty ||
