@@ -5,9 +5,29 @@ import (
 	"unicode"
 )
 
-// aliases maps normalised header names (lower case, letters and digits
-// only) of every flavour in FORMATS.md to one canonical name. One table for
-// all flavours: DataFeed TSV, Associates Central CSV/TSV/XLSX, XML attributes.
+// aliases maps normalised header names (lower case, letters and digits only,
+// a trailing "(…)" removed) of every flavour in FORMATS.md to one canonical
+// name: DataFeed TSV (§2), Associates Central CSV/TSV/XLSX (§3) and the XML
+// attributes. An empty canonical name is a column accepted and ignored.
+//
+// Choices per report type, where names mean different things:
+//   - tracking_id: "Tracking ID", "Tag" (Central orders, XML), "Tracking Id"
+//     (bounty); "Associate ID" only where no tracking ID column exists
+//     (DataFeed tracking), see parseHeader.
+//   - date: "Date Shipped" (earnings, bounty), "Date Ordered" (orders),
+//     "Date" (Central orders, XML, DailyTrends); XML "EDate" is "epoch".
+//   - quantity: "Quantity" (DataFeed earnings, signed; bounty), "Qty" (Central
+//     orders, XML), "Total Ordered Quantity" (DataFeed orders). Earnings from
+//     Central carry "Items Shipped" and "Returns" instead; the normaliser
+//     nets them (items_shipped − returns).
+//   - revenue: "Revenue", "Shipped Revenue" (DataFeed tracking);
+//     "Ordered Revenue" is kept apart as ordered_revenue.
+//   - commission: "Earnings" (DataFeed, XML), "Ad Fees" (Central),
+//     "Shipped Earnings" (DataFeed tracking). "Referral Fees" (DataFeed
+//     tracking) is kept apart as referral_fees.
+//   - direct: "Direct Sale", "Direct" (Y/N); indirect: "Indirect Sales",
+//     "Orders through product links" (DI/NDI).
+//   - clicks: "Clicks"; direct_clicks: "Direct Clicks" (DataFeed orders).
 var aliases = map[string]string{
 	"category": "category", "productline": "category", "productgroup": "category",
 	"name": "name", "item": "name", "title": "name", "productname": "name", "bountyname": "name", "itemname": "name",
@@ -25,21 +45,25 @@ var aliases = map[string]string{
 	"returns": "returns", "itemsreturned": "returns",
 	"revenue": "revenue", "shippedrevenue": "revenue",
 	"orderedrevenue": "ordered_revenue",
-	"earnings":       "commission", "adfees": "commission", "shippedearnings": "commission", "referralfees": "referral_fees",
+	"earnings":       "commission", "adfees": "commission", "shippedearnings": "commission",
+	"referralfees":    "referral_fees",
 	"subtag":          "subtag",
 	"devicetypegroup": "device", "device": "device",
 	"linktype":   "link_type",
-	"directsale": "direct", "direct": "direct", "indirectsales": "indirect", "ordersthroughproductlinks": "indirect",
+	"directsale": "direct", "direct": "direct",
+	"indirectsales": "indirect", "ordersthroughproductlinks": "indirect",
 	"clicks": "clicks", "directclicks": "direct_clicks",
 	"conversion": "conversion", "directconversionpercentage": "conversion",
 	"directorderedquantity": "direct_quantity", "indirectorderedquantity": "indirect_quantity",
 	"dqty": "direct_quantity", "nqty": "indirect_quantity",
-	"rownumber": "", "rowsinfile": "", // accepted and ignored
+	"rownumber": "", "rowsinfile": "", // listed by two public schemas; carry nothing
 }
 
-// currencySuffixes are header suffixes like "Price($)" and the currency they name.
+// currencySuffixes are header suffixes like "Price($)" and the currency they
+// name. "$" says USD here; the normaliser accepts it on any dollar market.
 var currencySuffixes = map[string]string{
-	"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "￥": "JPY", "rs.": "INR", "rs": "INR", "₹": "INR",
+	"$": "USD", "us$": "USD", "usd": "USD", "€": "EUR", "eur": "EUR", "£": "GBP", "gbp": "GBP",
+	"¥": "JPY", "￥": "JPY", "jpy": "JPY", "rs.": "INR", "rs": "INR", "₹": "INR", "inr": "INR",
 	"c$": "CAD", "cdn$": "CAD", "a$": "AUD", "r$": "BRL", "mx$": "MXN", "kr": "SEK", "zł": "PLN",
 }
 
@@ -63,21 +87,24 @@ func normaliseHeader(h string) (key, suffix string) {
 // recognised, which tells a header from a title or data line.
 type header struct {
 	index        map[string]int // canonical name → 0-based field index
+	raw          []string       // the file's own header names
 	columns      []string
 	currencyHint string
+	hintColumn   int // 1-based
 	known        int
 }
 
-func parseHeader(fields []string) header {
-	h := header{index: map[string]int{}}
+func parseHeader(fields []string) *header {
+	h := &header{index: map[string]int{}, raw: make([]string, len(fields))}
 	for i, f := range fields {
+		h.raw[i] = strings.TrimSpace(strings.TrimPrefix(f, "\ufeff"))
 		key, suffix := normaliseHeader(f)
 		canon, ok := aliases[key]
 		if !ok || canon == "" {
 			continue
 		}
 		if c := currencySuffixes[suffix]; c != "" && h.currencyHint == "" {
-			h.currencyHint = c
+			h.currencyHint, h.hintColumn = c, i+1
 		}
 		if _, dup := h.index[canon]; dup {
 			continue // the first of two columns with one meaning wins
@@ -87,7 +114,7 @@ func parseHeader(fields []string) header {
 		h.known++
 	}
 	// Associate ID is the tracking ID where no Tracking ID column exists
-	// (Tracking reports); beside one it is only the account.
+	// (DataFeed tracking reports); beside one it is only the account.
 	if i, ok := h.index["associate_id"]; ok {
 		if _, has := h.index["tracking_id"]; !has {
 			h.index["tracking_id"] = i
@@ -97,11 +124,16 @@ func parseHeader(fields []string) header {
 	return h
 }
 
-func (h header) has(cols ...string) bool {
+func (h *header) has(cols ...string) bool {
 	for _, c := range cols {
 		if _, ok := h.index[c]; !ok {
 			return false
 		}
 	}
 	return true
+}
+
+// row makes a Row of fields under this header.
+func (h *header) row(line int, fields []string) Row {
+	return Row{Line: line, fields: fields, h: h}
 }

@@ -68,10 +68,14 @@ func FuzzXML(f *testing.F) {
 func FuzzSplitFields(f *testing.F) {
 	f.Add("a\t\"b\"\"c\"\td", byte('\t'))
 	f.Add("\"x,y\",z", byte(','))
+	f.Add("\"open,z", byte(','))
 	f.Fuzz(func(t *testing.T, line string, delim byte) {
-		fields, err := splitFields("f", 1, line, delim)
+		fields, col, err := splitFields(line, delim)
 		if err == nil && len(fields) == 0 {
 			t.Fatal("no fields and no error")
+		}
+		if err != nil && (col < 1 || col > len(line)+1) {
+			t.Fatalf("error at column %d of a %d-byte line", col, len(line))
 		}
 	})
 }

@@ -6,15 +6,16 @@ package ingest
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/affsync/affsync/internal/model"
 )
 
-// Limits bound what one input may cost.
+// Limits bound what one input may cost. A zero field takes its default.
 type Limits struct {
-	MaxMemberBytes int64 // decompressed bytes per file or archive member
-	MaxLineBytes   int   // bytes of one line of text
+	MaxMemberBytes int64 // decompressed bytes per file or archive member (and the spooled size of a ZIP)
+	MaxLineBytes   int   // bytes of one line of text or one XLSX row
 	MaxXMLDepth    int   // nesting of XML elements
 	MaxMembers     int   // members of one ZIP archive
 }
@@ -22,6 +23,24 @@ type Limits struct {
 // DefaultLimits are generous for real reports and stop bombs.
 func DefaultLimits() Limits {
 	return Limits{MaxMemberBytes: 2 << 30, MaxLineBytes: 1 << 20, MaxXMLDepth: 32, MaxMembers: 1000}
+}
+
+// withDefaults fills the zero fields of l.
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits()
+	if l.MaxMemberBytes <= 0 {
+		l.MaxMemberBytes = d.MaxMemberBytes
+	}
+	if l.MaxLineBytes <= 0 {
+		l.MaxLineBytes = d.MaxLineBytes
+	}
+	if l.MaxXMLDepth <= 0 {
+		l.MaxXMLDepth = d.MaxXMLDepth
+	}
+	if l.MaxMembers <= 0 {
+		l.MaxMembers = d.MaxMembers
+	}
+	return l
 }
 
 // Error locates bad input: "FILE:LINE:COLUMN: message".
@@ -61,23 +80,49 @@ type Table struct {
 	Coverage     [2]time.Time     // first and last day covered (title range, else the file-name date); zero if unknown
 	Columns      []string         // canonical names of the columns present, in file order
 	CurrencyHint string           // from a header suffix like Price($): "USD", "EUR", "GBP", "JPY", "INR"
+	HeaderLine   int              // line (XLSX row) of the header; 0 for XML and empty files
+	HintColumn   int              // 1-based column whose suffix gave CurrencyHint; 0 if none
 	Next         func() (Row, error)
 
 	skipped int
 }
 
-// Skipped counts rows passed over as not data (Total rows, blank lines).
+// Skipped counts rows passed over as not data: Total rows, blank lines,
+// XML <ItemsNoOrders> entries.
 func (t *Table) Skipped() int { return t.skipped }
 
-// Row is one data row with its values by canonical column.
+// Row is one data row. Its values are read by canonical column name.
 type Row struct {
-	Line    int
-	values  map[string]string
-	columns map[string]int
+	Line   int
+	fields []string
+	h      *header
+	column int // when set, the column every value is located at (an XML element)
 }
 
-// Get returns a column's value and its 1-based column number (for errors).
+// Get returns a column's value (spaces trimmed) and its 1-based column
+// number for errors. ok is false when the table has no such column or the
+// row stops short of it.
 func (r Row) Get(col string) (value string, column int, ok bool) {
-	v, ok := r.values[col]
-	return v, r.columns[col], ok
+	if r.h == nil {
+		return "", 0, false
+	}
+	i, ok := r.h.index[col]
+	if !ok || i >= len(r.fields) {
+		return "", 0, false
+	}
+	if column = i + 1; r.column > 0 {
+		column = r.column
+	}
+	return strings.TrimSpace(r.fields[i]), column, true
+}
+
+// Header returns the file's own name of a canonical column ("Ad Fees($)"
+// for "commission"), for messages; the canonical name when unknown.
+func (r Row) Header(col string) string {
+	if r.h != nil {
+		if i, ok := r.h.index[col]; ok && i < len(r.h.raw) {
+			return r.h.raw[i]
+		}
+	}
+	return col
 }

@@ -2,29 +2,52 @@ package ingest
 
 import (
 	"bytes"
-	"compress/gzip"
+	"encoding/json"
 	"errors"
+	"flag"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zip"
-
-	"github.com/affsync/affsync/internal/model"
+	"github.com/xuri/excelize/v2"
 )
 
-// collected is one table as read, for comparisons.
-type collected struct {
-	table *Table
-	rows  []map[string]string
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// tableDump is what a golden file holds of one table.
+type tableDump struct {
+	Name, Report, RawType, Format, Title, CurrencyHint string
+	Subtags                                            bool
+	Coverage                                           [2]string
+	Columns                                            []string
+	HeaderLine, HintColumn, Skipped                    int
+	Rows                                               []rowDump
 }
 
-func readAll(t *testing.T, name string, data []byte, lim Limits) ([]collected, error) {
-	t.Helper()
-	var out []collected
+type rowDump struct {
+	Line   int
+	Values map[string]string // canonical column → value
+	At     map[string]int    // canonical column → 1-based column
+}
+
+func day(t interface{ Format(string) string }, zero bool) string {
+	if zero {
+		return ""
+	}
+	return t.Format("2006-01-02")
+}
+
+// readAll opens an input and dumps every table and row.
+func readAll(name string, data []byte, lim Limits) ([]tableDump, error) {
+	out := []tableDump{}
 	err := Open(name, bytes.NewReader(data), lim, func(tb *Table) error {
-		c := collected{table: tb}
+		d := tableDump{Name: tb.Name, Report: string(tb.Report), RawType: tb.RawType, Format: tb.Format, Title: tb.Title,
+			CurrencyHint: tb.CurrencyHint, Subtags: tb.Subtags, Columns: tb.Columns, HeaderLine: tb.HeaderLine, HintColumn: tb.HintColumn,
+			Coverage: [2]string{day(tb.Coverage[0], tb.Coverage[0].IsZero()), day(tb.Coverage[1], tb.Coverage[1].IsZero())}, Rows: []rowDump{}}
 		for {
 			r, err := tb.Next()
 			if errors.Is(err, io.EOF) {
@@ -33,167 +56,301 @@ func readAll(t *testing.T, name string, data []byte, lim Limits) ([]collected, e
 			if err != nil {
 				return err
 			}
-			m := map[string]string{}
+			rd := rowDump{Line: r.Line, Values: map[string]string{}, At: map[string]int{}}
 			for _, col := range tb.Columns {
-				v, _, _ := r.Get(col)
-				m[col] = v
+				if v, c, ok := r.Get(col); ok {
+					rd.Values[col], rd.At[col] = v, c
+				}
 			}
-			c.rows = append(c.rows, m)
+			d.Rows = append(d.Rows, rd)
 		}
-		out = append(out, c)
+		d.Skipped = tb.Skipped()
+		out = append(out, d)
 		return nil
 	})
 	return out, err
 }
 
-func gz(t *testing.T, s string) []byte {
+func golden(t *testing.T, name string, got any) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name+".json")
+	b, err := json.MarshalIndent(got, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b = append(b, '\n')
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(b, want) {
+		t.Errorf("%s differs from %s; got:\n%s", name, path, b)
+	}
+}
+
+func gz(s []byte) []byte {
 	var b bytes.Buffer
 	w := gzip.NewWriter(&b)
-	w.Write([]byte(s))
+	w.Write(s)
 	w.Close()
 	return b.Bytes()
 }
 
-func TestRealXMLSample(t *testing.T) {
-	data, err := os.ReadFile("../../../shared/amazon/samples/earnings-one-item.xml")
-	if err != nil {
-		t.Skip("shared samples not beside the checkout: " + err.Error())
-	}
-	tables, err := readAll(t, "gynny-21-earnings-report-20120506.xml", data, DefaultLimits())
+func fixture(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(tables) != 1 || len(tables[0].rows) != 1 || tables[0].table.Report != model.ReportEarnings {
-		t.Fatalf("tables = %+v", tables)
+	return b
+}
+
+func fixtures(t testing.TB) []string {
+	t.Helper()
+	entries, err := os.ReadDir("testdata")
+	if err != nil {
+		t.Fatal(err)
 	}
-	row := tables[0].rows[0]
-	if row["subtag"] != "92164|1|ma" || row["commission"] != "0.60" || row["price"] != "7.99" || row["tracking_id"] != "cse-ce- 20" ||
-		row["category"] != "14" || row["name"] != "Double Shot (Goldy Culinary Mysteries, Book 12)" {
-		t.Fatalf("row = %v", row)
+	var names []string
+	for _, e := range entries {
+		if !e.IsDir() {
+			names = append(names, e.Name())
+		}
+	}
+	return names
+}
+
+// zipOf packs members into a ZIP archive.
+func zipOf(t testing.TB, members ...[2]string) []byte {
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for _, m := range members {
+		w, err := zw.Create(m[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(m[1]))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// workbook is an Associates Central XLSX download: Fee-Earnings with a
+// title row, a date cell stored as a serial number and a Total row;
+// Fee-DailyTrends; and a sheet that is no report.
+func workbook(t testing.TB) []byte {
+	wb := excelize.NewFile()
+	wb.SetSheetName("Sheet1", "Fee-Earnings")
+	rows := [][]any{
+		{"Fee-Earnings reports from 10-01-2026 to 10-31-2026"},
+		{"Category", "Name", "ASIN", "Seller", "Tracking ID", "Date Shipped", "Price($)", "Items Shipped", "Returns", "Revenue($)", "Ad Fees($)", "Device Type Group", "Sub Tag"},
+		{"Electronics", "Cable", "B0C1234567", "Amazon.com", "shop-20", "2026-10-02", 29.99, 2, 0, 59.98, 2.40, "DESKTOP", "x1"},
+		{"Books", "Novel", "0060527307", "Amazon.com", "shop-20", 46298.0, 7.99, 1, 0, 7.99, 0.60, "TABLET", ""},
+		{"Total", "", "", "", "", "", "", 3, 0, 67.97, 3.00, "", ""},
+	}
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := wb.SetSheetRow("Fee-Earnings", cell, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wb.NewSheet("Fee-DailyTrends")
+	wb.SetSheetRow("Fee-DailyTrends", "A1", &[]any{"Fee-DailyTrends reports from 10-01-2026 to 10-31-2026"})
+	wb.SetSheetRow("Fee-DailyTrends", "A2", &[]any{"Date", "Clicks", "Items Ordered (Amazon)", "Items Ordered (3rd Party)", "Total Items Ordered", "Conversion"})
+	wb.SetSheetRow("Fee-DailyTrends", "A3", &[]any{"2026-10-02", 10, 1, 0, 1, "10%"})
+	wb.NewSheet("Notes")
+	wb.SetSheetRow("Notes", "A1", &[]any{"not a report"})
+	var b bytes.Buffer
+	if err := wb.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// generated are inputs built by the test: compressed and binary flavours.
+func generated(t testing.TB) map[string][]byte {
+	return map[string][]byte{
+		"shop-20-earnings-report-20261002.tsv.gz": gz(fixture(t, "shop-20-earnings-report-20261002.tsv")),
+		"shop-21-orders-report-20261002.xml.gz":   gz(fixture(t, "shop-21-orders-report-20261002.xml")),
+		"report.xlsx":                             workbook(t),
+		"download.zip": zipOf(t,
+			[2]string{"Fee-Earnings.csv", string(fixture(t, "Fee-Earnings.csv"))},
+			[2]string{"Fee-Orders-de.tsv", string(fixture(t, "Fee-Orders-de.tsv"))},
+			[2]string{"__MACOSX/._Fee-Orders-de.tsv", "\x00\x05\x16\x07junk"},
+			[2]string{"inner/shop-20-tracking-report-20261002.tsv.gz", string(gz(fixture(t, "shop-20-tracking-report-20261002.tsv")))},
+			[2]string{"report.xlsx", string(workbook(t))}),
 	}
 }
 
-func TestTextFlavours(t *testing.T) {
-	for _, tc := range []struct {
-		name, file string
-		data       []byte
-		report     model.ReportType
-		format     string
-		rows       int
-		check      map[string]string
-	}{
-		{"datafeed tsv.gz", "shop-20-earnings-report-subtags-20261002.tsv.gz",
-			gz(t, "Earnings report for 2026-10-02\nProduct Line\tItem\tASIN\tSeller\tTracking ID\tDate Shipped\tPrice\tReferral Fee Rate\tQuantity\tRevenue\tEarnings\tSub Tag\n"+
-				"Electronics\t\"USB \"\"C\"\" cable\"\tB0C1234567\tAmazon.com\tshop-20\tOctober 2, 2026\t29.99\t4.00\t2\t59.98\t2.40\tk3J9x\n"),
-			model.ReportEarnings, "tsv", 1, map[string]string{"name": `USB "C" cable`, "subtag": "k3J9x", "quantity": "2", "date": "October 2, 2026"}},
-		{"central csv with BOM, CRLF, title, total", "Fee-Earnings.csv",
-			[]byte("\ufeffFee-Earnings reports from 12-01-2020 to 12-31-2020\r\nCategory,Name,ASIN,Seller,Tracking ID,Date Shipped,Price($),Items Shipped,Returns,Revenue($),Ad Fees($),Device Type Group\r\n" +
-				"Books,\"A, B\",0060527307,Amazon.com,shop-20,2020-12-05,7.99,1,0,7.99,0.60,DESKTOP\r\nTotal,,,,,,,1,0,7.99,0.60,\r\n"),
-			model.ReportEarnings, "csv", 1, map[string]string{"name": "A, B", "commission": "0.60", "items_shipped": "1"}},
-		{"windows-1252", "shop-21-orders-report-20261002.tsv",
-			append([]byte("Category\tName\tASIN\tDate\tQty\tPrice\tLink Type\tTag\tIndirect Sales\tDevice Type Group\n"), []byte("Garten\tK\xfcchenmesser\tB000000001\t02.10.2026\t1\t12,34\tText\tshop-21\tDI\tPHONE\n")...),
-			model.ReportOrders, "tsv", 1, map[string]string{"name": "Küchenmesser", "price": "12,34"}},
-		{"zero bytes", "shop-20-bounty-report-20261002.tsv", nil, model.ReportBounty, "tsv", 0, nil},
-		{"title and header only", "shop-20-tracking-report-20261002.tsv.gz", gz(t, "Tracking report\nTracking ID\tClicks\tItems Ordered\tItems Shipped\tRevenue\tAd Fees\n"),
-			model.ReportTracking, "tsv", 0, nil},
-		{"semicolon", "report.csv", []byte("Name;Date Shipped;Tracking Id;Quantity;Ad Fees(€)\nPrime;2026-10-02;shop-21;1;3,00\n"), model.ReportBounty, "csv", 1, map[string]string{"name": "Prime"}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			tables, err := readAll(t, tc.file, tc.data, DefaultLimits())
+// TestGolden reads every fixture (and the generated gzip, ZIP and XLSX
+// inputs) and compares tables and rows with testdata/golden.
+func TestGolden(t *testing.T) {
+	inputs := map[string][]byte{}
+	for _, name := range fixtures(t) {
+		inputs[name] = fixture(t, name)
+	}
+	for name, data := range generated(t) {
+		inputs[name] = data
+	}
+	for name, data := range inputs {
+		t.Run(name, func(t *testing.T) {
+			got, err := readAll(name, data, DefaultLimits())
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(tables) != 1 {
-				t.Fatalf("%d tables", len(tables))
-			}
-			tb := tables[0]
-			if tb.table.Report != tc.report || (tc.rows > 0 && tb.table.Format != tc.format) || len(tb.rows) != tc.rows {
-				t.Fatalf("report %q format %q rows %d; want %q %q %d", tb.table.Report, tb.table.Format, len(tb.rows), tc.report, tc.format, tc.rows)
-			}
-			for k, v := range tc.check {
-				if tb.rows[0][k] != v {
-					t.Errorf("%s = %q, want %q (row %v)", k, tb.rows[0][k], v, tb.rows[0])
-				}
-			}
+			golden(t, name, got)
 		})
 	}
 }
 
-func TestCoverageAndHints(t *testing.T) {
-	tables, err := readAll(t, "Fee-Earnings.csv", []byte("Fee-Earnings reports from 12-01-2020 to 12-31-2020\nCategory,Name,ASIN,Seller,Tracking ID,Date Shipped,Price(£),Items Shipped,Returns,Revenue(£),Ad Fees(£)\n"), DefaultLimits())
+// TestRealSample is the must-show: the real XML holds one earnings item.
+func TestRealSample(t *testing.T) {
+	tables, err := readAll("gynny-21-earnings-report-20120506.xml", fixture(t, "gynny-21-earnings-report-20120506.xml"), DefaultLimits())
 	if err != nil {
 		t.Fatal(err)
 	}
-	tb := tables[0].table
-	if tb.Coverage[0].Format("2006-01-02") != "2020-12-01" || tb.Coverage[1].Format("2006-01-02") != "2020-12-31" || tb.CurrencyHint != "GBP" || tb.Subtags {
-		t.Fatalf("coverage %v hint %q", tb.Coverage, tb.CurrencyHint)
+	if len(tables) != 1 || len(tables[0].Rows) != 1 || tables[0].Report != "earnings" {
+		t.Fatalf("tables = %+v", tables)
+	}
+	want := map[string]string{"subtag": "92164|1|ma", "commission": "0.60", "price": "7.99", "tracking_id": "cse-ce- 20",
+		"category": "14", "name": "Double Shot (Goldy Culinary Mysteries, Book 12)", "epoch": "1215414000", "date": "July 07, 2008"}
+	for k, v := range want {
+		if got := tables[0].Rows[0].Values[k]; got != v {
+			t.Errorf("%s = %q, want %q", k, got, v)
+		}
 	}
 }
 
-func TestZip(t *testing.T) {
-	var b bytes.Buffer
-	zw := zip.NewWriter(&b)
-	for name, body := range map[string]string{
-		"Fee-Earnings.tsv": "Category\tName\tASIN\tSeller\tTracking ID\tDate Shipped\tPrice\tItems Shipped\tReturns\tRevenue\tAd Fees\nBooks\tX\tB1\tAmazon.com\tshop-20\t2026-10-02\t1.00\t1\t0\t1.00\t0.04\n",
-		"Fee-Orders.tsv":   "Category\tName\tASIN\tDate\tQty\tPrice\tLink Type\tTag\nBooks\tX\tB1\t2026-10-01\t1\t1.00\tText\tshop-20\n",
-		"Fee-Unknown.tsv":  "Something\tElse\n1\t2\n",
-	} {
-		w, _ := zw.Create(name)
-		w.Write([]byte(body))
+// TestGzipSameAsPlain: compression changes nothing but the bytes read.
+func TestGzipSameAsPlain(t *testing.T) {
+	for _, name := range fixtures(t) {
+		plain, err := readAll(name, fixture(t, name), DefaultLimits())
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		packed, err := readAll(name, gz(fixture(t, name)), DefaultLimits())
+		if err != nil {
+			t.Fatalf("%s.gz: %v", name, err)
+		}
+		a, _ := json.Marshal(plain)
+		b, _ := json.Marshal(packed)
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s: gzipped reads differently:\n%s\n%s", name, a, b)
+		}
 	}
-	zw.Close()
-	tables, err := readAll(t, "download.zip", b.Bytes(), DefaultLimits())
-	if err != nil {
+}
+
+// TestLimitsDefault: a zero Limits means the defaults, not "nothing allowed".
+func TestLimitsDefault(t *testing.T) {
+	if _, err := readAll("Fee-Earnings.csv", fixture(t, "Fee-Earnings.csv"), Limits{}); err != nil {
 		t.Fatal(err)
 	}
-	reports := map[string]model.ReportType{}
-	for _, tb := range tables {
-		reports[tb.table.Name] = tb.table.Report
-	}
-	if len(tables) != 3 || reports["download.zip/Fee-Earnings.tsv"] != model.ReportEarnings || reports["download.zip/Fee-Orders.tsv"] != model.ReportOrders ||
-		reports["download.zip/Fee-Unknown.tsv"] != "" {
-		t.Fatalf("members: %v", reports)
-	}
-	// A member whose name and header say nothing is bad input, located.
-	b.Reset()
-	zw = zip.NewWriter(&b)
-	w, _ := zw.Create("notes.txt")
-	w.Write([]byte("hello\nworld\nagain\n"))
-	zw.Close()
-	if _, err := readAll(t, "download.zip", b.Bytes(), DefaultLimits()); err == nil || !strings.Contains(err.Error(), "download.zip/notes.txt:2:1") {
-		t.Fatalf("junk member: %v", err)
-	}
 }
 
+// TestBadInput: every kind of bad input is an *Error naming file, line and
+// column where they are known.
 func TestBadInput(t *testing.T) {
-	lim := DefaultLimits()
-	lim.MaxLineBytes = 100
-	lim.MaxMemberBytes = 10 << 10
-	lim.MaxXMLDepth = 4
-	full := gz(t, "Title\nASIN\tEarnings\tDate Shipped\nB1\t1.00\t2026-10-02\n")
-	bomb := gz(t, "ASIN\tEarnings\n"+strings.Repeat("B1\t1.00\n", 5000))
+	lim := Limits{MaxLineBytes: 100, MaxMemberBytes: 10 << 10, MaxXMLDepth: 4, MaxMembers: 3}
+	full := gz([]byte("Title\nASIN\tEarnings\tDate Shipped\n" + strings.Repeat("B1\t1.00\t2026-10-02\n", 200)))
+	bomb := gz([]byte("ASIN\tEarnings\n" + strings.Repeat("B1\t1.00\n", 5000)))
+	member := strings.Repeat("ASIN\tEarnings\n", 2000)
 	for _, tc := range []struct {
 		name, file string
 		data       []byte
 		want       string
 	}{
-		{"truncated gzip", "a.tsv.gz", full[:len(full)-6], "a.tsv.gz"},
-		{"binary junk", "a.tsv", []byte{0x00, 0x01, 0x02, 0xff, 0x10}, "a.tsv:1:1: not a report"},
+		{"truncated gzip", "a.tsv.gz", full[:len(full)-20], "a.tsv.gz:31: corrupt or truncated compressed data: unexpected EOF"},
+		{"gzip checksum", "a.tsv.gz", append(full[:len(full)-8:len(full)-8], 1, 2, 3, 4, 5, 6, 7, 8), "a.tsv.gz:203: corrupt or truncated compressed data: gzip: invalid checksum"},
+		{"not gzip after magic", "a.tsv.gz", []byte{0x1f, 0x8b, 0, 0}, "a.tsv.gz: not a valid gzip file: unexpected EOF"},
+		{"binary junk", "a.tsv", []byte{0x00, 0x01, 0x02, 0xff, 0x10}, "a.tsv:1:1: not a report: binary data that is neither gzip, ZIP, XLSX, XML nor text (UTF-16 text too is not read: save it as UTF-8)"},
+		{"wrong columns", "a.tsv", []byte("Foo\tBar\tBaz\nhello\tworld\tagain\n"), "a.tsv:1:1: wrong columns: no report header found (expected columns like ASIN, Date Shipped, Ad Fees)"},
+		{"wrong columns in a named report", "x-20-earnings-report-20261002.tsv", []byte("title\nFoo\tBar\n1\t2\n"), "x-20-earnings-report-20261002.tsv:2:1: wrong columns: no report header found (expected columns like ASIN, Date Shipped, Ad Fees)"},
 		{"huge line", "a.tsv", []byte("ASIN\tEarnings\n" + strings.Repeat("x", 200) + "\n"), "a.tsv:2: line longer than the 100-byte limit"},
-		{"gzip bomb", "a.tsv.gz", bomb, "decompresses to more than the 10 KiB limit"},
-		{"unclosed quote", "a.tsv", []byte("ASIN\tEarnings\n\"B1\t1.00\n"), "a.tsv:2:1: a quoted value is not closed"},
-		{"no header", "a.tsv", []byte("hello\nworld\nagain\n"), "no report header found"},
-		{"xml doctype", "a.xml", []byte(`<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><Data/>`), "DOCTYPE"},
-		{"xml entity", "a.xml", []byte(`<Data><Items><Item ASIN="&boom;"/></Items></Data>`), "invalid XML"},
-		{"xml too deep", "a.xml", []byte(`<Data><a><b><c><d></d></c></b></a></Data>`), "a.xml:1:"},
-		{"bad zip", "a.zip", []byte("PK\x03\x04garbage"), "a.zip"},
+		{"huge quoted value", "a.tsv", []byte("ASIN\tEarnings\nB1\t\"" + strings.Repeat("x\n", 60) + "\"\n"), "a.tsv:2:2: a quoted value runs longer than the 100-byte line limit"},
+		{"unclosed quote", "a.tsv", []byte("ASIN\tEarnings\nB1\t\"1.00\n"), "a.tsv:2:2: a quoted value is not closed"},
+		{"gzip bomb", "a.tsv.gz", bomb, "a.tsv.gz:1280: decompressed size exceeds the 10 KiB limit"},
+		{"zip bomb", "a.zip", zipOf(t, [2]string{"Fee-Earnings.tsv", member}), "a.zip/Fee-Earnings.tsv: decompressed size exceeds the 10 KiB limit (zip bomb?)"},
+		{"zip bomb in gzip", "a.zip.gz", gz(zipOf(t, [2]string{"Fee-Earnings.tsv", member})), "a.zip.gz/Fee-Earnings.tsv: decompressed size exceeds the 10 KiB limit (zip bomb?)"},
+		{"too many members", "a.zip", zipOf(t, [2]string{"1", ""}, [2]string{"2", ""}, [2]string{"3", ""}, [2]string{"4", ""}), "a.zip: holds 4 members, more than the limit of 3"},
+		{"truncated zip", "a.zip", zipOf(t, [2]string{"Fee-Earnings.tsv", "ASIN\tEarnings\n"})[:40], "a.zip: not a valid ZIP archive: zip: not a valid zip file"},
+		{"xml doctype", "a.xml", []byte("<?xml version=\"1.0\"?>\n<!DOCTYPE x [<!ENTITY a \"b\">]><Data/>"), "a.xml:2:1: XML with a DOCTYPE or entity declarations is refused"},
+		{"xml entity", "a.xml", []byte("<Data><Items>\n<Item ASIN=\"&boom;\"/></Items></Data>"), "a.xml:2: invalid XML: invalid character entity &boom;"},
+		{"xml too deep", "a.xml", []byte("<Data>\n <a><b><c><d></d></c></b></a></Data>"), "a.xml:2:11: XML nested deeper than the limit of 4 elements"},
+		{"xml huge text", "a.xml", []byte("<Data><Items>" + strings.Repeat("x", 80<<10) + "</Items></Data>"), "a.xml:1: an XML element or text longer than the 65636-byte limit"},
+		{"xml not a report", "a.xml", []byte("<html><body>Service unavailable</body></html>"), "a.xml:1:1: not an Amazon XML report: the root element is <html>, not <Data>"},
+		{"xml truncated", "a.xml", []byte("<Data><Items><Item ASIN=\"B1\"/>"), "a.xml:1: invalid XML: unexpected EOF"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := readAll(t, tc.file, tc.data, lim)
+			_, err := readAll(tc.file, tc.data, lim)
 			var ie *Error
-			if err == nil || !errors.As(err, &ie) || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("error %v; want an *Error containing %q", err, tc.want)
+			if !errors.As(err, &ie) || err.Error() != tc.want {
+				t.Fatalf("error %v\nwant an *Error %q", err, tc.want)
 			}
 		})
+	}
+}
+
+func TestErrorFormat(t *testing.T) {
+	for _, tc := range []struct {
+		e    Error
+		want string
+	}{
+		{Error{File: "f.tsv", Line: 3, Column: 7, Msg: "bad"}, "f.tsv:3:7: bad"},
+		{Error{File: "f.tsv", Line: 3, Msg: "bad"}, "f.tsv:3: bad"},
+		{Error{File: "f.tsv", Msg: "bad"}, "f.tsv: bad"},
+	} {
+		if got := tc.e.Error(); got != tc.want {
+			t.Errorf("%q, want %q", got, tc.want)
+		}
+	}
+}
+
+func TestSplitFields(t *testing.T) {
+	for _, tc := range []struct {
+		line  string
+		delim byte
+		want  []string
+	}{
+		{"a\tb\t\tc", '\t', []string{"a", "b", "", "c"}},
+		{`"a, b",c`, ',', []string{"a, b", "c"}},
+		{`"say ""hi""";x`, ';', []string{`say "hi"`, "x"}},
+		{`5" screen,x`, ',', []string{`5" screen`, "x"}},
+		{"", ',', []string{""}},
+	} {
+		got, _, err := splitFields(tc.line, tc.delim)
+		if err != nil || strings.Join(got, "|") != strings.Join(tc.want, "|") || len(got) != len(tc.want) {
+			t.Errorf("splitFields(%q) = %q, %v; want %q", tc.line, got, err, tc.want)
+		}
+	}
+}
+
+func TestNormaliseHeader(t *testing.T) {
+	for _, tc := range []struct{ in, key, canon, hint string }{
+		{"Price($)", "price", "price", "USD"},
+		{"Price(Rs.)", "price", "price", "INR"},
+		{"Ad Fees(€)", "adfees", "commission", "EUR"},
+		{"Revenue (£)", "revenue", "revenue", "GBP"},
+		{"Price(¥)", "price", "price", "JPY"},
+		{"\ufeffCategory", "category", "category", ""},
+		{"Tracking Id", "trackingid", "tracking_id", ""},
+		{"Sub Tag", "subtag", "subtag", ""},
+		{"SubTag", "subtag", "subtag", ""},
+		{"Items Ordered (Amazon)", "itemsordered", "items_ordered", ""},
+		{"Device Type Group", "devicetypegroup", "device", ""},
+	} {
+		key, suffix := normaliseHeader(tc.in)
+		if key != tc.key || aliases[key] != tc.canon || currencySuffixes[suffix] != tc.hint {
+			t.Errorf("%q → %q %q (%q); want %q %q %q", tc.in, key, aliases[key], currencySuffixes[suffix], tc.key, tc.canon, tc.hint)
+		}
 	}
 }

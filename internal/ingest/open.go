@@ -16,8 +16,13 @@ import (
 
 // Open walks every table of one input, streaming, and calls fn for each.
 // name is the file name, used to sniff and in errors.
+// Memory stays flat in file size, except for XML reports, whose items are
+// held until the document ends (see readXML), and the occurrence counts of
+// row keys that a normaliser keeps. A ZIP (and an XLSX) is spooled to a
+// temporary file, bounded by lim.MaxMemberBytes, because its directory is at
+// its end. Every failure caused by the input is an *Error.
 func Open(name string, r io.Reader, lim Limits, fn func(*Table) error) error {
-	return open(name, r, lim, fn, 0)
+	return open(name, r, lim.withDefaults(), fn, 0)
 }
 
 func open(name string, r io.Reader, lim Limits, fn func(*Table) error, depth int) error {
@@ -36,13 +41,13 @@ func open(name string, r io.Reader, lim Limits, fn func(*Table) error, depth int
 		}
 		zr.Multistream(true)
 		// The inner stream keeps the file's name: errors name what the user has.
-		return open(name, &limitReader{r: zr, left: lim.MaxMemberBytes, name: name, limit: lim.MaxMemberBytes}, lim, fn, depth+1)
+		return open(name, newLimitReader(zr, name, "decompressed size", lim.MaxMemberBytes), lim, fn, depth+1)
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")), bytes.HasPrefix(head, []byte("PK\x05\x06")):
 		return readZip(name, br, lim, fn, depth)
 	case looksLikeXML(head):
 		return readXML(name, br, lim, fn)
 	case isBinary(head):
-		return errorf(name, 1, 1, "not a report: binary data that is neither gzip, ZIP, XLSX, XML nor text")
+		return errorf(name, 1, 1, "not a report: binary data that is neither gzip, ZIP, XLSX, XML nor text (UTF-16 text too is not read: save it as UTF-8)")
 	default:
 		return readText(name, br, lim, fn)
 	}
@@ -63,12 +68,18 @@ func isBinary(head []byte) bool {
 	return false
 }
 
-// limitReader fails once more than limit bytes came out of a decompressor.
+// limitReader fails once more than limit bytes came out of a decompressor
+// (or into a spool), and names corrupt compressed data as such.
 type limitReader struct {
 	r     io.Reader
 	left  int64
 	limit int64
 	name  string
+	what  string // "decompressed size", "archive size"
+}
+
+func newLimitReader(r io.Reader, name, what string, limit int64) *limitReader {
+	return &limitReader{r: r, left: limit, limit: limit, name: name, what: what}
 }
 
 func (l *limitReader) Read(p []byte) (int, error) {
@@ -78,7 +89,7 @@ func (l *limitReader) Read(p []byte) (int, error) {
 		if n, _ := l.r.Read(b[:]); n == 0 {
 			return 0, io.EOF
 		}
-		return 0, errorf(l.name, 0, 0, "decompresses to more than the %s limit", byteSize(l.limit))
+		return 0, errorf(l.name, 0, 0, "%s exceeds the %s limit", l.what, byteSize(l.limit))
 	}
 	if int64(len(p)) > l.left {
 		p = p[:l.left]
@@ -113,9 +124,9 @@ func readZip(name string, r io.Reader, lim Limits, fn func(*Table) error, depth 
 	}
 	defer os.Remove(tmp.Name())
 	defer tmp.Close()
-	n, err := io.Copy(tmp, &limitReader{r: r, left: lim.MaxMemberBytes, limit: lim.MaxMemberBytes, name: name})
+	n, err := io.Copy(tmp, newLimitReader(r, name, "archive size", lim.MaxMemberBytes))
 	if err != nil {
-		return readError(name, 0, err)
+		return locate(err, name, 0)
 	}
 	zr, err := zip.NewReader(tmp, n)
 	if err != nil {
@@ -132,14 +143,16 @@ func readZip(name string, r io.Reader, lim Limits, fn func(*Table) error, depth 
 			continue
 		}
 		member := name + "/" + f.Name
+		// The declared size stops an honest bomb at once; the limit reader
+		// stops one that lies in its header.
 		if f.UncompressedSize64 > uint64(lim.MaxMemberBytes) {
-			return errorf(member, 0, 0, "decompresses to more than the %s limit", byteSize(lim.MaxMemberBytes))
+			return errorf(member, 0, 0, "decompressed size exceeds the %s limit (zip bomb?)", byteSize(lim.MaxMemberBytes))
 		}
 		rc, err := f.Open()
 		if err != nil {
 			return &Error{File: member, Msg: "cannot open ZIP member: " + err.Error(), Err: err}
 		}
-		err = open(member, &limitReader{r: rc, left: lim.MaxMemberBytes, limit: lim.MaxMemberBytes, name: member}, lim, fn, depth+1)
+		err = open(member, newLimitReader(rc, member, "decompressed size", lim.MaxMemberBytes), lim, fn, depth+1)
 		rc.Close()
 		if err != nil {
 			return err

@@ -56,7 +56,7 @@ func reportOf(raw string) model.ReportType {
 }
 
 // reportOfHeader guesses a report type from the columns alone.
-func reportOfHeader(h header) (model.ReportType, string) {
+func reportOfHeader(h *header) (model.ReportType, string) {
 	switch {
 	case h.has("asin", "commission"):
 		return model.ReportEarnings, "earnings"

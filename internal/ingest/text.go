@@ -10,10 +10,14 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
+
+	"github.com/affsync/affsync/internal/model"
 )
 
-// lineReader reads lines of bounded length, decoding UTF-8 and falling back
-// to Windows-1252 for the rest of the file once a line is not valid UTF-8.
+// lineReader reads lines of bounded length. It decodes UTF-8 and, from the
+// first line that is not valid UTF-8 on, Windows-1252 (the legacy encoding
+// of Associates Central TSV files); lines before it were plain ASCII or
+// valid UTF-8, which that switch leaves as they were read.
 type lineReader struct {
 	r      *bufio.Reader
 	name   string
@@ -34,7 +38,7 @@ func (lr *lineReader) next() (string, error) {
 			continue
 		}
 		if err != nil && !errors.Is(err, io.EOF) {
-			return "", readError(lr.name, lr.line+1, err)
+			return "", locate(err, lr.name, lr.line+1)
 		}
 		if len(buf) == 0 && err != nil {
 			return "", io.EOF
@@ -58,26 +62,68 @@ func (lr *lineReader) next() (string, error) {
 	}
 }
 
-// readError names a failure of the layers below (gzip, zip) at a line.
-func readError(name string, line int, err error) error {
+// record reads one record: a line, or several when a quoted value holds line
+// breaks, bounded like a line. delim 0 detects the delimiter on the first
+// line. line is where the record starts.
+func (lr *lineReader) record(delim byte) (fields []string, line int, d byte, err error) {
+	text, err := lr.next()
+	if err != nil {
+		return nil, 0, delim, err
+	}
+	line = lr.line
+	if delim == 0 {
+		delim = detectDelimiter(text)
+	}
+	for {
+		fields, col, err := splitFields(text, delim)
+		if err == nil {
+			return fields, line, delim, nil
+		}
+		more, nerr := lr.next()
+		if errors.Is(nerr, io.EOF) {
+			return nil, line, delim, errorf(lr.name, line, col, "a quoted value is not closed")
+		}
+		if nerr != nil {
+			return nil, line, delim, nerr
+		}
+		if len(text)+1+len(more) > lr.max {
+			return nil, line, delim, errorf(lr.name, line, col, "a quoted value runs longer than the %d-byte line limit", lr.max)
+		}
+		text += "\n" + more
+	}
+}
+
+// locate names a failure of the layers below (gzip, zip) at a line, keeping
+// the message of an *Error that already says what went wrong.
+func locate(err error, name string, line int) error {
 	var ie *Error
 	if errors.As(err, &ie) {
+		if ie.Line == 0 {
+			c := *ie
+			c.Line = line
+			return &c
+		}
 		return ie
 	}
 	return &Error{File: name, Line: line, Msg: "cannot read: " + err.Error(), Err: err}
 }
 
-// splitFields splits a line on delim, honouring double quotes with doubled
-// quotes inside.
-func splitFields(name string, lineNo int, line string, delim byte) ([]string, error) {
-	var fields []string
+// errUnclosed tells that a record goes on past the end of its line.
+var errUnclosed = errors.New("a quoted value is not closed")
+
+// splitFields splits a record on delim, honouring double quotes with doubled
+// quotes inside. On errUnclosed, col is where the open quote's field starts.
+func splitFields(text string, delim byte) (fields []string, col int, err error) {
+	if strings.IndexByte(text, '"') < 0 {
+		return strings.Split(text, string(delim)), 0, nil
+	}
 	var b strings.Builder
 	inQuotes, quoted := false, false
-	col := 1
-	for i := 0; i < len(line); i++ {
-		c := line[i]
+	col = 1
+	for i := 0; i < len(text); i++ {
+		c := text[i]
 		switch {
-		case inQuotes && c == '"' && i+1 < len(line) && line[i+1] == '"':
+		case inQuotes && c == '"' && i+1 < len(text) && text[i+1] == '"':
 			b.WriteByte('"')
 			i++
 		case inQuotes && c == '"':
@@ -94,12 +140,13 @@ func splitFields(name string, lineNo int, line string, delim byte) ([]string, er
 		}
 	}
 	if inQuotes {
-		return nil, errorf(name, lineNo, col, "a quoted value is not closed")
+		return nil, col, errUnclosed
 	}
-	return append(fields, b.String()), nil
+	return append(fields, b.String()), 0, nil
 }
 
-// detectDelimiter picks tab, comma or semicolon from a header line.
+// detectDelimiter picks tab, comma or semicolon, whichever a header line
+// holds most of (tab on a tie: DataFeed files are TSV).
 func detectDelimiter(line string) byte {
 	best, n := byte('\t'), strings.Count(line, "\t")
 	for _, d := range []byte{',', ';'} {
@@ -115,65 +162,46 @@ func detectDelimiter(line string) byte {
 func readText(name string, r io.Reader, lim Limits, fn func(*Table) error) error {
 	lr := &lineReader{r: bufio.NewReaderSize(r, 64<<10), name: name, max: lim.MaxLineBytes}
 	info := infoFromName(name)
-	t := &Table{Name: name, RawType: info.rawType, Subtags: info.subtags, Report: reportOf(info.rawType)}
+	t := &Table{Name: name, RawType: info.rawType, Subtags: info.subtags, Report: reportOf(info.rawType), Format: formatOfName(name)}
 	if !info.day.IsZero() {
 		t.Coverage = [2]time.Time{info.day, info.day}
 	}
-	var h header
+	var h *header
 	var delim byte
 	for {
-		line, err := lr.next()
+		fields, line, d, err := lr.record(0)
 		if errors.Is(err, io.EOF) {
 			// A zero-byte file, or a title without a header: a valid report of no rows.
-			t.Format = "tsv"
 			t.Next = func() (Row, error) { return Row{}, io.EOF }
 			return fn(t)
 		}
 		if err != nil {
 			return err
 		}
-		if strings.TrimSpace(line) == "" {
+		if len(fields) == 1 && strings.TrimSpace(fields[0]) == "" {
 			continue
 		}
-		delim = detectDelimiter(line)
-		fields, err := splitFields(name, lr.line, line, delim)
-		if err != nil {
-			return err
-		}
 		if h = parseHeader(fields); h.known >= 2 {
+			t.HeaderLine, delim = line, d
 			break
 		}
-		if t.Title == "" && lr.line <= 2 && looksLikeTitle(fields) {
-			t.Title = strings.TrimSpace(strings.Join(fields, " "))
-			if rt := infoFromName(t.Title); rt.rawType != "" && t.RawType == "" {
-				t.RawType, t.Report = rt.rawType, reportOf(rt.rawType)
-			}
-			if from, to, ok := titleCoverage(t.Title); ok {
-				t.Coverage = [2]time.Time{from, to}
-			}
+		if t.Title == "" && line <= 2 && looksLikeTitle(fields) {
+			setTitle(t, strings.TrimSpace(strings.Join(fields, " ")))
 			continue
 		}
 		if t.Report == "" && t.RawType != "" {
 			// A report type affsync does not import, named by the file: its
 			// rows are read (to be counted and noted), not understood.
-			h = parseHeader(fields)
+			t.HeaderLine, delim = line, d
 			break
 		}
-		return errorf(name, lr.line, 1, "no report header found: expected columns like ASIN, Date Shipped, Ad Fees")
+		return errorf(name, line, 1, "wrong columns: no report header found (expected columns like ASIN, Date Shipped, Ad Fees)")
 	}
 	t.Format = map[byte]string{'\t': "tsv", ',': "csv", ';': "csv"}[delim]
 	finishHeader(t, h)
 	t.Next = func() (Row, error) {
 		for {
-			line, err := lr.next()
-			if err != nil {
-				return Row{}, err
-			}
-			if strings.TrimSpace(line) == "" {
-				t.skipped++
-				continue
-			}
-			fields, err := splitFields(name, lr.line, line, delim)
+			fields, line, _, err := lr.record(delim)
 			if err != nil {
 				return Row{}, err
 			}
@@ -181,17 +209,37 @@ func readText(name string, r io.Reader, lim Limits, fn func(*Table) error) error
 				t.skipped++
 				continue
 			}
-			return h.row(lr.line, fields), nil
+			return h.row(line, fields), nil
 		}
 	}
 	return fn(t)
 }
 
+// formatOfName guesses the format of a table without a header from its name.
+func formatOfName(name string) string {
+	n := strings.ToLower(strings.TrimSuffix(strings.ToLower(name), ".gz"))
+	if strings.HasSuffix(n, ".csv") {
+		return "csv"
+	}
+	return "tsv"
+}
+
+// setTitle records a title line and what it says: report type and dates.
+func setTitle(t *Table, title string) {
+	t.Title = title
+	if rt := infoFromName(title); rt.rawType != "" && t.RawType == "" {
+		t.RawType, t.Report = rt.rawType, reportOf(rt.rawType)
+	}
+	if from, to, ok := titleCoverage(title); ok {
+		t.Coverage = [2]time.Time{from, to}
+	}
+}
+
 // finishHeader sets what a header tells about a table.
-func finishHeader(t *Table, h header) {
+func finishHeader(t *Table, h *header) {
 	t.Columns = h.columns
-	t.CurrencyHint = h.currencyHint
-	if _, ok := h.index["subtag"]; ok && !t.Subtags {
+	t.CurrencyHint, t.HintColumn = h.currencyHint, h.hintColumn
+	if h.has("subtag") {
 		t.Subtags = true
 	}
 	if t.Report == "" {
@@ -201,21 +249,18 @@ func finishHeader(t *Table, h header) {
 			t.RawType = raw
 		}
 	}
-}
-
-// row makes a Row of fields under this header.
-func (h header) row(line int, fields []string) Row {
-	r := Row{Line: line, values: make(map[string]string, len(h.index)), columns: make(map[string]int, len(h.index))}
-	for col, i := range h.index {
-		if i < len(fields) {
-			r.values[col] = strings.TrimSpace(fields[i])
-			r.columns[col] = i + 1
+	// A tracking table without a date column over more than one day (the
+	// Associates Central summary per tracking ID) has no daily figures: it
+	// is listed, not imported, so it never stands in for the daily reports.
+	if t.Report == model.ReportTracking && !h.has("date") && !h.has("epoch") && (t.Coverage[0].IsZero() || !t.Coverage[0].Equal(t.Coverage[1])) {
+		t.Report = ""
+		if t.RawType == "" || t.RawType == "tracking" {
+			t.RawType = "tracking-summary"
 		}
 	}
-	return r
 }
 
-// isTotalRow tells the summary line that may end a download.
+// isTotalRow tells the summary line that may end a download, and empty rows.
 func isTotalRow(fields []string) bool {
 	for _, f := range fields {
 		f = strings.TrimSpace(f)
@@ -224,5 +269,5 @@ func isTotalRow(fields []string) bool {
 		}
 		return strings.EqualFold(f, "total") || strings.EqualFold(f, "totals") || strings.HasPrefix(strings.ToLower(f), "total:")
 	}
-	return true // an all-empty row
+	return true
 }

@@ -4,16 +4,17 @@ import (
 	"errors"
 	"io"
 	"os"
+	"strconv"
 	"strings"
-	"time"
 
 	"github.com/xuri/excelize/v2"
 )
 
 // readXLSX reads the Fee-* sheets of an Associates Central workbook with
 // excelize's streaming row iterator: row 1 the title, row 2 the header.
+// Other sheets are passed over.
 func readXLSX(name string, f *os.File, lim Limits, fn func(*Table) error) error {
-	wb, err := excelize.OpenFile(f.Name(), excelize.Options{UnzipSizeLimit: lim.MaxMemberBytes, UnzipXMLSizeLimit: min(lim.MaxMemberBytes, 64<<20)})
+	wb, err := excelize.OpenFile(f.Name(), excelize.Options{UnzipSizeLimit: lim.MaxMemberBytes, UnzipXMLSizeLimit: min(lim.MaxMemberBytes, 16<<20)})
 	if err != nil {
 		return &Error{File: name, Msg: "not a readable XLSX workbook: " + err.Error(), Err: err}
 	}
@@ -45,7 +46,9 @@ func readSheet(name, sheet string, wb *excelize.File, lim Limits, fn func(*Table
 			return nil, io.EOF
 		}
 		line++
-		cols, err := rows.Columns(excelize.Options{RawCellValue: false})
+		// Raw values: amounts as stored ("29.99"), not as a cell format
+		// shows them ("$29.99"); dates then come as serial numbers.
+		cols, err := rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
 			return nil, &Error{File: name, Line: line, Msg: "cannot read row: " + err.Error(), Err: err}
 		}
@@ -58,7 +61,7 @@ func readSheet(name, sheet string, wb *excelize.File, lim Limits, fn func(*Table
 		}
 		return cols, nil
 	}
-	var h header
+	var h *header
 	for {
 		cols, err := next()
 		if errors.Is(err, io.EOF) {
@@ -69,20 +72,19 @@ func readSheet(name, sheet string, wb *excelize.File, lim Limits, fn func(*Table
 			return err
 		}
 		if h = parseHeader(cols); h.known >= 2 {
+			t.HeaderLine = line
 			break
 		}
 		if t.Title == "" && line <= 2 && len(cols) > 0 {
-			t.Title = strings.TrimSpace(strings.Join(cols, " "))
-			if from, to, ok := titleCoverage(t.Title); ok {
-				t.Coverage = [2]time.Time{from, to}
-			}
+			setTitle(t, strings.TrimSpace(strings.Join(cols, " ")))
 			continue
 		}
-		if line > 3 {
-			return errorf(name, line, 1, "no report header found in sheet %s", sheet)
+		if line >= 3 {
+			return errorf(name, line, 1, "wrong columns: no report header found in the first rows of sheet %s", sheet)
 		}
 	}
 	finishHeader(t, h)
+	dateCol, hasDate := h.index["date"]
 	t.Next = func() (Row, error) {
 		for {
 			cols, err := next()
@@ -93,8 +95,26 @@ func readSheet(name, sheet string, wb *excelize.File, lim Limits, fn func(*Table
 				t.skipped++
 				continue
 			}
+			if hasDate && dateCol < len(cols) {
+				cols[dateCol] = excelDate(cols[dateCol])
+			}
 			return h.row(line, cols), nil
 		}
 	}
 	return fn(t)
+}
+
+// excelDate turns a date cell's serial number (days since 1899-12-30) into
+// YYYY-MM-DD; text dates pass through for the normaliser to read.
+func excelDate(v string) string {
+	s := strings.TrimSpace(v)
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f < 1 || f > 2958465 || strings.ContainsAny(s, "eE") {
+		return v
+	}
+	d, err := excelize.ExcelDateToTime(f, false)
+	if err != nil {
+		return v
+	}
+	return d.Format("2006-01-02")
 }

@@ -6,20 +6,22 @@ import (
 	"io"
 	"strings"
 	"time"
-
-	"github.com/affsync/affsync/internal/model"
 )
 
-// maxXMLItems bounds how many items an XML report may hold: categories are
-// resolved through <ProductLine_array>, which comes after the items, so the
-// items are held until the end of the document.
-const maxXMLItems = 500_000
+// maxXMLBuffer bounds the attribute bytes an XML report may hold in memory.
+// Categories are numeric ids resolved through <ProductLine_array>, which
+// comes after the items, so items are buffered until the document ends; a
+// report too big for that is refused with a pointer to its TSV twin (the
+// DataFeed makes both, and the TSV one is preferred anyway).
+const maxXMLBuffer = 256 << 20
 
-// readXML reads the XML DataFeed flavour: <Data><Items><Item …/>…</Items>
-// (and <ItemsNoOrders>), totals blocks ignored, <ProductLine_array> mapping
-// numeric categories to names. No DTD and no entities but XML's own.
+// readXML reads the XML DataFeed flavour: <Data><Items><Item …/>…</Items>,
+// with <ItemsNoOrders> (clicked, never ordered: counted as skipped) and the
+// totals blocks ignored. The decoder is strict; a DOCTYPE is refused, so no
+// entity but XML's five is ever expanded.
 func readXML(name string, r io.Reader, lim Limits, fn func(*Table) error) error {
-	dec := xml.NewDecoder(r)
+	guard := &tokenGuard{r: r, max: int64(lim.MaxLineBytes) + 64<<10, name: name}
+	dec := xml.NewDecoder(guard)
 	dec.Strict = true
 	info := infoFromName(name)
 	t := &Table{Name: name, Format: "xml", RawType: info.rawType, Subtags: info.subtags, Report: reportOf(info.rawType)}
@@ -27,16 +29,23 @@ func readXML(name string, r io.Reader, lim Limits, fn func(*Table) error) error 
 		t.Coverage = [2]time.Time{info.day, info.day}
 	}
 	type item struct {
-		line  int
-		attrs []xml.Attr
+		line, col int
+		fields    []string
 	}
-	var items []item
-	categories := map[string]string{}
-	var stack []string
-	var text strings.Builder
-	var plID, plName string
+	var (
+		items      []item
+		buffered   int
+		names      []string // attribute names in first-seen order: the header
+		nameIndex  = map[string]int{}
+		categories = map[string]string{}
+		stack      []string
+		text       strings.Builder
+		plID       string
+		plName     string
+	)
 	for {
 		line, col := dec.InputPos()
+		guard.n = 0
 		tok, err := dec.Token()
 		if errors.Is(err, io.EOF) {
 			break
@@ -46,7 +55,7 @@ func readXML(name string, r io.Reader, lim Limits, fn func(*Table) error) error 
 			if errors.As(err, &se) {
 				return &Error{File: name, Line: se.Line, Msg: "invalid XML: " + se.Msg, Err: err}
 			}
-			return readError(name, line, err)
+			return locate(err, name, line)
 		}
 		switch x := tok.(type) {
 		case xml.Directive:
@@ -54,19 +63,38 @@ func readXML(name string, r io.Reader, lim Limits, fn func(*Table) error) error 
 		case xml.StartElement:
 			stack = append(stack, x.Name.Local)
 			if len(stack) > lim.MaxXMLDepth {
-				return errorf(name, line, col, "XML nested deeper than %d elements", lim.MaxXMLDepth)
+				return errorf(name, line, col, "XML nested deeper than the limit of %d elements", lim.MaxXMLDepth)
 			}
-			if x.Name.Local == "Item" && len(stack) >= 2 && (stack[len(stack)-2] == "Items" || stack[len(stack)-2] == "ItemsNoOrders") {
-				if stack[len(stack)-2] == "ItemsNoOrders" {
-					continue // clicked, never ordered: no row
-				}
-				if len(items) >= maxXMLItems {
-					return errorf(name, line, col, "more than %d items in one XML report: import the TSV version", maxXMLItems)
-				}
-				l, _ := dec.InputPos()
-				items = append(items, item{line: l, attrs: x.Attr})
+			if len(stack) == 1 && x.Name.Local != "Data" {
+				return errorf(name, line, col, "not an Amazon XML report: the root element is <%s>, not <Data>", x.Name.Local)
 			}
-			text.Reset()
+			if x.Name.Local != "Item" || len(stack) != 3 {
+				text.Reset()
+				continue
+			}
+			switch stack[1] {
+			case "ItemsNoOrders":
+				t.skipped++
+			case "Items":
+				fields := make([]string, len(names), len(names)+len(x.Attr))
+				for _, a := range x.Attr {
+					i, ok := nameIndex[a.Name.Local]
+					if !ok {
+						i = len(names)
+						nameIndex[a.Name.Local] = i
+						names = append(names, a.Name.Local)
+					}
+					for len(fields) <= i {
+						fields = append(fields, "")
+					}
+					fields[i] = a.Value
+					buffered += len(a.Value) + 16
+				}
+				if buffered > maxXMLBuffer {
+					return errorf(name, line, col, "XML report too large to hold (more than %s of items): import its TSV version", byteSize(maxXMLBuffer))
+				}
+				items = append(items, item{line: line, col: col, fields: fields})
+			}
 		case xml.CharData:
 			if text.Len() < 1024 {
 				text.Write(x)
@@ -88,44 +116,43 @@ func readXML(name string, r io.Reader, lim Limits, fn func(*Table) error) error 
 			}
 		}
 	}
-	// One header from the union of attribute names, in first-seen order.
-	var names []string
-	seen := map[string]bool{}
-	for _, it := range items {
-		for _, a := range it.attrs {
-			if !seen[a.Name.Local] {
-				seen[a.Name.Local] = true
-				names = append(names, a.Name.Local)
-			}
-		}
-	}
 	h := parseHeader(names)
 	finishHeader(t, h)
-	if t.Report == "" && len(items) == 0 {
-		t.Report, t.RawType = model.ReportEarnings, "earnings"
-	}
+	catCol, hasCat := h.index["category"]
 	i := 0
 	t.Next = func() (Row, error) {
 		if i >= len(items) {
 			return Row{}, io.EOF
 		}
 		it := items[i]
+		items[i] = item{} // let the garbage collector have what was read
 		i++
-		fields := make([]string, len(names))
-		for _, a := range it.attrs {
-			for j, n := range names {
-				if n == a.Name.Local {
-					fields[j] = a.Value
-				}
+		if hasCat && catCol < len(it.fields) {
+			if n := categories[strings.TrimSpace(it.fields[catCol])]; n != "" {
+				it.fields[catCol] = n
 			}
 		}
-		row := h.row(it.line, fields)
-		if c, ok := row.values["category"]; ok {
-			if n, ok := categories[c]; ok && n != "" {
-				row.values["category"] = n
-			}
-		}
+		row := h.row(it.line, it.fields)
+		row.column = it.col
 		return row, nil
 	}
 	return fn(t)
+}
+
+// tokenGuard bounds how many bytes the XML decoder may read for one token,
+// so a giant text node or attribute cannot grow memory without end.
+type tokenGuard struct {
+	r    io.Reader
+	n    int64
+	max  int64
+	name string
+}
+
+func (g *tokenGuard) Read(p []byte) (int, error) {
+	if g.n > g.max {
+		return 0, errorf(g.name, 0, 0, "an XML element or text longer than the %d-byte limit", g.max)
+	}
+	n, err := g.r.Read(p)
+	g.n += int64(n)
+	return n, err
 }

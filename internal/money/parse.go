@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode"
 )
 
 // DecimalHint says which character is the decimal separator where a string
@@ -18,203 +17,60 @@ const (
 	HintComma
 )
 
-// ParseMinor reads an amount as reports write it ("1,234.56", "1.234,56",
-// "-0,60", "$12.34", "12,34 €", "(1.00)", "1 234,56", "1'234.56",
-// "1,23,456.00") into minor units of a currency with the given exponent.
+// maxExponent is the most minor-unit digits an int64 amount can sensibly
+// carry; ISO 4217 itself never goes beyond 4.
+const maxExponent = 18
+
+// ParseMinor reads an amount as reports and people write it into minor
+// units of a currency with the given exponent. It accepts "1,234.56",
+// "1.234,56", "-0,60", "$12.34", "12,34 €", "Rs. 1,234.50", "€ -3,50",
+// "(1.00)", "+1.5", spaces, no-break spaces and apostrophes as group
+// separators ("1 234,56", "1'234.56") and Indian grouping ("1,23,456.00").
+//
+// A single "," or "." followed by exactly three digits ("1,234") could be
+// either separator; the hint decides, or the error is ErrAmbiguous. Extra
+// decimals must be zeros ("7.990" in USD), or the error is ErrPrecision.
 func ParseMinor(s string, exponent int, hint DecimalHint) (int64, error) {
-	neg, body, err := splitSign(s)
-	if err != nil {
-		return 0, err
+	if exponent < 0 || exponent > maxExponent {
+		return 0, fmt.Errorf("amount %q: exponent %d is outside 0..%d", s, exponent, maxExponent)
 	}
-	intPart, frac, err := splitDecimal(s, body, hint)
+	n, err := scan(s)
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("amount %q: %w", s, err)
 	}
+	whole, frac, err := splitDecimal(n.core, hint)
+	if err != nil {
+		return 0, fmt.Errorf("amount %q: %w", s, err)
+	}
+	minor, err := toMinor(n.neg, whole, frac, exponent)
+	if err != nil {
+		return 0, fmt.Errorf("amount %q: %w", s, err)
+	}
+	return minor, nil
+}
+
+// toMinor joins whole and fraction digits into minor units.
+func toMinor(neg bool, whole, frac string, exponent int) (int64, error) {
 	if len(frac) > exponent {
 		if strings.Trim(frac[exponent:], "0") != "" {
-			return 0, fmt.Errorf("%q has %d decimals, the currency %d: %w", s, len(frac), exponent, ErrPrecision)
+			return 0, fmt.Errorf("%w (%d decimals, the currency has %d)", ErrPrecision, len(frac), exponent)
 		}
 		frac = frac[:exponent]
 	}
 	frac += strings.Repeat("0", exponent-len(frac))
-	digits := strings.TrimLeft(intPart+frac, "0")
+	digits := strings.TrimLeft(whole+frac, "0")
 	if digits == "" {
 		return 0, nil
 	}
 	if neg {
 		digits = "-" + digits
 	}
-	n, err := strconv.ParseInt(digits, 10, 64)
+	minor, err := strconv.ParseInt(digits, 10, 64)
+	if errors.Is(err, strconv.ErrRange) {
+		return 0, ErrOverflow
+	}
 	if err != nil {
-		if errors.Is(err, strconv.ErrRange) {
-			return 0, fmt.Errorf("%q: %w", s, ErrOverflow)
-		}
-		return 0, fmt.Errorf("%q: %w", s, ErrSyntax)
+		return 0, fmt.Errorf("%w: %w", ErrSyntax, err)
 	}
-	return n, nil
+	return minor, nil
 }
-
-// splitSign strips spaces, currency symbols and codes, and the sign (a
-// leading or trailing minus, or accounting parentheses), leaving digits and
-// separators.
-func splitSign(s string) (neg bool, body string, err error) {
-	var b strings.Builder
-	signs := 0
-	prevLetter := false
-	for _, r := range strings.TrimSpace(s) {
-		switch {
-		case r >= '0' && r <= '9', r == '.' && !prevLetter, r == ',':
-			b.WriteRune(r)
-		case r == '-' || r == '\u2212':
-			neg = true
-			signs++
-		case r == '+':
-			signs++
-		case r == '(' || r == ')':
-			if r == '(' {
-				neg = true
-				signs++
-			}
-		case r == '.' && prevLetter: // "Rs." abbreviation dot
-		case unicode.IsSpace(r), r == '\u00a0', r == '\u202f', r == '\'', r == '\u2019':
-			// group separators and padding
-			if b.Len() > 0 {
-				b.WriteRune('_') // remembered as a group separator
-			}
-		case unicode.IsLetter(r), unicode.Is(unicode.Sc, r):
-		default:
-			return false, "", fmt.Errorf("%q: unexpected %q: %w", s, r, ErrSyntax)
-		}
-		prevLetter = unicode.IsLetter(r)
-	}
-	body = strings.Trim(b.String(), "_")
-	if signs > 1 {
-		return false, "", fmt.Errorf("%q: more than one sign: %w", s, ErrSyntax)
-	}
-	if body == "" || strings.Trim(body, "_.,") == "" {
-		return false, "", fmt.Errorf("%q: no digits: %w", s, ErrSyntax)
-	}
-	if strings.HasPrefix(s, "(") != strings.HasSuffix(strings.TrimSpace(s), ")") {
-		return false, "", fmt.Errorf("%q: unbalanced parentheses: %w", s, ErrSyntax)
-	}
-	return neg, body, nil
-}
-
-// splitDecimal finds the decimal separator and checks the grouping.
-func splitDecimal(orig, body string, hint DecimalHint) (intPart, frac string, err error) {
-	lastDot, lastComma := strings.LastIndexByte(body, '.'), strings.LastIndexByte(body, ',')
-	dots, commas := strings.Count(body, "."), strings.Count(body, ",")
-	dec := byte(0)
-	switch {
-	case dots > 0 && commas > 0:
-		dec = '.'
-		if lastComma > lastDot {
-			dec = ','
-		}
-	case dots+commas == 1:
-		sep := byte('.')
-		at := lastDot
-		if commas == 1 {
-			sep, at = ',', lastComma
-		}
-		before, after := body[:at], body[at+1:]
-		switch {
-		case len(after) != 3, strings.Contains(before, "_"), len(strings.TrimLeft(before, "0")) == 0,
-			len(before) > 3, before[0] == '0':
-			dec = sep // cannot be a thousands separator
-		case hint == HintDot:
-			if sep == '.' {
-				dec = '.'
-			}
-		case hint == HintComma:
-			if sep == ',' {
-				dec = ','
-			}
-		default:
-			return "", "", fmt.Errorf("%q could be %s or %s: %w", orig, strings.Replace(body, string(sep), "", 1), body, ErrAmbiguous)
-		}
-	}
-	intPart = body
-	if dec != 0 {
-		i := strings.LastIndexByte(body, dec)
-		intPart, frac = body[:i], body[i+1:]
-		if strings.ContainsAny(frac, ".,_") {
-			return "", "", fmt.Errorf("%q: separators after the decimal one: %w", orig, ErrSyntax)
-		}
-	}
-	group := "."
-	if dec == '.' {
-		group = ","
-	}
-	if dec == 0 && commas > 0 {
-		group = ","
-	}
-	intPart = strings.ReplaceAll(intPart, "_", group)
-	if strings.ContainsRune(intPart, rune(dec)) && dec != 0 {
-		return "", "", fmt.Errorf("%q: decimal separator twice: %w", orig, ErrSyntax)
-	}
-	if strings.Contains(intPart, group) {
-		if !validGrouping(strings.Split(intPart, group)) {
-			return "", "", fmt.Errorf("%q: digit groups in the wrong places: %w", orig, ErrSyntax)
-		}
-		intPart = strings.ReplaceAll(intPart, group, "")
-	}
-	if strings.ContainsAny(intPart, ".,") {
-		return "", "", fmt.Errorf("%q: mixed group separators: %w", orig, ErrSyntax)
-	}
-	if intPart == "" {
-		intPart = "0"
-	}
-	return intPart, frac, nil
-}
-
-// validGrouping accepts thousands groups (1,234,567) and the Indian lakh
-// grouping (12,34,567).
-func validGrouping(groups []string) bool {
-	if len(groups[0]) == 0 || len(groups[0]) > 3 {
-		return false
-	}
-	last := groups[len(groups)-1]
-	if len(last) != 3 {
-		return false
-	}
-	mid := groups[1 : len(groups)-1]
-	all := func(n int) bool {
-		for _, g := range mid {
-			if len(g) != n {
-				return false
-			}
-		}
-		return true
-	}
-	return all(3) || (all(2) && len(groups[0]) <= 2)
-}
-
-// ParseRate reads a percentage ("7.51", "4", "7,5", "7.51%") into
-// hundredths of a percent (751, 400, 750), rounding half away from zero
-// beyond two decimals.
-func ParseRate(s string, hint DecimalHint) (int64, error) {
-	t := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "%"))
-	if hint == HintNone && strings.Count(t, ".")+strings.Count(t, ",") == 1 {
-		// A rate is never in the thousands: a lone separator is the decimal one.
-		hint = HintDot
-		if strings.Contains(t, ",") {
-			hint = HintComma
-		}
-	}
-	v, err := ParseMinor(t, 6, hint)
-	if err != nil {
-		return 0, fmt.Errorf("rate %w", err)
-	}
-	q, r := v/10000, v%10000
-	switch {
-	case r >= 5000:
-		q++
-	case r <= -5000:
-		q--
-	}
-	return q, nil
-}
-
-// FormatRate renders hundredths of a percent: 751 → "7.51".
-func FormatRate(r int64) string { return FormatMinor(r, 2) }

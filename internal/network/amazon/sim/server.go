@@ -1,296 +1,175 @@
+// Package sim is affsync's Amazon simulator: a deterministic Associates
+// account, a function of a seed and today's date, served over the Creators
+// API (tokens, reports, catalog) and the legacy DataFeed. Its report files
+// are written by this package's own writers, never by affsync's parser
+// tables, so the two check each other; Truth says what a correct sync of
+// the account must produce.
 package sim
 
 import (
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	mrand "math/rand/v2"
 	"net/http"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 )
 
-// Config makes an account.
-type Config struct {
-	Seed         int64
-	Days         int       // default 60
-	Today        time.Time // the account's today (a date, UTC); default the real today
-	StoreID      string    // default "demo-20"
-	CredentialID string    // default "demo-credential"
-	Secret       string    // default "demo-secret"
-	FailRate     float64   // share of API calls answered 429 (Retry-After: 1) or 500
-	TokenTTL     time.Duration
-	Now          func() time.Time // the clock of tokens and URL expiry
-}
-
-// Server is a running simulated account; an http.Handler.
+// Server is one simulated account; an http.Handler serving every endpoint.
 type Server struct {
 	cfg     Config
-	acc     account
-	signKey []byte
+	signKey []byte // signs pre-signed URLs and Digest nonces
 	mux     *http.ServeMux
 
-	mu     sync.Mutex
-	files  []file
-	tokens map[string]time.Time // token → expiry
-	rnd    *mrand.Rand
+	mu      sync.Mutex
+	acc     *account
+	reports []report
+	index   map[string]int       // file name → position in reports
+	tokens  map[string]time.Time // access token → expiry
+	faults  *mrand.Rand          // draws which calls fail, from the seed
 
-	stats Stats
+	counts counters
 }
 
-// Stats counts calls, so tests can say "a second sync downloads nothing new".
+// Stats counts the calls served. Lists and Downloads count both transports.
 type Stats struct {
-	Tokens, Lists, Gets, Downloads, Failures atomic.Int64
+	Tokens    Count // tokens issued
+	Lists     Count // listReports answered (Creators and DataFeed)
+	Gets      Count // getReport URLs issued (Creators)
+	Downloads Count // report bodies served (pre-signed URL or DataFeed getReport)
+	Catalog   Count // getItems answered
+	Failures  Count // calls answered 429 or 500 on purpose
 }
 
-// New makes a simulator of cfg.
+// Count is one number of Stats. Its Load method keeps callers written
+// against the first draft's atomic counters compiling.
+type Count int64
+
+// Load returns the count.
+func (c Count) Load() int64 { return int64(c) }
+
+type counters struct {
+	tokens, lists, gets, downloads, catalog, failures atomic.Int64
+}
+
+// New makes the account of cfg and its files.
 func New(cfg Config) (*Server, error) {
-	if cfg.Days <= 0 {
-		cfg.Days = 60
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.Today.IsZero() {
-		n := cfg.Now().UTC()
-		cfg.Today = time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, time.UTC)
-	}
-	if cfg.StoreID == "" {
-		cfg.StoreID = "demo-20"
-	}
-	if cfg.CredentialID == "" {
-		cfg.CredentialID = "demo-credential"
-	}
-	if cfg.Secret == "" {
-		cfg.Secret = "demo-secret"
-	}
-	if cfg.TokenTTL <= 0 {
-		cfg.TokenTTL = time.Hour
-	}
-	if cfg.FailRate < 0 || cfg.FailRate >= 1 {
-		return nil, fmt.Errorf("fail rate %v: want 0 ≤ rate < 1", cfg.FailRate)
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, fmt.Errorf("amazon simulator: %w", err)
 	}
 	key := make([]byte, 32)
 	if _, err := rand.Read(key); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("amazon simulator: signing key: %w", err)
 	}
-	s := &Server{cfg: cfg, signKey: key, tokens: map[string]time.Time{}, rnd: mrand.New(mrand.NewPCG(uint64(cfg.Seed), 99))}
+	s := &Server{cfg: cfg, signKey: key, tokens: map[string]time.Time{},
+		faults: mrand.New(mrand.NewPCG(uint64(cfg.Seed), 0x5eed))}
 	s.acc = generate(cfg)
-	s.files = s.acc.files(cfg)
+	if s.reports, err = s.acc.reports(cfg.Seed, cfg.StoreID); err != nil {
+		return nil, fmt.Errorf("amazon simulator: %w", err)
+	}
+	s.index = map[string]int{}
+	for i, r := range s.reports {
+		s.index[r.Name] = i
+	}
+	s.routes()
+	return s, nil
+}
+
+func (s *Server) routes() {
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("POST /auth/o2/token", s.tokenJSON)
 	s.mux.HandleFunc("POST /oauth2/token", s.tokenForm)
-	s.mux.HandleFunc("POST /reports/v1/listReports", s.api(s.listReports))
-	s.mux.HandleFunc("POST /reports/v1/getReport", s.api(s.getReport))
+	s.mux.HandleFunc("POST /reports/v1/listReports", s.api(s.reportAccess(s.listReports)))
+	s.mux.HandleFunc("POST /reports/v1/getReport", s.api(s.reportAccess(s.getReport)))
 	s.mux.HandleFunc("GET /download/{name}", s.download)
-	return s, nil
+	s.mux.HandleFunc("POST /catalog/v1/getItems", s.api(s.getItems))
+	s.mux.HandleFunc("GET /datafeed/listReports", s.digest(s.datafeedList))
+	s.mux.HandleFunc("GET /datafeed/getReport", s.digest(s.datafeedGet))
 }
 
 // ServeHTTP serves every endpoint.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
 
-// Truth is what a correct creators-subtags sync makes of the account.
-func (s *Server) Truth() Truth { return s.acc.truth(s.cfg.Today) }
+// Config is the account's configuration, defaults filled in.
+func (s *Server) Config() Config { return s.cfg }
 
-// Stats are the calls served so far.
-func (s *Server) Stats() *Stats { return &s.stats }
-
-// StoreID is the account's store ID.
+// StoreID is the account's store ID (the default filled in).
 func (s *Server) StoreID() string { return s.cfg.StoreID }
 
-// Reissue re-issues a day's earnings files with a later lastModified and new
-// bytes: one more shipment line, as Amazon does when it corrects a day.
-func (s *Server) Reissue(day time.Time) {
+// Files lists the reports as listReports describes them.
+func (s *Server) Files() []File {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	stamp := day.Format("20060102")
-	for i, f := range s.files {
-		if strings.Contains(f.name, "-earnings-report-") && strings.Contains(f.name, stamp) {
-			extra := fmt.Sprintf("Books\tLate correction\tB0REISSUE1\tAmazon.com\t%s\t%s\t10.00\t4.00\t1\t10.00\t0.40", s.cfg.StoreID, day.Format("2006-01-02"))
-			if strings.Contains(f.name, "subtags") {
-				extra += "\treissued-" + stamp
-			}
-			body := gunzip(f.body) + extra + "\n"
-			nf := newFile(f.name, body, f.lastModified.Add(24*time.Hour))
-			s.files[i] = nf
-		}
+	out := make([]File, len(s.reports))
+	for i, r := range s.reports {
+		out[i] = r.File
 	}
-	s.acc.orders = append(s.acc.orders, click{subtag: "reissued-" + stamp, tag: s.cfg.StoreID, day: day,
-		lines: []line{{asin: "B0REISSUE1", title: "Late correction", category: "Books", rate: 400, price: 1000, qty: 1, ship: day}}})
+	return out
 }
 
-// apiError answers in the Creators API's error shape.
-func apiError(w http.ResponseWriter, status int, typ, reason, msg string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(map[string]string{"type": typ, "reason": reason, "message": msg})
+// File returns a report's bytes, as the download would.
+func (s *Server) File(name string) ([]byte, bool) {
+	r, ok := s.report(name)
+	return r.body, ok
 }
 
-func (s *Server) tokenJSON(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		GrantType    string `json:"grant_type"`
-		ClientID     string `json:"client_id"`
-		ClientSecret string `json:"client_secret"`
-		Scope        string `json:"scope"`
-	}
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&body); err != nil {
-		oauthError(w, http.StatusBadRequest, "invalid_request", "the body must be JSON")
-		return
-	}
-	s.token(w, body.GrantType, body.ClientID, body.ClientSecret, body.Scope, "creatorsapi::default")
-}
-
-func (s *Server) tokenForm(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		oauthError(w, http.StatusBadRequest, "invalid_request", "the body must be a form")
-		return
-	}
-	id, secret := r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
-	if u, p, ok := r.BasicAuth(); ok {
-		id, secret = u, p
-	}
-	s.token(w, r.PostForm.Get("grant_type"), id, secret, r.PostForm.Get("scope"), "creatorsapi/default")
-}
-
-func oauthError(w http.ResponseWriter, status int, code, desc string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(map[string]string{"error": code, "error_description": desc})
-}
-
-func (s *Server) token(w http.ResponseWriter, grant, id, secret, scope, wantScope string) {
-	s.stats.Tokens.Add(1)
-	switch {
-	case grant != "client_credentials":
-		oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "use client_credentials")
-	case !hmac.Equal([]byte(id), []byte(s.cfg.CredentialID)) || !hmac.Equal([]byte(secret), []byte(s.cfg.Secret)):
-		oauthError(w, http.StatusUnauthorized, "invalid_client", "Client authentication failed")
-	case scope != wantScope:
-		oauthError(w, http.StatusBadRequest, "invalid_scope", "scope must be "+wantScope)
-	default:
-		b := make([]byte, 24)
-		rand.Read(b)
-		tok := "Atza|" + hex.EncodeToString(b)
-		s.mu.Lock()
-		s.tokens[tok] = s.cfg.Now().Add(s.cfg.TokenTTL)
-		s.mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(map[string]any{"access_token": tok, "token_type": "bearer", "expires_in": int(s.cfg.TokenTTL.Seconds())})
-	}
-}
-
-// api checks the bearer token and injects failures at FailRate.
-func (s *Server) api(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		s.mu.Lock()
-		fail := s.cfg.FailRate > 0 && s.rnd.Float64() < s.cfg.FailRate
-		throttle := s.rnd.IntN(2) == 0
-		s.mu.Unlock()
-		if fail {
-			s.stats.Failures.Add(1)
-			if throttle {
-				w.Header().Set("Retry-After", "1")
-				apiError(w, http.StatusTooManyRequests, "ThrottleException", "", "Rate exceeded")
-			} else {
-				apiError(w, http.StatusInternalServerError, "InternalServerException", "", "We encountered an internal error. Please try again.")
-			}
-			return
-		}
-		auth := r.Header.Get("Authorization")
-		tok, _, _ := strings.Cut(strings.TrimPrefix(auth, "Bearer "), ",")
-		s.mu.Lock()
-		exp, ok := s.tokens[strings.TrimSpace(tok)]
-		s.mu.Unlock()
-		switch {
-		case !strings.HasPrefix(auth, "Bearer ") || !ok:
-			apiError(w, http.StatusUnauthorized, "UnauthorizedException", "InvalidToken", "The access token is invalid")
-		case s.cfg.Now().After(exp):
-			apiError(w, http.StatusUnauthorized, "UnauthorizedException", "TokenExpired", "The access token has expired")
-		case r.Header.Get("x-marketplace") == "":
-			apiError(w, http.StatusBadRequest, "ValidationException", "", "x-marketplace header is required")
-		default:
-			h(w, r)
-		}
-	}
-}
-
-func (s *Server) listReports(w http.ResponseWriter, r *http.Request) {
-	s.stats.Lists.Add(1)
+func (s *Server) report(name string) (report, bool) {
 	s.mu.Lock()
-	var reports []map[string]any
-	for _, f := range s.files {
-		reports = append(reports, map[string]any{"filename": f.name, "md5": f.md5, "size": len(f.body), "lastModified": f.lastModified.UTC().Format(time.RFC3339)})
-	}
-	s.mu.Unlock()
-	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(map[string]any{"reports": reports})
-}
-
-func (s *Server) getReport(w http.ResponseWriter, r *http.Request) {
-	s.stats.Gets.Add(1)
-	var body struct {
-		Filename string `json:"filename"`
-	}
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&body); err != nil || body.Filename == "" {
-		apiError(w, http.StatusBadRequest, "ValidationException", "", "filename is required")
-		return
-	}
-	if _, ok := s.file(body.Filename); !ok {
-		apiError(w, http.StatusNotFound, "ResourceNotFoundException", "", "No such report: "+body.Filename)
-		return
-	}
-	expires := s.cfg.Now().Add(5 * time.Minute).Unix()
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	url := fmt.Sprintf("%s://%s/download/%s?X-Amz-Expires=%d&X-Amz-Signature=%s", scheme, r.Host, body.Filename, expires, s.sign(body.Filename, expires))
-	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(map[string]string{"url": url})
-}
-
-func (s *Server) sign(name string, expires int64) string {
-	m := hmac.New(sha256.New, s.signKey)
-	fmt.Fprintf(m, "%s\n%d", name, expires)
-	return hex.EncodeToString(m.Sum(nil))
-}
-
-// download serves a pre-signed URL: no auth header, a signature and an expiry.
-func (s *Server) download(w http.ResponseWriter, r *http.Request) {
-	name := r.PathValue("name")
-	expires, err := strconv.ParseInt(r.URL.Query().Get("X-Amz-Expires"), 10, 64)
-	if err != nil || !hmac.Equal([]byte(r.URL.Query().Get("X-Amz-Signature")), []byte(s.sign(name, expires))) {
-		http.Error(w, "<Error><Code>SignatureDoesNotMatch</Code></Error>", http.StatusForbidden)
-		return
-	}
-	if s.cfg.Now().Unix() > expires {
-		http.Error(w, "<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>", http.StatusForbidden)
-		return
-	}
-	f, ok := s.file(name)
+	defer s.mu.Unlock()
+	i, ok := s.index[name]
 	if !ok {
-		http.Error(w, "<Error><Code>NoSuchKey</Code></Error>", http.StatusNotFound)
-		return
+		return report{}, false
 	}
-	s.stats.Downloads.Add(1)
-	w.Header().Set("Content-Type", "application/octet-stream")
-	w.Header().Set("Content-Length", strconv.Itoa(len(f.body)))
-	w.Write(f.body)
+	return s.reports[i], true
 }
 
-func (s *Server) file(name string) (file, bool) {
+// Stats are the calls served so far.
+func (s *Server) Stats() Stats {
+	c := &s.counts
+	return Stats{Tokens: Count(c.tokens.Load()), Lists: Count(c.lists.Load()), Gets: Count(c.gets.Load()),
+		Downloads: Count(c.downloads.Load()), Catalog: Count(c.catalog.Load()), Failures: Count(c.failures.Load())}
+}
+
+// Truth is what a correct creators-subtags sync of the account produces as
+// of its today, with a 30-day return window.
+func (s *Server) Truth() Truth {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, f := range s.files {
-		if f.name == name {
-			return f, true
+	return s.acc.truth(s.cfg.Today)
+}
+
+// Reissue re-issues a day's Earnings files (TSV plain and -subtags, XML) as
+// Amazon does when it corrects a day: one more return (or, when nothing
+// shipped before the day is left to return, one more shipment), new bytes
+// and MD5, a later lastModified. The truth follows.
+func (s *Server) Reissue(day time.Time) error {
+	day = day.UTC().Truncate(24 * time.Hour)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	name := reportName(s.cfg.StoreID, "earnings", false, day, "tsv")
+	i, ok := s.index[name]
+	if !ok {
+		return fmt.Errorf("reissue %s: no report of that day", day.Format(time.DateOnly))
+	}
+	s.acc.correct(day)
+	modified := s.cfg.Now().UTC().Truncate(time.Second)
+	if old := s.reports[i].LastModified; !modified.After(old) {
+		modified = old.Add(time.Second)
+	}
+	var rows []earning
+	for _, e := range s.acc.earnings() {
+		if e.day.Equal(day) {
+			rows = append(rows, e)
 		}
 	}
-	return file{}, false
+	fresh, err := earningsReports(s.cfg.Seed, s.cfg.StoreID, day, rows, modified)
+	if err != nil {
+		return fmt.Errorf("reissue %s: %w", day.Format(time.DateOnly), err)
+	}
+	for _, r := range fresh {
+		s.reports[s.index[r.Name]] = r
+	}
+	return nil
 }
