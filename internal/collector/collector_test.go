@@ -30,9 +30,11 @@ type env struct {
 	coll *collector.Collector
 }
 
-func newEnv(t *testing.T, s *store.Store) env {
+func newEnv(t *testing.T, s *store.Store) env { return newEnvDays(t, s, 45) }
+
+func newEnvDays(t *testing.T, s *store.Store, days int) env {
 	t.Helper()
-	simulator, err := sim.New(sim.Config{Seed: 7, Days: 45, Today: today})
+	simulator, err := sim.New(sim.Config{Seed: 7, Days: days, Today: today})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,9 +150,11 @@ func TestSyncEqualsGroundTruth(t *testing.T) {
 		}
 
 		// A re-issued day is downloaded and applied.
-		e.sim.Reissue(today.AddDate(0, 0, -10))
+		if err := e.sim.Reissue(today.AddDate(0, 0, -10)); err != nil {
+			t.Fatal(err)
+		}
 		res, err = e.coll.Sync(ctx, conn, "schedule")
-		if err != nil || res.Files != 2 || res.Transactions.Created != 1 {
+		if err != nil || res.Files != 3 || res.Transactions.Updated != 1 {
 			t.Fatalf("sync after a re-issue: %+v %v", res, err)
 		}
 		e.compare(t)
@@ -191,7 +195,7 @@ func TestCognitoCredentialsAndWrongSecret(t *testing.T) {
 // never by both at once.
 func TestSchedulersNeverOverlap(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+		e := newEnvDays(t, s, 5)
 		var conns []store.Connection
 		for range 4 {
 			c := e.connection(t, "demo-secret", "3.1")
