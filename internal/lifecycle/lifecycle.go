@@ -14,8 +14,10 @@
 //     that still has quantity (see lines.go). Each line is one Item, so two
 //     identical rows stay two items.
 //   - sold_at: the order date (orders), else the first shipment date.
+//   - The return window runs from the last positive shipment (SPEC §3.5),
+//     even when that shipment was returned since and an earlier one is left.
 //   - checked_at: the first day the final status held: for confirmed, the
-//     last live shipment + the return window; for declined after returns, the
+//     last positive shipment + the return window; for declined after returns, the
 //     day of the latest return or refund; for "not shipped", the order date +
 //     the ship window + 1; for a reversed bounty, the day of the reversal.
 //   - A group whose facts span several programs or currencies is split: the

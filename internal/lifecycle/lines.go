@@ -76,12 +76,12 @@ func rateOf(f model.Fact) int64 {
 
 // basket is what a set of lines adds up to, and when things happened to it.
 type basket struct {
-	items                   []model.Item
-	qty, sale, commission   int64
-	firstShip, lastLiveShip time.Time // lastLiveShip: the latest ship of a line with quantity left
-	lastAdjust, lastDay     time.Time
-	returned, refunded      bool
-	latest                  *model.Fact // the latest fact in fact order
+	items                 []model.Item
+	qty, sale, commission int64
+	firstShip, lastShip   time.Time // first and last positive shipment, returned since or not (SPEC §3.5)
+	lastAdjust, lastDay   time.Time
+	returned, refunded    bool
+	latest                *model.Fact // the latest fact in fact order
 }
 
 func sumLines(ls []*line) basket {
@@ -96,8 +96,8 @@ func sumLines(ls []*line) basket {
 			if b.firstShip.IsZero() || l.ship.Day.Before(b.firstShip) {
 				b.firstShip = l.ship.Day
 			}
-			if l.qty > 0 && l.ship.Day.After(b.lastLiveShip) {
-				b.lastLiveShip = l.ship.Day
+			if l.ship.Day.After(b.lastShip) {
+				b.lastShip = l.ship.Day
 			}
 		}
 		for _, f := range l.facts {

@@ -25,7 +25,7 @@ func shipped(s Settings, today time.Time, key string, ls []*line) Projected {
 		x.NetworkStatus = "refunded"
 	}
 	switch {
-	case x.Quantity <= 0 || b.lastLiveShip.IsZero():
+	case x.Quantity <= 0 || b.lastShip.IsZero():
 		// Nothing left: declined on the day of the last return or refund
 		// (a lone zero row has none: its own day).
 		x.Status, x.StatusReason = model.StatusDeclined, "returned"
@@ -33,9 +33,9 @@ func shipped(s Settings, today time.Time, key string, ls []*line) Projected {
 		if !b.lastAdjust.IsZero() {
 			x.CheckedAt = ptr(b.lastAdjust)
 		}
-	case daysBetween(b.lastLiveShip, today) >= s.returnWindow():
+	case daysBetween(b.lastShip, today) >= s.returnWindow():
 		x.Status, x.StatusReason = model.StatusConfirmed, "return window passed"
-		x.CheckedAt = ptr(b.lastLiveShip.AddDate(0, 0, s.returnWindow()))
+		x.CheckedAt = ptr(b.lastShip.AddDate(0, 0, s.returnWindow()))
 	default:
 		x.Status = model.StatusPending
 	}
