@@ -14,10 +14,12 @@
 //     that still has quantity (see lines.go). Each line is one Item, so two
 //     identical rows stay two items.
 //   - sold_at: the order date (orders), else the first shipment date.
-//   - The return window runs from the last positive shipment (SPEC §3.5),
-//     even when that shipment was returned since and an earlier one is left.
-//   - checked_at: the first day the final status held: for confirmed, the
-//     last positive shipment + the return window; for declined after returns, the
+//   - The return window runs from the last shipment of a product (ASIN,
+//     seller, price) that still has something left (SPEC §3.3): a shipment
+//     returned in full cannot be returned again, so it does not hold the
+//     rest of the basket back.
+//   - checked_at: the first day the final status held: for confirmed, that
+//     last live shipment + the return window; for declined after returns, the
 //     day of the latest return or refund; for "not shipped", the order date +
 //     the ship window + 1; for a reversed bounty, the day of the reversal.
 //   - A group whose facts span several programs or currencies is split: the

@@ -78,7 +78,7 @@ func rateOf(f model.Fact) int64 {
 type basket struct {
 	items                 []model.Item
 	qty, sale, commission int64
-	firstShip, lastShip   time.Time // first and last positive shipment, returned since or not (SPEC §3.5)
+	firstShip, lastShip   time.Time // first shipment; last shipment of a product with something left
 	lastAdjust, lastDay   time.Time
 	returned, refunded    bool
 	latest                *model.Fact // the latest fact in fact order
@@ -86,6 +86,7 @@ type basket struct {
 
 func sumLines(ls []*line) basket {
 	var b basket
+	b.lastShip = lastLiveShip(ls)
 	for _, l := range ls {
 		it := l.item()
 		b.items = append(b.items, it)
@@ -95,9 +96,6 @@ func sumLines(ls []*line) basket {
 		if l.ship != nil {
 			if b.firstShip.IsZero() || l.ship.Day.Before(b.firstShip) {
 				b.firstShip = l.ship.Day
-			}
-			if l.ship.Day.After(b.lastShip) {
-				b.lastShip = l.ship.Day
 			}
 		}
 		for _, f := range l.facts {
@@ -116,4 +114,35 @@ func sumLines(ls []*line) basket {
 		}
 	}
 	return b
+}
+
+// lastLiveShip is the day of the last shipment of a product (ASIN, seller,
+// unit price) that still has quantity: the day the return window runs from
+// (SPEC §3.3 "since the last shipment with something left"). A product
+// shipped twice and returned once counts from its later shipment, since
+// nobody knows which of the two came back.
+func lastLiveShip(ls []*line) time.Time {
+	type product struct {
+		asin, seller string
+		price        int64
+	}
+	qty := map[product]int64{}
+	last := map[product]time.Time{}
+	for _, l := range ls {
+		if l.ship == nil {
+			continue
+		}
+		p := product{l.ship.ASIN, l.ship.Seller, l.ship.Price}
+		qty[p] += l.qty
+		if l.ship.Day.After(last[p]) {
+			last[p] = l.ship.Day
+		}
+	}
+	var out time.Time
+	for p, q := range qty {
+		if q > 0 && last[p].After(out) {
+			out = last[p]
+		}
+	}
+	return out
 }
