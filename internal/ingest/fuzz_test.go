@@ -4,22 +4,17 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"os"
-	"path/filepath"
 	"testing"
 )
 
-// seeds are the flavours' fixtures and the real sample.
+// seeds are this package's fixtures and the generated gzip, ZIP and XLSX
+// inputs (the real sample among them).
 func seeds(f *testing.F) {
-	dir := filepath.Join("..", "network", "amazon", "testdata", "normalise")
-	entries, _ := os.ReadDir(dir)
-	for _, e := range entries {
-		if data, err := os.ReadFile(filepath.Join(dir, e.Name())); err == nil && filepath.Ext(e.Name()) != ".json" {
-			f.Add(e.Name(), data)
-		}
+	for _, name := range fixtures(f) {
+		f.Add(name, fixture(f, name))
 	}
-	if data, err := os.ReadFile("../../../shared/amazon/samples/earnings-one-item.xml"); err == nil {
-		f.Add("sample.xml", data)
+	for name, data := range generated(f) {
+		f.Add(name, data)
 	}
 }
 
@@ -27,12 +22,16 @@ func seeds(f *testing.F) {
 func drain(t *testing.T, name string, data []byte, lim Limits) {
 	err := Open(name, bytes.NewReader(data), lim, func(tb *Table) error {
 		for {
-			_, err := tb.Next()
+			r, err := tb.Next()
 			if errors.Is(err, io.EOF) {
 				return nil
 			}
 			if err != nil {
 				return err
+			}
+			for _, c := range tb.Columns {
+				r.Get(c)
+				r.Header(c)
 			}
 		}
 	})
@@ -46,22 +45,37 @@ func small() Limits {
 	return Limits{MaxMemberBytes: 1 << 20, MaxLineBytes: 4 << 10, MaxXMLDepth: 16, MaxMembers: 20}
 }
 
+// FuzzOpen: any bytes under any name, through sniffing and every reader.
 func FuzzOpen(f *testing.F) {
 	seeds(f)
 	f.Fuzz(func(t *testing.T, name string, data []byte) { drain(t, name, data, small()) })
 }
 
-func FuzzText(f *testing.F) {
+// FuzzCSV: the text reader behind a valid header.
+func FuzzCSV(f *testing.F) {
 	seeds(f)
 	f.Fuzz(func(t *testing.T, name string, data []byte) {
 		drain(t, name+".tsv", append([]byte("ASIN\tEarnings\n"), data...), small())
 	})
 }
 
+// FuzzXML: the XML reader inside a <Data> root.
 func FuzzXML(f *testing.F) {
 	seeds(f)
 	f.Fuzz(func(t *testing.T, name string, data []byte) {
 		drain(t, name, append([]byte("<Data>"), data...), small())
+	})
+}
+
+// FuzzXLSX: workbooks with bytes changed in place.
+func FuzzXLSX(f *testing.F) {
+	f.Add(workbook(f), uint(100), byte(0))
+	f.Fuzz(func(t *testing.T, data []byte, at uint, b byte) {
+		if len(data) > 0 {
+			data = bytes.Clone(data)
+			data[at%uint(len(data))] = b
+		}
+		drain(t, "report.xlsx", data, small())
 	})
 }
 

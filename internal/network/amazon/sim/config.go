@@ -101,7 +101,7 @@ func trackingIDs(storeID string) []string {
 }
 
 // DefaultAddr is where `affsync amazon-sim` listens without --addr.
-const DefaultAddr = "127.0.0.1:8090"
+const DefaultAddr = "127.0.0.1:8081"
 
 // ParseFlags reads the flags of `affsync amazon-sim`. Today is left zero
 // (the real today) unless --today names a date.

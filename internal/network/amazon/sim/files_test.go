@@ -29,17 +29,17 @@ func newSim(t *testing.T, cfg Config) *Server {
 }
 
 func TestDeterminism(t *testing.T) {
-	base := newSim(t, Config{Seed: 1})
+	base := newSim(t, Config{Seed: 1, Days: 20})
 	tests := []struct {
 		name string
 		cfg  Config
 		same bool
 	}{
-		{"same seed and today", Config{Seed: 1}, true},
-		{"same seed, another clock", Config{Seed: 1, Now: func() time.Time { return today.AddDate(0, 0, 3) }}, true},
-		{"another seed", Config{Seed: 2}, false},
-		{"another today", Config{Seed: 1, Today: today.AddDate(0, 0, 1)}, false},
-		{"another store", Config{Seed: 1, StoreID: "other-20"}, false},
+		{"same seed and today", Config{Seed: 1, Days: 20}, true},
+		{"same seed, another clock", Config{Seed: 1, Days: 20, Now: func() time.Time { return today.AddDate(0, 0, 3) }}, true},
+		{"another seed", Config{Seed: 2, Days: 20}, false},
+		{"another today", Config{Seed: 1, Days: 20, Today: today.AddDate(0, 0, 1)}, false},
+		{"another store", Config{Seed: 1, Days: 20, StoreID: "other-20"}, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -28,7 +28,7 @@ type report struct {
 
 func newReport(name, content string, modified time.Time) (report, error) {
 	var b bytes.Buffer
-	w, err := gzip.NewWriterLevel(&b, gzip.BestCompression)
+	w, err := gzip.NewWriterLevel(&b, gzip.DefaultCompression)
 	if err != nil {
 		return report{}, fmt.Errorf("gzip %s: %w", name, err)
 	}
