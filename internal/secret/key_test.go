@@ -15,7 +15,7 @@ import (
 var fixtureKey, _ = hex.DecodeString("e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff")
 
 func TestLoadKeyFromEnv(t *testing.T) {
-	garbageFile := filepath.Join("testdata", "keys", "garbage.key")
+	garbageFile := filepath.Join("testdata", "keys", "garbage.txt")
 	tests := []struct {
 		name, env string
 		ok        bool
@@ -59,16 +59,16 @@ func TestLoadKeyFromFile(t *testing.T) {
 		file string
 		ok   bool
 	}{
-		{"hex.key", true},
-		{"hex-upper.key", true},
-		{"base64.key", true},
-		{"base64-raw.key", true},
-		{"base64url.key", true},
-		{"crlf.key", true},
-		{"short.key", false},
-		{"long.key", false},
-		{"empty.key", false},
-		{"garbage.key", false},
+		{"hex.txt", true},
+		{"hex-upper.txt", true},
+		{"base64.txt", true},
+		{"base64-raw.txt", true},
+		{"base64url.txt", true},
+		{"crlf.txt", true},
+		{"short.txt", false},
+		{"long.txt", false},
+		{"empty.txt", false},
+		{"garbage.txt", false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
@@ -97,7 +97,7 @@ func TestLoadKeyFromFile(t *testing.T) {
 
 func TestLoadKeyCreatesFile(t *testing.T) {
 	dir := t.TempDir()
-	path := filepath.Join(dir, "affsync.db.key")
+	path := filepath.Join(dir, "affsync.db.txt")
 	key, err := LoadKey("", path, true)
 	if err != nil || len(key) != KeySize {
 		t.Fatalf("create: %x, %v", key, err)
@@ -124,7 +124,7 @@ func TestLoadKeyCreatesFile(t *testing.T) {
 }
 
 func TestLoadKeyCreateRace(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "affsync.db.key")
+	path := filepath.Join(t.TempDir(), "affsync.db.txt")
 	const n = 8
 	keys := make([][]byte, n)
 	errs := make([]error, n)
@@ -148,8 +148,8 @@ func TestLoadKeyMissing(t *testing.T) {
 		hint       bool // the error says to set AFFSYNC_SECRET_KEY
 	}{
 		{"no env and no file", "", true, true},
-		{"file missing, create off", filepath.Join(dir, "none.key"), false, true},
-		{"directory missing", filepath.Join(dir, "no", "such", "dir.key"), true, false},
+		{"file missing, create off", filepath.Join(dir, "none.txt"), false, true},
+		{"directory missing", filepath.Join(dir, "no", "such", "dir.txt"), true, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -162,7 +162,7 @@ func TestLoadKeyMissing(t *testing.T) {
 			}
 		})
 	}
-	if _, err := os.Stat(filepath.Join(dir, "none.key")); !os.IsNotExist(err) {
+	if _, err := os.Stat(filepath.Join(dir, "none.txt")); !os.IsNotExist(err) {
 		t.Error("LoadKey with create off made a key file")
 	}
 }
