@@ -97,7 +97,7 @@ func TestLoadKeyFromFile(t *testing.T) {
 
 func TestLoadKeyCreatesFile(t *testing.T) {
 	dir := t.TempDir()
-	path := filepath.Join(dir, "affsync.db.txt")
+	path := filepath.Join(dir, "affsync.db.key")
 	key, err := LoadKey("", path, true)
 	if err != nil || len(key) != KeySize {
 		t.Fatalf("create: %x, %v", key, err)
@@ -124,7 +124,7 @@ func TestLoadKeyCreatesFile(t *testing.T) {
 }
 
 func TestLoadKeyCreateRace(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "affsync.db.txt")
+	path := filepath.Join(t.TempDir(), "affsync.db.key")
 	const n = 8
 	keys := make([][]byte, n)
 	errs := make([]error, n)
@@ -148,8 +148,8 @@ func TestLoadKeyMissing(t *testing.T) {
 		hint       bool // the error says to set AFFSYNC_SECRET_KEY
 	}{
 		{"no env and no file", "", true, true},
-		{"file missing, create off", filepath.Join(dir, "none.txt"), false, true},
-		{"directory missing", filepath.Join(dir, "no", "such", "dir.txt"), true, false},
+		{"file missing, create off", filepath.Join(dir, "none.key"), false, true},
+		{"directory missing", filepath.Join(dir, "no", "such", "dir.key"), true, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -162,7 +162,7 @@ func TestLoadKeyMissing(t *testing.T) {
 			}
 		})
 	}
-	if _, err := os.Stat(filepath.Join(dir, "none.txt")); !os.IsNotExist(err) {
+	if _, err := os.Stat(filepath.Join(dir, "none.key")); !os.IsNotExist(err) {
 		t.Error("LoadKey with create off made a key file")
 	}
 }
