@@ -15,7 +15,7 @@ import (
 var fixtureKey, _ = hex.DecodeString("e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff")
 
 func TestLoadKeyFromEnv(t *testing.T) {
-	garbageFile := filepath.Join("testdata", "keys", "garbage.key")
+	garbageFile := filepath.Join("testdata", "keys", "garbage.txt")
 	tests := []struct {
 		name, env string
 		ok        bool
@@ -59,16 +59,16 @@ func TestLoadKeyFromFile(t *testing.T) {
 		file string
 		ok   bool
 	}{
-		{"hex.key", true},
-		{"hex-upper.key", true},
-		{"base64.key", true},
-		{"base64-raw.key", true},
-		{"base64url.key", true},
-		{"crlf.key", true},
-		{"short.key", false},
-		{"long.key", false},
-		{"empty.key", false},
-		{"garbage.key", false},
+		{"hex.txt", true},
+		{"hex-upper.txt", true},
+		{"base64.txt", true},
+		{"base64-raw.txt", true},
+		{"base64url.txt", true},
+		{"crlf.txt", true},
+		{"short.txt", false},
+		{"long.txt", false},
+		{"empty.txt", false},
+		{"garbage.txt", false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
