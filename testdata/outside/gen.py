@@ -75,13 +75,16 @@ def truth(clicks):
             qty += l["qty"]
             sale += l["price"] * l["qty"]
             com += fee(l["price"], l["qty"], l["rate"])
-            last_ship = max(last_ship or l["ship"], l["ship"])
             first_ship = min(first_ship or l["ship"], l["ship"])
+            returned = sum(rq for _, rq in l["returns"])
+            if l["qty"] - returned > 0:
+                # SPEC 3.3: the window runs from the last shipment with something left.
+                last_ship = max(last_ship or l["ship"], l["ship"])
             for _, rq in l["returns"]:
                 qty -= rq
                 sale -= l["price"] * rq
                 com -= fee(l["price"], rq, l["rate"])
-        if qty <= 0:
+        if qty <= 0 or last_ship is None:
             status = "declined"
         elif (TODAY - last_ship).days >= WINDOW:
             status = "confirmed"
@@ -142,7 +145,7 @@ def datafeed_tsv(clicks, tag="outside-20"):
                                     day_.strftime("%B %-d, %Y"), money(l["price"]), "%d.%02d" % divmod(l["rate"], 100),
                                     str(q), money(l["price"] * q), money(fee(l["price"], q, l["rate"])), subtag]))
         name = "%s-earnings-report-subtags-%s.tsv.gz" % (tag, day.strftime("%Y%m%d"))
-        with gzip.open(os.path.join(d, name), "wb") as f:
+        with open(os.path.join(d, name), "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as f:
             f.write(("\n".join(lines) + "\n").encode())
     write_truth(d, clicks, "www.amazon.com", "USD")
 
@@ -172,7 +175,7 @@ def xml_de(clicks, tag="outside-21"):
         doc = ('<?xml version="1.0"?><Data><Items>%s</Items><ShipmentTotals><Earnings>0,00</Earnings></ShipmentTotals>'
                '<FinalEarnings>0,00</FinalEarnings><ProductLine_array>%s</ProductLine_array></Data>') % ("".join(items), lines)
         name = "%s-earnings-report-%s.xml.gz" % (tag, day.strftime("%Y%m%d"))
-        with gzip.open(os.path.join(d, name), "wb") as f:
+        with open(os.path.join(d, name), "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as f:
             f.write(doc.encode())
     write_truth(d, clicks, "www.amazon.de", "EUR")
 
