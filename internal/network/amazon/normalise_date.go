@@ -14,24 +14,44 @@ import (
 // forms, else epoch seconds (XML EDate), else the file's single day.
 func (n *normaliser) day(row ingest.Row) (time.Time, error) {
 	if v, c, ok := row.Get("date"); ok && v != "" {
-		d, err := parseDate(v, n.opt.Marketplace.DayFirst)
-		if err != nil {
-			return d, n.bad(row, c, "date", v, err)
+		d, known := n.dates[v]
+		if !known {
+			var err error
+			if d, err = parseDate(v, n.opt.Marketplace.DayFirst); err != nil {
+				if e, _, ok := row.Get("epoch"); ok && e != "" {
+					return n.epochDay(row) // XML: EDate says the same day in a form without words
+				}
+				return d, n.bad(row, c, "date", v, err)
+			}
+			if len(n.dates) >= maxDateMemo {
+				clear(n.dates)
+			}
+			n.dates[v] = d
 		}
 		return n.inRange(row, c, v, d)
 	}
-	if v, c, ok := row.Get("epoch"); ok && v != "" {
-		s, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || s < 0 || s > 1<<40 {
-			return time.Time{}, n.bad(row, c, "epoch", v, errors.New("not epoch seconds"))
-		}
-		return n.inRange(row, c, v, midnight(time.Unix(s, 0).UTC()))
+	if v, _, ok := row.Get("epoch"); ok && v != "" {
+		return n.epochDay(row)
 	}
 	if d := n.t.Coverage[0]; !d.IsZero() && n.t.Coverage[1].Equal(d) {
 		return d, nil
 	}
 	return time.Time{}, &ingest.Error{File: n.t.Name, Line: row.Line, Msg: "the row has no date, and the file gives no single day"}
 }
+
+// epochDay reads XML's EDate, epoch seconds, as a UTC day.
+func (n *normaliser) epochDay(row ingest.Row) (time.Time, error) {
+	v, c, _ := row.Get("epoch")
+	s, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || s < 0 || s > 1<<40 {
+		return time.Time{}, n.bad(row, c, "epoch", v, errors.New("not epoch seconds"))
+	}
+	return n.inRange(row, c, v, midnight(time.Unix(s, 0).UTC()))
+}
+
+// maxDateMemo bounds the dates remembered per table: a report repeats a few
+// dates on many rows, and trying layouts is the dearest part of a row.
+const maxDateMemo = 1024
 
 func (n *normaliser) inRange(row ingest.Row, col int, v string, d time.Time) (time.Time, error) {
 	if d.Year() < 1995 || d.After(n.latest) {

@@ -21,7 +21,8 @@ type normaliser struct {
 	// seen counts each key base in this table so equal rows get #1, #2…
 	// It grows with the distinct rows of one file: the one memory cost
 	// that is not flat in file size.
-	seen map[string]uint32
+	seen  map[string]uint32
+	dates map[string]time.Time // parsed date strings of this table
 }
 
 // rowReader reads typed values of one row, stopping at the first error.

@@ -266,6 +266,8 @@ func TestBadInput(t *testing.T) {
 		{"no date at all", "bad.tsv", "www.amazon.com", "ASIN\tEarnings\nA1\t1.00\n", "bad.tsv:2: the row has no date, and the file gives no single day", nil},
 		{"bad epoch", "x-20-earnings-report-20261002.xml", "www.amazon.com", `<Data><Items><Item ASIN="A" Earnings="1.00" EDate="soon"/></Items></Data>`,
 			`x-20-earnings-report-20261002.xml:1:14: EDate "soon": not epoch seconds`, nil},
+		{"words the marketplace does not write, no EDate", "x-20-earnings-report-20261002.xml", "www.amazon.de", `<Data><Items><Item ASIN="A" Earnings="1,00" Date="Oktober 02, 2026"/></Items></Data>`,
+			`x-20-earnings-report-20261002.xml:1:14: Date "Oktober 02, 2026": not a date this marketplace writes`, nil},
 		{"wrong columns", "x-20-earnings-report-20261002.tsv", "www.amazon.com", "title\nASIN\tName\tPrice\nA\tN\t1.00\n",
 			"x-20-earnings-report-20261002.tsv:2:1: wrong columns: a earnings report needs commission; the header has asin, name, price", nil},
 		{"currency against marketplace", "Fee-Earnings-us.csv", "www.amazon.co.uk", string(fixture(t, "Fee-Earnings-us.csv")),
@@ -369,4 +371,14 @@ func FuzzNormalise(f *testing.F) {
 			t.Fatalf("unlocated error %T: %v", err, err)
 		}
 	})
+}
+
+// TestEpochFallback: an XML date in words the parser does not know falls
+// back to EDate, which says the same day.
+func TestEpochFallback(t *testing.T) {
+	xml := `<Data><Items><Item ASIN="A" Earnings="1,00" Date="Oktober 02, 2026" EDate="1790899200"/></Items></Data>`
+	got, err := normaliseAll("x-21-earnings-report-20261002.xml", []byte(xml), "www.amazon.de", "")
+	if err != nil || len(got.Facts) != 1 || got.Facts[0].Day.Format("2006-01-02") != "2026-10-02" || got.Facts[0].Commission != 100 {
+		t.Fatalf("%+v %v", got, err)
+	}
 }
