@@ -84,11 +84,11 @@ func runConnection(env Env, args []string) error {
 	}
 	if *connector != "import" {
 		// Connecting checks the account for real: a token and a listed report.
-		client, err := collector.NewClient(settings, *secretValue, nil)
+		src, err := collector.NewSource(settings, *secretValue, nil, nil)
 		if err != nil {
 			return usagef("%v", err)
 		}
-		if err := collector.Validate(env.Context, client); err != nil {
+		if err := collector.Validate(env.Context, src); err != nil {
 			return fmt.Errorf("connection refused: %w", err)
 		}
 	}

@@ -10,11 +10,10 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"os"
 	"sort"
 
 	"github.com/affsync/affsync/internal/importer"
-	"github.com/affsync/affsync/internal/network/amazon/creators"
+	"github.com/affsync/affsync/internal/network/amazon/transport"
 	"github.com/affsync/affsync/internal/store"
 )
 
@@ -36,8 +35,9 @@ type Result struct {
 // ErrNotSyncable is a connection without an account to pull from (file import).
 var ErrNotSyncable = errors.New("this connection imports files; it has nothing to sync")
 
-// Client makes the Creators API client of a connection.
-func (c *Collector) Client(ctx context.Context, conn store.Connection) (*creators.Client, error) {
+// Source makes the report source of a connection: the Creators API, or the
+// legacy DataFeed when its settings say transport=datafeed.
+func (c *Collector) Source(ctx context.Context, conn store.Connection) (transport.Source, error) {
 	if conn.Network != "amazon" || conn.Connector == "import" {
 		return nil, ErrNotSyncable
 	}
@@ -45,27 +45,29 @@ func (c *Collector) Client(ctx context.Context, conn store.Connection) (*creator
 	if err != nil {
 		return nil, err
 	}
-	return NewClient(conn.Settings, secrets["secret"], c.HTTPClient)
+	return NewSource(conn.Settings, secrets["secret"], c.HTTPClient, c.Log)
 }
 
-// NewClient makes a Creators API client from connection settings.
-func NewClient(settings map[string]string, secret string, hc *http.Client) (*creators.Client, error) {
+// NewSource makes a report source from connection settings and the secret.
+func NewSource(settings map[string]string, secret string, hc *http.Client, log *slog.Logger) (transport.Source, error) {
+	if settings["transport"] == "datafeed" {
+		return transport.NewDataFeed(transport.DataFeedConfig{BaseURL: settings["api_base"], User: settings["store_id"], Password: secret,
+			HTTPClient: hc, Logger: log})
+	}
 	version := settings["credential_version"]
 	if version == "" {
 		version = "3.1"
 	}
-	return creators.New(creators.Config{APIBase: settings["api_base"], TokenURL: settings["token_url"], CredentialID: settings["credential_id"],
-		Secret: secret, Version: version, Marketplace: settings["marketplace"], HTTPClient: hc})
+	return transport.NewCreators(transport.CreatorsConfig{APIBase: settings["api_base"], TokenURL: settings["token_url"],
+		CredentialID: settings["credential_id"], Secret: secret, Version: version, Marketplace: settings["marketplace"], HTTPClient: hc, Logger: log})
 }
 
-// Validate checks an account for real: a token, and at least one listed report.
-func Validate(ctx context.Context, client *creators.Client) error {
-	files, err := client.ListReports(ctx)
-	if err != nil {
-		return errors.New(creators.Explain(err))
-	}
-	if len(files) == 0 {
-		return errors.New("no report files are listed for this account yet: Reports may not be enabled, or the account is new")
+// Validate checks an account for real: a token, and at least one listed
+// report; the error says why not in words for the user.
+func Validate(ctx context.Context, src transport.Source) error {
+	if _, err := transport.Check(ctx, src); err != nil {
+		_, sentence := transport.Classify(err)
+		return errors.New(sentence)
 	}
 	return nil
 }
@@ -82,7 +84,8 @@ func (c *Collector) Sync(ctx context.Context, conn store.Connection, trigger str
 	err = c.sync(ctx, conn, &res)
 	run.Files, run.Rows, run.Outcome = res.Files, res.Rows, "ok"
 	if err != nil {
-		run.Outcome, run.Error = "error", creators.Explain(err)
+		_, sentence := transport.Classify(err)
+		run.Outcome, run.Error = "error", sentence
 	} else if len(res.Errors) > 0 {
 		run.Error = fmt.Sprintf("%d files rejected; the first: %s:%d: %s", len(res.Errors), res.Errors[0].File, res.Errors[0].Line, res.Errors[0].Message)
 	}
@@ -96,11 +99,11 @@ func (c *Collector) Sync(ctx context.Context, conn store.Connection, trigger str
 }
 
 func (c *Collector) sync(ctx context.Context, conn store.Connection, res *Result) error {
-	client, err := c.Client(ctx, conn)
+	src, err := c.Source(ctx, conn)
 	if err != nil {
 		return err
 	}
-	files, err := client.ListReports(ctx)
+	files, err := src.List(ctx)
 	if err != nil {
 		return err
 	}
@@ -121,20 +124,29 @@ func (c *Collector) sync(ctx context.Context, conn store.Connection, res *Result
 			res.FilesSkipped++
 			continue
 		}
-		tmp, err := client.Download(ctx, f)
-		if err != nil {
+		if err := c.importOne(ctx, conn, src, f, res); err != nil {
 			return err
 		}
-		modified := f.LastModified
-		sum, err := c.Importer.Import(ctx, conn, importer.File{Name: f.Name, MD5: f.MD5, Size: f.Size, LastModified: &modified,
-			Open: func() (io.ReadCloser, error) { return os.Open(tmp.Name()) }}, nil)
-		tmp.Close()
-		os.Remove(tmp.Name())
-		var rejected *importer.RejectedError
-		if err != nil && !errors.As(err, &rejected) {
-			return err
-		}
-		res.Add(sum)
 	}
+	return nil
+}
+
+// importOne downloads a verified file and applies it; a rejected file is in
+// the result, not an error of the sync.
+func (c *Collector) importOne(ctx context.Context, conn store.Connection, src transport.Source, f transport.ReportFile, res *Result) error {
+	rc, err := src.Open(ctx, f)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	modified := f.LastModified
+	// The importer opens a file once when its MD5 is known.
+	sum, err := c.Importer.Import(ctx, conn, importer.File{Name: f.Name, MD5: f.MD5, Size: f.Size, LastModified: &modified,
+		Open: func() (io.ReadCloser, error) { return io.NopCloser(rc), nil }}, nil)
+	var rejected *importer.RejectedError
+	if err != nil && !errors.As(err, &rejected) {
+		return err
+	}
+	res.Add(sum)
 	return nil
 }

@@ -168,11 +168,11 @@ func TestSyncEqualsGroundTruth(t *testing.T) {
 func TestCognitoCredentialsAndWrongSecret(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
-		client, err := collector.NewClient(e.connection(t, "demo-secret", "2.1").Settings, "demo-secret", nil)
+		src, err := collector.NewSource(e.connection(t, "demo-secret", "2.1").Settings, "demo-secret", nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := collector.Validate(ctx, client); err != nil {
+		if err := collector.Validate(ctx, src); err != nil {
 			t.Fatalf("form-style credentials: %v", err)
 		}
 		wrong := e.connection(t, "not-the-secret", "3.1")
@@ -237,5 +237,24 @@ func TestSchedulersNeverOverlap(t *testing.T) {
 				t.Fatalf("after its run: next %v status %s", got.NextRunAt, got.Status)
 			}
 		}
+	})
+}
+
+// TestDataFeedSync syncs the same account through the legacy DataFeed (HTTP
+// Digest, the HTML listing): the store equals the ground truth too.
+func TestDataFeedSync(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnvDays(t, s, 20)
+		conn, err := s.CreateConnection(ctx, e.box, store.Connection{WorkspaceID: e.ws.ID, Network: "amazon", Connector: "creators-subtags",
+			Name: "datafeed", Settings: map[string]string{"transport": "datafeed", "store_id": "demo-20", "api_base": e.url, "marketplace": "www.amazon.com"}},
+			map[string]string{"secret": "demo-secret"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, ok, err := (&collector.Scheduler{Collector: e.coll}).SyncNow(ctx, conn)
+		if err != nil || !ok || res.Files == 0 {
+			t.Fatalf("DataFeed sync: %+v %v %v", res, ok, err)
+		}
+		e.compare(t)
 	})
 }
