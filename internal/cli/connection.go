@@ -35,6 +35,7 @@ func runConnection(env Env, args []string) error {
 	apiBase := fs.String("api-base", "", "Creators API base URL (default https://creatorsapi.amazon)")
 	tokenURL := fs.String("token-url", "", "token URL (default from the credential version)")
 	marketplace := fs.String("marketplace", "www.amazon.com", "marketplace host")
+	transport := fs.String("transport", "creators", "creators (Creators API Reports) or datafeed (legacy DataFeed: store ID and secret, Digest auth; --api-base is its host)")
 	if err := parse(fs, args[2:]); err != nil {
 		return err
 	}
@@ -47,8 +48,12 @@ func runConnection(env Env, args []string) error {
 		return usagef("--mode must be orders or subtags")
 	case (*connector == "creators-tracking" || *connector == "creators-subtags-tracking") && *trackingID == "":
 		return usagef("--tracking-id is required by the %s connector", *connector)
-	case *connector != "import" && (*credentialID == "" || *secretValue == ""):
+	case *transport != "creators" && *transport != "datafeed":
+		return usagef("--transport must be creators or datafeed")
+	case *connector != "import" && *transport == "creators" && (*credentialID == "" || *secretValue == ""):
 		return usagef("--credential-id and --secret are required by the %s connector", *connector)
+	case *connector != "import" && *transport == "datafeed" && *secretValue == "":
+		return usagef("--secret (the DataFeed password) is required with --transport datafeed")
 	}
 	s, err := g.openStore(env)
 	if err != nil {
@@ -65,9 +70,12 @@ func runConnection(env Env, args []string) error {
 			settings[k] = v
 		}
 	}
-	if *connector == "import" {
+	switch {
+	case *connector == "import":
 		settings["mode"] = *mode
-	} else {
+	case *transport == "datafeed":
+		settings["transport"] = "datafeed"
+	default:
 		settings["credential_version"] = *version
 	}
 	var secrets map[string]string

@@ -135,6 +135,13 @@ func (c *Collector) sync(ctx context.Context, conn store.Connection, res *Result
 // the result, not an error of the sync.
 func (c *Collector) importOne(ctx context.Context, conn store.Connection, src transport.Source, f transport.ReportFile, res *Result) error {
 	rc, err := src.Open(ctx, f)
+	var mismatch *transport.MismatchError
+	if errors.As(err, &mismatch) {
+		// Re-issued between listing and download: this file only fails; the
+		// next sync lists its new MD5.
+		res.Errors = append(res.Errors, importer.FileError{File: f.Name, Message: err.Error()})
+		return nil
+	}
 	if err != nil {
 		return err
 	}
