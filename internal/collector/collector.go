@@ -24,6 +24,7 @@ type Collector struct {
 	Sealer     store.Sealer
 	Log        *slog.Logger
 	HTTPClient *http.Client
+	Retry      transport.RetryPolicy // zero: the transport's defaults
 }
 
 // Result is what one sync did.
@@ -45,21 +46,26 @@ func (c *Collector) Source(ctx context.Context, conn store.Connection) (transpor
 	if err != nil {
 		return nil, err
 	}
-	return NewSource(conn.Settings, secrets["secret"], c.HTTPClient, c.Log)
+	return newSource(conn.Settings, secrets["secret"], c.HTTPClient, c.Log, c.Retry)
 }
 
 // NewSource makes a report source from connection settings and the secret.
 func NewSource(settings map[string]string, secret string, hc *http.Client, log *slog.Logger) (transport.Source, error) {
+	return newSource(settings, secret, hc, log, transport.RetryPolicy{})
+}
+
+func newSource(settings map[string]string, secret string, hc *http.Client, log *slog.Logger, retry transport.RetryPolicy) (transport.Source, error) {
 	if settings["transport"] == "datafeed" {
 		return transport.NewDataFeed(transport.DataFeedConfig{BaseURL: settings["api_base"], User: settings["store_id"], Password: secret,
-			HTTPClient: hc, Logger: log})
+			HTTPClient: hc, Logger: log, Retry: retry})
 	}
 	version := settings["credential_version"]
 	if version == "" {
 		version = "3.1"
 	}
 	return transport.NewCreators(transport.CreatorsConfig{APIBase: settings["api_base"], TokenURL: settings["token_url"],
-		CredentialID: settings["credential_id"], Secret: secret, Version: version, Marketplace: settings["marketplace"], HTTPClient: hc, Logger: log})
+		CredentialID: settings["credential_id"], Secret: secret, Version: version, Marketplace: settings["marketplace"], HTTPClient: hc, Logger: log,
+		Retry: retry})
 }
 
 // Validate checks an account for real: a token, and at least one listed

@@ -12,6 +12,7 @@ import (
 	"github.com/affsync/affsync/internal/collector"
 	"github.com/affsync/affsync/internal/importer"
 	"github.com/affsync/affsync/internal/network/amazon/sim"
+	"github.com/affsync/affsync/internal/network/amazon/transport"
 	"github.com/affsync/affsync/internal/secret"
 	"github.com/affsync/affsync/internal/store"
 	"github.com/affsync/affsync/internal/store/storetest"
@@ -32,9 +33,11 @@ type env struct {
 
 func newEnv(t *testing.T, s *store.Store) env { return newEnvDays(t, s, 45) }
 
-func newEnvDays(t *testing.T, s *store.Store, days int) env {
+func newEnvDays(t *testing.T, s *store.Store, days int) env { return newEnvSim(t, s, sim.Config{Seed: 7, Days: days, Today: today}) }
+
+func newEnvSim(t *testing.T, s *store.Store, cfg sim.Config) env {
 	t.Helper()
-	simulator, err := sim.New(sim.Config{Seed: 7, Days: days, Today: today})
+	simulator, err := sim.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,6 +257,31 @@ func TestDataFeedSync(t *testing.T) {
 		res, ok, err := (&collector.Scheduler{Collector: e.coll}).SyncNow(ctx, conn)
 		if err != nil || !ok || res.Files == 0 {
 			t.Fatalf("DataFeed sync: %+v %v %v", res, ok, err)
+		}
+		e.compare(t)
+	})
+}
+
+// TestFailingAmazonConverges: with 30% of calls answered 429 or 500, syncs
+// retry (waits recorded, not slept) and the store ends equal to the truth.
+func TestFailingAmazonConverges(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnvSim(t, s, sim.Config{Seed: 7, Days: 15, Today: today, FailRate: 0.3})
+		waits := 0
+		e.coll.Retry = transport.RetryPolicy{MaxAttempts: 4, Sleep: func(context.Context, time.Duration) error { waits++; return nil }}
+		conn := e.connection(t, "demo-secret", "3.1")
+		sched := &collector.Scheduler{Collector: e.coll}
+		var lastErr error
+		for range 8 {
+			if _, _, lastErr = sched.SyncNow(ctx, conn); lastErr == nil {
+				break
+			}
+		}
+		if lastErr != nil {
+			t.Fatalf("never converged: %v", lastErr)
+		}
+		if waits == 0 || e.sim.Stats().Failures.Load() == 0 {
+			t.Fatal("no failure was met")
 		}
 		e.compare(t)
 	})

@@ -57,7 +57,12 @@ func (s *Scheduler) Run(ctx context.Context) {
 	defer wg.Wait()
 	t := time.NewTicker(s.Poll)
 	defer t.Stop()
+	var lastPass time.Time
 	for {
+		if s.Now().Sub(lastPass) >= 24*time.Hour {
+			s.DailyPass(ctx)
+			lastPass = s.Now()
+		}
 		n := len(free)
 		if n > 0 {
 			conns, err := s.Collector.Store.ClaimDue(ctx, s.Owner, s.Now(), s.Lease, n)
@@ -125,4 +130,29 @@ func (s *Scheduler) SyncNow(ctx context.Context, c store.Connection) (res Result
 	}
 	res, err = s.RunOne(ctx, c, "manual")
 	return res, true, err
+}
+
+// DailyPass re-projects every connection's pending transactions as of today
+// (internal/importer.Recheck), so statuses that depend on the date alone
+// move without a new file. Each instance runs it; a second run changes
+// nothing.
+func (s *Scheduler) DailyPass(ctx context.Context) {
+	s.defaults()
+	conns, err := s.Collector.Store.AllConnections(ctx)
+	if err != nil {
+		s.Collector.Log.Warn("daily pass", "err", err)
+		return
+	}
+	for _, c := range conns {
+		counts, err := s.Collector.Importer.Recheck(ctx, c)
+		if err != nil {
+			if ctx.Err() == nil {
+				s.Collector.Log.Warn("daily pass", "connection", c.ID, "err", err)
+			}
+			continue
+		}
+		if counts.Updated > 0 {
+			s.Collector.Log.Info("daily pass", "connection", c.ID, "updated", counts.Updated)
+		}
+	}
 }

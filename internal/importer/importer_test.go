@@ -248,3 +248,31 @@ func TestOverlappingDownloadsCountOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestRecheckConfirmsWithoutNewFiles: the daily pass confirms a sale once its
+// return window has passed, with no new file, and writes why.
+func TestRecheckConfirmsWithoutNewFiles(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s, "acme")
+		e.importAll(t, days()...)
+		if c, err := e.im.Recheck(ctx, e.conn); err != nil || c.Updated != 0 {
+			t.Fatalf("recheck on the same day: %+v %v", c, err)
+		}
+		e.im.Now = func() time.Time { return time.Date(2026, 11, 2, 6, 0, 0, 0, time.UTC) } // 31 days after day 2
+		c, err := e.im.Recheck(ctx, e.conn)
+		if err != nil || c.Updated != 3 {
+			t.Fatalf("recheck a month later: %+v %v", c, err)
+		}
+		list, _, _ := s.Transactions(ctx, e.ws.ID, store.TransactionFilter{Custom: "u3"})
+		if len(list) != 1 || list[0].Status != model.StatusConfirmed {
+			t.Fatalf("u3 after the window: %+v", list)
+		}
+		h, _ := s.TransactionHistory(ctx, e.ws.ID, list[0].ID)
+		if len(h) != 1 || h[0].Reason != "return window passed" {
+			t.Fatalf("history: %+v", h)
+		}
+		if c, _ := e.im.Recheck(ctx, e.conn); c.Updated != 0 {
+			t.Fatalf("a second pass changed %d", c.Updated)
+		}
+	})
+}

@@ -220,3 +220,12 @@ func (s *Store) Runs(ctx context.Context, workspaceID, connectionID string, limi
 		return run, nil
 	})
 }
+
+// AllConnections lists the connections of every workspace (the daily pass).
+func (s *Store) AllConnections(ctx context.Context) ([]Connection, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT `+connectionColumns+` FROM connections WHERE status <> 'disabled' ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("list connections: %w", err)
+	}
+	return collect(rows, scanConnection)
+}

@@ -286,3 +286,19 @@ func (t *Tx) OrderGroupsOfCategories(ctx context.Context, connectionID string, c
 	}
 	return out, nil
 }
+
+// PendingGroups lists, a batch at a time (those after "after"), the
+// projection groups of a connection with a pending transaction: the ones
+// whose status may change with the date alone (a return window passing, an
+// order left unshipped).
+func (t *Tx) PendingGroups(ctx context.Context, connectionID, after string, limit int) ([]string, error) {
+	rows, err := t.tx.QueryContext(ctx, `SELECT DISTINCT group_key FROM transactions WHERE connection_id = $1 AND status = 'pending'
+		AND group_key > $2 ORDER BY group_key LIMIT $3`, connectionID, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("pending groups: %w", err)
+	}
+	return collect(rows, func(r rowScanner) (string, error) {
+		var g string
+		return g, r.Scan(&g)
+	})
+}

@@ -1,0 +1,46 @@
+package importer
+
+import (
+	"context"
+
+	"github.com/affsync/affsync/internal/lifecycle"
+	"github.com/affsync/affsync/internal/store"
+)
+
+// Recheck is the daily lifecycle pass: it projects again, as of today, every
+// group of the connection with a pending transaction, so return windows
+// close and unshipped orders lapse without any new file.
+func (im *Importer) Recheck(ctx context.Context, conn store.Connection) (Counts, error) {
+	var total Counts
+	st, err := connectionSettings(conn)
+	if err != nil {
+		return total, err
+	}
+	err = im.Store.Write(ctx, func(tx *store.Tx) error {
+		var rates lifecycle.CategoryRates
+		if st.mode == lifecycle.ModeOrders {
+			r, err := tx.CategoryRates(ctx, conn.ID)
+			if err != nil {
+				return err
+			}
+			rates = lifecycle.CategoryRates(r)
+		}
+		seen := seenNames{channels: map[string]bool{}, programs: map[string]bool{}}
+		for after := ""; ; {
+			batch, err := tx.PendingGroups(ctx, conn.ID, after, groupBatch)
+			if err != nil || len(batch) == 0 {
+				return err
+			}
+			c, err := im.projectGroups(ctx, tx, conn, st, batch, rates, seen)
+			if err != nil {
+				return err
+			}
+			total.Created += c.Created
+			total.Updated += c.Updated
+			total.Unchanged += c.Unchanged
+			total.Deleted += c.Deleted
+			after = batch[len(batch)-1]
+		}
+	})
+	return total, err
+}
