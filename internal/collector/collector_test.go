@@ -33,7 +33,9 @@ type env struct {
 
 func newEnv(t *testing.T, s *store.Store) env { return newEnvDays(t, s, 45) }
 
-func newEnvDays(t *testing.T, s *store.Store, days int) env { return newEnvSim(t, s, sim.Config{Seed: 7, Days: days, Today: today}) }
+func newEnvDays(t *testing.T, s *store.Store, days int) env {
+	return newEnvSim(t, s, sim.Config{Seed: 7, Days: days, Today: today})
+}
 
 func newEnvSim(t *testing.T, s *store.Store, cfg sim.Config) env {
 	t.Helper()
