@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/affsync/affsync/internal/network/amazon/sim"
 	"github.com/affsync/affsync/internal/secret"
@@ -145,4 +148,36 @@ func TestPostgresNeedsSecretKey(t *testing.T) {
 	if code != 0 || !strings.Contains(out, `"id"`) {
 		t.Fatalf("with a key: exit %d %q %q", code, out, errOut)
 	}
+}
+
+func TestAmazonSimCommand(t *testing.T) {
+	if code, _, errOut := run(t, nil, "amazon-sim", "--help"); code != 0 || !strings.Contains(errOut, "--fail-rate") {
+		t.Fatalf("help: %d %q", code, errOut)
+	}
+	if code, _, errOut := run(t, nil, "amazon-sim", "--fail-rate", "2"); code != 2 || !strings.Contains(errOut, "fail rate") {
+		t.Fatalf("bad fail rate: %d %q", code, errOut)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var out bytes.Buffer
+	done := make(chan int)
+	go func() {
+		done <- Main([]string{"amazon-sim", "--addr", "127.0.0.1:0", "--days", "2"}, Env{Stdout: &syncWriter{w: &out}, Stderr: io.Discard, Context: ctx, Getenv: func(string) string { return "" }})
+	}()
+	time.Sleep(300 * time.Millisecond)
+	cancel()
+	if code := <-done; code != 0 || !strings.Contains(out.String(), "Amazon simulator for demo-20 at http://127.0.0.1:") {
+		t.Fatalf("exit %d, printed %q", code, out.String())
+	}
+}
+
+// syncWriter lets a goroutine write while the test reads afterwards.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
 }
