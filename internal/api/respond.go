@@ -44,6 +44,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		writeError(w, http.StatusBadRequest, "bad_request", br.msg)
 	case errors.Is(err, store.ErrBadCursor):
 		writeError(w, http.StatusBadRequest, "bad_request", "the cursor is not valid for this list; start again without it")
+	case errors.Is(err, store.ErrNoSealer):
+		s.log.Error("request needs the secret key", "path", r.URL.Path)
+		writeError(w, http.StatusServiceUnavailable, "no_secret_key", "this server has no AFFSYNC_SECRET_KEY, so it cannot store credentials")
 	case errors.Is(err, store.ErrNotFound):
 		writeError(w, http.StatusNotFound, "not_found", "not found")
 	default:

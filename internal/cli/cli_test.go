@@ -47,9 +47,9 @@ func TestUsageAndExitCodes(t *testing.T) {
 		{[]string{"apikey", "create"}, 2, "--name is required"},
 		{[]string{"apikey", "create", "--name", "x", "--scope", "admin"}, 2, "--scope must be read or write"},
 		{[]string{"connection", "add", "awin"}, 2, "not supported"},
-		{[]string{"connection", "add", "amazon", "--connector", "nope", "--store-id", "s-20"}, 2, "--connector must be one of"},
-		{[]string{"connection", "add", "amazon", "--connector", "creators", "--store-id", "s-20"}, 2, "--credential-id and --secret are required"},
-		{[]string{"connection", "add", "amazon", "--connector", "creators-tracking", "--store-id", "s-20", "--credential-id", "c", "--secret", "s"}, 2, "--tracking-id is required"},
+		{[]string{"connection", "add", "amazon", "--connector", "nope", "--store-id", "s-20"}, 2, "connector must be one of"},
+		{[]string{"connection", "add", "amazon", "--connector", "creators", "--store-id", "s-20"}, 2, "a credential ID and a secret are required"},
+		{[]string{"connection", "add", "amazon", "--connector", "creators-tracking", "--store-id", "s-20", "--credential-id", "c", "--secret", "s"}, 2, "a tracking ID is required"},
 	} {
 		code, out, errOut := run(t, vars, tc.args...)
 		if code != tc.code || !strings.Contains(out+errOut, tc.want) {
