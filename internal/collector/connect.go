@@ -124,4 +124,3 @@ func Connect(ctx context.Context, s *store.Store, sealer store.Sealer, workspace
 	return s.CreateConnection(ctx, sealer, store.Connection{WorkspaceID: workspaceID, Network: "amazon", Connector: a.Connector,
 		Name: a.Name, Currency: a.Currency, Settings: settings, NextRunAt: next}, secrets)
 }
-
