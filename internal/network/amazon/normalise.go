@@ -58,7 +58,7 @@ func Normalise(t *ingest.Table, opt NormaliseOptions, emit func(model.Fact) erro
 		return st, &ingest.Error{File: t.Name, Line: t.HeaderLine, Column: t.HintColumn, Msg: fmt.Sprintf(
 			"the header says amounts are in %s, but the connection's marketplace %s uses %s", t.CurrencyHint, m.Host, m.Currency)}
 	}
-	n := &normaliser{t: t, opt: opt, exp: cur.Exponent, latest: latestDay(t, opt.Now), seen: map[string]uint32{}, dates: map[string]time.Time{}}
+	n := &normaliser{t: t, opt: opt, exp: cur.Exponent, latest: latestDay(t, opt.Now), seen: map[[16]byte]uint32{}, dates: map[string]time.Time{}}
 	for {
 		row, err := t.Next()
 		if errors.Is(err, io.EOF) {

@@ -1,6 +1,7 @@
 package amazon
 
 import (
+	"hash/fnv"
 	"strconv"
 	"strings"
 
@@ -24,8 +25,14 @@ func (n *normaliser) key(f model.Fact) string {
 		fields[i] = keyEscaper.Replace(v)
 	}
 	base := strings.Join(fields, "|")
-	n.seen[base]++
-	return base + "#" + strconv.FormatUint(uint64(n.seen[base]), 10)
+	// Counted by a 128-bit hash of the base, not the base itself: a million
+	// distinct rows then cost megabytes, not the size of their keys.
+	h := fnv.New128a()
+	h.Write([]byte(base))
+	var sum [16]byte
+	h.Sum(sum[:0])
+	n.seen[sum]++
+	return base + "#" + strconv.FormatUint(uint64(n.seen[sum]), 10)
 }
 
 func bountyName(f model.Fact) string {
