@@ -76,10 +76,16 @@ func key(subtag string, bounty bool, qty, sale, commission int64, status string,
 }
 
 // compare checks the store against the simulator's ground truth, to the cent.
-func (e env) compare(t *testing.T) {
+func (e env) compare(t *testing.T) { t.Helper(); e.compareTracking(t, "") }
+
+// compareTracking compares with the truth of one tracking ID ("" for all).
+func (e env) compareTracking(t *testing.T, tracking string) {
 	t.Helper()
 	var want, got []string
 	for _, x := range e.sim.Truth().Transactions {
+		if tracking != "" && x.TrackingID != tracking {
+			continue
+		}
 		want = append(want, key(x.Subtag, x.Bounty, x.Quantity, x.SaleAmount, x.Commission, x.Status, x.SoldAt))
 	}
 	cursor := ""
@@ -286,5 +292,57 @@ func TestFailingAmazonConverges(t *testing.T) {
 			t.Fatal("no failure was met")
 		}
 		e.compare(t)
+	})
+}
+
+// TestTrackingConnector: creators-subtags-tracking keeps only its tracking
+// ID's rows, and equals that part of the truth.
+func TestTrackingConnector(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnvDays(t, s, 10)
+		conn, err := s.CreateConnection(ctx, e.box, store.Connection{WorkspaceID: e.ws.ID, Network: "amazon", Connector: "creators-subtags-tracking",
+			Name: "tracking", Settings: map[string]string{"store_id": "demo-20", "credential_id": "demo-credential", "credential_version": "3.1",
+				"api_base": e.url, "token_url": e.url + "/auth/o2/token", "marketplace": "www.amazon.com", "tracking_id": "demo-21"}},
+			map[string]string{"secret": "demo-secret"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := (&collector.Scheduler{Collector: e.coll}).SyncNow(ctx, conn); err != nil {
+			t.Fatal(err)
+		}
+		e.compareTracking(t, "demo-21")
+	})
+}
+
+// TestDeadInstanceLeaseTakenOver: an instance claims a connection and dies
+// without releasing it; once the lease runs out, another instance syncs it.
+func TestDeadInstanceLeaseTakenOver(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnvDays(t, s, 3)
+		conn := e.connection(t, "demo-secret", "3.1")
+		now := time.Now()
+		if err := s.ScheduleConnection(ctx, e.ws.ID, conn.ID, now.Add(-time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.ClaimDue(ctx, "dead-instance", now, 300*time.Millisecond, 10); err != nil || len(got) != 1 {
+			t.Fatalf("the first instance's claim: %v %v", got, err)
+		}
+		live := &collector.Scheduler{Collector: e.coll, Owner: "live-instance", Poll: 50 * time.Millisecond}
+		runCtx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { live.Run(runCtx); close(done) }()
+		deadline := time.Now().Add(30 * time.Second)
+		var runs []store.Run
+		for time.Now().Before(deadline) {
+			if runs, _ = s.Runs(ctx, e.ws.ID, conn.ID, 10); len(runs) == 1 && runs[0].FinishedAt != nil {
+				break
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		stop()
+		<-done
+		if len(runs) != 1 || runs[0].Outcome != "ok" {
+			t.Fatalf("the live instance did not take the connection over: %+v", runs)
+		}
 	})
 }
