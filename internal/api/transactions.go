@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -215,18 +216,9 @@ func instantParam(name, v string, upper bool) (*time.Time, error) {
 // never silently widens a filter.
 func onlyParams(q map[string][]string, known ...string) error {
 	for k := range q {
-		found := false
-		for _, n := range known {
-			if k == n {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return badRequest{"unknown query parameter " + strconvQuote(k) + "; known: " + strings.Join(known, ", ")}
+		if !slices.Contains(known, k) {
+			return badRequest{"unknown query parameter " + strconv.Quote(k) + "; known: " + strings.Join(known, ", ")}
 		}
 	}
 	return nil
 }
-
-func strconvQuote(s string) string { return strconv.Quote(s) }

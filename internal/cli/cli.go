@@ -83,7 +83,7 @@ func Main(args []string, env Env) int {
 	// Global flags may come before the subcommand too: affsync --db X serve.
 	pre := flag.NewFlagSet("affsync", flag.ContinueOnError)
 	pre.SetOutput(io.Discard)
-	g := addGlobals(pre, env)
+	g := addGlobals(pre)
 	if err := pre.Parse(args); err != nil {
 		fmt.Fprintf(env.Stderr, "affsync: %v\n", err)
 		return exitUsage
@@ -140,7 +140,7 @@ type globals struct {
 	db, workspace *string
 }
 
-func addGlobals(fs *flag.FlagSet, env Env) globals {
+func addGlobals(fs *flag.FlagSet) globals {
 	return globals{
 		db:        fs.String("db", "", "database: sqlite:PATH or postgres://… (default $AFFSYNC_DB or sqlite:./affsync.db)"),
 		workspace: fs.String("workspace", "", "workspace name (default \"default\")"),
@@ -165,7 +165,7 @@ func (g globals) overlay(getenv func(string) string) func(string) string {
 func newFlags(env Env, name, usage string) (*flag.FlagSet, globals) {
 	fs := flag.NewFlagSet("affsync "+name, flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
-	g := addGlobals(fs, env)
+	g := addGlobals(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(env.Stderr, "Usage: affsync %s\n\nFlags:\n", usage)
 		fs.PrintDefaults()
