@@ -23,15 +23,11 @@ func runAPIKey(env Env, args []string) error {
 	if *scope != store.ScopeRead && *scope != store.ScopeWrite {
 		return usagef("--scope must be read or write, not %q", *scope)
 	}
-	s, err := g.openStore(env)
+	s, ws, err := g.openWorkspace(env)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	ws, err := s.EnsureWorkspace(env.Context, g.workspaceName(env))
-	if err != nil {
-		return err
-	}
 	key, err := createAPIKey(env, s, ws.ID, *name, *scope)
 	if err != nil {
 		return err

@@ -218,6 +218,20 @@ func (g globals) openStore(env Env) (*store.Store, error) {
 	return s, nil
 }
 
+// openWorkspace opens the store and the workspace the command acts in.
+func (g globals) openWorkspace(env Env) (*store.Store, store.Workspace, error) {
+	s, err := g.openStore(env)
+	if err != nil {
+		return nil, store.Workspace{}, err
+	}
+	ws, err := s.EnsureWorkspace(env.Context, g.workspaceName(env))
+	if err != nil {
+		s.Close()
+		return nil, store.Workspace{}, err
+	}
+	return s, ws, nil
+}
+
 // sealer loads the key that encrypts credentials: AFFSYNC_SECRET_KEY, else a
 // key file beside the SQLite database (created on first use). PostgreSQL has
 // no file to sit beside, so it needs the variable.

@@ -38,15 +38,11 @@ func runConnection(env Env, args []string) error {
 	if err := parse(fs, args[2:]); err != nil {
 		return err
 	}
-	s, err := g.openStore(env)
+	s, ws, err := g.openWorkspace(env)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	ws, err := s.EnsureWorkspace(env.Context, g.workspaceName(env))
-	if err != nil {
-		return err
-	}
 	var box store.Sealer // only credentials need the key
 	if a.Secret != "" {
 		b, err := sealer(env, s)

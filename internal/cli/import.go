@@ -34,15 +34,11 @@ func runImport(env Env, args []string) error {
 			return usagef("%s is a directory; name the files", path)
 		}
 	}
-	s, err := g.openStore(env)
+	s, ws, err := g.openWorkspace(env)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	ws, err := s.EnsureWorkspace(env.Context, g.workspaceName(env))
-	if err != nil {
-		return err
-	}
 	conn, err := s.Connection(env.Context, ws.ID, *connID)
 	if errors.Is(err, store.ErrNotFound) {
 		return usagef("no connection %s in workspace %q", *connID, ws.Name)

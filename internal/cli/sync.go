@@ -15,15 +15,11 @@ func runSync(env Env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	s, err := g.openStore(env)
+	s, ws, err := g.openWorkspace(env)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	ws, err := s.EnsureWorkspace(env.Context, g.workspaceName(env))
-	if err != nil {
-		return err
-	}
 	box, err := sealer(env, s)
 	if err != nil {
 		return err
