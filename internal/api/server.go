@@ -49,6 +49,11 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("GET /v1/transactions", s.read(s.listTransactions))
 	mux.Handle("GET /v1/transactions/{id}", s.read(s.getTransaction))
 
+	mux.Handle("GET /v1/revenues", s.read(s.listRevenues))
+	mux.Handle("GET /v1/clicks", s.read(s.listClicks))
+	mux.Handle("GET /v1/channels", s.read(s.listChannels))
+	mux.Handle("GET /v1/programs", s.read(s.listPrograms))
+
 	mux.Handle("GET /v1/inquiries", s.read(s.listInquiries))
 	mux.Handle("POST /v1/inquiries", s.write(s.createInquiry))
 
