@@ -181,3 +181,26 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 	defer s.mu.Unlock()
 	return s.w.Write(p)
 }
+
+// TestSyncCommand: sync runs the due connections, then nothing is due; a
+// named connection syncs at once.
+func TestSyncCommand(t *testing.T) {
+	db := "sqlite:" + filepath.Join(t.TempDir(), "a.db")
+	amazon := simURL(t)
+	code, out, errOut := run(t, nil, "--db", db, "connection", "add", "amazon", "--connector", "creators-subtags", "--store-id", "demo-20",
+		"--credential-id", "demo-credential", "--secret", "demo-secret", "--api-base", amazon, "--token-url", amazon+"/auth/o2/token")
+	if code != 0 {
+		t.Fatalf("connection add: %d %s", code, errOut)
+	}
+	var conn struct{ ID string }
+	json.Unmarshal([]byte(out), &conn)
+	if code, out, errOut = run(t, nil, "--db", db, "sync"); code != 0 || !strings.Contains(out, "new files") {
+		t.Fatalf("first sync: %d %q %q", code, out, errOut)
+	}
+	if code, out, _ = run(t, nil, "--db", db, "sync"); code != 0 || !strings.Contains(out, "is due") {
+		t.Fatalf("nothing due: %d %q", code, out)
+	}
+	if code, out, _ = run(t, nil, "--db", db, "sync", "--connection", conn.ID); code != 0 || !strings.Contains(out, "0 new files") {
+		t.Fatalf("named sync: %d %q", code, out)
+	}
+}

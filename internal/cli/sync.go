@@ -11,7 +11,7 @@ import (
 
 func runSync(env Env, args []string) error {
 	fs, g := newFlags(env, "sync", "sync [--connection ID]")
-	connID := fs.String("connection", "", "sync this connection (default: every connection that can sync)")
+	connID := fs.String("connection", "", "sync this connection now (default: the connections that are due)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -31,8 +31,20 @@ func runSync(env Env, args []string) error {
 			return usagef("no connection %s in workspace %q", *connID, ws.Name)
 		}
 		conns = append(conns, c)
-	} else if conns, err = s.Connections(env.Context, ws.ID); err != nil {
-		return err
+	} else {
+		all, err := s.Connections(env.Context, ws.ID)
+		if err != nil {
+			return err
+		}
+		now := time.Now()
+		for _, c := range all { // the due ones
+			if c.NextRunAt != nil && !c.NextRunAt.After(now) {
+				conns = append(conns, c)
+			}
+		}
+		if len(conns) == 0 {
+			fmt.Fprintf(env.Stdout, "no connection of workspace %q is due; name one with --connection to sync it now\n", ws.Name)
+		}
 	}
 	log := logger(env)
 	sched := &collector.Scheduler{Collector: &collector.Collector{Store: s, Importer: importer.New(s, log), Sealer: box, Log: log}}
