@@ -35,7 +35,7 @@ func runDemo(env Env, args []string) error {
 		return fmt.Errorf("create %s: %w", *dir, err)
 	}
 
-	simulator, err := sim.New(sim.Config{Seed: *seed, Days: 45})
+	simulator, err := sim.New(sim.Config{Seed: *seed, Days: 35})
 	if err != nil {
 		return err
 	}
