@@ -57,6 +57,8 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("GET /v1/inquiries", s.read(s.listInquiries))
 	mux.Handle("POST /v1/inquiries", s.write(s.createInquiry))
 
+	mux.Handle("POST /v1/imports", s.write(s.createImport))
+
 	mux.Handle("GET /v1/connections", s.read(s.listConnections))
 	mux.Handle("POST /v1/connections", s.write(s.createConnection))
 	mux.Handle("POST /v1/connections/{id}/sync", s.write(s.syncConnection))

@@ -1,0 +1,96 @@
+package api
+
+import (
+	"errors"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"path/filepath"
+
+	"github.com/affsync/affsync/internal/importer"
+	"github.com/affsync/affsync/internal/store"
+)
+
+// maxUpload bounds one upload request; the importer bounds what the files
+// decompress to.
+const maxUpload = 1 << 30
+
+// createImport streams the files of a multipart upload into the importer,
+// each file one store transaction, and answers the import summary: 200 when
+// every file was applied (or already known), 422 when some was rejected;
+// the summary's errors name file, line and column.
+func (s *Server) createImport(w http.ResponseWriter, r *http.Request) {
+	connID := r.URL.Query().Get("connection_id")
+	if connID == "" {
+		s.fail(w, r, badRequest{"connection_id is required (a query parameter)"})
+		return
+	}
+	conn, err := s.store.Connection(r.Context(), workspace(r), connID)
+	if errors.Is(err, store.ErrNotFound) {
+		s.fail(w, r, badRequest{"connection_id: no such connection"})
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "multipart/form-data" {
+		s.fail(w, r, badRequest{"send the files as multipart/form-data"})
+		return
+	}
+	mr, err := r.MultipartReader()
+	if err != nil {
+		s.fail(w, r, badRequest{"not a multipart body: " + err.Error()})
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
+	im := importer.New(s.store, s.log)
+	total := importer.Summary{Errors: []importer.FileError{}, Notes: []string{}}
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			s.fail(w, r, badRequest{"reading the upload: " + err.Error()})
+			return
+		}
+		if part.FileName() == "" {
+			continue // a plain form field
+		}
+		sum, err := s.importPart(r, im, conn, part)
+		var rejected *importer.RejectedError
+		if err != nil && !errors.As(err, &rejected) {
+			s.fail(w, r, err)
+			return
+		}
+		total.Add(sum)
+	}
+	if total.Files+total.FilesSkipped == 0 {
+		s.fail(w, r, badRequest{"the upload holds no file"})
+		return
+	}
+	status := http.StatusOK
+	if len(total.Errors) > 0 {
+		status = http.StatusUnprocessableEntity
+	}
+	writeJSON(w, status, total)
+}
+
+// importPart spools one uploaded file (the importer reads it twice: for its
+// MD5, then to parse it) and imports it.
+func (s *Server) importPart(r *http.Request, im *importer.Importer, conn store.Connection, part *multipart.Part) (importer.Summary, error) {
+	name := filepath.Base(part.FileName())
+	tmp, err := os.CreateTemp("", "affsync-upload-*")
+	if err != nil {
+		return importer.Summary{}, err
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	if _, err := io.Copy(tmp, part); err != nil {
+		return importer.Summary{}, badRequest{"reading " + name + ": " + err.Error()}
+	}
+	return im.Import(r.Context(), conn, importer.File{Name: name, Open: func() (io.ReadCloser, error) { return os.Open(tmp.Name()) }}, nil)
+}
