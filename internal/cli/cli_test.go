@@ -159,11 +159,16 @@ func TestAmazonSimCommand(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	var out bytes.Buffer
+	sw := &syncWriter{w: &out}
 	done := make(chan int)
 	go func() {
-		done <- Main([]string{"amazon-sim", "--addr", "127.0.0.1:0", "--days", "2"}, Env{Stdout: &syncWriter{w: &out}, Stderr: io.Discard, Context: ctx, Getenv: func(string) string { return "" }})
+		done <- Main([]string{"amazon-sim", "--addr", "127.0.0.1:0", "--days", "2"}, Env{Stdout: sw, Stderr: io.Discard, Context: ctx, Getenv: func(string) string { return "" }})
 	}()
-	time.Sleep(300 * time.Millisecond)
+	for start := time.Now(); time.Since(start) < 20*time.Second; time.Sleep(20 * time.Millisecond) {
+		if sw.String() != "" {
+			break
+		}
+	}
 	cancel()
 	if code := <-done; code != 0 || !strings.Contains(out.String(), "Amazon simulator for demo-20 at http://127.0.0.1:") {
 		t.Fatalf("exit %d, printed %q", code, out.String())
@@ -180,6 +185,12 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.w.Write(p)
+}
+
+func (s *syncWriter) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.(*bytes.Buffer).String()
 }
 
 // TestSyncCommand: sync runs the due connections, then nothing is due; a
