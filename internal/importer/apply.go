@@ -152,20 +152,16 @@ func (im *Importer) project(ctx context.Context, tx *store.Tx, conn store.Connec
 		}
 		earningsChanged = earningsChanged || c.report == model.ReportEarnings
 	}
-	var rates lifecycle.CategoryRates
+	rates, err := categoryRates(ctx, tx, conn, st)
+	if err != nil {
+		return err
+	}
 	var orderGroups []string
-	if st.mode == lifecycle.ModeOrders {
-		r, err := tx.CategoryRates(ctx, conn.ID)
-		if err != nil {
+	if earningsChanged && len(rates) > 0 {
+		// New earnings may change the rate of a category, and so the
+		// estimate of every order of it that has not shipped yet.
+		if orderGroups, err = tx.OrderGroupsOfCategories(ctx, conn.ID, sortedKeys(rates)); err != nil {
 			return err
-		}
-		rates = lifecycle.CategoryRates(r)
-		if earningsChanged {
-			// New earnings may change the rate of a category, and so the
-			// estimate of every order of it that has not shipped yet.
-			if orderGroups, err = tx.OrderGroupsOfCategories(ctx, conn.ID, sortedKeys(r)); err != nil {
-				return err
-			}
 		}
 	}
 	seen := seenNames{channels: map[string]bool{}, programs: map[string]bool{}}
@@ -294,4 +290,16 @@ func (im *Importer) projectGroups(ctx context.Context, tx *store.Tx, conn store.
 func (im *Importer) today() time.Time {
 	now := im.Now().UTC()
 	return time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// categoryRates are the rates of order-mode estimates (none in subtags mode).
+func categoryRates(ctx context.Context, tx *store.Tx, conn store.Connection, st settings) (lifecycle.CategoryRates, error) {
+	if st.mode != lifecycle.ModeOrders {
+		return nil, nil
+	}
+	sums, err := tx.CategoryFeeSums(ctx, conn.ID)
+	if err != nil {
+		return nil, err
+	}
+	return lifecycle.RatesOf(sums), nil
 }

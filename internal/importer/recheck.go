@@ -3,7 +3,6 @@ package importer
 import (
 	"context"
 
-	"github.com/affsync/affsync/internal/lifecycle"
 	"github.com/affsync/affsync/internal/store"
 )
 
@@ -17,13 +16,9 @@ func (im *Importer) Recheck(ctx context.Context, conn store.Connection) (Counts,
 		return total, err
 	}
 	err = im.Store.Write(ctx, func(tx *store.Tx) error {
-		var rates lifecycle.CategoryRates
-		if st.mode == lifecycle.ModeOrders {
-			r, err := tx.CategoryRates(ctx, conn.ID)
-			if err != nil {
-				return err
-			}
-			rates = lifecycle.CategoryRates(r)
+		rates, err := categoryRates(ctx, tx, conn, st)
+		if err != nil {
+			return err
 		}
 		seen := seenNames{channels: map[string]bool{}, programs: map[string]bool{}}
 		for after := ""; ; {

@@ -15,23 +15,28 @@ type CategoryRates map[string]int64
 // (7.49–7.51 for one nominal 7.5). Rows without a category are left out.
 // Sums are order-independent, so the result is too.
 func Rates(earnings []model.Fact) CategoryRates {
-	type sums struct{ fees, revenue int64 }
-	by := map[string]*sums{}
+	sums := map[string]model.FeeSums{}
 	for _, f := range earnings {
 		if f.Report != model.ReportEarnings || f.Category == "" || f.Quantity <= 0 || f.Revenue <= 0 {
 			continue
 		}
-		s, ok := by[f.Category]
-		if !ok {
-			s = &sums{}
-			by[f.Category] = s
-		}
-		s.fees += f.Commission
-		s.revenue += f.Revenue
+		s := sums[f.Category]
+		s.Fees += f.Commission
+		s.Revenue += f.Revenue
+		sums[f.Category] = s
 	}
+	return RatesOf(sums)
+}
+
+// RatesOf turns per-category sums (of the rows Rates would take, summed by
+// the store in SQL) into rates, rounded half away from zero.
+func RatesOf(sums map[string]model.FeeSums) CategoryRates {
 	out := CategoryRates{}
-	for c, s := range by {
-		if r := roundDiv(s.fees*10000, s.revenue); r > 0 {
+	for c, s := range sums {
+		if s.Revenue <= 0 {
+			continue
+		}
+		if r := roundDiv(s.Fees*10000, s.Revenue); r > 0 {
 			out[c] = r
 		}
 	}

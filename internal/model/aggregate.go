@@ -28,3 +28,9 @@ type Click struct {
 	Custom       string
 	Clicks       int64
 }
+
+// FeeSums are the ad fees and revenue of a category's shipments, summed:
+// what an effective commission rate is computed from.
+type FeeSums struct {
+	Fees, Revenue int64
+}

@@ -240,23 +240,24 @@ func (t *Tx) ProjectClicks(ctx context.Context, workspaceID, connectionID string
 	return nil
 }
 
-// CategoryRates returns, per product category, the commission rate of the
-// latest Earnings fact that counts: the basis of order-mode estimates.
-func (t *Tx) CategoryRates(ctx context.Context, connectionID string) (map[string]int64, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT f.category, f.rate`+activeJoin+`WHERE f.connection_id = $1
-		AND f.report_type = 'earnings' AND f.rate > 0 AND f.quantity > 0 ORDER BY f.day, f.fact_key`, connectionID)
+// CategoryFeeSums sums, per product category, the ad fees and revenue of the
+// shipments that count (the rows lifecycle.Rates takes): the basis of
+// order-mode estimates, in SQL so that it costs no memory.
+func (t *Tx) CategoryFeeSums(ctx context.Context, connectionID string) (map[string]model.FeeSums, error) {
+	rows, err := t.tx.QueryContext(ctx, `SELECT f.category, SUM(f.commission), SUM(f.revenue)`+activeJoin+`WHERE f.connection_id = $1
+		AND f.report_type = 'earnings' AND f.category <> '' AND f.quantity > 0 AND f.revenue > 0 GROUP BY f.category`, connectionID)
 	if err != nil {
-		return nil, fmt.Errorf("category rates: %w", err)
+		return nil, fmt.Errorf("category fee sums: %w", err)
 	}
 	defer rows.Close()
-	out := map[string]int64{}
+	out := map[string]model.FeeSums{}
 	for rows.Next() {
 		var c string
-		var r int64
-		if err := rows.Scan(&c, &r); err != nil {
+		var s model.FeeSums
+		if err := rows.Scan(&c, &s.Fees, &s.Revenue); err != nil {
 			return nil, err
 		}
-		out[c] = r
+		out[c] = s
 	}
 	return out, rows.Err()
 }
