@@ -72,13 +72,7 @@ type History struct {
 }
 
 // amount formats minor units in a currency's own exponent.
-func amount(minor int64, currency string) string {
-	exp := 2
-	if c, ok := money.LookupCurrency(currency); ok {
-		exp = c.Exponent
-	}
-	return money.FormatMinor(minor, exp)
-}
+var amount = money.FormatIn
 
 func toJSON(x model.Transaction) Transaction {
 	out := Transaction{

@@ -21,13 +21,7 @@ func TransactionChanges(old, new Transaction) []Change {
 			out = append(out, Change{Field: field, From: from, To: to})
 		}
 	}
-	amount := func(minor int64, currency string) string {
-		exp := 2
-		if c, ok := money.LookupCurrency(currency); ok {
-			exp = c.Exponent
-		}
-		return money.FormatMinor(minor, exp)
-	}
+	amount := money.FormatIn
 	add("status", string(old.Status), string(new.Status))
 	add("network_status", old.NetworkStatus, new.NetworkStatus)
 	add("status_reason", old.StatusReason, new.StatusReason)

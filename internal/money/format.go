@@ -28,3 +28,14 @@ func FormatMinor(minor int64, exponent int) string {
 	}
 	return digits
 }
+
+// FormatIn renders minor units of a currency with its own exponent:
+// (1234, "USD") → "12.34", (1234, "JPY") → "1234". An unknown code is
+// taken to have two decimals, as most currencies do.
+func FormatIn(minor int64, currency string) string {
+	exp := 2
+	if c, ok := LookupCurrency(currency); ok {
+		exp = c.Exponent
+	}
+	return FormatMinor(minor, exp)
+}

@@ -66,3 +66,15 @@ func TestAmountString(t *testing.T) {
 		}
 	}
 }
+
+func TestFormatIn(t *testing.T) {
+	for _, tc := range []struct {
+		minor    int64
+		currency string
+		want     string
+	}{{1234, "USD", "12.34"}, {1234, "JPY", "1234"}, {-60, "eur", "-0.60"}, {5, "KWD", "0.005"}, {1234, "XYZ", "12.34"}} {
+		if got := FormatIn(tc.minor, tc.currency); got != tc.want {
+			t.Errorf("FormatIn(%d, %s) = %q, want %q", tc.minor, tc.currency, got, tc.want)
+		}
+	}
+}
