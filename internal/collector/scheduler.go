@@ -57,12 +57,23 @@ func (s *Scheduler) Run(ctx context.Context) {
 	defer wg.Wait()
 	t := time.NewTicker(s.Poll)
 	defer t.Stop()
-	var lastPass time.Time
-	for {
-		if s.Now().Sub(lastPass) >= 24*time.Hour {
+	// The daily pass runs beside the syncs, so a long one never delays a
+	// claim: once at start (a server restarted daily still runs it), then daily.
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		day := time.NewTicker(24 * time.Hour)
+		defer day.Stop()
+		for {
 			s.DailyPass(ctx)
-			lastPass = s.Now()
+			select {
+			case <-ctx.Done():
+				return
+			case <-day.C:
+			}
 		}
+	}()
+	for {
 		n := len(free)
 		if n > 0 {
 			conns, err := s.Collector.Store.ClaimDue(ctx, s.Owner, s.Now(), s.Lease, n)
