@@ -8,8 +8,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/affsync/affsync/internal/collector"
-	"github.com/affsync/affsync/internal/importer"
 	"github.com/affsync/affsync/internal/network/amazon/sim"
 	"github.com/affsync/affsync/internal/secret"
 	"github.com/affsync/affsync/internal/store"
@@ -85,7 +83,7 @@ func runDemo(env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	sched := &collector.Scheduler{Collector: &collector.Collector{Store: s, Importer: importer.New(s, log), Sealer: box, Log: log}}
+	sched := newScheduler(s, box, log)
 	start := time.Now()
 	res, _, err := sched.SyncNow(env.Context, conn)
 	if err != nil {

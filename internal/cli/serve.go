@@ -39,7 +39,7 @@ func runServe(env Env, args []string) error {
 	}
 	log := logger(env)
 	log.Info("serving", "url", "http://"+ln.Addr().String(), "db", s.Dialect())
-	sched := &collector.Scheduler{Collector: &collector.Collector{Store: s, Importer: importer.New(s, log), Sealer: box, Log: log}}
+	sched := newScheduler(s, box, log)
 	return serve(env.Context, log, s, box, ln, sched)
 }
 
@@ -88,4 +88,9 @@ func maintain(ctx context.Context, log *slog.Logger, s *store.Store) {
 			}
 		}
 	}
+}
+
+// newScheduler is the sync machinery of a store: collector, importer, scheduler.
+func newScheduler(s *store.Store, sealer store.Sealer, log *slog.Logger) *collector.Scheduler {
+	return &collector.Scheduler{Collector: &collector.Collector{Store: s, Importer: importer.New(s, log), Sealer: sealer, Log: log}}
 }

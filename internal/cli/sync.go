@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/affsync/affsync/internal/collector"
-	"github.com/affsync/affsync/internal/importer"
 	"github.com/affsync/affsync/internal/store"
 )
 
@@ -47,7 +45,7 @@ func runSync(env Env, args []string) error {
 		}
 	}
 	log := logger(env)
-	sched := &collector.Scheduler{Collector: &collector.Collector{Store: s, Importer: importer.New(s, log), Sealer: box, Log: log}}
+	sched := newScheduler(s, box, log)
 	failed := 0
 	for _, c := range conns {
 		if c.Connector == "import" || c.Status == store.ConnDisabled {
