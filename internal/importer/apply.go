@@ -34,6 +34,11 @@ func (im *Importer) apply(ctx context.Context, tx *store.Tx, conn store.Connecti
 	if err != nil {
 		return err
 	}
+	// The estimate rates as they were, to see which categories this file moves.
+	ratesBefore, err := categoryRates(ctx, tx, conn, st)
+	if err != nil {
+		return err
+	}
 	fileID, err := tx.AddFile(ctx, store.ImportedFile{WorkspaceID: conn.WorkspaceID, ConnectionID: conn.ID, Filename: f.Name,
 		MD5: f.MD5, Size: f.Size, LastModified: f.LastModified, Outcome: store.FileApplied})
 	if err != nil {
@@ -117,7 +122,7 @@ func (im *Importer) apply(ctx context.Context, tx *store.Tx, conn store.Connecti
 			return err
 		}
 	}
-	return im.project(ctx, tx, conn, st, covers, sum)
+	return im.project(ctx, tx, conn, st, covers, ratesBefore, sum)
 }
 
 // priority orders versions of one day's report: -subtags over plain, then
@@ -135,9 +140,9 @@ func priority(t *ingest.Table) int {
 
 // project recomputes the transactions, revenues and clicks that the covered
 // days may have changed.
-func (im *Importer) project(ctx context.Context, tx *store.Tx, conn store.Connection, st settings, covers []coverage, sum *Summary) error {
+func (im *Importer) project(ctx context.Context, tx *store.Tx, conn store.Connection, st settings, covers []coverage,
+	ratesBefore lifecycle.CategoryRates, sum *Summary) error {
 	var ranges []store.DayRange
-	earningsChanged := false
 	for _, c := range covers {
 		ranges = append(ranges, store.DayRange{Report: c.report, From: c.from, To: c.to})
 		switch c.report {
@@ -150,19 +155,27 @@ func (im *Importer) project(ctx context.Context, tx *store.Tx, conn store.Connec
 				return err
 			}
 		}
-		earningsChanged = earningsChanged || c.report == model.ReportEarnings
 	}
 	rates, err := categoryRates(ctx, tx, conn, st)
 	if err != nil {
 		return err
 	}
-	var orderGroups []string
-	if earningsChanged && len(rates) > 0 {
-		// New earnings may change the rate of a category, and so the
-		// estimate of every order of it that has not shipped yet.
-		if orderGroups, err = tx.OrderGroupsOfCategories(ctx, conn.ID, sortedKeys(rates)); err != nil {
-			return err
+	// A category whose rate moved changes the estimate of its orders not
+	// shipped yet: only those are projected again, not every order.
+	var moved []string
+	for _, c := range sortedKeys(rates) {
+		if rates[c] != ratesBefore[c] {
+			moved = append(moved, c)
 		}
+	}
+	for _, c := range sortedKeys(ratesBefore) {
+		if _, ok := rates[c]; !ok {
+			moved = append(moved, c)
+		}
+	}
+	orderGroups, err := tx.UnshippedOrderGroups(ctx, conn.ID, moved)
+	if err != nil {
+		return err
 	}
 	seen := seenNames{channels: map[string]bool{}, programs: map[string]bool{}}
 	add := func(c Counts) {

@@ -281,30 +281,36 @@ func TestRecheckConfirmsWithoutNewFiles(t *testing.T) {
 // column; an order not shipped yet is estimated at the rate its category's
 // shipments earned (fees ÷ revenue).
 func TestEstimateFromCentralFiles(t *testing.T) {
-	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s, "acme")
-		conn, err := s.CreateConnection(ctx, nil, store.Connection{WorkspaceID: e.ws.ID, Network: "amazon", Connector: "import", Name: "orders",
-			Settings: map[string]string{"mode": "orders", "marketplace": "www.amazon.com"}}, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.conn = conn
-		e.importAll(t,
-			memFile("Fee-Earnings.csv", []byte("Fee-Earnings reports from 10-01-2026 to 10-31-2026\n"+
-				"Category,Name,ASIN,Seller,Tracking ID,Date Shipped,Price($),Items Shipped,Returns,Revenue($),Ad Fees($)\n"+
-				"Electronics,Cable,B1,Amazon.com,shop-20,2026-10-02,29.99,2,0,59.98,2.40\n")),
-			memFile("Fee-Orders.csv", []byte("Fee-Orders reports from 10-01-2026 to 10-31-2026\n"+
-				"Category,Name,ASIN,Date,Qty,Price($),Link Type,Tag\n"+
-				"Electronics,Lamp,B9,2026-10-15,1,10.00,Text,shop-20\n")))
-		list, _, _ := s.Transactions(ctx, e.ws.ID, store.TransactionFilter{ConnectionID: conn.ID, Status: model.StatusPending, Limit: 10})
-		var order *model.Transaction
-		for i := range list {
-			if list[i].NetworkStatus == "ordered" {
-				order = &list[i]
-			}
-		}
-		if order == nil || !order.CommissionEstimated || order.Commission != 40 || order.SaleAmount != 1000 {
-			t.Fatalf("estimated order: %+v", order)
-		}
-	})
+	earnings := memFile("Fee-Earnings.csv", []byte("Fee-Earnings reports from 10-01-2026 to 10-31-2026\n"+
+		"Category,Name,ASIN,Seller,Tracking ID,Date Shipped,Price($),Items Shipped,Returns,Revenue($),Ad Fees($)\n"+
+		"Electronics,Cable,B1,Amazon.com,shop-20,2026-10-02,29.99,2,0,59.98,2.40\n"))
+	orders := memFile("Fee-Orders.csv", []byte("Fee-Orders reports from 10-01-2026 to 10-31-2026\n"+
+		"Category,Name,ASIN,Date,Qty,Price($),Link Type,Tag\n"+
+		"Electronics,Lamp,B9,2026-10-15,1,10.00,Text,shop-20\n"))
+	// Either order of arrival: an order that came first is estimated again
+	// once its category's rate is known.
+	for name, files := range map[string][]importer.File{"earnings first": {earnings, orders}, "orders first": {orders, earnings}} {
+		t.Run(name, func(t *testing.T) {
+			storetest.Run(t, func(t *testing.T, s *store.Store) {
+				e := newEnv(t, s, "acme")
+				conn, err := s.CreateConnection(ctx, nil, store.Connection{WorkspaceID: e.ws.ID, Network: "amazon", Connector: "import", Name: "orders",
+					Settings: map[string]string{"mode": "orders", "marketplace": "www.amazon.com"}}, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				e.conn = conn
+				e.importAll(t, files...)
+				list, _, _ := s.Transactions(ctx, e.ws.ID, store.TransactionFilter{ConnectionID: conn.ID, Status: model.StatusPending, Limit: 10})
+				var order *model.Transaction
+				for i := range list {
+					if list[i].NetworkStatus == "ordered" {
+						order = &list[i]
+					}
+				}
+				if order == nil || !order.CommissionEstimated || order.Commission != 40 || order.SaleAmount != 1000 {
+					t.Fatalf("estimated order: %+v", order)
+				}
+			})
+		})
+	}
 }

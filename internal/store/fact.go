@@ -262,19 +262,21 @@ func (t *Tx) CategoryFeeSums(ctx context.Context, connectionID string) (map[stri
 	return out, rows.Err()
 }
 
-// OrderGroupsOfCategories lists the order-mode groups whose orders are in
-// one of the categories: their estimates follow the category's rate.
-func (t *Tx) OrderGroupsOfCategories(ctx context.Context, connectionID string, categories []string) ([]string, error) {
+// UnshippedOrderGroups lists the groups of the connection's orders not
+// shipped yet (pending, "ordered") in one of the categories: their estimates
+// follow the category's rate.
+func (t *Tx) UnshippedOrderGroups(ctx context.Context, connectionID string, categories []string) ([]string, error) {
 	var out []string
 	for chunk := range slicesChunk(categories, 900) {
 		args := []any{connectionID}
 		for _, c := range chunk {
 			args = append(args, c)
 		}
-		rows, err := t.tx.QueryContext(ctx, `SELECT DISTINCT group_key FROM facts WHERE connection_id = $1 AND report_type = 'orders'
-			AND category IN (`+placeholders(t.s.dialect, 2, len(chunk))+`)`, args...)
+		rows, err := t.tx.QueryContext(ctx, `SELECT DISTINCT t.group_key FROM transactions t JOIN transaction_items i ON i.transaction_id = t.id
+			WHERE t.connection_id = $1 AND t.status = 'pending' AND t.network_status = 'ordered'
+			AND i.category IN (`+placeholders(t.s.dialect, 2, len(chunk))+`)`, args...)
 		if err != nil {
-			return nil, fmt.Errorf("order groups: %w", err)
+			return nil, fmt.Errorf("unshipped order groups: %w", err)
 		}
 		list, err := collect(rows, func(r rowScanner) (string, error) {
 			var g string
