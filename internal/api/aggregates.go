@@ -1,6 +1,7 @@
 package api
 
 import (
+	"github.com/affsync/affsync/client"
 	"net/http"
 	"strings"
 	"time"
@@ -9,28 +10,10 @@ import (
 )
 
 // Revenue is one group of revenues; the grouping fields present as grouped.
-type Revenue struct {
-	Date          *string `json:"date,omitempty"`
-	Channel       *string `json:"channel,omitempty"`
-	Program       *string `json:"program,omitempty"`
-	Custom        *string `json:"custom,omitempty"`
-	Currency      string  `json:"currency"`
-	Kind          string  `json:"kind"`
-	SaleAmount    string  `json:"sale_amount"`
-	Commission    string  `json:"commission"`
-	ItemsShipped  int64   `json:"items_shipped"`
-	ItemsReturned int64   `json:"items_returned"`
-	Transactions  int64   `json:"transactions"`
-}
+type Revenue = client.Revenue
 
 // Click is one group of clicks.
-type Click struct {
-	Date    *string `json:"date,omitempty"`
-	Channel *string `json:"channel,omitempty"`
-	Program *string `json:"program,omitempty"`
-	Custom  *string `json:"custom,omitempty"`
-	Clicks  int64   `json:"clicks"`
-}
+type Click = client.Click
 
 // aggregateFilter reads the query shared by revenues and clicks.
 func aggregateFilter(r *http.Request, extra ...string) (store.AggregateFilter, error) {
@@ -129,12 +112,7 @@ func (s *Server) listClicks(w http.ResponseWriter, r *http.Request) {
 }
 
 // Channel is where traffic comes from (an Amazon tracking ID).
-type Channel struct {
-	Code         string    `json:"code"`
-	ConnectionID string    `json:"connection_id"`
-	Name         string    `json:"name"`
-	CreatedAt    time.Time `json:"created_at"`
-}
+type Channel = client.Channel
 
 func (s *Server) listChannels(w http.ResponseWriter, r *http.Request) {
 	list, err := s.store.Channels(r.Context(), workspace(r))
@@ -150,22 +128,10 @@ func (s *Server) listChannels(w http.ResponseWriter, r *http.Request) {
 }
 
 // Program is a program's state for a connection, with its history.
-type Program struct {
-	Program      string          `json:"program"`
-	ConnectionID string          `json:"connection_id"`
-	Status       string          `json:"status"`
-	Reason       string          `json:"reason"`
-	UpdatedAt    time.Time       `json:"updated_at"`
-	History      []ProgramChange `json:"history"`
-}
+type Program = client.Program
 
 // ProgramChange is one status change of a program.
-type ProgramChange struct {
-	At   time.Time `json:"at"`
-	From string    `json:"from"`
-	To   string    `json:"to"`
-	Why  string    `json:"reason"`
-}
+type ProgramChange = client.ProgramChange
 
 func (s *Server) listPrograms(w http.ResponseWriter, r *http.Request) {
 	ws := workspace(r)
@@ -183,7 +149,7 @@ func (s *Server) listPrograms(w http.ResponseWriter, r *http.Request) {
 		}
 		out[i] = Program{Program: p.Program, ConnectionID: p.ConnectionID, Status: p.Status, Reason: p.Reason, UpdatedAt: p.UpdatedAt, History: []ProgramChange{}}
 		for _, h := range hist {
-			out[i].History = append(out[i].History, ProgramChange{At: h.At, From: h.FromStatus, To: h.ToStatus, Why: h.Reason})
+			out[i].History = append(out[i].History, ProgramChange{At: h.At, From: h.FromStatus, To: h.ToStatus, Reason: h.Reason})
 		}
 	}
 	writeJSON(w, http.StatusOK, newPage(out, ""))

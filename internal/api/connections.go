@@ -2,27 +2,15 @@ package api
 
 import (
 	"errors"
+	"github.com/affsync/affsync/client"
 	"net/http"
-	"time"
 
 	"github.com/affsync/affsync/internal/collector"
 	"github.com/affsync/affsync/internal/store"
 )
 
 // Connection is the JSON form of a connection: never its secrets.
-type Connection struct {
-	ID        string            `json:"id"`
-	Network   string            `json:"network"`
-	Connector string            `json:"connector"`
-	Name      string            `json:"name"`
-	Currency  string            `json:"currency"`
-	Settings  map[string]string `json:"settings"`
-	HasSecret bool              `json:"has_secret"`
-	Status    string            `json:"status"`
-	LastError string            `json:"last_error"`
-	NextRunAt *time.Time        `json:"next_run_at"`
-	CreatedAt time.Time         `json:"created_at"`
-}
+type Connection = client.Connection
 
 func connectionJSON(c store.Connection) Connection {
 	return Connection{ID: c.ID, Network: c.Network, Connector: c.Connector, Name: c.Name, Currency: c.Currency, Settings: c.Settings,
@@ -30,16 +18,7 @@ func connectionJSON(c store.Connection) Connection {
 }
 
 // Run is one sync of a connection.
-type Run struct {
-	ID         int64      `json:"id"`
-	Trigger    string     `json:"trigger"`
-	StartedAt  time.Time  `json:"started_at"`
-	FinishedAt *time.Time `json:"finished_at"`
-	Files      int        `json:"files"`
-	Rows       int        `json:"rows"`
-	Outcome    string     `json:"outcome"`
-	Error      string     `json:"error"`
-}
+type Run = client.Run
 
 func (s *Server) listConnections(w http.ResponseWriter, r *http.Request) {
 	list, err := s.store.Connections(r.Context(), workspace(r))

@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"errors"
+	"github.com/affsync/affsync/client"
 	"io"
 	"net/http"
 	"strings"
@@ -13,19 +14,7 @@ import (
 )
 
 // Inquiry is the JSON form of a transaction inquiry.
-type Inquiry struct {
-	ID             string    `json:"id"`
-	ConnectionID   *string   `json:"connection_id"`
-	Custom         string    `json:"custom"`
-	OrderDate      string    `json:"order_date"`
-	Currency       string    `json:"currency"`
-	ExpectedAmount string    `json:"expected_amount"`
-	Note           string    `json:"note"`
-	Status         string    `json:"status"`
-	TransactionID  *string   `json:"transaction_id"`
-	CreatedAt      time.Time `json:"created_at"`
-	UpdatedAt      time.Time `json:"updated_at"`
-}
+type Inquiry = client.Inquiry
 
 func inquiryJSON(in store.Inquiry) Inquiry {
 	out := Inquiry{ID: in.ID, Custom: in.Custom, OrderDate: in.OrderDate.Format("2006-01-02"), Currency: in.Currency,

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"github.com/affsync/affsync/client"
 	"net/http"
 	"slices"
 	"strconv"
@@ -14,62 +15,16 @@ import (
 
 // Transaction is the JSON form of a transaction (SPEC §4.2): amounts as
 // decimal strings in the original currency.
-type Transaction struct {
-	ID            string     `json:"id"`
-	ConnectionID  string     `json:"connection_id"`
-	Network       string     `json:"network"`
-	Program       string     `json:"program"`
-	Channel       string     `json:"channel"`
-	Customs       []string   `json:"customs"`
-	OrderRef      *string    `json:"order_ref"`
-	Status        string     `json:"status"`
-	NetworkStatus string     `json:"network_status"`
-	StatusReason  string     `json:"status_reason,omitempty"`
-	Paid          bool       `json:"paid"`
-	PaymentID     *string    `json:"payment_id"`
-	Currency      string     `json:"currency"`
-	SaleAmount    string     `json:"sale_amount"`
-	Commission    string     `json:"commission"`
-	Estimated     bool       `json:"commission_estimated"`
-	Quantity      int64      `json:"quantity"`
-	ClickedAt     *time.Time `json:"clicked_at"`
-	SoldAt        time.Time  `json:"sold_at"`
-	CheckedAt     *time.Time `json:"checked_at"`
-	CreatedAt     time.Time  `json:"created_at"`
-	UpdatedAt     time.Time  `json:"updated_at"`
-	Items         []Item     `json:"items"`
-}
+type Transaction = client.Transaction
 
 // TransactionDetail is a transaction with its history (GET /v1/transactions/{id}).
-type TransactionDetail struct {
-	Transaction
-	History []History `json:"history"`
-}
+type TransactionDetail = client.TransactionDetail
 
 // Item is one basket line.
-type Item struct {
-	SKU        string `json:"sku"`
-	Name       string `json:"name"`
-	Category   string `json:"category"`
-	Seller     string `json:"seller"`
-	Price      string `json:"price"`
-	Quantity   int64  `json:"quantity"`
-	Returned   int64  `json:"returned"`
-	SaleAmount string `json:"sale_amount"`
-	Commission string `json:"commission"`
-	Rate       string `json:"rate"`
-	Device     string `json:"device"`
-	LinkType   string `json:"link_type"`
-	Direct     *bool  `json:"direct"`
-}
+type Item = client.Item
 
 // History is one change of a transaction.
-type History struct {
-	At      time.Time      `json:"at"`
-	Changes []model.Change `json:"changes"`
-	Reason  string         `json:"reason"`
-	Source  string         `json:"source"`
-}
+type History = client.History
 
 // amount formats minor units in a currency's own exponent.
 var amount = money.FormatIn
@@ -132,7 +87,11 @@ func (s *Server) getTransaction(w http.ResponseWriter, r *http.Request) {
 	}
 	out := TransactionDetail{Transaction: toJSON(x), History: []History{}}
 	for _, h := range hist {
-		out.History = append(out.History, History{At: h.At, Changes: h.Changes, Reason: h.Reason, Source: h.Source})
+		changes := make([]client.Change, len(h.Changes))
+		for i, c := range h.Changes {
+			changes[i] = client.Change(c)
+		}
+		out.History = append(out.History, History{At: h.At, Changes: changes, Reason: h.Reason, Source: h.Source})
 	}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -1,0 +1,226 @@
+package client
+
+import "time"
+
+// The types below are the API's wire format (SPEC §4.2). The server answers
+// with these very types, so the client cannot drift from it. Amounts are
+// decimal strings in the currency's own exponent ("59.98", "1200" for JPY).
+
+// Page is one page of a list; NextCursor is nil on the last page.
+type Page[T any] struct {
+	Data       []T     `json:"data"`
+	NextCursor *string `json:"next_cursor"`
+}
+
+// Transaction is one commissionable event.
+type Transaction struct {
+	ID            string     `json:"id"`
+	ConnectionID  string     `json:"connection_id"`
+	Network       string     `json:"network"`
+	Program       string     `json:"program"`
+	Channel       string     `json:"channel"`
+	Customs       []string   `json:"customs"`
+	OrderRef      *string    `json:"order_ref"`
+	Status        string     `json:"status"`
+	NetworkStatus string     `json:"network_status"`
+	StatusReason  string     `json:"status_reason,omitempty"`
+	Paid          bool       `json:"paid"`
+	PaymentID     *string    `json:"payment_id"`
+	Currency      string     `json:"currency"`
+	SaleAmount    string     `json:"sale_amount"`
+	Commission    string     `json:"commission"`
+	Estimated     bool       `json:"commission_estimated"`
+	Quantity      int64      `json:"quantity"`
+	ClickedAt     *time.Time `json:"clicked_at"`
+	SoldAt        time.Time  `json:"sold_at"`
+	CheckedAt     *time.Time `json:"checked_at"`
+	CreatedAt     time.Time  `json:"created_at"`
+	UpdatedAt     time.Time  `json:"updated_at"`
+	Items         []Item     `json:"items"`
+}
+
+// TransactionDetail is a transaction with its history.
+type TransactionDetail struct {
+	Transaction
+	History []History `json:"history"`
+}
+
+// Item is one basket line of a transaction.
+type Item struct {
+	SKU        string `json:"sku"`
+	Name       string `json:"name"`
+	Category   string `json:"category"`
+	Seller     string `json:"seller"`
+	Price      string `json:"price"`
+	Quantity   int64  `json:"quantity"`
+	Returned   int64  `json:"returned"`
+	SaleAmount string `json:"sale_amount"`
+	Commission string `json:"commission"`
+	Rate       string `json:"rate"`
+	Device     string `json:"device"`
+	LinkType   string `json:"link_type"`
+	Direct     *bool  `json:"direct"`
+}
+
+// History is one change of a transaction: what moved, why, and from which file.
+type History struct {
+	At      time.Time `json:"at"`
+	Changes []Change  `json:"changes"`
+	Reason  string    `json:"reason"`
+	Source  string    `json:"source"`
+}
+
+// Change is one field's move.
+type Change struct {
+	Field string `json:"field"`
+	From  string `json:"from"`
+	To    string `json:"to"`
+}
+
+// Revenue is one group of revenues; the grouping fields are set as grouped.
+type Revenue struct {
+	Date          *string `json:"date,omitempty"`
+	Channel       *string `json:"channel,omitempty"`
+	Program       *string `json:"program,omitempty"`
+	Custom        *string `json:"custom,omitempty"`
+	Currency      string  `json:"currency"`
+	Kind          string  `json:"kind"`
+	SaleAmount    string  `json:"sale_amount"`
+	Commission    string  `json:"commission"`
+	ItemsShipped  int64   `json:"items_shipped"`
+	ItemsReturned int64   `json:"items_returned"`
+	Transactions  int64   `json:"transactions"`
+}
+
+// Click is one group of clicks.
+type Click struct {
+	Date    *string `json:"date,omitempty"`
+	Channel *string `json:"channel,omitempty"`
+	Program *string `json:"program,omitempty"`
+	Custom  *string `json:"custom,omitempty"`
+	Clicks  int64   `json:"clicks"`
+}
+
+// Channel is where traffic comes from (an Amazon tracking ID).
+type Channel struct {
+	Code         string    `json:"code"`
+	ConnectionID string    `json:"connection_id"`
+	Name         string    `json:"name"`
+	CreatedAt    time.Time `json:"created_at"`
+}
+
+// Program is a program's state for a connection, with its history.
+type Program struct {
+	Program      string          `json:"program"`
+	ConnectionID string          `json:"connection_id"`
+	Status       string          `json:"status"`
+	Reason       string          `json:"reason"`
+	UpdatedAt    time.Time       `json:"updated_at"`
+	History      []ProgramChange `json:"history"`
+}
+
+// ProgramChange is one status change of a program.
+type ProgramChange struct {
+	At     time.Time `json:"at"`
+	From   string    `json:"from"`
+	To     string    `json:"to"`
+	Reason string    `json:"reason"`
+}
+
+// Connection is a network account; its secrets are never returned.
+type Connection struct {
+	ID        string            `json:"id"`
+	Network   string            `json:"network"`
+	Connector string            `json:"connector"`
+	Name      string            `json:"name"`
+	Currency  string            `json:"currency"`
+	Settings  map[string]string `json:"settings"`
+	HasSecret bool              `json:"has_secret"`
+	Status    string            `json:"status"`
+	LastError string            `json:"last_error"`
+	NextRunAt *time.Time        `json:"next_run_at"`
+	CreatedAt time.Time         `json:"created_at"`
+}
+
+// NewAmazonConnection is what POST /v1/connections takes for Amazon.
+type NewAmazonConnection struct {
+	Network           string `json:"network"` // "amazon"
+	Connector         string `json:"connector"`
+	StoreID           string `json:"store_id"`
+	Name              string `json:"name,omitempty"`
+	Currency          string `json:"currency,omitempty"`
+	TrackingID        string `json:"tracking_id,omitempty"`
+	Mode              string `json:"mode,omitempty"`
+	CredentialID      string `json:"credential_id,omitempty"`
+	Secret            string `json:"secret,omitempty"`
+	CredentialVersion string `json:"credential_version,omitempty"`
+	APIBase           string `json:"api_base,omitempty"`
+	TokenURL          string `json:"token_url,omitempty"`
+	Marketplace       string `json:"marketplace,omitempty"`
+	Transport         string `json:"transport,omitempty"`
+}
+
+// Run is one sync of a connection.
+type Run struct {
+	ID         int64      `json:"id"`
+	Trigger    string     `json:"trigger"`
+	StartedAt  time.Time  `json:"started_at"`
+	FinishedAt *time.Time `json:"finished_at"`
+	Files      int        `json:"files"`
+	Rows       int        `json:"rows"`
+	Outcome    string     `json:"outcome"`
+	Error      string     `json:"error"`
+}
+
+// Inquiry is a claim for a missing or wrong commission.
+type Inquiry struct {
+	ID             string    `json:"id"`
+	ConnectionID   *string   `json:"connection_id"`
+	Custom         string    `json:"custom"`
+	OrderDate      string    `json:"order_date"`
+	Currency       string    `json:"currency"`
+	ExpectedAmount string    `json:"expected_amount"`
+	Note           string    `json:"note"`
+	Status         string    `json:"status"`
+	TransactionID  *string   `json:"transaction_id"`
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
+}
+
+// NewInquiry is what POST /v1/inquiries takes.
+type NewInquiry struct {
+	ConnectionID   string `json:"connection_id,omitempty"`
+	Custom         string `json:"custom"`
+	OrderDate      string `json:"order_date"`
+	Currency       string `json:"currency,omitempty"`
+	ExpectedAmount string `json:"expected_amount"`
+	Note           string `json:"note,omitempty"`
+}
+
+// ImportSummary is what an import did.
+type ImportSummary struct {
+	Files        int           `json:"files"`
+	FilesSkipped int           `json:"files_skipped"`
+	Rows         int           `json:"rows"`
+	Facts        int           `json:"facts"`
+	Transactions ImportCounts  `json:"transactions"`
+	SkippedRows  int           `json:"skipped_rows"`
+	Errors       []ImportError `json:"errors"`
+	Notes        []string      `json:"notes"`
+}
+
+// ImportCounts counts the transactions an import touched.
+type ImportCounts struct {
+	Created   int `json:"created"`
+	Updated   int `json:"updated"`
+	Unchanged int `json:"unchanged"`
+	Deleted   int `json:"deleted"`
+}
+
+// ImportError names where a file was rejected.
+type ImportError struct {
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Column  int    `json:"column"`
+	Message string `json:"message"`
+}
