@@ -1,0 +1,392 @@
+package client_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+	"testing"
+
+	"github.com/affsync/affsync/client"
+	"github.com/affsync/affsync/internal/api"
+	"github.com/affsync/affsync/internal/secret"
+	"github.com/affsync/affsync/internal/store"
+	"github.com/affsync/affsync/internal/store/storetest"
+)
+
+// These tests run the real API over a real store (SQLite, and PostgreSQL
+// when AFFSYNC_TEST_POSTGRES is set) and talk to it only through the client.
+
+var ctx = context.Background()
+
+// tenant is one workspace as a client app sees it.
+type tenant struct {
+	ws    store.Workspace
+	conn  store.Connection
+	read  *client.Client
+	write *client.Client
+	raw   *recorder // every answer this tenant's clients received
+}
+
+type env struct {
+	s    *store.Store
+	url  string
+	a, b tenant
+}
+
+func newEnv(t *testing.T, s *store.Store, cfg api.Config) *env {
+	t.Helper()
+	cfg.Store = s
+	srv := api.New(cfg)
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(func() { ts.Close(); srv.Close() })
+	e := &env{s: s, url: ts.URL}
+	e.a, e.b = e.tenant(t, "alpha"), e.tenant(t, "beta")
+	return e
+}
+
+func (e *env) tenant(t *testing.T, name string) tenant {
+	t.Helper()
+	ws, err := e.s.EnsureWorkspace(ctx, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := e.s.CreateConnection(ctx, nil, store.Connection{WorkspaceID: ws.ID, Network: "amazon", Connector: "import", Name: name, Settings: map[string]string{"mode": "subtags"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &recorder{}
+	key := func(scope string) *client.Client {
+		plain, prefix, hash, err := secret.NewAPIKey()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.s.CreateAPIKey(ctx, ws.ID, name+"-"+scope, scope, prefix, hash); err != nil {
+			t.Fatal(err)
+		}
+		return client.New(e.url, plain, client.WithHTTPClient(&http.Client{Transport: rec}))
+	}
+	return tenant{ws: ws, conn: conn, read: key(store.ScopeRead), write: key(store.ScopeWrite), raw: rec}
+}
+
+// recorder keeps every response body, so a test can look for another
+// workspace's data in anything the API answered.
+type recorder struct {
+	mu     sync.Mutex
+	bodies []answer
+}
+
+type answer struct{ request, body string }
+
+func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	b, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	r.mu.Lock()
+	r.bodies = append(r.bodies, answer{req.Method + " " + req.URL.Path, string(b)})
+	r.mu.Unlock()
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	return resp, nil
+}
+
+func (r *recorder) leaks(markers ...string) []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []string
+	for _, b := range r.bodies {
+		for _, m := range markers {
+			if strings.Contains(b.body, m) {
+				out = append(out, fmt.Sprintf("%q in the answer to %s: %s", m, b.request, b.body))
+			}
+		}
+	}
+	return out
+}
+
+const earningsHeader = "Earnings report\nProduct Line\tItem\tASIN\tSeller\tTracking ID\tDate Shipped\tPrice\tReferral Fee Rate\tQuantity\tRevenue\tEarnings\tSub Tag\n"
+
+// earnings is a DataFeed subtags Earnings file of one October 2026 day
+// with one shipped item per subtag.
+func earnings(tag string, day int, subtags ...string) client.ImportFile {
+	var b strings.Builder
+	b.WriteString(earningsHeader)
+	for _, st := range subtags {
+		fmt.Fprintf(&b, "Electronics\tCable\tB0C1234567\tAmazon.com\t%s\tOctober %d, 2026\t29.99\t4.00\t2\t59.98\t2.40\t%s\n", tag, day, st)
+	}
+	return client.ImportFile{Name: fmt.Sprintf("%s-earnings-report-subtags-202610%02d.tsv", tag, day), Body: strings.NewReader(b.String())}
+}
+
+func mustImport(t *testing.T, c *client.Client, connID string, files ...client.ImportFile) client.ImportSummary {
+	t.Helper()
+	sum, err := c.Import(ctx, connID, files...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sum.Errors) > 0 {
+		t.Fatalf("import rejected: %+v", sum.Errors)
+	}
+	return sum
+}
+
+func collect(t *testing.T, seq func(func(client.Transaction, error) bool)) []client.Transaction {
+	t.Helper()
+	var out []client.Transaction
+	for tx, err := range seq {
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, tx)
+	}
+	return out
+}
+
+func TestWorkspaceIsolation(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s, api.Config{})
+		mustImport(t, e.a.write, e.a.conn.ID, earnings("alpha-20", 2, "a-user-1", "a-user-2"))
+		mustImport(t, e.b.write, e.b.conn.ID, earnings("beta-20", 2, "b-secret-1"))
+		bInq, err := e.b.write.CreateInquiry(ctx, client.NewInquiry{Custom: "b-secret-2", OrderDate: "2026-10-01", ExpectedAmount: "1.00"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		bTx := collect(t, e.b.read.AllTransactions(ctx, client.TransactionQuery{}))
+		if len(bTx) != 1 {
+			t.Fatalf("beta's own transactions: %d", len(bTx))
+		}
+		markers := []string{e.b.ws.ID, e.b.conn.ID, "beta-20", "b-secret", bTx[0].ID, bInq.ID}
+
+		// Everything alpha may read, read with both of alpha's keys.
+		for _, c := range []*client.Client{e.a.read, e.a.write} {
+			if got := collect(t, c.AllTransactions(ctx, client.TransactionQuery{})); len(got) != 2 {
+				t.Fatalf("alpha sees %d transactions, want its 2", len(got))
+			}
+			for _, q := range []client.TransactionQuery{{Custom: "b-secret-1"}, {ConnectionID: e.b.conn.ID}, {Channel: "beta-20"}} {
+				if got := collect(t, c.AllTransactions(ctx, q)); len(got) != 0 {
+					t.Fatalf("filter %+v crossed workspaces: %+v", q, got)
+				}
+			}
+			calls := map[string]error{}
+			_, calls["transaction"] = c.Transaction(ctx, bTx[0].ID)
+			_, calls["runs"] = c.Runs(ctx, e.b.conn.ID, 0)
+			for name, err := range calls {
+				if !client.IsStatus(err, http.StatusNotFound) {
+					t.Errorf("%s of beta's object with alpha's key: %v, want 404", name, err)
+				}
+			}
+			for _, g := range [][]string{nil, {"day", "channel", "program", "custom"}} {
+				if _, err := c.Revenues(ctx, client.AggregateQuery{GroupBy: g}); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := c.Clicks(ctx, client.AggregateQuery{GroupBy: g}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, f := range []func(context.Context) error{
+				func(ctx context.Context) error { _, err := c.Channels(ctx); return err },
+				func(ctx context.Context) error { _, err := c.Programs(ctx); return err },
+				func(ctx context.Context) error { _, err := c.Connections(ctx); return err },
+				func(ctx context.Context) error { _, err := c.Inquiries(ctx); return err },
+			} {
+				if err := f(ctx); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+
+		// Writes aimed at beta's objects with alpha's write key.
+		if err := e.a.write.SyncConnection(ctx, e.b.conn.ID); !client.IsStatus(err, http.StatusNotFound) {
+			t.Errorf("sync of beta's connection: %v, want 404", err)
+		}
+		if _, err := e.a.write.Import(ctx, e.b.conn.ID, earnings("beta-20", 3, "a-into-b")); !client.IsStatus(err, http.StatusBadRequest) {
+			t.Errorf("import into beta's connection: %v, want 400", err)
+		}
+		if _, err := e.a.write.CreateInquiry(ctx, client.NewInquiry{ConnectionID: e.b.conn.ID, Custom: "x", OrderDate: "2026-10-01", ExpectedAmount: "1.00"}); !client.IsStatus(err, http.StatusBadRequest) {
+			t.Errorf("inquiry on beta's connection: %v, want 400", err)
+		}
+		if got := collect(t, e.b.read.AllTransactions(ctx, client.TransactionQuery{})); len(got) != 1 {
+			t.Fatalf("alpha's writes reached beta: %d transactions", len(got))
+		}
+		if leaks := e.a.raw.leaks(markers...); len(leaks) > 0 {
+			t.Fatalf("alpha's answers hold beta's data:\n%s", strings.Join(leaks, "\n"))
+		}
+	})
+}
+
+func TestErrorAnswers(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s, api.Config{})
+		noKey := client.New(e.url, "")
+		wrongKey := client.New(e.url, "ak_not-a-key")
+		cases := []struct {
+			name   string
+			call   func() error
+			status int
+			code   string
+		}{
+			{"no key", func() error { _, err := noKey.Transactions(ctx, client.TransactionQuery{}); return err }, 401, "unauthorized"},
+			{"wrong key", func() error { _, err := wrongKey.Transactions(ctx, client.TransactionQuery{}); return err }, 401, "unauthorized"},
+			{"read key writes", func() error {
+				_, err := e.a.read.CreateInquiry(ctx, client.NewInquiry{Custom: "x", OrderDate: "2026-10-01", ExpectedAmount: "1"})
+				return err
+			}, 403, "forbidden"},
+			{"unknown transaction", func() error { _, err := e.a.read.Transaction(ctx, "tx_nope"); return err }, 404, "not_found"},
+			{"limit too large", func() error { _, err := e.a.read.Transactions(ctx, client.TransactionQuery{Limit: 5000}); return err }, 400, "bad_request"},
+			{"bad date", func() error { _, err := e.a.read.Transactions(ctx, client.TransactionQuery{Since: "yesterday"}); return err }, 400, "bad_request"},
+			{"bad cursor", func() error { _, err := e.a.read.Transactions(ctx, client.TransactionQuery{Cursor: "zzz"}); return err }, 400, "bad_request"},
+			{"bad group", func() error { _, err := e.a.read.Revenues(ctx, client.AggregateQuery{GroupBy: []string{"month"}}); return err }, 400, "bad_request"},
+		}
+		for _, c := range cases {
+			err := c.call()
+			var ae *client.Error
+			if !errors.As(err, &ae) || ae.Status != c.status || ae.Code != c.code || ae.Message == "" {
+				t.Errorf("%s: %v, want %d %s with a message", c.name, err, c.status, c.code)
+			}
+		}
+	})
+}
+
+// TestPagingWhileImporting pages through the transactions, a few at a
+// time, while imports add rows and change existing ones between pages.
+// Ordered by first storage (sold), no row is seen twice and every row that
+// existed before paging began is seen. Ordered by last change (updated), a
+// row that changed is seen again with its new state, and the last state seen
+// of every row is its state at the end.
+func TestPagingWhileImporting(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		for _, timeType := range []string{"sold", "updated"} {
+			e := newEnv(t, s, api.Config{})
+			conn := e.a.conn.ID
+			if timeType == "updated" {
+				conn = e.b.conn.ID // a fresh connection per ordering
+				e.a = e.b
+			}
+			for day := 1; day <= 6; day++ {
+				mustImport(t, e.a.write, conn, earnings("alpha-20", day, subtags("before", day, 20)...))
+			}
+			var before []string
+			for _, tx := range collect(t, e.a.read.AllTransactions(ctx, client.TransactionQuery{})) {
+				before = append(before, tx.ID)
+			}
+			if len(before) != 120 {
+				t.Fatalf("%d transactions before paging, want 120", len(before))
+			}
+
+			// Between pages: a new day's file, then a re-issue of an old
+			// day with one more item on each of its subtags (an update).
+			changes := []client.ImportFile{}
+			for day := 7; day <= 12; day++ {
+				changes = append(changes, earnings("alpha-20", day, subtags("during", day, 15)...))
+				old := earnings("alpha-20", day-6, append(subtags("before", day-6, 20), subtags("before", day-6, 20)...)...)
+				changes = append(changes, old)
+			}
+			seen := map[string]int{}
+			last := map[string]client.Transaction{}
+			q := client.TransactionQuery{Limit: 7, TimeType: timeType}
+			for {
+				p, err := e.a.read.Transactions(ctx, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, tx := range p.Data {
+					seen[tx.ID]++
+					last[tx.ID] = tx
+				}
+				if len(changes) > 0 {
+					mustImport(t, e.a.write, conn, changes[0])
+					changes = changes[1:]
+				}
+				if p.NextCursor == nil {
+					break
+				}
+				q.Cursor = *p.NextCursor
+			}
+			if len(changes) > 0 {
+				t.Fatalf("paging ended before the imports: %d left", len(changes))
+			}
+			for _, id := range before {
+				if seen[id] == 0 {
+					t.Errorf("time_type=%s: %s skipped", timeType, id)
+				}
+			}
+			switch timeType {
+			case "sold":
+				for id, n := range seen {
+					if n > 1 {
+						t.Errorf("time_type=sold: %s seen %d times", id, n)
+					}
+				}
+			case "updated":
+				final := collect(t, e.a.read.AllTransactions(ctx, client.TransactionQuery{}))
+				if len(final) != len(last) {
+					t.Errorf("time_type=updated saw %d rows, the store holds %d", len(last), len(final))
+				}
+				for _, tx := range final {
+					if got := last[tx.ID]; got.Quantity != tx.Quantity || !got.UpdatedAt.Equal(tx.UpdatedAt) {
+						t.Errorf("time_type=updated: last seen %s with quantity %d, it ends with %d", tx.ID, got.Quantity, tx.Quantity)
+					}
+				}
+			}
+		}
+	})
+}
+
+func subtags(prefix string, day, n int) []string {
+	var out []string
+	for i := range n {
+		out = append(out, fmt.Sprintf("%s-%d-%d", prefix, day, i))
+	}
+	return out
+}
+
+// TestUpdatedSince: time_type=updated with since returns exactly the rows
+// that changed after that instant, which is how an app pulls incrementally.
+func TestUpdatedSince(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s, api.Config{})
+		for day := 1; day <= 3; day++ {
+			mustImport(t, e.a.write, e.a.conn.ID, earnings("alpha-20", day, subtags("u", day, 10)...))
+		}
+		var mark time.Time
+		for _, tx := range collect(t, e.a.read.AllTransactions(ctx, client.TransactionQuery{})) {
+			if tx.UpdatedAt.After(mark) {
+				mark = tx.UpdatedAt
+			}
+		}
+		since := mark.Add(time.Microsecond).Format(time.RFC3339Nano)
+
+		// Day 2 re-issued: subtags 0 and 1 get a second item; the rest is as it was.
+		reissue := subtags("u", 2, 10)
+		reissue = append(reissue, "u-2-0", "u-2-1")
+		sum := mustImport(t, e.a.write, e.a.conn.ID, earnings("alpha-20", 2, reissue...))
+		if sum.Transactions.Updated != 2 {
+			t.Fatalf("re-issue: %+v", sum.Transactions)
+		}
+		got := collect(t, e.a.read.AllTransactions(ctx, client.TransactionQuery{TimeType: "updated", Since: since}))
+		var customs []string
+		for _, tx := range got {
+			customs = append(customs, strings.Join(tx.Customs, ","))
+		}
+		slices.Sort(customs)
+		if want := []string{"u-2-0", "u-2-1"}; !slices.Equal(customs, want) {
+			t.Fatalf("updated since %s: %v, want %v", since, customs, want)
+		}
+		for _, tx := range got {
+			if tx.Quantity != 4 {
+				t.Errorf("%v: quantity %d, want 4", tx.Customs, tx.Quantity)
+			}
+		}
+	})
+}
