@@ -63,6 +63,9 @@ func commands() []command {
 		{"connection", "manage network connections (connection add)", runConnection},
 		{"import", "import report files into a connection", runImport},
 		{"sync", "sync connections from their networks now", runSync},
+		{"transactions", "list transactions from a server's API (filters: custom, status, dates…)", runTransactions},
+		{"revenues", "list revenues from a server's API, grouped", runRevenues},
+		{"clicks", "list clicks from a server's API, grouped", runClicks},
 		{"amazon-sim", "serve a simulated Amazon Associates account", runAmazonSim},
 		{"demo", "simulator, server and embedded SQLite with ready data", runDemo},
 	}

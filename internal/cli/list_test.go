@@ -1,0 +1,80 @@
+package cli
+
+import (
+	"encoding/json"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/affsync/affsync/client"
+	"github.com/affsync/affsync/internal/api"
+	"github.com/affsync/affsync/internal/secret"
+	"github.com/affsync/affsync/internal/store"
+	"github.com/affsync/affsync/internal/store/storetest"
+)
+
+func TestListCommands(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		ws, err := s.EnsureWorkspace(ctx, "default")
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn, err := s.CreateConnection(ctx, nil, store.Connection{WorkspaceID: ws.ID, Network: "amazon", Connector: "import", Name: "files",
+			Settings: map[string]string{"mode": "subtags"}}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain, prefix, hash, err := secret.NewAPIKey()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.CreateAPIKey(ctx, ws.ID, "cli", store.ScopeWrite, prefix, hash); err != nil {
+			t.Fatal(err)
+		}
+		srv := api.New(api.Config{Store: s})
+		ts := httptest.NewServer(srv.Handler())
+		t.Cleanup(func() { ts.Close(); srv.Close() })
+		file := "Earnings report\nProduct Line\tItem\tASIN\tSeller\tTracking ID\tDate Shipped\tPrice\tReferral Fee Rate\tQuantity\tRevenue\tEarnings\tSub Tag\n" +
+			"Electronics\tCable\tB0C1234567\tAmazon.com\tshop-20\tOctober 2, 2026\t29.99\t4.00\t2\t59.98\t2.40\tuser-1\n" +
+			"Electronics\tCable\tB0C1234567\tAmazon.com\tshop-20\tOctober 3, 2026\t29.99\t4.00\t1\t29.99\t1.20\tuser-2\n"
+		if _, err := client.New(ts.URL, plain).Import(ctx, conn.ID, client.ImportFile{Name: "shop-20-earnings-report-subtags-20261003.tsv", Body: strings.NewReader(file)}); err != nil {
+			t.Fatal(err)
+		}
+		vars := map[string]string{"AFFSYNC_URL": ts.URL, "AFFSYNC_API_KEY": plain}
+
+		code, out, errOut := run(t, vars, "transactions", "--custom", "user-1", "--json")
+		var tx client.Transaction
+		if code != 0 || json.Unmarshal([]byte(out), &tx) != nil || tx.Commission != "2.40" || tx.Customs[0] != "user-1" {
+			t.Fatalf("transactions --custom user-1 --json: exit %d, %q %q", code, out, errOut)
+		}
+		code, out, _ = run(t, vars, "transactions")
+		if lines := strings.Split(strings.TrimSpace(out), "\n"); code != 0 || len(lines) != 3 || !strings.HasPrefix(lines[0], "ID") || !strings.Contains(out, "1.20 USD") {
+			t.Fatalf("transactions table: exit %d\n%s", code, out)
+		}
+		code, out, _ = run(t, vars, "revenues", "--group-by", "day")
+		if code != 0 || !strings.Contains(out, "2026-10-02") || !strings.Contains(out, "2.40") || !strings.Contains(out, "2026-10-03") {
+			t.Fatalf("revenues: exit %d\n%s", code, out)
+		}
+		code, out, _ = run(t, vars, "clicks", "--json")
+		if code != 0 {
+			t.Fatalf("clicks: exit %d\n%s", code, out)
+		}
+		for _, tc := range []struct {
+			args []string
+			vars map[string]string
+			want string
+		}{
+			{[]string{"transactions"}, map[string]string{"AFFSYNC_URL": ts.URL}, "an API key is required"},
+			{[]string{"transactions", "--since", "yesterday"}, vars, "since"},
+			{[]string{"revenues", "--group-by", "month"}, vars, "group_by"},
+		} {
+			if code, out, errOut := run(t, tc.vars, tc.args...); code != 2 || !strings.Contains(out+errOut, tc.want) {
+				t.Errorf("affsync %v: exit %d, %q %q; want exit 2 with %q", tc.args, code, out, errOut, tc.want)
+			}
+		}
+		if code, _, errOut := run(t, map[string]string{"AFFSYNC_URL": ts.URL, "AFFSYNC_API_KEY": "ak_wrong"}, "transactions"); code != 1 || !strings.Contains(errOut, "401") {
+			t.Errorf("a wrong key: exit %d, %q", code, errOut)
+		}
+	})
+}
