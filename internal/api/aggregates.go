@@ -115,6 +115,10 @@ func (s *Server) listClicks(w http.ResponseWriter, r *http.Request) {
 type Channel = client.Channel
 
 func (s *Server) listChannels(w http.ResponseWriter, r *http.Request) {
+	if err := onlyParams(r.URL.Query()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	list, err := s.store.Channels(r.Context(), workspace(r))
 	if err != nil {
 		s.fail(w, r, err)
@@ -134,6 +138,10 @@ type Program = client.Program
 type ProgramChange = client.ProgramChange
 
 func (s *Server) listPrograms(w http.ResponseWriter, r *http.Request) {
+	if err := onlyParams(r.URL.Query()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	ws := workspace(r)
 	list, err := s.store.Programs(r.Context(), ws)
 	if err != nil {

@@ -21,6 +21,10 @@ func connectionJSON(c store.Connection) Connection {
 type Run = client.Run
 
 func (s *Server) listConnections(w http.ResponseWriter, r *http.Request) {
+	if err := onlyParams(r.URL.Query()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	list, err := s.store.Connections(r.Context(), workspace(r))
 	if err != nil {
 		s.fail(w, r, err)
@@ -81,6 +85,10 @@ func (s *Server) syncConnection(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) listRuns(w http.ResponseWriter, r *http.Request) {
+	if err := onlyParams(r.URL.Query(), "limit"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	ws, id := workspace(r), r.PathValue("id")
 	if _, err := s.store.Connection(r.Context(), ws, id); err != nil {
 		s.fail(w, r, err)

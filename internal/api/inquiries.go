@@ -30,6 +30,10 @@ func inquiryJSON(in store.Inquiry) Inquiry {
 }
 
 func (s *Server) listInquiries(w http.ResponseWriter, r *http.Request) {
+	if err := onlyParams(r.URL.Query()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	list, err := s.store.Inquiries(r.Context(), workspace(r))
 	if err != nil {
 		s.fail(w, r, err)

@@ -42,9 +42,17 @@ func New(cfg Config) *Server {
 	return &Server{store: cfg.Store, sealer: cfg.Sealer, log: cfg.Logger, now: cfg.Now, keys: newKeyCache()}
 }
 
-// Register adds the API's routes to mux. The list is the API at a glance.
-func (s *Server) Register(mux *http.ServeMux) {
+// Mux is where routes go: an *http.ServeMux, or a test's recorder.
+type Mux interface {
+	Handle(pattern string, h http.Handler)
+	HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request))
+}
+
+// Register adds the API's routes to mux. The list is the API at a glance;
+// openapi.go documents each route and a test keeps the two the same.
+func (s *Server) Register(mux Mux) {
 	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /v1/openapi.json", s.openAPI)
 
 	mux.Handle("GET /v1/transactions", s.read(s.listTransactions))
 	mux.Handle("GET /v1/transactions/{id}", s.read(s.getTransaction))

@@ -74,6 +74,10 @@ func (s *Server) listTransactions(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getTransaction(w http.ResponseWriter, r *http.Request) {
+	if err := onlyParams(r.URL.Query()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	ws, id := workspace(r), r.PathValue("id")
 	x, err := s.store.Transaction(r.Context(), ws, id)
 	if err != nil {
@@ -170,6 +174,9 @@ func instantParam(name, v string, upper bool) (*time.Time, error) {
 func onlyParams(q map[string][]string, known ...string) error {
 	for k := range q {
 		if !slices.Contains(known, k) {
+			if len(known) == 0 {
+				return badRequest{"unknown query parameter " + strconv.Quote(k) + "; this endpoint takes none"}
+			}
 			return badRequest{"unknown query parameter " + strconv.Quote(k) + "; known: " + strings.Join(known, ", ")}
 		}
 	}
