@@ -11,8 +11,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/affsync/affsync/client"
 	"github.com/affsync/affsync/internal/api"
@@ -244,9 +244,15 @@ func TestErrorAnswers(t *testing.T) {
 			}, 403, "forbidden"},
 			{"unknown transaction", func() error { _, err := e.a.read.Transaction(ctx, "tx_nope"); return err }, 404, "not_found"},
 			{"limit too large", func() error { _, err := e.a.read.Transactions(ctx, client.TransactionQuery{Limit: 5000}); return err }, 400, "bad_request"},
-			{"bad date", func() error { _, err := e.a.read.Transactions(ctx, client.TransactionQuery{Since: "yesterday"}); return err }, 400, "bad_request"},
+			{"bad date", func() error {
+				_, err := e.a.read.Transactions(ctx, client.TransactionQuery{Since: "yesterday"})
+				return err
+			}, 400, "bad_request"},
 			{"bad cursor", func() error { _, err := e.a.read.Transactions(ctx, client.TransactionQuery{Cursor: "zzz"}); return err }, 400, "bad_request"},
-			{"bad group", func() error { _, err := e.a.read.Revenues(ctx, client.AggregateQuery{GroupBy: []string{"month"}}); return err }, 400, "bad_request"},
+			{"bad group", func() error {
+				_, err := e.a.read.Revenues(ctx, client.AggregateQuery{GroupBy: []string{"month"}})
+				return err
+			}, 400, "bad_request"},
 		}
 		for _, c := range cases {
 			err := c.call()
