@@ -39,7 +39,7 @@ type Store struct {
 	dsn     string
 	path    string // SQLite file path, "" for PostgreSQL
 	write   *sql.DB
-	read    *sql.DB
+	read    *readPool
 }
 
 // Options tune Open.
@@ -64,7 +64,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		db.SetMaxOpenConns(opt.ReadConns + 4)
 		db.SetMaxIdleConns(opt.ReadConns)
 		db.SetConnMaxIdleTime(5 * time.Minute)
-		s.write, s.read = db, db
+		s.write, s.read = db, newReadPool(db)
 	default:
 		s.dialect = SQLite
 		path := strings.TrimPrefix(dsn, "sqlite:")
@@ -93,7 +93,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		}
 		r.SetMaxOpenConns(opt.ReadConns)
 		r.SetMaxIdleConns(opt.ReadConns)
-		s.write, s.read = w, r
+		s.write, s.read = w, newReadPool(r)
 	}
 	if err := s.Ping(ctx); err != nil {
 		s.Close()
@@ -145,8 +145,11 @@ func (s *Store) Ping(ctx context.Context) error {
 // Close closes both pools.
 func (s *Store) Close() error {
 	var errs []error
-	if s.read != nil && s.read != s.write {
-		errs = append(errs, s.read.Close())
+	if s.read != nil {
+		s.read.closeStmts()
+		if s.read.DB != s.write {
+			errs = append(errs, s.read.DB.Close())
+		}
 	}
 	if s.write != nil {
 		errs = append(errs, s.write.Close())

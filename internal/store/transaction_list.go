@@ -63,10 +63,14 @@ func (s *Store) Transactions(ctx context.Context, workspaceID string, f Transact
 		return "$" + strconv.Itoa(len(args))
 	}
 	from := "transactions t"
-	if f.Custom != "" {
-		from += " JOIN transaction_customs c ON c.transaction_id = t.id AND c.workspace_id = $1 AND c.custom = " + arg(f.Custom)
-	}
 	where = append(where, "t.workspace_id = $1")
+	if f.Custom != "" {
+		// A custom names a handful of rows: drive the query from its index.
+		// CROSS JOIN keeps SQLite from walking every transaction in seq
+		// order instead (PostgreSQL plans the join order itself).
+		from = "transaction_customs c CROSS JOIN transactions t"
+		where = append(where, "c.workspace_id = $1", "c.custom = "+arg(f.Custom), "t.id = c.transaction_id")
+	}
 	if after > 0 {
 		where = append(where, "t."+key+" > "+arg(after))
 	}
@@ -136,6 +140,15 @@ func decodeCursor(c, key string) (int64, error) {
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || n < 0 {
 		return 0, ErrBadCursor
+	}
+	return n, nil
+}
+
+// CountTransactions counts a workspace's transactions.
+func (s *Store) CountTransactions(ctx context.Context, workspaceID string) (int, error) {
+	var n int
+	if err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM transactions WHERE workspace_id = $1`, workspaceID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count transactions: %w", err)
 	}
 	return n, nil
 }

@@ -1,0 +1,76 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"sync"
+)
+
+// readPool is the reader pool with each query text prepared once. On
+// SQLite, parsing and planning the SQL is most of the cost of a small read
+// (an API request's key lookup, its page, its items); a prepared statement
+// skips it on every later use. database/sql re-prepares per connection as
+// needed and keeps a statement alive while its rows are read.
+type readPool struct {
+	*sql.DB
+	mu    sync.Mutex
+	stmts map[string]*sql.Stmt
+}
+
+// maxStmts bounds the cache: list queries vary with their filters and page
+// sizes, so the set of texts is finite but can be large.
+const maxStmts = 512
+
+func newReadPool(db *sql.DB) *readPool { return &readPool{DB: db, stmts: map[string]*sql.Stmt{}} }
+
+func (p *readPool) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	p.mu.Lock()
+	st, ok := p.stmts[query]
+	p.mu.Unlock()
+	if ok {
+		return st, nil
+	}
+	st, err := p.DB.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if old, ok := p.stmts[query]; ok { // prepared meanwhile by another request
+		st.Close()
+		return old, nil
+	}
+	if len(p.stmts) >= maxStmts {
+		for q, old := range p.stmts {
+			old.Close() // closes once its open rows are done
+			delete(p.stmts, q)
+		}
+	}
+	p.stmts[query] = st
+	return st, nil
+}
+
+func (p *readPool) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := p.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+func (p *readPool) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := p.stmt(ctx, query)
+	if err != nil {
+		return p.DB.QueryRowContext(ctx, query, args...) // answers the same error, as a Row
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+func (p *readPool) closeStmts() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for q, st := range p.stmts {
+		st.Close()
+		delete(p.stmts, q)
+	}
+}
