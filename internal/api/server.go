@@ -16,6 +16,8 @@ type Config struct {
 	Sealer store.Sealer
 	Logger *slog.Logger
 	Now    func() time.Time
+	// RateLimit is each API key's request budget (zero: DefaultRateLimit).
+	RateLimit RateLimit
 }
 
 // Server is the REST API.
@@ -25,6 +27,7 @@ type Server struct {
 	log    *slog.Logger
 	now    func() time.Time
 	keys   *keyCache
+	limits *limiter       // nil when rate limiting is off
 	bg     sync.WaitGroup // background writes (key use), awaited by Close
 }
 
@@ -39,7 +42,11 @@ func New(cfg Config) *Server {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Server{store: cfg.Store, sealer: cfg.Sealer, log: cfg.Logger, now: cfg.Now, keys: newKeyCache()}
+	s := &Server{store: cfg.Store, sealer: cfg.Sealer, log: cfg.Logger, now: cfg.Now, keys: newKeyCache()}
+	if !cfg.RateLimit.Disabled {
+		s.limits = newLimiter(cfg.RateLimit)
+	}
+	return s
 }
 
 // Register adds the API's routes to mux. The list is the API at a glance.
@@ -58,6 +65,10 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("POST /v1/inquiries", s.write(s.createInquiry))
 
 	mux.Handle("POST /v1/imports", s.write(s.createImport))
+
+	mux.Handle("GET /v1/apikeys", s.read(s.listAPIKeys))
+	mux.Handle("POST /v1/apikeys", s.write(s.createAPIKey))
+	mux.Handle("DELETE /v1/apikeys/{id}", s.write(s.revokeAPIKey))
 
 	mux.Handle("GET /v1/connections", s.read(s.listConnections))
 	mux.Handle("POST /v1/connections", s.write(s.createConnection))
