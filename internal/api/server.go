@@ -63,6 +63,9 @@ func (s *Server) Register(mux *http.ServeMux) {
 
 	mux.Handle("GET /v1/inquiries", s.read(s.listInquiries))
 	mux.Handle("POST /v1/inquiries", s.write(s.createInquiry))
+	mux.Handle("GET /v1/inquiries/{id}", s.read(s.getInquiry))
+	mux.Handle("POST /v1/inquiries/{id}/accept", s.write(s.acceptInquiry))
+	mux.Handle("POST /v1/inquiries/{id}/reject", s.write(s.rejectInquiry))
 
 	mux.Handle("POST /v1/imports", s.write(s.createImport))
 
