@@ -89,6 +89,30 @@ func (s *Server) listInquiries(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, newPage(out, next))
 }
 
+// inquiryRows walks every inquiry the filters select, a page at a time (exports).
+func (s *Server) inquiryRows(r *http.Request, emit func(Inquiry) error) error {
+	f, err := inquiryFilter(r)
+	if err != nil {
+		return err
+	}
+	f.Limit = exportPage
+	for {
+		list, next, err := s.store.Inquiries(r.Context(), workspace(r), f)
+		if err != nil {
+			return err
+		}
+		for _, in := range list {
+			if err := emit(inquiryJSON(in)); err != nil {
+				return err
+			}
+		}
+		if next == "" {
+			return nil
+		}
+		f.Cursor = next
+	}
+}
+
 func (s *Server) getInquiry(w http.ResponseWriter, r *http.Request) {
 	ws, id := workspace(r), r.PathValue("id")
 	in, err := s.store.Inquiry(r.Context(), ws, id)

@@ -53,15 +53,16 @@ func New(cfg Config) *Server {
 func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /healthz", s.healthz)
 
-	mux.Handle("GET /v1/transactions", s.read(s.listTransactions))
+	// exportable: the list also answers format=csv|xlsx (export.go).
+	mux.Handle("GET /v1/transactions", s.read(exportable(s, "transactions", s.listTransactions, s.transactionRows)))
 	mux.Handle("GET /v1/transactions/{id}", s.read(s.getTransaction))
 
-	mux.Handle("GET /v1/revenues", s.read(s.listRevenues))
-	mux.Handle("GET /v1/clicks", s.read(s.listClicks))
-	mux.Handle("GET /v1/channels", s.read(s.listChannels))
-	mux.Handle("GET /v1/programs", s.read(s.listPrograms))
+	mux.Handle("GET /v1/revenues", s.read(exportable(s, "revenues", s.listRevenues, s.revenueRows)))
+	mux.Handle("GET /v1/clicks", s.read(exportable(s, "clicks", s.listClicks, s.clickRows)))
+	mux.Handle("GET /v1/channels", s.read(exportable(s, "channels", s.listChannels, s.channelRows)))
+	mux.Handle("GET /v1/programs", s.read(exportable(s, "programs", s.listPrograms, s.programRows)))
 
-	mux.Handle("GET /v1/inquiries", s.read(s.listInquiries))
+	mux.Handle("GET /v1/inquiries", s.read(exportable(s, "inquiries", s.listInquiries, s.inquiryRows)))
 	mux.Handle("POST /v1/inquiries", s.write(s.createInquiry))
 	mux.Handle("GET /v1/inquiries/{id}", s.read(s.getInquiry))
 	mux.Handle("POST /v1/inquiries/{id}/accept", s.write(s.acceptInquiry))
