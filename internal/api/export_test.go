@@ -176,7 +176,9 @@ func TestExportOtherLists(t *testing.T) {
 			check func(map[string]string) bool
 		}{
 			{"/v1/revenues?group_by=channel&format=csv", "revenues-2026-12-02.csv", 2,
-				func(r map[string]string) bool { return r["channel"] == "store-20" && r["sale_amount"] == "59.98" && r["items_shipped"] == "2" }},
+				func(r map[string]string) bool {
+					return r["channel"] == "store-20" && r["sale_amount"] == "59.98" && r["items_shipped"] == "2"
+				}},
 			{"/v1/revenues?group_by=channel&channel=store-21&format=csv", "revenues-2026-12-02.csv", 1,
 				func(r map[string]string) bool { return r["commission"] == "-1.20" }},
 			{"/v1/clicks?group_by=day&format=csv", "clicks-2026-12-02.csv", 1,
@@ -185,7 +187,9 @@ func TestExportOtherLists(t *testing.T) {
 				func(r map[string]string) bool { return r["code"] == "store-20" && r["connection_id"] == e.a.conn.ID }},
 			{"/v1/programs?format=csv", "programs-2026-12-02.csv", 0, nil},
 			{"/v1/inquiries?status=open&format=csv", "inquiries-2026-12-02.csv", 1,
-				func(r map[string]string) bool { return r["custom"] == "lost" && r["expected_amount"] == "12.34" && r["status"] == "open" }},
+				func(r map[string]string) bool {
+					return r["custom"] == "lost" && r["expected_amount"] == "12.34" && r["status"] == "open"
+				}},
 			{"/v1/inquiries?status=matched&format=csv", "inquiries-2026-12-02.csv", 0, nil},
 		} {
 			res, body := e.raw("GET", tc.query, e.a.readKey, "")
