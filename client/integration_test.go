@@ -198,7 +198,7 @@ func TestWorkspaceIsolation(t *testing.T) {
 				func(ctx context.Context) error { _, err := c.Channels(ctx); return err },
 				func(ctx context.Context) error { _, err := c.Programs(ctx); return err },
 				func(ctx context.Context) error { _, err := c.Connections(ctx); return err },
-				func(ctx context.Context) error { _, err := c.Inquiries(ctx); return err },
+				func(ctx context.Context) error { _, err := c.Inquiries(ctx, client.InquiryQuery{}); return err },
 			} {
 				if err := f(ctx); err != nil {
 					t.Fatal(err)

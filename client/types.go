@@ -224,3 +224,45 @@ type ImportError struct {
 	Column  int    `json:"column"`
 	Message string `json:"message"`
 }
+
+// InquiryDetail is an inquiry with its status history.
+type InquiryDetail struct {
+	Inquiry
+	History []InquiryChange `json:"history"`
+}
+
+// InquiryChange is one status change of an inquiry.
+type InquiryChange struct {
+	At     time.Time `json:"at"`
+	From   string    `json:"from"`
+	To     string    `json:"to"`
+	Reason string    `json:"reason"`
+}
+
+// APIKey is a key of the workspace: never its hash, never its secret.
+type APIKey struct {
+	ID         string     `json:"id"`
+	Name       string     `json:"name"`
+	Scope      string     `json:"scope"`
+	Prefix     string     `json:"prefix"`
+	CreatedAt  time.Time  `json:"created_at"`
+	LastUsedAt *time.Time `json:"last_used_at"`
+	RevokedAt  *time.Time `json:"revoked_at"`
+}
+
+// NewAPIKey is what POST /v1/apikeys takes.
+type NewAPIKey struct {
+	Name  string `json:"name"`
+	Scope string `json:"scope,omitempty"` // read (default) or write
+}
+
+// CreatedAPIKey is a new key with its secret, shown this once.
+type CreatedAPIKey struct {
+	APIKey
+	Secret string `json:"secret"`
+}
+
+// Decision is the optional body of accepting or rejecting an inquiry.
+type Decision struct {
+	Note string `json:"note,omitempty"`
+}

@@ -62,21 +62,33 @@ func grouped(f store.AggregateFilter, field, v string) *string {
 }
 
 func (s *Server) listRevenues(w http.ResponseWriter, r *http.Request) {
-	f, err := aggregateFilter(r, "kind")
+	out, err := s.revenues(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	writeJSON(w, http.StatusOK, newPage(out, ""))
+}
+
+func (s *Server) revenueRows(r *http.Request, emit func(Revenue) error) error {
+	return emitAll(s.revenues, r, emit)
+}
+
+// revenues answers GET /v1/revenues: one row per group, all at once (a
+// group per day at most, so the list stays small).
+func (s *Server) revenues(r *http.Request) ([]Revenue, error) {
+	f, err := aggregateFilter(r, "kind")
+	if err != nil {
+		return nil, err
 	}
 	switch f.Kind = r.URL.Query().Get("kind"); f.Kind {
 	case "", "cps", "cpc":
 	default:
-		s.fail(w, r, badRequest{"kind must be cps or cpc"})
-		return
+		return nil, badRequest{"kind must be cps or cpc"}
 	}
 	rows, err := s.store.Revenues(r.Context(), workspace(r), f)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	out := make([]Revenue, len(rows))
 	for i, x := range rows {
@@ -87,19 +99,44 @@ func (s *Server) listRevenues(w http.ResponseWriter, r *http.Request) {
 			out[i].Date = grouped(f, "day", x.Date.Format("2006-01-02"))
 		}
 	}
-	writeJSON(w, http.StatusOK, newPage(out, ""))
+	return out, nil
+}
+
+// emitAll hands each row of a list answered whole to emit (exports).
+func emitAll[T any](list func(*http.Request) ([]T, error), r *http.Request, emit func(T) error) error {
+	rows, err := list(r)
+	if err != nil {
+		return err
+	}
+	for _, row := range rows {
+		if err := emit(row); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (s *Server) listClicks(w http.ResponseWriter, r *http.Request) {
-	f, err := aggregateFilter(r)
+	out, err := s.clicks(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	writeJSON(w, http.StatusOK, newPage(out, ""))
+}
+
+func (s *Server) clickRows(r *http.Request, emit func(Click) error) error {
+	return emitAll(s.clicks, r, emit)
+}
+
+func (s *Server) clicks(r *http.Request) ([]Click, error) {
+	f, err := aggregateFilter(r)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := s.store.Clicks(r.Context(), workspace(r), f)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	out := make([]Click, len(rows))
 	for i, x := range rows {
@@ -108,27 +145,38 @@ func (s *Server) listClicks(w http.ResponseWriter, r *http.Request) {
 			out[i].Date = grouped(f, "day", x.Date.Format("2006-01-02"))
 		}
 	}
-	writeJSON(w, http.StatusOK, newPage(out, ""))
+	return out, nil
 }
 
 // Channel is where traffic comes from (an Amazon tracking ID).
 type Channel = client.Channel
 
 func (s *Server) listChannels(w http.ResponseWriter, r *http.Request) {
-	if err := onlyParams(r.URL.Query()); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	list, err := s.store.Channels(r.Context(), workspace(r))
+	out, err := s.channels(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	writeJSON(w, http.StatusOK, newPage(out, ""))
+}
+
+func (s *Server) channelRows(r *http.Request, emit func(Channel) error) error {
+	return emitAll(s.channels, r, emit)
+}
+
+func (s *Server) channels(r *http.Request) ([]Channel, error) {
+	if err := onlyParams(r.URL.Query()); err != nil {
+		return nil, err
+	}
+	list, err := s.store.Channels(r.Context(), workspace(r))
+	if err != nil {
+		return nil, err
 	}
 	out := make([]Channel, len(list))
 	for i, c := range list {
 		out[i] = Channel{Code: c.Code, ConnectionID: c.ConnectionID, Name: c.Name, CreatedAt: c.CreatedAt}
 	}
-	writeJSON(w, http.StatusOK, newPage(out, ""))
+	return out, nil
 }
 
 // Program is a program's state for a connection, with its history.
@@ -138,27 +186,37 @@ type Program = client.Program
 type ProgramChange = client.ProgramChange
 
 func (s *Server) listPrograms(w http.ResponseWriter, r *http.Request) {
-	if err := onlyParams(r.URL.Query()); err != nil {
+	out, err := s.programs(r)
+	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	writeJSON(w, http.StatusOK, newPage(out, ""))
+}
+
+func (s *Server) programRows(r *http.Request, emit func(Program) error) error {
+	return emitAll(s.programs, r, emit)
+}
+
+func (s *Server) programs(r *http.Request) ([]Program, error) {
+	if err := onlyParams(r.URL.Query()); err != nil {
+		return nil, err
 	}
 	ws := workspace(r)
 	list, err := s.store.Programs(r.Context(), ws)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	out := make([]Program, len(list))
 	for i, p := range list {
 		hist, err := s.store.ProgramHistory(r.Context(), ws, p.ConnectionID, p.Program)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return nil, err
 		}
 		out[i] = Program{Program: p.Program, ConnectionID: p.ConnectionID, Status: p.Status, Reason: p.Reason, UpdatedAt: p.UpdatedAt, History: []ProgramChange{}}
 		for _, h := range hist {
 			out[i].History = append(out[i].History, ProgramChange{At: h.At, From: h.FromStatus, To: h.ToStatus, Reason: h.Reason})
 		}
 	}
-	writeJSON(w, http.StatusOK, newPage(out, ""))
+	return out, nil
 }

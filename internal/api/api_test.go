@@ -39,7 +39,13 @@ type tenant struct {
 }
 
 func newEnv(t *testing.T, s *store.Store) *env {
-	srv := api.New(api.Config{Store: s})
+	return newEnvWith(t, s, api.Config{})
+}
+
+// newEnvWith is newEnv with a config (its Store is set here).
+func newEnvWith(t *testing.T, s *store.Store, cfg api.Config) *env {
+	cfg.Store = s
+	srv := api.New(cfg)
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(func() { ts.Close(); srv.Close() })
 	e := &env{t: t, s: s, url: ts.URL, client: ts.Client()}

@@ -54,6 +54,9 @@ func (s *Server) authenticate(scope string, h http.HandlerFunc) http.Handler {
 			s.fail(w, r, err)
 			return
 		}
+		if !s.limit(w, key.ID) {
+			return
+		}
 		if scope == store.ScopeWrite && key.Scope != store.ScopeWrite {
 			writeError(w, http.StatusForbidden, "forbidden", "this API key may only read; use a key with scope write")
 			return
@@ -71,6 +74,13 @@ type keyCache struct {
 }
 
 func newKeyCache() *keyCache { return &keyCache{touched: map[string]time.Time{}} }
+
+// forget drops a key's record (the key was revoked).
+func (c *keyCache) forget(id string) {
+	c.mu.Lock()
+	delete(c.touched, id)
+	c.mu.Unlock()
+}
 
 func (s *Server) touch(k store.APIKey) {
 	now := s.now()

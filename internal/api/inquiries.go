@@ -29,12 +29,36 @@ func inquiryJSON(in store.Inquiry) Inquiry {
 	return out
 }
 
+// InquiryDetail is an inquiry with its status history (GET /v1/inquiries/{id}).
+type InquiryDetail = client.InquiryDetail
+
+// InquiryChange is one status change of an inquiry.
+type InquiryChange = client.InquiryChange
+
+// inquiryFilter reads the query of GET /v1/inquiries.
+func inquiryFilter(r *http.Request) (store.InquiryFilter, error) {
+	q := r.URL.Query()
+	if err := onlyParams(q, "status", "custom", "connection_id", "cursor", "limit"); err != nil {
+		return store.InquiryFilter{}, err
+	}
+	f := store.InquiryFilter{Status: q.Get("status"), Custom: q.Get("custom"), ConnectionID: q.Get("connection_id"), Cursor: q.Get("cursor")}
+	switch f.Status {
+	case "", store.InquiryOpen, store.InquiryMatched, store.InquiryAccepted, store.InquiryRejected, store.InquiryExpired:
+	default:
+		return f, badRequest{"status must be open, matched, accepted, rejected or expired"}
+	}
+	var err error
+	f.Limit, err = limitParam(q.Get("limit"))
+	return f, err
+}
+
 func (s *Server) listInquiries(w http.ResponseWriter, r *http.Request) {
-	if err := onlyParams(r.URL.Query()); err != nil {
+	f, err := inquiryFilter(r)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	list, err := s.store.Inquiries(r.Context(), workspace(r))
+	list, next, err := s.store.Inquiries(r.Context(), workspace(r), f)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -43,7 +67,84 @@ func (s *Server) listInquiries(w http.ResponseWriter, r *http.Request) {
 	for i, in := range list {
 		out[i] = inquiryJSON(in)
 	}
-	writeJSON(w, http.StatusOK, newPage(out, ""))
+	writeJSON(w, http.StatusOK, newPage(out, next))
+}
+
+// inquiryRows walks every inquiry the filters select, a page at a time (exports).
+func (s *Server) inquiryRows(r *http.Request, emit func(Inquiry) error) error {
+	f, err := inquiryFilter(r)
+	if err != nil {
+		return err
+	}
+	f.Limit = exportPage
+	for {
+		list, next, err := s.store.Inquiries(r.Context(), workspace(r), f)
+		if err != nil {
+			return err
+		}
+		for _, in := range list {
+			if err := emit(inquiryJSON(in)); err != nil {
+				return err
+			}
+		}
+		if next == "" {
+			return nil
+		}
+		f.Cursor = next
+	}
+}
+
+func (s *Server) getInquiry(w http.ResponseWriter, r *http.Request) {
+	if err := onlyParams(r.URL.Query()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ws, id := workspace(r), r.PathValue("id")
+	in, err := s.store.Inquiry(r.Context(), ws, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.writeInquiryDetail(w, r, http.StatusOK, in)
+}
+
+func (s *Server) writeInquiryDetail(w http.ResponseWriter, r *http.Request, status int, in store.Inquiry) {
+	hist, err := s.store.InquiryHistory(r.Context(), in.WorkspaceID, in.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := InquiryDetail{Inquiry: inquiryJSON(in), History: make([]InquiryChange, len(hist))}
+	for i, h := range hist {
+		out.History[i] = InquiryChange{At: h.At, From: h.FromStatus, To: h.ToStatus, Reason: h.Reason}
+	}
+	writeJSON(w, status, out)
+}
+
+func (s *Server) acceptInquiry(w http.ResponseWriter, r *http.Request) {
+	s.decideInquiry(w, r, store.InquiryAccepted)
+}
+
+func (s *Server) rejectInquiry(w http.ResponseWriter, r *http.Request) {
+	s.decideInquiry(w, r, store.InquiryRejected)
+}
+
+// decideInquiry closes an open or matched inquiry; the body, optional, may
+// hold a note that becomes the history's reason.
+func (s *Server) decideInquiry(w http.ResponseWriter, r *http.Request, status string) {
+	var body struct {
+		Note string `json:"note"`
+	}
+	if err := decodeJSON(r, &body); err != nil && err != errEmptyBody {
+		s.fail(w, r, err)
+		return
+	}
+	in, err := s.store.DecideInquiry(r.Context(), workspace(r), r.PathValue("id"), status, strings.TrimSpace(body.Note), s.now())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.writeInquiryDetail(w, r, http.StatusOK, in)
 }
 
 // createInquiry opens a claim for a missing or wrong commission.
@@ -91,20 +192,27 @@ func (s *Server) createInquiry(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	// The transaction may be stored already: then the answer is matched.
 	in, err := s.store.CreateInquiry(r.Context(), store.Inquiry{WorkspaceID: workspace(r), ConnectionID: body.ConnectionID,
-		Custom: body.Custom, OrderDate: orderDate, Currency: cur.Code, ExpectedAmount: expected, Note: body.Note})
+		Custom: body.Custom, OrderDate: orderDate, Currency: cur.Code, ExpectedAmount: expected, Note: body.Note}, s.now())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, inquiryJSON(in))
+	s.writeInquiryDetail(w, r, http.StatusCreated, in)
 }
+
+// errEmptyBody is a request without a body, where one may be optional.
+var errEmptyBody = badRequest{"the body is empty; send a JSON object"}
 
 // decodeJSON reads a bounded JSON body that must hold nothing unknown.
 func decodeJSON(r *http.Request, v any) error {
 	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		if errors.Is(err, io.EOF) {
+			return errEmptyBody
+		}
 		return badRequest{"the body must be a JSON object of this endpoint's fields: " + err.Error()}
 	}
 	return nil

@@ -32,18 +32,25 @@ var endpoints = []endpoint{
 	{"GET /healthz", "", "Health: 200 when the database answers", nil, nil, 200, nil},
 	{"GET /v1/openapi.json", "", "This document", nil, nil, 200, nil},
 
-	{"GET /v1/transactions", "read", "List transactions", []string{"since", "until", "time_type", "status", "custom", "connection_id", "channel", "program", "cursor", "limit"}, nil, 200, client.Page[client.Transaction]{}},
+	{"GET /v1/transactions", "read", "List transactions", []string{"since", "until", "time_type", "status", "custom", "connection_id", "channel", "program", "cursor", "limit", "format"}, nil, 200, client.Page[client.Transaction]{}},
 	{"GET /v1/transactions/{id}", "read", "One transaction with its history", nil, nil, 200, client.TransactionDetail{}},
 
-	{"GET /v1/revenues", "read", "Revenues grouped by day, channel, program and/or custom; one row per group and currency", []string{"since", "until", "group_by", "connection_id", "channel", "program", "custom", "kind"}, nil, 200, client.Page[client.Revenue]{}},
-	{"GET /v1/clicks", "read", "Clicks grouped by day, channel, program and/or custom", []string{"since", "until", "group_by", "connection_id", "channel", "program", "custom"}, nil, 200, client.Page[client.Click]{}},
-	{"GET /v1/channels", "read", "Channels (Amazon tracking IDs)", nil, nil, 200, client.Page[client.Channel]{}},
-	{"GET /v1/programs", "read", "Program statuses per connection, with history", nil, nil, 200, client.Page[client.Program]{}},
+	{"GET /v1/revenues", "read", "Revenues grouped by day, channel, program and/or custom; one row per group and currency", []string{"since", "until", "group_by", "connection_id", "channel", "program", "custom", "kind", "format"}, nil, 200, client.Page[client.Revenue]{}},
+	{"GET /v1/clicks", "read", "Clicks grouped by day, channel, program and/or custom", []string{"since", "until", "group_by", "connection_id", "channel", "program", "custom", "format"}, nil, 200, client.Page[client.Click]{}},
+	{"GET /v1/channels", "read", "Channels (Amazon tracking IDs)", []string{"format"}, nil, 200, client.Page[client.Channel]{}},
+	{"GET /v1/programs", "read", "Program statuses per connection, with history", []string{"format"}, nil, 200, client.Page[client.Program]{}},
 
-	{"GET /v1/inquiries", "read", "List transaction inquiries", nil, nil, 200, client.Page[client.Inquiry]{}},
-	{"POST /v1/inquiries", "write", "Open a transaction inquiry", nil, client.NewInquiry{}, 201, client.Inquiry{}},
+	{"GET /v1/inquiries", "read", "List transaction inquiries, newest first", []string{"status", "custom", "connection_id", "cursor", "limit", "format"}, nil, 200, client.Page[client.Inquiry]{}},
+	{"POST /v1/inquiries", "write", "Open a transaction inquiry (matched at once when the transaction is there)", nil, client.NewInquiry{}, 201, client.InquiryDetail{}},
+	{"GET /v1/inquiries/{id}", "read", "One inquiry with its history", nil, nil, 200, client.InquiryDetail{}},
+	{"POST /v1/inquiries/{id}/accept", "write", "Accept an open or matched inquiry (409 otherwise)", nil, client.Decision{}, 200, client.InquiryDetail{}},
+	{"POST /v1/inquiries/{id}/reject", "write", "Reject an open or matched inquiry (409 otherwise)", nil, client.Decision{}, 200, client.InquiryDetail{}},
 
 	{"POST /v1/imports", "write", "Import report files (multipart/form-data, one or more file parts); 422 with the summary when a file is rejected", []string{"connection_id"}, nil, 200, client.ImportSummary{}},
+
+	{"GET /v1/apikeys", "read", "List API keys (never their secrets)", nil, nil, 200, client.Page[client.APIKey]{}},
+	{"POST /v1/apikeys", "write", "Create an API key; the answer holds its secret, this once", nil, client.NewAPIKey{}, 201, client.CreatedAPIKey{}},
+	{"DELETE /v1/apikeys/{id}", "write", "Revoke an API key", nil, nil, 204, nil},
 
 	{"GET /v1/connections", "read", "List connections (never their secrets)", nil, nil, 200, client.Page[client.Connection]{}},
 	{"POST /v1/connections", "write", "Connect an account, checked for real first (422 connection_refused)", nil, client.NewAmazonConnection{}, 201, client.Connection{}},

@@ -39,6 +39,7 @@ func (e badRequest) Error() string { return e.msg }
 // fail answers an error with the fitting status; internal details are logged, not sent.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var br badRequest
+	var conflict *store.TransitionError
 	switch {
 	case errors.As(err, &br):
 		writeError(w, http.StatusBadRequest, "bad_request", br.msg)
@@ -47,6 +48,8 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, store.ErrNoSealer):
 		s.log.Error("request needs the secret key", "path", r.URL.Path)
 		writeError(w, http.StatusServiceUnavailable, "no_secret_key", "this server has no AFFSYNC_SECRET_KEY, so it cannot store credentials")
+	case errors.As(err, &conflict):
+		writeError(w, http.StatusConflict, "conflict", conflict.Error())
 	case errors.Is(err, store.ErrNotFound):
 		writeError(w, http.StatusNotFound, "not_found", "not found")
 	default:

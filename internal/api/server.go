@@ -16,6 +16,8 @@ type Config struct {
 	Sealer store.Sealer
 	Logger *slog.Logger
 	Now    func() time.Time
+	// RateLimit is each API key's request budget (zero: DefaultRateLimit).
+	RateLimit RateLimit
 }
 
 // Server is the REST API.
@@ -25,6 +27,7 @@ type Server struct {
 	log    *slog.Logger
 	now    func() time.Time
 	keys   *keyCache
+	limits *limiter       // nil when rate limiting is off
 	bg     sync.WaitGroup // background writes (key use), awaited by Close
 }
 
@@ -39,7 +42,11 @@ func New(cfg Config) *Server {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Server{store: cfg.Store, sealer: cfg.Sealer, log: cfg.Logger, now: cfg.Now, keys: newKeyCache()}
+	s := &Server{store: cfg.Store, sealer: cfg.Sealer, log: cfg.Logger, now: cfg.Now, keys: newKeyCache()}
+	if !cfg.RateLimit.Disabled {
+		s.limits = newLimiter(cfg.RateLimit)
+	}
+	return s
 }
 
 // Mux is where routes go: an *http.ServeMux, or a test's recorder.
@@ -54,18 +61,26 @@ func (s *Server) Register(mux Mux) {
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /v1/openapi.json", s.openAPI)
 
-	mux.Handle("GET /v1/transactions", s.read(s.listTransactions))
+	// exportable: the list also answers format=csv|xlsx (export.go).
+	mux.Handle("GET /v1/transactions", s.read(exportable(s, "transactions", s.listTransactions, s.transactionRows)))
 	mux.Handle("GET /v1/transactions/{id}", s.read(s.getTransaction))
 
-	mux.Handle("GET /v1/revenues", s.read(s.listRevenues))
-	mux.Handle("GET /v1/clicks", s.read(s.listClicks))
-	mux.Handle("GET /v1/channels", s.read(s.listChannels))
-	mux.Handle("GET /v1/programs", s.read(s.listPrograms))
+	mux.Handle("GET /v1/revenues", s.read(exportable(s, "revenues", s.listRevenues, s.revenueRows)))
+	mux.Handle("GET /v1/clicks", s.read(exportable(s, "clicks", s.listClicks, s.clickRows)))
+	mux.Handle("GET /v1/channels", s.read(exportable(s, "channels", s.listChannels, s.channelRows)))
+	mux.Handle("GET /v1/programs", s.read(exportable(s, "programs", s.listPrograms, s.programRows)))
 
-	mux.Handle("GET /v1/inquiries", s.read(s.listInquiries))
+	mux.Handle("GET /v1/inquiries", s.read(exportable(s, "inquiries", s.listInquiries, s.inquiryRows)))
 	mux.Handle("POST /v1/inquiries", s.write(s.createInquiry))
+	mux.Handle("GET /v1/inquiries/{id}", s.read(s.getInquiry))
+	mux.Handle("POST /v1/inquiries/{id}/accept", s.write(s.acceptInquiry))
+	mux.Handle("POST /v1/inquiries/{id}/reject", s.write(s.rejectInquiry))
 
 	mux.Handle("POST /v1/imports", s.write(s.createImport))
+
+	mux.Handle("GET /v1/apikeys", s.read(s.listAPIKeys))
+	mux.Handle("POST /v1/apikeys", s.write(s.createAPIKey))
+	mux.Handle("DELETE /v1/apikeys/{id}", s.write(s.revokeAPIKey))
 
 	mux.Handle("GET /v1/connections", s.read(s.listConnections))
 	mux.Handle("POST /v1/connections", s.write(s.createConnection))

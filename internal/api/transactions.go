@@ -73,6 +73,31 @@ func (s *Server) listTransactions(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, newPage(out, next))
 }
 
+// transactionRows walks every transaction the filters select, a store page
+// at a time (exports).
+func (s *Server) transactionRows(r *http.Request, emit func(Transaction) error) error {
+	f, err := transactionFilter(r)
+	if err != nil {
+		return err
+	}
+	f.Limit = exportPage
+	for {
+		list, next, err := s.store.Transactions(r.Context(), workspace(r), f)
+		if err != nil {
+			return err
+		}
+		for _, x := range list {
+			if err := emit(toJSON(x)); err != nil {
+				return err
+			}
+		}
+		if next == "" {
+			return nil
+		}
+		f.Cursor = next
+	}
+}
+
 func (s *Server) getTransaction(w http.ResponseWriter, r *http.Request) {
 	if err := onlyParams(r.URL.Query()); err != nil {
 		s.fail(w, r, err)

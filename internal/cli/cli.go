@@ -59,7 +59,7 @@ func commands() []command {
 	return []command{
 		{"migrate", "create or update the database schema", runMigrate},
 		{"serve", "serve the REST API", runServe},
-		{"apikey", "manage API keys (apikey create)", runAPIKey},
+		{"apikey", "manage API keys (apikey create, list, revoke)", runAPIKey},
 		{"connection", "manage network connections (connection add)", runConnection},
 		{"import", "import report files into a connection", runImport},
 		{"sync", "sync connections from their networks now", runSync},

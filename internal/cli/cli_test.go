@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http/httptest"
 	"os"
@@ -213,5 +214,55 @@ func TestSyncCommand(t *testing.T) {
 	}
 	if code, out, _ = run(t, nil, "--db", db, "sync", "--connection", conn.ID); code != 0 || !strings.Contains(out, "0 new files") {
 		t.Fatalf("named sync: %d %q", code, out)
+	}
+}
+
+func TestAPIKeyListAndRevoke(t *testing.T) {
+	db := "sqlite:" + filepath.Join(t.TempDir(), "a.db")
+	vars := map[string]string{"AFFSYNC_DB": db}
+	_, out, _ := run(t, vars, "apikey", "create", "--name", "ci")
+	key := strings.TrimSpace(out)
+	run(t, vars, "apikey", "create", "--name", "other", "--scope", "write")
+
+	code, out, errOut := run(t, vars, "apikey", "list", "--json")
+	var keys []struct {
+		ID, Name, Scope, Prefix string
+		RevokedAt               *string `json:"revoked_at"`
+	}
+	if err := json.Unmarshal([]byte(out), &keys); code != 0 || err != nil || len(keys) != 2 {
+		t.Fatalf("list --json: %d %q %q %v", code, out, errOut, err)
+	}
+	if strings.Contains(out, key) {
+		t.Fatal("list printed a secret")
+	}
+	var ci string
+	for _, k := range keys {
+		if k.Name == "ci" {
+			ci = k.ID
+			if !strings.HasPrefix(key, k.Prefix) || k.Scope != "read" || k.RevokedAt != nil {
+				t.Fatalf("ci key: %+v", k)
+			}
+		}
+	}
+	if code, out, errOut := run(t, vars, "apikey", "revoke", ci); code != 0 || !strings.Contains(out, ci) {
+		t.Fatalf("revoke: %d %q %q", code, out, errOut)
+	}
+	code, out, _ = run(t, vars, "apikey", "list")
+	if code != 0 || !strings.Contains(out, "REVOKED") || strings.Count(out, "\n") != 3 {
+		t.Fatalf("table: %q", out)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n")[1:] {
+		if revoked := !strings.HasSuffix(strings.TrimSpace(line), "-"); revoked != strings.HasPrefix(line, ci) {
+			t.Fatalf("row %q: revoked %v", line, revoked)
+		}
+	}
+	for _, args := range [][]string{{"apikey", "revoke", "key_nope"}, {"apikey", "revoke"}, {"apikey", "list", "extra"}} {
+		if code, _, _ := run(t, vars, args...); code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+	}
+	s := storetest.Open(t, db)
+	if _, err := s.APIKeyByHash(context.Background(), secret.HashAPIKey(key)); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("revoked key still found: %v", err)
 	}
 }

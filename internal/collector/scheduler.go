@@ -145,10 +145,11 @@ func (s *Scheduler) SyncNow(ctx context.Context, c store.Connection) (res Result
 
 // DailyPass re-projects every connection's pending transactions as of today
 // (internal/importer.Recheck), so statuses that depend on the date alone
-// move without a new file. Each instance runs it; a second run changes
-// nothing.
+// move without a new file, and expires the inquiries left open too long.
+// Each instance runs it; a second run changes nothing.
 func (s *Scheduler) DailyPass(ctx context.Context) {
 	s.defaults()
+	s.expireInquiries(ctx)
 	conns, err := s.Collector.Store.AllConnections(ctx)
 	if err != nil {
 		s.Collector.Log.Warn("daily pass", "err", err)
@@ -164,6 +165,26 @@ func (s *Scheduler) DailyPass(ctx context.Context) {
 		}
 		if counts.Updated > 0 {
 			s.Collector.Log.Info("daily pass", "connection", c.ID, "updated", counts.Updated)
+		}
+	}
+}
+
+// expireInquiries closes, in every workspace, the inquiries no transaction
+// answered within store.ExpireAfterDays.
+func (s *Scheduler) expireInquiries(ctx context.Context) {
+	spaces, err := s.Collector.Store.Workspaces(ctx)
+	if err != nil {
+		s.Collector.Log.Warn("daily pass: expire inquiries", "err", err)
+		return
+	}
+	for _, ws := range spaces {
+		n, err := s.Collector.Store.ExpireInquiries(ctx, ws.ID, s.Now())
+		if err != nil {
+			s.Collector.Log.Warn("daily pass: expire inquiries", "workspace", ws.ID, "err", err)
+			continue
+		}
+		if n > 0 {
+			s.Collector.Log.Info("daily pass: inquiries expired", "workspace", ws.ID, "expired", n)
 		}
 	}
 }

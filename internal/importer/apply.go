@@ -122,7 +122,13 @@ func (im *Importer) apply(ctx context.Context, tx *store.Tx, conn store.Connecti
 			return err
 		}
 	}
-	return im.project(ctx, tx, conn, st, covers, ratesBefore, sum)
+	if err := im.project(ctx, tx, conn, st, covers, ratesBefore, sum); err != nil {
+		return err
+	}
+	// Inquiries waiting for a transaction this file brought are matched in
+	// the same commit, so no reader sees the one without the other.
+	_, err = tx.MatchInquiries(ctx, conn.WorkspaceID, conn.ID, im.Now())
+	return err
 }
 
 // priority orders versions of one day's report: -subtags over plain, then

@@ -67,10 +67,11 @@ func (s *Store) TouchAPIKey(ctx context.Context, id string, at time.Time) error 
 	})
 }
 
-// RevokeAPIKey stops a key from working; the record stays for the audit trail.
+// RevokeAPIKey stops a key from working; the record stays for the audit
+// trail. Revoking a revoked key changes nothing (its first revocation stands).
 func (s *Store) RevokeAPIKey(ctx context.Context, workspaceID, id string) error {
 	return s.Write(ctx, func(tx *Tx) error {
-		res, err := tx.tx.ExecContext(ctx, `UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND workspace_id = $3 AND revoked_at IS NULL`,
+		res, err := tx.tx.ExecContext(ctx, `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2 AND workspace_id = $3`,
 			s.ts(time.Now()), id, workspaceID)
 		if err != nil {
 			return fmt.Errorf("revoke api key: %w", err)

@@ -201,17 +201,18 @@ func TestRoundTrips(t *testing.T) {
 			if len(deals) != 1 || deals[0].Code != "SAVE10" || deals[0].EndsOn == nil || !deals[0].EndsOn.Equal(ends) || deals[0].StartsOn != nil {
 				t.Fatalf("deals = %+v", deals)
 			}
-			in, err := s.CreateInquiry(ctx, store.Inquiry{WorkspaceID: f.ws.ID, Custom: "user-42", OrderDate: day("2026-10-01"), Currency: "USD", ExpectedAmount: 250, Note: "missing"})
+			in, err := s.CreateInquiry(ctx, store.Inquiry{WorkspaceID: f.ws.ID, Custom: "user-42", OrderDate: day("2026-10-01"), Currency: "USD", ExpectedAmount: 250, Note: "missing"}, time.Now())
 			check("inquiry", err)
-			check("match", s.SetInquiryStatus(ctx, f.ws.ID, in.ID, store.InquiryMatched, "", "transaction appeared"))
-			ins, err := s.Inquiries(ctx, f.ws.ID)
+			_, err = s.DecideInquiry(ctx, f.ws.ID, in.ID, store.InquiryAccepted, "paid by hand", time.Now())
+			check("accept", err)
+			ins, _, err := s.Inquiries(ctx, f.ws.ID, store.InquiryFilter{})
 			check("inquiries", err)
-			if len(ins) != 1 || ins[0].Status != store.InquiryMatched || ins[0].ExpectedAmount != 250 {
+			if len(ins) != 1 || ins[0].Status != store.InquiryAccepted || ins[0].ExpectedAmount != 250 {
 				t.Fatalf("inquiries = %+v", ins)
 			}
 			h, err := s.InquiryHistory(ctx, f.ws.ID, in.ID)
 			check("inquiry history", err)
-			if len(h) != 2 || h[0].ToStatus != "open" || h[1].FromStatus != "open" || h[1].ToStatus != "matched" {
+			if len(h) != 2 || h[0].ToStatus != "open" || h[1].FromStatus != "open" || h[1].ToStatus != "accepted" || h[1].Reason != "paid by hand" {
 				t.Fatalf("inquiry history = %+v", h)
 			}
 		})

@@ -349,6 +349,7 @@ CREATE TABLE inquiries (
 );
 CREATE INDEX inquiries_workspace ON inquiries (workspace_id, status);
 CREATE INDEX inquiries_custom ON inquiries (workspace_id, custom);
+CREATE INDEX inquiries_created ON inquiries (workspace_id, created_at, id);
 
 CREATE TABLE inquiry_history (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
