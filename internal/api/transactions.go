@@ -10,57 +10,20 @@ import (
 	"github.com/affsync/affsync/internal/model"
 	"github.com/affsync/affsync/internal/money"
 	"github.com/affsync/affsync/internal/store"
+	"github.com/affsync/affsync/internal/wire"
 )
 
-// Transaction is the JSON form of a transaction (SPEC §4.2): amounts as
-// decimal strings in the original currency.
-type Transaction struct {
-	ID            string     `json:"id"`
-	ConnectionID  string     `json:"connection_id"`
-	Network       string     `json:"network"`
-	Program       string     `json:"program"`
-	Channel       string     `json:"channel"`
-	Customs       []string   `json:"customs"`
-	OrderRef      *string    `json:"order_ref"`
-	Status        string     `json:"status"`
-	NetworkStatus string     `json:"network_status"`
-	StatusReason  string     `json:"status_reason,omitempty"`
-	Paid          bool       `json:"paid"`
-	PaymentID     *string    `json:"payment_id"`
-	Currency      string     `json:"currency"`
-	SaleAmount    string     `json:"sale_amount"`
-	Commission    string     `json:"commission"`
-	Estimated     bool       `json:"commission_estimated"`
-	Quantity      int64      `json:"quantity"`
-	ClickedAt     *time.Time `json:"clicked_at"`
-	SoldAt        time.Time  `json:"sold_at"`
-	CheckedAt     *time.Time `json:"checked_at"`
-	CreatedAt     time.Time  `json:"created_at"`
-	UpdatedAt     time.Time  `json:"updated_at"`
-	Items         []Item     `json:"items"`
-}
+// Transaction and Item are the JSON form of a transaction, shared with the
+// webhook events (package wire).
+type (
+	Transaction = wire.Transaction
+	Item        = wire.Item
+)
 
 // TransactionDetail is a transaction with its history (GET /v1/transactions/{id}).
 type TransactionDetail struct {
 	Transaction
 	History []History `json:"history"`
-}
-
-// Item is one basket line.
-type Item struct {
-	SKU        string `json:"sku"`
-	Name       string `json:"name"`
-	Category   string `json:"category"`
-	Seller     string `json:"seller"`
-	Price      string `json:"price"`
-	Quantity   int64  `json:"quantity"`
-	Returned   int64  `json:"returned"`
-	SaleAmount string `json:"sale_amount"`
-	Commission string `json:"commission"`
-	Rate       string `json:"rate"`
-	Device     string `json:"device"`
-	LinkType   string `json:"link_type"`
-	Direct     *bool  `json:"direct"`
 }
 
 // History is one change of a transaction.
@@ -73,32 +36,6 @@ type History struct {
 
 // amount formats minor units in a currency's own exponent.
 var amount = money.FormatIn
-
-func toJSON(x model.Transaction) Transaction {
-	out := Transaction{
-		ID: x.ID, ConnectionID: x.ConnectionID, Network: x.Network, Program: x.Program, Channel: x.Channel,
-		Customs: x.Customs, OrderRef: x.OrderRef, Status: string(x.Status), NetworkStatus: x.NetworkStatus,
-		StatusReason: x.StatusReason, Paid: x.Paid, Currency: x.Currency,
-		SaleAmount: amount(x.SaleAmount, x.Currency), Commission: amount(x.Commission, x.Currency),
-		Estimated: x.CommissionEstimated, Quantity: x.Quantity, ClickedAt: x.ClickedAt, SoldAt: x.SoldAt,
-		CheckedAt: x.CheckedAt, CreatedAt: x.CreatedAt, UpdatedAt: x.UpdatedAt, Items: []Item{},
-	}
-	if out.Customs == nil {
-		out.Customs = []string{}
-	}
-	if x.PaymentID != "" {
-		out.PaymentID = &x.PaymentID
-	}
-	for _, it := range x.Items {
-		out.Items = append(out.Items, Item{
-			SKU: it.SKU, Name: it.Name, Category: it.Category, Seller: it.Seller, Price: amount(it.Price, x.Currency),
-			Quantity: it.Quantity, Returned: it.Returned, SaleAmount: amount(it.SaleAmount, x.Currency),
-			Commission: amount(it.Commission, x.Currency), Rate: money.FormatMinor(it.Rate, 2), Device: it.Device,
-			LinkType: it.LinkType, Direct: it.Direct,
-		})
-	}
-	return out
-}
 
 func (s *Server) listTransactions(w http.ResponseWriter, r *http.Request) {
 	f, err := transactionFilter(r)
@@ -113,7 +50,7 @@ func (s *Server) listTransactions(w http.ResponseWriter, r *http.Request) {
 	}
 	out := make([]Transaction, len(list))
 	for i, x := range list {
-		out[i] = toJSON(x)
+		out[i] = wire.TransactionOf(x)
 	}
 	writeJSON(w, http.StatusOK, newPage(out, next))
 }
@@ -130,7 +67,7 @@ func (s *Server) getTransaction(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	out := TransactionDetail{Transaction: toJSON(x), History: []History{}}
+	out := TransactionDetail{Transaction: wire.TransactionOf(x), History: []History{}}
 	for _, h := range hist {
 		out.History = append(out.History, History{At: h.At, Changes: h.Changes, Reason: h.Reason, Source: h.Source})
 	}
