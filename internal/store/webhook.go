@@ -3,8 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -41,7 +41,7 @@ type Delivery struct {
 	Event          string // the event type
 	Payload        string // the exact body that is signed and sent
 	Status         string // pending, delivered, failed
-	Attempts       int
+	Attempts       int    // in the current retry window
 	NextAttemptAt  *time.Time
 	FirstAttemptAt *time.Time // start of the retry window
 	LastStatusCode int
@@ -350,18 +350,26 @@ func (s *Store) Deliveries(ctx context.Context, workspaceID, webhookID string, b
 		return nil, fmt.Errorf("list deliveries: %w", err)
 	}
 	list, err := collect(rows, func(r rowScanner) (Delivery, error) { return scanDelivery(r) })
-	if err != nil || len(list) == 0 {
-		return list, err
+	if err != nil {
+		return nil, err
+	}
+	return list, s.loadAttempts(ctx, list)
+}
+
+// loadAttempts fills the logs of deliveries with one query.
+func (s *Store) loadAttempts(ctx context.Context, list []Delivery) error {
+	if len(list) == 0 {
+		return nil
 	}
 	index := make(map[int64]int, len(list))
 	ids := make([]any, len(list))
 	for i, d := range list {
 		index[d.ID], ids[i] = i, d.ID
 	}
-	rows, err = s.read.QueryContext(ctx, `SELECT delivery_id, at, status_code, error, duration_ms FROM webhook_attempts
+	rows, err := s.read.QueryContext(ctx, `SELECT delivery_id, at, status_code, error, duration_ms FROM webhook_attempts
 		WHERE delivery_id IN (`+placeholders(s.dialect, 1, len(ids))+`) ORDER BY delivery_id, id`, ids...)
 	if err != nil {
-		return nil, fmt.Errorf("list delivery attempts: %w", err)
+		return fmt.Errorf("list delivery attempts: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -369,26 +377,33 @@ func (s *Store) Deliveries(ctx context.Context, workspaceID, webhookID string, b
 		var a Attempt
 		var at scanTime
 		if err := rows.Scan(&id, &at, &a.StatusCode, &a.Error, &ms); err != nil {
-			return nil, fmt.Errorf("read delivery attempt: %w", err)
+			return fmt.Errorf("read delivery attempt: %w", err)
 		}
 		a.At, a.Duration = at.T, time.Duration(ms)*time.Millisecond
 		list[index[id]].Log = append(list[index[id]].Log, a)
 	}
-	return list, rows.Err()
+	return rows.Err()
 }
 
-// Delivery reads one delivery of a webhook.
+// Delivery reads one delivery of a webhook, with its attempts.
 func (s *Store) Delivery(ctx context.Context, workspaceID, webhookID string, id int64) (Delivery, error) {
-	return scanDelivery(s.read.QueryRowContext(ctx, `SELECT `+deliveryColumnsRead+` FROM webhook_deliveries d
+	d, err := scanDelivery(s.read.QueryRowContext(ctx, `SELECT `+deliveryColumnsRead+` FROM webhook_deliveries d
 		WHERE d.id = $1 AND d.webhook_id = $2 AND d.workspace_id = $3`, id, webhookID, workspaceID))
+	if err != nil {
+		return d, err
+	}
+	list := []Delivery{d}
+	err = s.loadAttempts(ctx, list)
+	return list[0], err
 }
 
-// Redeliver queues a delivery again, due at now, with a fresh retry window,
-// whatever became of it. The event and its body stay the same, so a receiver
-// that already has it can tell by the event id.
+// Redeliver queues a delivery again, due at now, with a fresh retry window
+// (and backoff), whatever became of it; the log keeps the earlier attempts.
+// The event and its body stay the same, so a receiver that already has it
+// can tell by the event id.
 func (s *Store) Redeliver(ctx context.Context, workspaceID, webhookID string, id int64, now time.Time) error {
 	return s.Write(ctx, func(tx *Tx) error {
-		res, err := tx.tx.ExecContext(ctx, `UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = $1, first_attempt_at = NULL,
+		res, err := tx.tx.ExecContext(ctx, `UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = $1, first_attempt_at = NULL,
 			lease_owner = NULL, delivered_at = NULL WHERE id = $2 AND webhook_id = $3 AND workspace_id = $4`,
 			s.ts(now), id, webhookID, workspaceID)
 		if err != nil {
