@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http/httptest"
 	"os"
@@ -190,7 +191,7 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 func (s *syncWriter) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.w.(*bytes.Buffer).String()
+	return s.w.(fmt.Stringer).String()
 }
 
 // TestSyncCommand: sync runs the due connections, then nothing is due; a
