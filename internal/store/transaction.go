@@ -101,7 +101,7 @@ func (t *Tx) UpsertTransactions(ctx context.Context, workspaceID string, batch [
 			return st, err
 		}
 	}
-	if err := events.flush(ctx); err != nil {
+	if err := events.done(ctx); err != nil {
 		return st, err
 	}
 	if err := t.insertTransactions(ctx, inserts); err != nil {

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -167,6 +166,7 @@ type eventQueue struct {
 	subs        subscribers
 	now         time.Time
 	rows        [][]any
+	queued      int
 }
 
 var deliveryColumns = []string{"workspace_id", "webhook_id", "event_id", "event", "payload", "status", "next_attempt_at", "created_at"}
@@ -202,7 +202,20 @@ func (q *eventQueue) flush(ctx context.Context) error {
 	if err := q.t.insertRows(ctx, "webhook_deliveries", deliveryColumns, q.rows); err != nil {
 		return fmt.Errorf("queue deliveries: %w", err)
 	}
+	q.queued += len(q.rows)
 	q.rows = q.rows[:0]
+	return nil
+}
+
+// done writes what is left and, after a large batch, refreshes the queue's
+// statistics so the senders' claims keep using its index.
+func (q *eventQueue) done(ctx context.Context) error {
+	if err := q.flush(ctx); err != nil {
+		return err
+	}
+	if q.queued >= analyzeAfter {
+		return q.t.analyze(ctx, "webhook_deliveries")
+	}
 	return nil
 }
 
@@ -235,8 +248,19 @@ func scanDelivery(r rowScanner, extra ...any) (Delivery, error) {
 // SQLite the single writer makes the claim atomic. The first claim starts a
 // delivery's retry window.
 func (s *Store) ClaimDeliveries(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]Outgoing, error) {
+	// A look on the read pool first: an idle queue then costs no write
+	// transaction, which on SQLite would wait behind a running import.
+	var due int
+	err := s.read.QueryRowContext(ctx, `SELECT 1 FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= $1 LIMIT 1`,
+		s.ts(now)).Scan(&due)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("look for due deliveries: %w", err)
+	}
 	var out []Outgoing
-	err := s.Write(ctx, func(tx *Tx) error {
+	err = s.Write(ctx, func(tx *Tx) error {
 		q := `SELECT d.id FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
 			WHERE d.status = 'pending' AND d.next_attempt_at <= $1 AND w.active ORDER BY d.next_attempt_at, d.id LIMIT $2`
 		if s.dialect == Postgres {
@@ -412,6 +436,3 @@ func (s *Store) Redeliver(ctx context.Context, workspaceID, webhookID string, id
 		return mustAffect(res, "delivery")
 	})
 }
-
-// Subscribes tells whether the webhook wants events of this type.
-func (w Webhook) Subscribes(eventType string) bool { return slices.Contains(w.Events, eventType) }
