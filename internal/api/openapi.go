@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
 	"reflect"
 	"sort"
@@ -51,6 +52,12 @@ var endpoints = []endpoint{
 	{"GET /v1/apikeys", "read", "List API keys (never their secrets)", nil, nil, 200, client.Page[client.APIKey]{}},
 	{"POST /v1/apikeys", "write", "Create an API key; the answer holds its secret, this once", nil, client.NewAPIKey{}, 201, client.CreatedAPIKey{}},
 	{"DELETE /v1/apikeys/{id}", "write", "Revoke an API key", nil, nil, 204, nil},
+
+	{"GET /v1/webhooks", "read", "List webhooks (never their secrets)", nil, nil, 200, client.Page[client.Webhook]{}},
+	{"POST /v1/webhooks", "write", "Subscribe a URL to events; the answer holds the signing secret, this once", nil, client.NewWebhook{}, 201, client.Webhook{}},
+	{"DELETE /v1/webhooks/{id}", "write", "Delete a webhook", nil, nil, 204, nil},
+	{"GET /v1/webhooks/{id}/deliveries", "read", "A webhook's delivery log, newest first, with every attempt", []string{"cursor", "limit"}, nil, 200, client.Page[client.Delivery]{}},
+	{"POST /v1/webhooks/{id}/deliveries/{delivery_id}/redeliver", "write", "Send a delivery again now (same event id and body)", nil, nil, 202, client.Delivery{}},
 
 	{"GET /v1/connections", "read", "List connections (never their secrets)", nil, nil, 200, client.Page[client.Connection]{}},
 	{"POST /v1/connections", "write", "Connect an account, checked for real first (422 connection_refused)", nil, client.NewAmazonConnection{}, 201, client.Connection{}},
@@ -173,7 +180,10 @@ func operationID(method, path string) string {
 	return b.String()
 }
 
-var timeType = reflect.TypeOf(time.Time{})
+var (
+	timeType = reflect.TypeOf(time.Time{})
+	rawType  = reflect.TypeOf(json.RawMessage{})
+)
 
 // schemaOf describes a Go type by its JSON encoding; named structs become
 // components, referenced by name.
@@ -186,6 +196,8 @@ func schemaOf(t reflect.Type, schemas map[string]any) map[string]any {
 	switch {
 	case t == timeType:
 		s = map[string]any{"type": "string", "format": "date-time"}
+	case t == rawType:
+		s = map[string]any{"description": "any JSON value"}
 	case t.Kind() == reflect.String:
 		s = typ("string")
 	case t.Kind() == reflect.Bool:

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/affsync/affsync/internal/api"
+	"github.com/affsync/affsync/internal/secret"
 	"github.com/affsync/affsync/internal/store"
 	"github.com/affsync/affsync/internal/store/storetest"
 )
@@ -56,7 +57,8 @@ type schema struct {
 // the documented schemas.
 func TestOpenAPIMatchesRoutes(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		e := newEnv(t, s)
+		box, _ := secret.NewBox([]byte("0123456789abcdef0123456789abcdef"))
+		e := newEnvWith(t, s, api.Config{Sealer: box})
 		var doc openAPIDoc
 		if code := e.do("GET", "/v1/openapi.json", "", "", &doc); code != 200 {
 			t.Fatalf("openapi.json: %d", code)
@@ -86,15 +88,26 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		if inquiry != 201 {
 			t.Fatalf("inquiry: %d", inquiry)
 		}
-		var inq struct{ ID string }
-		e.do("GET", "/v1/inquiries", e.a.readKey, "", &struct{ Data []any }{})
-		var inqs struct{ Data []struct{ ID string } }
+		// One object of each kind, for the paths that name one.
+		var inqs, keys, hooks struct{ Data []struct{ ID string } }
 		e.do("GET", "/v1/inquiries", e.a.readKey, "", &inqs)
-		inq.ID = inqs.Data[0].ID
-		var keys struct{ Data []struct{ ID string } }
 		e.do("GET", "/v1/apikeys", e.a.readKey, "", &keys)
-		samples := map[string]string{"/v1/transactions/": e.a.firstTxID, "/v1/connections/": e.a.conn.ID,
-			"/v1/inquiries/": inq.ID, "/v1/apikeys/": keys.Data[0].ID}
+		if code := e.do("POST", "/v1/webhooks", e.a.writeKey, `{"url":"http://127.0.0.1:9/hook","events":["transaction.created"]}`, nil); code != 201 {
+			t.Fatalf("webhook: %d", code)
+		}
+		e.do("GET", "/v1/webhooks", e.a.readKey, "", &hooks)
+		if _, err := s.UpsertTransactions(ctx, e.a.ws.ID, txs(e.a.conn, 100, 1)); err != nil {
+			t.Fatal(err)
+		}
+		var deliveries struct{ Data []struct{ ID int64 } }
+		e.do("GET", "/v1/webhooks/"+hooks.Data[0].ID+"/deliveries", e.a.readKey, "", &deliveries)
+		if len(inqs.Data) == 0 || len(keys.Data) == 0 || len(deliveries.Data) == 0 {
+			t.Fatalf("samples: %d inquiries, %d keys, %d deliveries", len(inqs.Data), len(keys.Data), len(deliveries.Data))
+		}
+		samples := map[string]string{
+			"transactions/{id}": e.a.firstTxID, "connections/{id}": e.a.conn.ID, "inquiries/{id}": inqs.Data[0].ID,
+			"apikeys/{id}": keys.Data[0].ID, "webhooks/{id}": hooks.Data[0].ID, "deliveries/{delivery_id}": itoa(int(deliveries.Data[0].ID)),
+		}
 		for _, pattern := range served {
 			method, path, _ := strings.Cut(pattern, " ")
 			op := doc.Paths[path][strings.ToLower(method)]
@@ -156,18 +169,20 @@ type errorShape struct {
 	Error struct{ Code, Message string } `json:"error"`
 }
 
+// fillPath puts a sample id in each {param} of a path, chosen by the
+// segment before it ("webhooks/{id}").
 func fillPath(t *testing.T, path string, samples map[string]string) string {
-	if !strings.Contains(path, "{") {
-		return path
-	}
-	for prefix, id := range samples {
-		if strings.HasPrefix(path, prefix) {
-			_, rest, _ := strings.Cut(strings.TrimPrefix(path, prefix), "}")
-			return prefix + id + rest
+	segs := strings.Split(path, "/")
+	for i, seg := range segs {
+		if strings.HasPrefix(seg, "{") {
+			id, ok := samples[segs[i-1]+"/"+seg]
+			if !ok {
+				t.Fatalf("no sample id for %s in %s: add one to the test", seg, path)
+			}
+			segs[i] = id
 		}
 	}
-	t.Fatalf("no sample id for %s: add one to the test", path)
-	return ""
+	return strings.Join(segs, "/")
 }
 
 func knownParams(msg string) []string {

@@ -87,6 +87,12 @@ func (s *Server) Register(mux Mux) {
 	mux.Handle("POST /v1/connections/{id}/sync", s.write(s.syncConnection))
 	mux.Handle("GET /v1/connections/{id}/runs", s.read(s.listRuns))
 
+	mux.Handle("GET /v1/webhooks", s.read(s.listWebhooks))
+	mux.Handle("POST /v1/webhooks", s.write(s.createWebhook))
+	mux.Handle("DELETE /v1/webhooks/{id}", s.write(s.deleteWebhook))
+	mux.Handle("GET /v1/webhooks/{id}/deliveries", s.read(s.listDeliveries))
+	mux.Handle("POST /v1/webhooks/{id}/deliveries/{delivery_id}/redeliver", s.write(s.redeliver))
+
 	mux.Handle("/v1/", s.read(s.notFound))
 }
 

@@ -11,49 +11,25 @@ import (
 	"github.com/affsync/affsync/internal/model"
 	"github.com/affsync/affsync/internal/money"
 	"github.com/affsync/affsync/internal/store"
+	"github.com/affsync/affsync/internal/wire"
 )
 
-// Transaction is the JSON form of a transaction (SPEC §4.2): amounts as
-// decimal strings in the original currency.
-type Transaction = client.Transaction
+// Transaction and Item are the JSON form of a transaction (package client
+// holds the wire types); package wire shapes them, for the API and for the
+// webhook events alike.
+type (
+	Transaction = client.Transaction
+	Item        = client.Item
+)
 
 // TransactionDetail is a transaction with its history (GET /v1/transactions/{id}).
 type TransactionDetail = client.TransactionDetail
-
-// Item is one basket line.
-type Item = client.Item
 
 // History is one change of a transaction.
 type History = client.History
 
 // amount formats minor units in a currency's own exponent.
 var amount = money.FormatIn
-
-func toJSON(x model.Transaction) Transaction {
-	out := Transaction{
-		ID: x.ID, ConnectionID: x.ConnectionID, Network: x.Network, Program: x.Program, Channel: x.Channel,
-		Customs: x.Customs, OrderRef: x.OrderRef, Status: string(x.Status), NetworkStatus: x.NetworkStatus,
-		StatusReason: x.StatusReason, Paid: x.Paid, Currency: x.Currency,
-		SaleAmount: amount(x.SaleAmount, x.Currency), Commission: amount(x.Commission, x.Currency),
-		Estimated: x.CommissionEstimated, Quantity: x.Quantity, ClickedAt: x.ClickedAt, SoldAt: x.SoldAt,
-		CheckedAt: x.CheckedAt, CreatedAt: x.CreatedAt, UpdatedAt: x.UpdatedAt, Items: []Item{},
-	}
-	if out.Customs == nil {
-		out.Customs = []string{}
-	}
-	if x.PaymentID != "" {
-		out.PaymentID = &x.PaymentID
-	}
-	for _, it := range x.Items {
-		out.Items = append(out.Items, Item{
-			SKU: it.SKU, Name: it.Name, Category: it.Category, Seller: it.Seller, Price: amount(it.Price, x.Currency),
-			Quantity: it.Quantity, Returned: it.Returned, SaleAmount: amount(it.SaleAmount, x.Currency),
-			Commission: amount(it.Commission, x.Currency), Rate: money.FormatMinor(it.Rate, 2), Device: it.Device,
-			LinkType: it.LinkType, Direct: it.Direct,
-		})
-	}
-	return out
-}
 
 func (s *Server) listTransactions(w http.ResponseWriter, r *http.Request) {
 	f, err := transactionFilter(r)
@@ -68,7 +44,7 @@ func (s *Server) listTransactions(w http.ResponseWriter, r *http.Request) {
 	}
 	out := make([]Transaction, len(list))
 	for i, x := range list {
-		out[i] = toJSON(x)
+		out[i] = wire.TransactionOf(x)
 	}
 	writeJSON(w, http.StatusOK, newPage(out, next))
 }
@@ -87,7 +63,7 @@ func (s *Server) transactionRows(r *http.Request, emit func(Transaction) error) 
 			return err
 		}
 		for _, x := range list {
-			if err := emit(toJSON(x)); err != nil {
+			if err := emit(wire.TransactionOf(x)); err != nil {
 				return err
 			}
 		}
@@ -114,13 +90,9 @@ func (s *Server) getTransaction(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	out := TransactionDetail{Transaction: toJSON(x), History: []History{}}
+	out := TransactionDetail{Transaction: wire.TransactionOf(x), History: []History{}}
 	for _, h := range hist {
-		changes := make([]client.Change, len(h.Changes))
-		for i, c := range h.Changes {
-			changes[i] = client.Change(c)
-		}
-		out.History = append(out.History, History{At: h.At, Changes: changes, Reason: h.Reason, Source: h.Source})
+		out.History = append(out.History, History{At: h.At, Changes: wire.ChangesOf(h.Changes), Reason: h.Reason, Source: h.Source})
 	}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http/httptest"
 	"os"
@@ -191,7 +192,7 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 func (s *syncWriter) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.w.(*bytes.Buffer).String()
+	return s.w.(fmt.Stringer).String()
 }
 
 // TestSyncCommand: sync runs the due connections, then nothing is due; a

@@ -11,6 +11,7 @@ import (
 	"github.com/affsync/affsync/internal/network/amazon/sim"
 	"github.com/affsync/affsync/internal/secret"
 	"github.com/affsync/affsync/internal/store"
+	"github.com/affsync/affsync/internal/webhook"
 )
 
 // runDemo starts everything on one machine: the Amazon simulator on a free
@@ -102,5 +103,5 @@ func runDemo(env Env, args []string) error {
 	if f, ok := env.Stdout.(*os.File); ok {
 		f.Sync()
 	}
-	return serve(env.Context, log, s, box, ln, sched)
+	return serve(env.Context, log, s, box, ln, sched, &webhook.Dispatcher{Store: s, Sealer: box, Log: log})
 }

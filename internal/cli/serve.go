@@ -7,17 +7,20 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/affsync/affsync/internal/api"
 	"github.com/affsync/affsync/internal/collector"
 	"github.com/affsync/affsync/internal/importer"
 	"github.com/affsync/affsync/internal/store"
+	"github.com/affsync/affsync/internal/webhook"
 )
 
 func runServe(env Env, args []string) error {
-	fs, g := newFlags(env, "serve", "serve [--addr 127.0.0.1:8080]")
+	fs, g := newFlags(env, "serve", "serve [--addr 127.0.0.1:8080] [--webhook-poll 5s]")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	poll := fs.Duration("webhook-poll", 5*time.Second, "how often the webhook queue is looked at when idle")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -39,13 +42,19 @@ func runServe(env Env, args []string) error {
 	}
 	log := logger(env)
 	log.Info("serving", "url", "http://"+ln.Addr().String(), "db", s.Dialect())
+	if *poll <= 0 {
+		return usagef("--webhook-poll must be a positive duration, like 5s")
+	}
 	sched := newScheduler(s, box, log)
-	return serve(env.Context, log, s, box, ln, sched)
+	hooks := &webhook.Dispatcher{Store: s, Sealer: box, Log: log, Poll: *poll}
+	return serve(env.Context, log, s, box, ln, sched, hooks)
 }
 
 // serve runs the HTTP server and the background work (the sync scheduler,
-// database upkeep) on ln until ctx ends.
-func serve(ctx context.Context, log *slog.Logger, s *store.Store, sealer store.Sealer, ln net.Listener, sched *collector.Scheduler) error {
+// the webhook dispatcher, database upkeep) on ln until ctx ends, then waits
+// for the background work to stop before the store closes.
+func serve(ctx context.Context, log *slog.Logger, s *store.Store, sealer store.Sealer, ln net.Listener, sched *collector.Scheduler,
+	hooks *webhook.Dispatcher) error {
 	apiServer := api.New(api.Config{Store: s, Sealer: sealer, Logger: log})
 	defer apiServer.Close()
 	mux := http.NewServeMux()
@@ -56,8 +65,13 @@ func serve(ctx context.Context, log *slog.Logger, s *store.Store, sealer store.S
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	go maintain(ctx, log, s)
-	go sched.Run(ctx)
+	ctx, stop := context.WithCancel(ctx)
+	var background sync.WaitGroup
+	defer background.Wait()
+	defer stop()
+	background.Go(func() { maintain(ctx, log, s) })
+	background.Go(func() { sched.Run(ctx) })
+	background.Go(func() { hooks.Run(ctx) })
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -70,6 +84,8 @@ func serve(ctx context.Context, log *slog.Logger, s *store.Store, sealer store.S
 	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutdown: %w", err)
 	}
+	stop()
+	background.Wait()
 	log.Info("stopped")
 	return nil
 }

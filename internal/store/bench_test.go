@@ -5,12 +5,14 @@ import (
 	"os"
 	"testing"
 
+	"github.com/affsync/affsync/internal/secret"
 	"github.com/affsync/affsync/internal/store"
 	"github.com/affsync/affsync/internal/store/storetest"
 )
 
-// BenchmarkUpsertTransactions stores 100k-row batches (new rows, then the same
-// rows unchanged) and reports rows/s on each engine:
+// BenchmarkUpsertTransactions stores 100k-row batches (new rows, new rows with
+// a webhook subscribed to them, then the same rows unchanged) and reports
+// rows/s on each engine:
 //
 //	go test -run '^$' -bench UpsertTransactions -benchtime 1x ./internal/store/
 func BenchmarkUpsertTransactions(b *testing.B) {
@@ -26,7 +28,7 @@ func BenchmarkUpsertTransactions(b *testing.B) {
 		if open == nil {
 			continue
 		}
-		for _, phase := range []string{"insert", "unchanged"} {
+		for _, phase := range []string{"insert", "insert+webhook", "unchanged"} {
 			b.Run(fmt.Sprintf("%s/%s", engine, phase), func(b *testing.B) {
 				for i := 0; i < b.N; i++ {
 					b.StopTimer()
@@ -40,6 +42,13 @@ func BenchmarkUpsertTransactions(b *testing.B) {
 						b.Fatal(err)
 					}
 					batch := batchOf(conn, 0, rows)
+					if phase == "insert+webhook" {
+						box, _ := secret.NewBox(make([]byte, secret.KeySize))
+						if _, err := s.CreateWebhook(ctx, box, store.Webhook{WorkspaceID: ws.ID, URL: "https://example.com/",
+							Events: []string{"transaction.created"}}, "s"); err != nil {
+							b.Fatal(err)
+						}
+					}
 					if phase == "unchanged" {
 						if _, err := s.UpsertTransactions(ctx, ws.ID, batch); err != nil {
 							b.Fatal(err)
@@ -51,7 +60,7 @@ func BenchmarkUpsertTransactions(b *testing.B) {
 						b.Fatal(err)
 					}
 					b.StopTimer()
-					if (phase == "insert" && st.Created != rows) || (phase == "unchanged" && st.Unchanged != rows) {
+					if (phase != "unchanged" && st.Created != rows) || (phase == "unchanged" && st.Unchanged != rows) {
 						b.Fatalf("stats %+v", st)
 					}
 					s.Close()

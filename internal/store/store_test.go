@@ -86,7 +86,7 @@ func TestTransactionRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if st.Created != 1 || len(st.Events) != 1 || st.Events[0].Kind != "created" {
+		if st.Created != 1 {
 			t.Fatalf("stats = %+v", st)
 		}
 		got, err := s.Transaction(ctx, f.ws.ID, model.TransactionID(f.conn.ID, want.SourceKey))
@@ -116,7 +116,7 @@ func TestUpsertIsIdempotentAndHistoryOnlyOnChange(t *testing.T) {
 			t.Fatalf("first upsert: %+v %v", st, err)
 		}
 		st, err := s.UpsertTransactions(ctx, f.ws.ID, batchOf(f.conn, 0, 50))
-		if err != nil || st.Created != 0 || st.Updated != 0 || st.Unchanged != 50 || len(st.Events) != 0 {
+		if err != nil || st.Created != 0 || st.Updated != 0 || st.Unchanged != 50 {
 			t.Fatalf("same batch again: %+v %v", st, err)
 		}
 		id := model.TransactionID(f.conn.ID, batch[7].Tx.SourceKey)
@@ -131,7 +131,7 @@ func TestUpsertIsIdempotentAndHistoryOnlyOnChange(t *testing.T) {
 		changed[0].Reason, changed[0].Source = "returned", "earnings-20261010.tsv:12"
 		before, _ := s.Transaction(ctx, f.ws.ID, id)
 		st, err = s.UpsertTransactions(ctx, f.ws.ID, changed)
-		if err != nil || st.Updated != 1 || st.Events[0] != (store.TxEvent{TransactionID: id, Kind: "updated"}) {
+		if err != nil || st.Updated != 1 {
 			t.Fatalf("change: %+v %v", st, err)
 		}
 		h, err := s.TransactionHistory(ctx, f.ws.ID, id)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/affsync/affsync/internal/model"
+	"github.com/affsync/affsync/internal/wire"
 )
 
 // TxWrite is one projected transaction to store, with why it looks as it does.
@@ -18,21 +19,16 @@ type TxWrite struct {
 	Source string // the fact behind it, "file:line", or "daily pass"
 }
 
-// TxEvent names a transaction that was created or changed, for webhooks.
-type TxEvent struct {
-	TransactionID string
-	Kind          string // "created" or "updated"
-}
-
 // UpsertStats counts what an upsert did.
 type UpsertStats struct {
 	Created, Updated, Unchanged int
-	Events                      []TxEvent
 }
 
 // UpsertTransactions stores a batch: new transactions are inserted, changed
 // ones updated with one history entry each, identical ones left alone (no
-// write, no history), so storing the same batch twice changes nothing.
+// write, no history), so storing the same batch twice changes nothing. Each
+// insert and update queues a transaction.created or transaction.updated
+// event for the workspace's subscribed webhooks, in the same transaction.
 func (s *Store) UpsertTransactions(ctx context.Context, workspaceID string, batch []TxWrite) (UpsertStats, error) {
 	var st UpsertStats
 	err := s.Write(ctx, func(tx *Tx) error {
@@ -67,7 +63,12 @@ func (t *Tx) UpsertTransactions(ctx context.Context, workspaceID string, batch [
 	if err != nil {
 		return st, err
 	}
+	subs, err := t.subscribers(ctx, workspaceID)
+	if err != nil {
+		return st, err
+	}
 	now := time.Now().UTC()
+	events := &eventQueue{t: t, workspaceID: workspaceID, subs: subs, now: now}
 	var inserts []pendingInsert
 	for _, w := range batch {
 		old, ok := existing[w.Tx.ID]
@@ -78,7 +79,9 @@ func (t *Tx) UpsertTransactions(ctx context.Context, workspaceID string, batch [
 			inserts = append(inserts, pendingInsert{w, seq})
 			existing[w.Tx.ID] = txWithSeq{w.Tx, seq, seq} // a duplicate later in the batch becomes an update
 			st.Created++
-			st.Events = append(st.Events, TxEvent{w.Tx.ID, "created"})
+			if err := events.addTransaction(ctx, wire.EventTransactionCreated, w.Tx, nil); err != nil {
+				return st, err
+			}
 			continue
 		}
 		changes := model.TransactionChanges(old.Transaction, w.Tx)
@@ -94,7 +97,12 @@ func (t *Tx) UpsertTransactions(ctx context.Context, workspaceID string, batch [
 		}
 		existing[w.Tx.ID] = txWithSeq{w.Tx, old.seq, seq}
 		st.Updated++
-		st.Events = append(st.Events, TxEvent{w.Tx.ID, "updated"})
+		if err := events.addTransaction(ctx, wire.EventTransactionUpdated, w.Tx, changes); err != nil {
+			return st, err
+		}
+	}
+	if err := events.done(ctx); err != nil {
+		return st, err
 	}
 	if err := t.insertTransactions(ctx, inserts); err != nil {
 		return st, err

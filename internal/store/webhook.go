@@ -2,34 +2,60 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/affsync/affsync/internal/model"
+	"github.com/affsync/affsync/internal/wire"
 )
 
-// Webhook is a receiver of transaction events. Its signing secret is sealed at rest.
+// Webhook is a receiver of events. Its signing secret is sealed at rest.
 type Webhook struct {
 	ID          string
 	WorkspaceID string
 	URL         string
-	Events      []string
+	Description string
+	Events      []string // the event types it subscribes to
 	Active      bool
 	CreatedAt   time.Time
 }
 
-// Delivery is one event sent (or to be sent) to a webhook.
+// Delivery statuses.
+const (
+	DeliveryPending   = "pending"
+	DeliveryDelivered = "delivered"
+	DeliveryFailed    = "failed"
+)
+
+// Delivery is one event sent (or to be sent) to one webhook.
 type Delivery struct {
 	ID             int64
+	WorkspaceID    string
 	WebhookID      string
-	Event          string
-	Payload        string
+	EventID        string
+	Event          string // the event type
+	Payload        string // the exact body that is signed and sent
 	Status         string // pending, delivered, failed
-	Attempts       int
+	Attempts       int    // in the current retry window
 	NextAttemptAt  *time.Time
+	FirstAttemptAt *time.Time // start of the retry window
 	LastStatusCode int
 	LastError      string
 	CreatedAt      time.Time
 	DeliveredAt    *time.Time
+	Log            []Attempt // filled by Deliveries, oldest first
+}
+
+// Attempt is one POST of a delivery, as the receiver answered it.
+type Attempt struct {
+	At         time.Time
+	StatusCode int // 0 when no answer came
+	Error      string
+	Duration   time.Duration
 }
 
 // CreateWebhook stores a webhook with its sealed secret.
@@ -43,8 +69,9 @@ func (s *Store) CreateWebhook(ctx context.Context, sealer Sealer, w Webhook, sec
 	}
 	w.ID, w.CreatedAt, w.Active = newID("wh"), time.Now().UTC(), true
 	err = s.Write(ctx, func(tx *Tx) error {
-		_, err := tx.tx.ExecContext(ctx, `INSERT INTO webhooks (id, workspace_id, url, secret, events, active, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, w.ID, w.WorkspaceID, w.URL, sealed, strings.Join(w.Events, ","), w.Active, s.ts(w.CreatedAt))
+		_, err := tx.tx.ExecContext(ctx, `INSERT INTO webhooks (id, workspace_id, url, description, secret, events, active, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, w.ID, w.WorkspaceID, w.URL, w.Description, sealed, strings.Join(w.Events, ","),
+			w.Active, s.ts(w.CreatedAt))
 		return err
 	})
 	if err != nil {
@@ -53,22 +80,41 @@ func (s *Store) CreateWebhook(ctx context.Context, sealer Sealer, w Webhook, sec
 	return w, nil
 }
 
+const webhookColumns = `id, workspace_id, url, description, events, active, created_at`
+
+func scanWebhook(r rowScanner) (Webhook, error) {
+	var w Webhook
+	var events string
+	var created scanTime
+	if err := r.Scan(&w.ID, &w.WorkspaceID, &w.URL, &w.Description, &events, &w.Active, &created); err != nil {
+		return w, notFound(err, "webhook")
+	}
+	w.Events, w.CreatedAt = strings.Split(events, ","), created.T
+	return w, nil
+}
+
 // Webhooks lists a workspace's webhooks.
 func (s *Store) Webhooks(ctx context.Context, workspaceID string) ([]Webhook, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT id, workspace_id, url, events, active, created_at FROM webhooks
-		WHERE workspace_id = $1 ORDER BY created_at, id`, workspaceID)
+	rows, err := s.read.QueryContext(ctx, `SELECT `+webhookColumns+` FROM webhooks WHERE workspace_id = $1 ORDER BY created_at, id`, workspaceID)
 	if err != nil {
 		return nil, fmt.Errorf("list webhooks: %w", err)
 	}
-	return collect(rows, func(r rowScanner) (Webhook, error) {
-		var w Webhook
-		var events string
-		var created scanTime
-		if err := r.Scan(&w.ID, &w.WorkspaceID, &w.URL, &events, &w.Active, &created); err != nil {
-			return w, fmt.Errorf("read webhook: %w", err)
+	return collect(rows, scanWebhook)
+}
+
+// Webhook reads one webhook of a workspace.
+func (s *Store) Webhook(ctx context.Context, workspaceID, id string) (Webhook, error) {
+	return scanWebhook(s.read.QueryRowContext(ctx, `SELECT `+webhookColumns+` FROM webhooks WHERE id = $1 AND workspace_id = $2`, id, workspaceID))
+}
+
+// DeleteWebhook removes a webhook with its queue and log.
+func (s *Store) DeleteWebhook(ctx context.Context, workspaceID, id string) error {
+	return s.Write(ctx, func(tx *Tx) error {
+		res, err := tx.tx.ExecContext(ctx, `DELETE FROM webhooks WHERE id = $1 AND workspace_id = $2`, id, workspaceID)
+		if err != nil {
+			return fmt.Errorf("delete webhook: %w", err)
 		}
-		w.Events, w.CreatedAt = strings.Split(events, ","), created.T
-		return w, nil
+		return mustAffect(res, "webhook")
 	})
 }
 
@@ -88,76 +134,302 @@ func (s *Store) WebhookSecret(ctx context.Context, sealer Sealer, workspaceID, i
 	return string(plain), nil
 }
 
-// QueueDelivery adds an event for a webhook, due now.
-func (t *Tx) QueueDelivery(ctx context.Context, workspaceID, webhookID, event, payload string) error {
-	now := t.s.ts(time.Now())
-	_, err := t.tx.ExecContext(ctx, `INSERT INTO webhook_deliveries (workspace_id, webhook_id, event, payload, status, next_attempt_at, created_at)
-		VALUES ($1, $2, $3, $4, 'pending', $5, $6)`, workspaceID, webhookID, event, payload, now, now)
+// subscribers maps an event type to the active webhooks that want it.
+type subscribers map[string][]string
+
+// subscribers reads a workspace's subscriptions: one query per written
+// batch, and none of the event work when it is empty.
+func (t *Tx) subscribers(ctx context.Context, workspaceID string) (subscribers, error) {
+	rows, err := t.tx.QueryContext(ctx, `SELECT id, events FROM webhooks WHERE workspace_id = $1 AND active ORDER BY id`, workspaceID)
 	if err != nil {
-		return fmt.Errorf("queue delivery: %w", err)
+		return nil, fmt.Errorf("read subscriptions: %w", err)
+	}
+	defer rows.Close()
+	subs := subscribers{}
+	for rows.Next() {
+		var id, events string
+		if err := rows.Scan(&id, &events); err != nil {
+			return nil, fmt.Errorf("read subscriptions: %w", err)
+		}
+		for _, e := range strings.Split(events, ",") {
+			subs[e] = append(subs[e], id)
+		}
+	}
+	return subs, rows.Err()
+}
+
+// eventQueue collects the delivery rows of a write and inserts them in
+// chunks, so a large import with subscribers holds few payloads at once.
+type eventQueue struct {
+	t           *Tx
+	workspaceID string
+	subs        subscribers
+	now         time.Time
+	rows        [][]any
+	queued      int
+}
+
+var deliveryColumns = []string{"workspace_id", "webhook_id", "event_id", "event", "payload", "status", "next_attempt_at", "created_at"}
+
+const eventQueueFlush = 500
+
+func (q *eventQueue) wants(eventType string) bool { return len(q.subs[eventType]) > 0 }
+
+// addTransaction queues a transaction event for every webhook subscribed to its type.
+func (q *eventQueue) addTransaction(ctx context.Context, eventType string, x model.Transaction, changes []model.Change) error {
+	if !q.wants(eventType) {
+		return nil
+	}
+	ev := wire.Event{ID: newID("evt"), Type: eventType, CreatedAt: q.now,
+		Data: wire.EventData{Transaction: wire.TransactionOf(x), Changes: wire.ChangesOf(changes)}}
+	payload, err := json.Marshal(ev)
+	if err != nil {
+		return fmt.Errorf("encode %s event: %w", eventType, err)
+	}
+	for _, hook := range q.subs[eventType] {
+		q.rows = append(q.rows, []any{q.workspaceID, hook, ev.ID, eventType, string(payload), DeliveryPending, q.t.s.ts(q.now), q.t.s.ts(q.now)})
+	}
+	if len(q.rows) >= eventQueueFlush {
+		return q.flush(ctx)
 	}
 	return nil
 }
 
-// QueueDelivery is the standalone form of Tx.QueueDelivery.
-func (s *Store) QueueDelivery(ctx context.Context, workspaceID, webhookID, event, payload string) error {
-	return s.Write(ctx, func(tx *Tx) error { return tx.QueueDelivery(ctx, workspaceID, webhookID, event, payload) })
+func (q *eventQueue) flush(ctx context.Context) error {
+	if err := q.t.insertRows(ctx, "webhook_deliveries", deliveryColumns, q.rows); err != nil {
+		return fmt.Errorf("queue deliveries: %w", err)
+	}
+	q.queued += len(q.rows)
+	q.rows = q.rows[:0]
+	return nil
 }
 
-// Deliveries lists a webhook's deliveries, newest first.
-func (s *Store) Deliveries(ctx context.Context, workspaceID, webhookID string, limit int) ([]Delivery, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT id, webhook_id, event, payload, status, attempts, next_attempt_at, last_status_code,
-		last_error, created_at, delivered_at FROM webhook_deliveries WHERE workspace_id = $1 AND webhook_id = $2 ORDER BY id DESC LIMIT $3`,
-		workspaceID, webhookID, limit)
+// done writes what is left and, after a large batch, refreshes the queue's
+// statistics so the senders' claims keep using its index.
+func (q *eventQueue) done(ctx context.Context) error {
+	if err := q.flush(ctx); err != nil {
+		return err
+	}
+	if q.queued >= analyzeAfter {
+		return q.t.analyze(ctx, "webhook_deliveries")
+	}
+	return nil
+}
+
+// Outgoing is a claimed delivery with where it goes.
+type Outgoing struct {
+	Delivery
+	URL string
+}
+
+const deliveryColumnsRead = `d.id, d.workspace_id, d.webhook_id, d.event_id, d.event, d.payload, d.status, d.attempts, d.next_attempt_at,
+	d.first_attempt_at, d.last_status_code, d.last_error, d.created_at, d.delivered_at`
+
+func scanDelivery(r rowScanner, extra ...any) (Delivery, error) {
+	var d Delivery
+	var next, first, created, delivered scanTime
+	dest := append([]any{&d.ID, &d.WorkspaceID, &d.WebhookID, &d.EventID, &d.Event, &d.Payload, &d.Status, &d.Attempts, &next, &first,
+		&d.LastStatusCode, &d.LastError, &created, &delivered}, extra...)
+	if err := r.Scan(dest...); err != nil {
+		return d, notFound(err, "delivery")
+	}
+	d.NextAttemptAt, d.FirstAttemptAt, d.CreatedAt, d.DeliveredAt = next.ptr(), first.ptr(), created.T, delivered.ptr()
+	return d, nil
+}
+
+// ClaimDeliveries leases up to limit due deliveries of active webhooks, of
+// any workspace (this is the sender's queue), to owner: their next attempt
+// moves to now+lease, so no other sender takes them meanwhile and a dead
+// sender's deliveries come due again. On PostgreSQL, FOR UPDATE SKIP LOCKED
+// lets several instances claim at once without waiting on each other; on
+// SQLite the single writer makes the claim atomic. The first claim starts a
+// delivery's retry window.
+func (s *Store) ClaimDeliveries(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]Outgoing, error) {
+	// A look on the read pool first: an idle queue then costs no write
+	// transaction, which on SQLite would wait behind a running import.
+	var due int
+	err := s.read.QueryRowContext(ctx, `SELECT 1 FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= $1 LIMIT 1`,
+		s.ts(now)).Scan(&due)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("look for due deliveries: %w", err)
+	}
+	var out []Outgoing
+	err = s.Write(ctx, func(tx *Tx) error {
+		q := `SELECT d.id FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+			WHERE d.status = 'pending' AND d.next_attempt_at <= $1 AND w.active ORDER BY d.next_attempt_at, d.id LIMIT $2`
+		if s.dialect == Postgres {
+			q += ` FOR UPDATE OF d SKIP LOCKED`
+		}
+		rows, err := tx.tx.QueryContext(ctx, q, s.ts(now), limit)
+		if err != nil {
+			return err
+		}
+		ids, err := collect(rows, func(r rowScanner) (any, error) {
+			var id int64
+			return id, r.Scan(&id)
+		})
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		in := placeholders(s.dialect, 4, len(ids))
+		if _, err := tx.tx.ExecContext(ctx, `UPDATE webhook_deliveries SET lease_owner = $1, next_attempt_at = $2,
+			first_attempt_at = COALESCE(first_attempt_at, $3) WHERE id IN (`+in+`)`,
+			append([]any{owner, s.ts(now.Add(lease)), s.ts(now)}, ids...)...); err != nil {
+			return err
+		}
+		rows, err = tx.tx.QueryContext(ctx, `SELECT `+deliveryColumnsRead+`, w.url FROM webhook_deliveries d
+			JOIN webhooks w ON w.id = d.webhook_id WHERE d.id IN (`+placeholders(s.dialect, 1, len(ids))+`) ORDER BY d.id`, ids...)
+		if err != nil {
+			return err
+		}
+		out, err = collect(rows, func(r rowScanner) (Outgoing, error) {
+			var o Outgoing
+			var err error
+			o.Delivery, err = scanDelivery(r, &o.URL)
+			return o, err
+		})
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("claim due deliveries: %w", err)
+	}
+	return out, nil
+}
+
+// AttemptResult is the outcome of one POST of a claimed delivery.
+type AttemptResult struct {
+	Attempt
+	DeliveryID  int64
+	WorkspaceID string
+	Owner       string
+	Delivered   bool
+	// NextAttemptAt is the retry; nil when not delivered means failed for good.
+	NextAttemptAt *time.Time
+}
+
+// RecordAttempt logs an attempt and, while owner still holds the delivery,
+// records its outcome and ends the lease. ok is false when the lease was
+// lost (a redelivery on demand took the delivery meanwhile): the attempt is
+// logged all the same.
+func (s *Store) RecordAttempt(ctx context.Context, a AttemptResult) (ok bool, err error) {
+	status := DeliveryPending
+	switch {
+	case a.Delivered:
+		status = DeliveryDelivered
+	case a.NextAttemptAt == nil:
+		status = DeliveryFailed
+	}
+	var deliveredAt any
+	if a.Delivered {
+		deliveredAt = s.ts(a.At)
+	}
+	err = s.Write(ctx, func(tx *Tx) error {
+		var exists int
+		err := tx.tx.QueryRowContext(ctx, `SELECT 1 FROM webhook_deliveries WHERE id = $1 AND workspace_id = $2`, a.DeliveryID, a.WorkspaceID).Scan(&exists)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil // its webhook was deleted meanwhile: nothing to log on
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO webhook_attempts (delivery_id, at, status_code, error, duration_ms)
+			VALUES ($1, $2, $3, $4, $5)`, a.DeliveryID, s.ts(a.At), a.StatusCode, a.Error, a.Duration.Milliseconds()); err != nil {
+			return err
+		}
+		res, err := tx.tx.ExecContext(ctx, `UPDATE webhook_deliveries SET status = $1, attempts = attempts + 1, last_status_code = $2,
+			last_error = $3, next_attempt_at = $4, delivered_at = $5, lease_owner = NULL
+			WHERE id = $6 AND workspace_id = $7 AND lease_owner = $8`,
+			status, a.StatusCode, a.Error, s.tsp(a.NextAttemptAt), deliveredAt, a.DeliveryID, a.WorkspaceID, a.Owner)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		ok = n == 1
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("record delivery attempt: %w", err)
+	}
+	return ok, nil
+}
+
+// Deliveries lists a webhook's deliveries newest first, with their attempts,
+// starting below the delivery id before (0: from the newest).
+func (s *Store) Deliveries(ctx context.Context, workspaceID, webhookID string, before int64, limit int) ([]Delivery, error) {
+	q := `SELECT ` + deliveryColumnsRead + ` FROM webhook_deliveries d WHERE d.workspace_id = $1 AND d.webhook_id = $2`
+	args := []any{workspaceID, webhookID}
+	if before > 0 {
+		q += ` AND d.id < $3`
+		args = append(args, before)
+	}
+	q += fmt.Sprintf(` ORDER BY d.id DESC LIMIT $%d`, len(args)+1)
+	rows, err := s.read.QueryContext(ctx, q, append(args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("list deliveries: %w", err)
 	}
-	return collect(rows, scanDelivery)
-}
-
-// DueDeliveries lists pending deliveries whose time has come, across workspaces (the sender's queue).
-func (s *Store) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]Delivery, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT id, webhook_id, event, payload, status, attempts, next_attempt_at, last_status_code,
-		last_error, created_at, delivered_at FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $2`,
-		s.ts(now), limit)
+	list, err := collect(rows, func(r rowScanner) (Delivery, error) { return scanDelivery(r) })
 	if err != nil {
-		return nil, fmt.Errorf("due deliveries: %w", err)
+		return nil, err
 	}
-	return collect(rows, scanDelivery)
+	return list, s.loadAttempts(ctx, list)
 }
 
-// RecordAttempt stores the outcome of one delivery attempt. next nil with
-// delivered false marks the delivery failed for good.
-func (s *Store) RecordAttempt(ctx context.Context, id int64, delivered bool, statusCode int, errText string, next *time.Time) error {
-	status := "pending"
-	switch {
-	case delivered:
-		status = "delivered"
-	case next == nil:
-		status = "failed"
-	}
-	now := time.Now().UTC()
-	var deliveredAt any
-	if delivered {
-		deliveredAt = s.ts(now)
-	}
-	return s.Write(ctx, func(tx *Tx) error {
-		_, err := tx.tx.ExecContext(ctx, `UPDATE webhook_deliveries SET status = $1, attempts = attempts + 1, last_status_code = $2,
-			last_error = $3, next_attempt_at = $4, delivered_at = $5 WHERE id = $6`, status, statusCode, errText, s.tsp(next), deliveredAt, id)
-		if err != nil {
-			return fmt.Errorf("record delivery attempt: %w", err)
-		}
+// loadAttempts fills the logs of deliveries with one query.
+func (s *Store) loadAttempts(ctx context.Context, list []Delivery) error {
+	if len(list) == 0 {
 		return nil
-	})
+	}
+	index := make(map[int64]int, len(list))
+	ids := make([]any, len(list))
+	for i, d := range list {
+		index[d.ID], ids[i] = i, d.ID
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT delivery_id, at, status_code, error, duration_ms FROM webhook_attempts
+		WHERE delivery_id IN (`+placeholders(s.dialect, 1, len(ids))+`) ORDER BY delivery_id, id`, ids...)
+	if err != nil {
+		return fmt.Errorf("list delivery attempts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, ms int64
+		var a Attempt
+		var at scanTime
+		if err := rows.Scan(&id, &at, &a.StatusCode, &a.Error, &ms); err != nil {
+			return fmt.Errorf("read delivery attempt: %w", err)
+		}
+		a.At, a.Duration = at.T, time.Duration(ms)*time.Millisecond
+		list[index[id]].Log = append(list[index[id]].Log, a)
+	}
+	return rows.Err()
 }
 
-func scanDelivery(r rowScanner) (Delivery, error) {
-	var d Delivery
-	var next, created, delivered scanTime
-	if err := r.Scan(&d.ID, &d.WebhookID, &d.Event, &d.Payload, &d.Status, &d.Attempts, &next, &d.LastStatusCode, &d.LastError,
-		&created, &delivered); err != nil {
-		return d, fmt.Errorf("read delivery: %w", err)
+// Delivery reads one delivery of a webhook, with its attempts.
+func (s *Store) Delivery(ctx context.Context, workspaceID, webhookID string, id int64) (Delivery, error) {
+	d, err := scanDelivery(s.read.QueryRowContext(ctx, `SELECT `+deliveryColumnsRead+` FROM webhook_deliveries d
+		WHERE d.id = $1 AND d.webhook_id = $2 AND d.workspace_id = $3`, id, webhookID, workspaceID))
+	if err != nil {
+		return d, err
 	}
-	d.NextAttemptAt, d.CreatedAt, d.DeliveredAt = next.ptr(), created.T, delivered.ptr()
-	return d, nil
+	list := []Delivery{d}
+	err = s.loadAttempts(ctx, list)
+	return list[0], err
+}
+
+// Redeliver queues a delivery again, due at now, with a fresh retry window
+// (and backoff), whatever became of it; the log keeps the earlier attempts.
+// The event and its body stay the same, so a receiver that already has it
+// can tell by the event id.
+func (s *Store) Redeliver(ctx context.Context, workspaceID, webhookID string, id int64, now time.Time) error {
+	return s.Write(ctx, func(tx *Tx) error {
+		res, err := tx.tx.ExecContext(ctx, `UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = $1, first_attempt_at = NULL,
+			lease_owner = NULL, delivered_at = NULL WHERE id = $2 AND webhook_id = $3 AND workspace_id = $4`,
+			s.ts(now), id, webhookID, workspaceID)
+		if err != nil {
+			return fmt.Errorf("redeliver: %w", err)
+		}
+		return mustAffect(res, "delivery")
+	})
 }

@@ -389,6 +389,7 @@ CREATE TABLE webhooks (
     id           TEXT PRIMARY KEY,
     workspace_id TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
     url          TEXT NOT NULL,
+    description  TEXT NOT NULL DEFAULT '',
     secret       BLOB NOT NULL,
     events       TEXT NOT NULL,
     active       INTEGER NOT NULL DEFAULT 1,
@@ -396,15 +397,21 @@ CREATE TABLE webhooks (
 );
 CREATE INDEX webhooks_workspace ON webhooks (workspace_id);
 
+-- The delivery queue: one row per event and subscribed webhook, written in
+-- the transaction of the change. A sender claims a due row by moving
+-- next_attempt_at past its lease and naming itself lease_owner.
 CREATE TABLE webhook_deliveries (
     id               INTEGER PRIMARY KEY AUTOINCREMENT,
     workspace_id     TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
     webhook_id       TEXT NOT NULL REFERENCES webhooks (id) ON DELETE CASCADE,
+    event_id         TEXT NOT NULL,
     event            TEXT NOT NULL,
     payload          TEXT NOT NULL,
     status           TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
     attempts         INTEGER NOT NULL DEFAULT 0,
     next_attempt_at  TEXT,
+    first_attempt_at TEXT,
+    lease_owner      TEXT,
     last_status_code INTEGER NOT NULL DEFAULT 0,
     last_error       TEXT NOT NULL DEFAULT '',
     created_at       TEXT NOT NULL,
@@ -413,7 +420,19 @@ CREATE TABLE webhook_deliveries (
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
 CREATE INDEX webhook_deliveries_webhook ON webhook_deliveries (webhook_id, id);
 
+-- The delivery log: every attempt, as the receiver answered it.
+CREATE TABLE webhook_attempts (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    delivery_id BIGINT NOT NULL REFERENCES webhook_deliveries (id) ON DELETE CASCADE,
+    at          TEXT NOT NULL,
+    status_code INTEGER NOT NULL,
+    error       TEXT NOT NULL,
+    duration_ms BIGINT NOT NULL
+);
+CREATE INDEX webhook_attempts_delivery ON webhook_attempts (delivery_id, id);
+
 -- +goose Down
+DROP TABLE webhook_attempts;
 DROP TABLE webhook_deliveries;
 DROP TABLE webhooks;
 DROP TABLE link_clicks;

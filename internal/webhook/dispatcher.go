@@ -1,0 +1,251 @@
+// Package webhook sends the events that the store queues (table
+// webhook_deliveries) to their webhooks: signed POSTs, retried with
+// exponential backoff for a day, every attempt logged.
+package webhook
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	mrand "math/rand/v2"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/affsync/affsync/internal/store"
+)
+
+// Dispatcher delivers due webhook deliveries. The database is the queue:
+// deliveries are claimed with a lease, so several instances on one
+// PostgreSQL database never send one delivery at once, and a dead
+// instance's claims come due again when their lease ends.
+type Dispatcher struct {
+	Store  *store.Store
+	Sealer store.Sealer // opens the signing secrets
+	Log    *slog.Logger
+	Client *http.Client // default: follows no redirects
+	Owner  string       // this instance; default host:pid:random
+
+	Poll     time.Duration // how often the queue is looked at when idle; default 5 seconds
+	Timeout  time.Duration // per POST; default 10 seconds
+	Batch    int           // deliveries claimed and sent at once; default 16
+	RetryFor time.Duration // retries stop this long after the first attempt; default 24 hours
+	Now      func() time.Time
+	// Jitter returns a number in [0, 1) that spreads retries; default math/rand.
+	Jitter func() float64
+}
+
+func (d *Dispatcher) defaults() {
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	if d.Timeout <= 0 {
+		d.Timeout = 10 * time.Second
+	}
+	if d.Client == nil {
+		// A redirect is an answer, not a place to send a signed body to.
+		d.Client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	}
+	if d.Owner == "" {
+		host, _ := os.Hostname()
+		b := make([]byte, 4)
+		rand.Read(b)
+		d.Owner = fmt.Sprintf("%s:%d:%s", host, os.Getpid(), hex.EncodeToString(b))
+	}
+	if d.Poll <= 0 {
+		d.Poll = 5 * time.Second
+	}
+	if d.Batch <= 0 {
+		d.Batch = 16
+	}
+	if d.RetryFor <= 0 {
+		d.RetryFor = 24 * time.Hour
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Jitter == nil {
+		d.Jitter = mrand.Float64
+	}
+}
+
+// Run delivers until ctx ends; a full batch is followed at once by the next.
+func (d *Dispatcher) Run(ctx context.Context) {
+	d.defaults()
+	t := time.NewTicker(d.Poll)
+	defer t.Stop()
+	for {
+		n, err := d.DeliverDue(ctx)
+		if err != nil && ctx.Err() == nil {
+			d.Log.Warn("webhook deliveries", "err", err)
+		}
+		if n == d.Batch && err == nil {
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// DeliverDue claims one batch of due deliveries, sends them at once and
+// records each outcome. It answers how many it claimed.
+func (d *Dispatcher) DeliverDue(ctx context.Context) (int, error) {
+	d.defaults()
+	// The lease outlasts the POST, so no one else takes a delivery in flight.
+	claimed, err := d.Store.ClaimDeliveries(ctx, d.Owner, d.Now(), d.Timeout+time.Minute, d.Batch)
+	if err != nil {
+		return 0, err
+	}
+	secrets := d.secrets(ctx, claimed)
+	var wg sync.WaitGroup
+	errs := make([]error, len(claimed))
+	for i, o := range claimed {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = d.deliver(ctx, o, secrets[o.WebhookID])
+		}()
+	}
+	wg.Wait()
+	return len(claimed), errors.Join(errs...)
+}
+
+// secret is a webhook's signing secret, or why it cannot be had.
+type secret struct {
+	value string
+	err   error
+}
+
+// secrets opens each webhook's secret once per batch.
+func (d *Dispatcher) secrets(ctx context.Context, claimed []store.Outgoing) map[string]secret {
+	out := map[string]secret{}
+	for _, o := range claimed {
+		if _, ok := out[o.WebhookID]; !ok {
+			v, err := d.Store.WebhookSecret(ctx, d.Sealer, o.WorkspaceID, o.WebhookID)
+			out[o.WebhookID] = secret{v, err}
+		}
+	}
+	return out
+}
+
+// deliver makes one attempt and records it.
+func (d *Dispatcher) deliver(ctx context.Context, o store.Outgoing, sec secret) error {
+	if errors.Is(sec.err, store.ErrNotFound) {
+		return nil // the webhook was deleted since the claim, and its queue with it
+	}
+	at := d.Now()
+	started := time.Now() // a duration of real time, whatever clock the schedule runs on
+	code, errText := 0, ""
+	if sec.err != nil {
+		d.Log.Error("webhook secret", "webhook", o.WebhookID, "err", sec.err)
+		errText = "the signing secret cannot be opened on this server"
+	} else {
+		code, errText = d.post(ctx, o, sec.value, at)
+	}
+	if ctx.Err() != nil {
+		return nil // shutting down: not the receiver's fault; the lease ends and it is sent again
+	}
+	res := store.AttemptResult{
+		Attempt:    store.Attempt{At: at, StatusCode: code, Error: errText, Duration: time.Since(started)},
+		DeliveryID: o.ID, WorkspaceID: o.WorkspaceID, Owner: d.Owner, Delivered: errText == "",
+	}
+	if !res.Delivered {
+		res.NextAttemptAt = d.retryAt(o, at)
+	}
+	if _, err := d.Store.RecordAttempt(ctx, res); err != nil {
+		return fmt.Errorf("delivery %d: %w", o.ID, err)
+	}
+	level := slog.LevelDebug
+	if !res.Delivered {
+		level = slog.LevelInfo
+	}
+	d.Log.Log(ctx, level, "webhook delivery", "delivery", o.ID, "webhook", o.WebhookID, "event", o.Event, "status", code,
+		"err", errText, "retry_at", res.NextAttemptAt)
+	return nil
+}
+
+// post sends a delivery; errText is "" exactly when the receiver answered 2xx.
+func (d *Dispatcher) post(ctx context.Context, o store.Outgoing, secret string, at time.Time) (code int, errText string) {
+	ctx, cancel := context.WithTimeout(ctx, d.Timeout)
+	defer cancel()
+	body := []byte(o.Payload)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, o.URL, bytes.NewReader(body))
+	if err != nil {
+		return 0, err.Error()
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "affsync-webhooks/1")
+	req.Header.Set(SignatureHeader, Sign(secret, at, body))
+	req.Header.Set(EventHeader, o.EventID)
+	req.Header.Set(EventTypeHeader, o.Event)
+	req.Header.Set(DeliveryHeader, strconv.FormatInt(o.ID, 10))
+	res, err := d.Client.Do(req)
+	if err != nil {
+		return 0, err.Error()
+	}
+	defer res.Body.Close()
+	head, _ := io.ReadAll(io.LimitReader(res.Body, 512))
+	_, _ = io.Copy(io.Discard, io.LimitReader(res.Body, 64<<10)) // lets the connection be reused
+	if res.StatusCode >= 200 && res.StatusCode < 300 {
+		return res.StatusCode, ""
+	}
+	return res.StatusCode, "HTTP " + res.Status + answerExcerpt(head)
+}
+
+// answerExcerpt is the start of a receiver's answer, for the delivery log.
+func answerExcerpt(b []byte) string {
+	s := strings.Join(strings.Fields(strings.ToValidUTF8(string(b), "")), " ")
+	if s == "" {
+		return ""
+	}
+	if utf8.RuneCountInString(s) > 200 {
+		s = string([]rune(s)[:200]) + "…"
+	}
+	return ": " + s
+}
+
+// Backoff is the pause after the nth failed attempt, before jitter: 30
+// seconds, doubling, at most an hour.
+func Backoff(n int) time.Duration {
+	const base, most = 30 * time.Second, time.Hour
+	if n < 1 {
+		n = 1
+	}
+	if n > 8 {
+		return most
+	}
+	return min(base<<(n-1), most)
+}
+
+// retryAt is when a failed delivery is tried next: after its backoff give or
+// take a fifth, and never past the end of its retry window, where a last
+// attempt is made; nil when the window is over.
+func (d *Dispatcher) retryAt(o store.Outgoing, now time.Time) *time.Time {
+	first := now
+	if o.FirstAttemptAt != nil {
+		first = *o.FirstAttemptAt
+	}
+	deadline := first.Add(d.RetryFor)
+	if !now.Before(deadline) {
+		return nil
+	}
+	pause := Backoff(o.Attempts + 1)
+	pause = time.Duration(float64(pause) * (0.8 + 0.4*d.Jitter()))
+	next := now.Add(pause)
+	if next.After(deadline) {
+		next = deadline
+	}
+	return &next
+}
