@@ -53,6 +53,9 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("GET /v1/clicks", s.read(s.listClicks))
 	mux.Handle("GET /v1/channels", s.read(s.listChannels))
 	mux.Handle("GET /v1/programs", s.read(s.listPrograms))
+	mux.Handle("GET /v1/programs/{connection_id}/{program}/history", s.read(s.listProgramHistory))
+	mux.Handle("GET /v1/payments", s.read(s.listPayments))
+	mux.Handle("GET /v1/deals", s.read(s.listDeals))
 
 	mux.Handle("GET /v1/inquiries", s.read(s.listInquiries))
 	mux.Handle("POST /v1/inquiries", s.write(s.createInquiry))
