@@ -148,4 +148,3 @@ func (s *Server) listChannels(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, newPage(out, ""))
 }
-
