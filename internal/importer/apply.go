@@ -30,12 +30,11 @@ type coverage struct {
 
 // fileRun is what reading one file gathers for the projections after it.
 type fileRun struct {
-	sum             *Summary
-	covers          []coverage
-	types           []string
-	paidChanged     map[string]bool // months ("2026-10") whose payment changed
-	defaultCurrency string          // a payments file's header currency ("Amount($)")
-	custom          *customRun
+	sum         *Summary
+	covers      []coverage
+	types       []string
+	paidChanged map[string]bool // months ("2026-10") whose payment changed
+	custom      *customRun
 }
 
 // apply reads one file inside tx: report rows become facts, payments and

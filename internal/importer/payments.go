@@ -39,8 +39,9 @@ func (im *Importer) readPayments(ctx context.Context, tx *store.Tx, conn store.C
 	if err := needColumns(t, "a payments file", "paid_on", "amount", "month|period_start"); err != nil {
 		return err
 	}
+	fallback := firstOf(conn.Currency, st.currency)
 	if t.CurrencyHint != "" && !hasColumn(t, "currency") {
-		run.defaultCurrency = t.CurrencyHint
+		fallback = t.CurrencyHint // "Amount(€)"
 	}
 	lines := map[string]int{} // reference → line, to refuse a payment given twice
 	for {
@@ -60,7 +61,7 @@ func (im *Importer) readPayments(ctx context.Context, tx *store.Tx, conn store.C
 			p.PaidOn = *d
 		}
 		p.PeriodStart, p.PeriodEnd = paymentPeriod(c, st)
-		p.Currency = c.currency("currency", firstOf(run.defaultCurrency, conn.Currency, st.currency))
+		p.Currency = c.currency("currency", fallback)
 		c.required("amount")
 		p.Amount, _ = c.amount("amount", p.Currency, st.decimal)
 		if c.err != nil {
