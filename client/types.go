@@ -266,3 +266,36 @@ type CreatedAPIKey struct {
 type Decision struct {
 	Note string `json:"note,omitempty"`
 }
+
+// Payment is money paid out to a connection's account.
+type Payment struct {
+	ID           string    `json:"id"`
+	ConnectionID string    `json:"connection_id"`
+	Reference    string    `json:"reference"`
+	PaidOn       string    `json:"paid_on"`
+	PeriodStart  string    `json:"period_start"`
+	PeriodEnd    string    `json:"period_end"`
+	Currency     string    `json:"currency"`
+	Amount       string    `json:"amount"`
+	Method       string    `json:"method"`
+	Source       string    `json:"source"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+}
+
+// Deal is an offer, coupon or voucher of a program.
+type Deal struct {
+	ID           string    `json:"id"`
+	ConnectionID string    `json:"connection_id"`
+	Reference    string    `json:"reference"`
+	Program      string    `json:"program"`
+	Title        string    `json:"title"`
+	Description  string    `json:"description"`
+	Code         string    `json:"code"`
+	URL          string    `json:"url"`
+	StartsOn     *string   `json:"starts_on"`
+	EndsOn       *string   `json:"ends_on"`
+	Source       string    `json:"source"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+}

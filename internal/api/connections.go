@@ -1,8 +1,11 @@
 package api
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"github.com/affsync/affsync/client"
+	"io"
 	"net/http"
 
 	"github.com/affsync/affsync/internal/collector"
@@ -37,21 +40,42 @@ func (s *Server) listConnections(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, newPage(out, ""))
 }
 
-// createConnection connects an account, checked for real first.
+// createConnection connects an account: an Amazon one is checked for real
+// first; a custom network one (SPEC §4.4) only takes files.
 func (s *Server) createConnection(w http.ResponseWriter, r *http.Request) {
-	var body struct {
+	raw, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	if err != nil {
+		s.fail(w, r, badRequest{"reading the body: " + err.Error()})
+		return
+	}
+	var head struct {
 		Network string `json:"network"`
-		collector.AmazonAccount
 	}
-	if err := decodeJSON(r, &body); err != nil {
-		s.fail(w, r, err)
+	if err := json.Unmarshal(raw, &head); err != nil {
+		s.fail(w, r, badRequest{"the body must be a JSON object: " + err.Error()})
 		return
 	}
-	if body.Network != "amazon" {
-		s.fail(w, r, badRequest{`network must be "amazon"`})
-		return
+	var c store.Connection
+	switch head.Network {
+	case "amazon":
+		var body struct {
+			Network string `json:"network"`
+			collector.AmazonAccount
+		}
+		if err = decodeStrict(raw, &body); err == nil {
+			c, err = collector.Connect(r.Context(), s.store, s.sealer, workspace(r), body.AmazonAccount)
+		}
+	case "custom":
+		var body struct {
+			Network string `json:"network"`
+			collector.CustomAccount
+		}
+		if err = decodeStrict(raw, &body); err == nil {
+			c, err = collector.ConnectCustom(r.Context(), s.store, workspace(r), body.CustomAccount)
+		}
+	default:
+		err = badRequest{`network must be "amazon" or "custom"`}
 	}
-	c, err := collector.Connect(r.Context(), s.store, s.sealer, workspace(r), body.AmazonAccount)
 	var invalid *collector.InvalidError
 	var refused *collector.RefusedError
 	switch {
@@ -66,6 +90,16 @@ func (s *Server) createConnection(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// decodeStrict reads a JSON body into v, refusing fields v does not have.
+func decodeStrict(raw []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return badRequest{"the body must be a JSON object of this endpoint's fields: " + err.Error()}
+	}
+	return nil
+}
+
 // syncConnection makes a connection due now; the scheduler takes it.
 func (s *Server) syncConnection(w http.ResponseWriter, r *http.Request) {
 	c, err := s.store.Connection(r.Context(), workspace(r), r.PathValue("id"))
@@ -73,7 +107,7 @@ func (s *Server) syncConnection(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if c.Connector == "import" {
+	if c.Connector == "import" || c.Network != "amazon" {
 		s.fail(w, r, badRequest{"this connection imports files; POST them to /v1/imports instead"})
 		return
 	}

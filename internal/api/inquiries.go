@@ -76,22 +76,8 @@ func (s *Server) inquiryRows(r *http.Request, emit func(Inquiry) error) error {
 	if err != nil {
 		return err
 	}
-	f.Limit = exportPage
-	for {
-		list, next, err := s.store.Inquiries(r.Context(), workspace(r), f)
-		if err != nil {
-			return err
-		}
-		for _, in := range list {
-			if err := emit(inquiryJSON(in)); err != nil {
-				return err
-			}
-		}
-		if next == "" {
-			return nil
-		}
-		f.Cursor = next
-	}
+	return walkPages(&f.Cursor, &f.Limit, func() ([]store.Inquiry, string, error) { return s.store.Inquiries(r.Context(), workspace(r), f) },
+		inquiryJSON, emit)
 }
 
 func (s *Server) getInquiry(w http.ResponseWriter, r *http.Request) {

@@ -39,7 +39,10 @@ var endpoints = []endpoint{
 	{"GET /v1/revenues", "read", "Revenues grouped by day, channel, program and/or custom; one row per group and currency", []string{"since", "until", "group_by", "connection_id", "channel", "program", "custom", "kind", "format"}, nil, 200, client.Page[client.Revenue]{}},
 	{"GET /v1/clicks", "read", "Clicks grouped by day, channel, program and/or custom", []string{"since", "until", "group_by", "connection_id", "channel", "program", "custom", "format"}, nil, 200, client.Page[client.Click]{}},
 	{"GET /v1/channels", "read", "Channels (Amazon tracking IDs)", []string{"format"}, nil, 200, client.Page[client.Channel]{}},
-	{"GET /v1/programs", "read", "Program statuses per connection, with history", []string{"format"}, nil, 200, client.Page[client.Program]{}},
+	{"GET /v1/programs", "read", "Program statuses per connection and marketplace, with history", []string{"connection_id", "program", "format"}, nil, 200, client.Page[client.Program]{}},
+	{"GET /v1/programs/{connection_id}/{program}/history", "read", "A program's status history", nil, nil, 200, client.Page[client.ProgramChange]{}},
+	{"GET /v1/payments", "read", "Payments (since/until on the day paid, inclusive)", []string{"since", "until", "connection_id", "cursor", "limit", "format"}, nil, 200, client.Page[client.Payment]{}},
+	{"GET /v1/deals", "read", "Deals valid on some day of since..until", []string{"since", "until", "connection_id", "program", "cursor", "limit", "format"}, nil, 200, client.Page[client.Deal]{}},
 
 	{"GET /v1/inquiries", "read", "List transaction inquiries, newest first", []string{"status", "custom", "connection_id", "cursor", "limit", "format"}, nil, 200, client.Page[client.Inquiry]{}},
 	{"POST /v1/inquiries", "write", "Open a transaction inquiry (matched at once when the transaction is there)", nil, client.NewInquiry{}, 201, client.InquiryDetail{}},

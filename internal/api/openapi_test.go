@@ -99,6 +99,16 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		if _, err := s.UpsertTransactions(ctx, e.a.ws.ID, txs(e.a.conn, 100, 1)); err != nil {
 			t.Fatal(err)
 		}
+		if err := s.SetProgramStatus(ctx, e.a.ws.ID, e.a.conn.ID, "amazon.com", "active", "synced"); err != nil {
+			t.Fatal(err)
+		}
+		var programs struct {
+			Data []struct {
+				ConnectionID string `json:"connection_id"`
+				Program      string
+			}
+		}
+		e.do("GET", "/v1/programs", e.a.readKey, "", &programs)
 		var deliveries struct{ Data []struct{ ID int64 } }
 		e.do("GET", "/v1/webhooks/"+hooks.Data[0].ID+"/deliveries", e.a.readKey, "", &deliveries)
 		if len(inqs.Data) == 0 || len(keys.Data) == 0 || len(deliveries.Data) == 0 {
@@ -107,6 +117,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		samples := map[string]string{
 			"transactions/{id}": e.a.firstTxID, "connections/{id}": e.a.conn.ID, "inquiries/{id}": inqs.Data[0].ID,
 			"apikeys/{id}": keys.Data[0].ID, "webhooks/{id}": hooks.Data[0].ID, "deliveries/{delivery_id}": itoa(int(deliveries.Data[0].ID)),
+			"programs/{connection_id}": programs.Data[0].ConnectionID, "{connection_id}/{program}": programs.Data[0].Program,
 		}
 		for _, pattern := range served {
 			method, path, _ := strings.Cut(pattern, " ")
@@ -172,10 +183,11 @@ type errorShape struct {
 // fillPath puts a sample id in each {param} of a path, chosen by the
 // segment before it ("webhooks/{id}").
 func fillPath(t *testing.T, path string, samples map[string]string) string {
-	segs := strings.Split(path, "/")
-	for i, seg := range segs {
+	pattern := strings.Split(path, "/")
+	segs := slices.Clone(pattern)
+	for i, seg := range pattern {
 		if strings.HasPrefix(seg, "{") {
-			id, ok := samples[segs[i-1]+"/"+seg]
+			id, ok := samples[pattern[i-1]+"/"+seg]
 			if !ok {
 				t.Fatalf("no sample id for %s in %s: add one to the test", seg, path)
 			}

@@ -74,3 +74,33 @@ func newPage[T any](data []T, next string) page[T] {
 	}
 	return p
 }
+
+func mapSlice[A, B any](in []A, f func(A) B) []B {
+	out := make([]B, len(in))
+	for i, x := range in {
+		out[i] = f(x)
+	}
+	return out
+}
+
+// walkPages hands every row of a keyset-paged store list to emit, shaped
+// for the API, a page of exportPage rows at a time: fetch reads the page
+// that *cursor points at.
+func walkPages[R, T any](cursor *string, limit *int, fetch func() ([]R, string, error), shape func(R) T, emit func(T) error) error {
+	*limit = exportPage
+	for {
+		list, next, err := fetch()
+		if err != nil {
+			return err
+		}
+		for _, x := range list {
+			if err := emit(shape(x)); err != nil {
+				return err
+			}
+		}
+		if next == "" {
+			return nil
+		}
+		*cursor = next
+	}
+}

@@ -69,6 +69,9 @@ func (s *Server) Register(mux Mux) {
 	mux.Handle("GET /v1/clicks", s.read(exportable(s, "clicks", s.listClicks, s.clickRows)))
 	mux.Handle("GET /v1/channels", s.read(exportable(s, "channels", s.listChannels, s.channelRows)))
 	mux.Handle("GET /v1/programs", s.read(exportable(s, "programs", s.listPrograms, s.programRows)))
+	mux.Handle("GET /v1/programs/{connection_id}/{program}/history", s.read(s.listProgramHistory))
+	mux.Handle("GET /v1/payments", s.read(exportable(s, "payments", s.listPayments, s.paymentRows)))
+	mux.Handle("GET /v1/deals", s.read(exportable(s, "deals", s.listDeals, s.dealRows)))
 
 	mux.Handle("GET /v1/inquiries", s.read(exportable(s, "inquiries", s.listInquiries, s.inquiryRows)))
 	mux.Handle("POST /v1/inquiries", s.write(s.createInquiry))

@@ -56,22 +56,8 @@ func (s *Server) transactionRows(r *http.Request, emit func(Transaction) error) 
 	if err != nil {
 		return err
 	}
-	f.Limit = exportPage
-	for {
-		list, next, err := s.store.Transactions(r.Context(), workspace(r), f)
-		if err != nil {
-			return err
-		}
-		for _, x := range list {
-			if err := emit(wire.TransactionOf(x)); err != nil {
-				return err
-			}
-		}
-		if next == "" {
-			return nil
-		}
-		f.Cursor = next
-	}
+	return walkPages(&f.Cursor, &f.Limit, func() ([]model.Transaction, string, error) { return s.store.Transactions(r.Context(), workspace(r), f) },
+		wire.TransactionOf, emit)
 }
 
 func (s *Server) getTransaction(w http.ResponseWriter, r *http.Request) {

@@ -49,6 +49,8 @@ func TestUsageAndExitCodes(t *testing.T) {
 		{[]string{"apikey", "create"}, 2, "--name is required"},
 		{[]string{"apikey", "create", "--name", "x", "--scope", "admin"}, 2, "--scope must be read or write"},
 		{[]string{"connection", "add", "awin"}, 2, "not supported"},
+		{[]string{"connection", "add", "custom"}, 2, "a name is required"},
+		{[]string{"connection", "add", "custom", "--name", "x", "--currency", "dollars"}, 2, "ISO 4217"},
 		{[]string{"connection", "add", "amazon", "--connector", "nope", "--store-id", "s-20"}, 2, "connector must be one of"},
 		{[]string{"connection", "add", "amazon", "--connector", "creators", "--store-id", "s-20"}, 2, "a credential ID and a secret are required"},
 		{[]string{"connection", "add", "amazon", "--connector", "creators-tracking", "--store-id", "s-20", "--credential-id", "c", "--secret", "s"}, 2, "a tracking ID is required"},
@@ -265,5 +267,59 @@ func TestAPIKeyListAndRevoke(t *testing.T) {
 	s := storetest.Open(t, db)
 	if _, err := s.APIKeyByHash(context.Background(), secret.HashAPIKey(key)); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("revoked key still found: %v", err)
+	}
+}
+
+// TestCustomConnectionImport: a custom network connection takes the CSV of
+// SPEC §4.4 and a payments file through 'affsync import'; the same file
+// again changes nothing.
+func TestCustomConnectionImport(t *testing.T) {
+	dir := t.TempDir()
+	db := "sqlite:" + filepath.Join(dir, "c.db")
+	vars := map[string]string{}
+	code, out, errOut := run(t, vars, "--db", db, "connection", "add", "custom", "--name", "Other network", "--currency", "eur")
+	if code != 0 {
+		t.Fatalf("connection add custom: %d %s", code, errOut)
+	}
+	var conn struct {
+		ID       string `json:"id"`
+		Network  string `json:"network"`
+		Currency string `json:"currency"`
+	}
+	if err := json.Unmarshal([]byte(out), &conn); err != nil || conn.Network != "custom" || conn.Currency != "EUR" {
+		t.Fatalf("connection JSON %q: %v", out, err)
+	}
+	rows := filepath.Join(dir, "rows.csv")
+	os.WriteFile(rows, []byte("id,sold,revenue,price,status\nA-1,2026-10-01,1.20,30.00,pending\nA-2,2026-10-02,2.40,60.00,confirmed\n"), 0o600)
+	pays := filepath.Join(dir, "payments.csv")
+	os.WriteFile(pays, []byte("payment_id,paid_on,month,amount\nP-1,2026-11-30,2026-10,3.60\n"), 0o600)
+	type summary struct {
+		Files        int `json:"files"`
+		FilesSkipped int `json:"files_skipped"`
+		Transactions struct{ Created, Updated, Unchanged int }
+		Payments     struct{ Created int }
+	}
+	importJSON := func(files ...string) summary {
+		t.Helper()
+		code, out, errOut := run(t, vars, append([]string{"--db", db, "import", "--connection", conn.ID, "--json"}, files...)...)
+		var sum summary
+		if code != 0 || json.Unmarshal([]byte(out), &sum) != nil {
+			t.Fatalf("import: %d %q %q", code, out, errOut)
+		}
+		return sum
+	}
+	first := importJSON(rows, pays)
+	if first.Files != 2 || first.Transactions.Created != 2 || first.Transactions.Updated != 2 || first.Payments.Created != 1 {
+		t.Fatalf("first import: %+v", first)
+	}
+	again := importJSON(rows, pays)
+	if again.FilesSkipped != 2 || again.Transactions.Created != 0 || again.Transactions.Updated != 0 {
+		t.Fatalf("the same files again: %+v", again)
+	}
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte("id,sold,revenue\nA-3,2026-10-03,lots\n"), 0o600)
+	code, out, _ = run(t, vars, "--db", db, "import", "--connection", conn.ID, bad)
+	if code != 2 || !strings.Contains(out, "bad.csv:2:3") {
+		t.Fatalf("a bad row: exit %d %q", code, out)
 	}
 }

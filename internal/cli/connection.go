@@ -13,12 +13,17 @@ import (
 func runConnection(env Env, args []string) error {
 	const usage = "connection add amazon --connector ID --store-id ID [--name N] [--currency CUR] [--tracking-id TAG] [--mode orders|subtags]\n" +
 		"       [--credential-id ID --secret S --credential-version V] [--api-base URL] [--token-url URL] [--marketplace www.amazon.com]\n" +
-		"       [--transport creators|datafeed]"
+		"       [--transport creators|datafeed]\n" +
+		"       connection add custom --name N [--currency CUR] [--program P] [--day-first] [--decimal dot|comma]"
 	if len(args) < 2 || args[0] != "add" {
 		return usagef("usage: affsync %s", usage)
 	}
-	if args[1] != "amazon" {
-		return usagef("network %q is not supported by connection add; supported: amazon", args[1])
+	switch args[1] {
+	case "amazon":
+	case "custom":
+		return addCustomConnection(env, args[2:])
+	default:
+		return usagef("network %q is not supported by connection add; supported: amazon, custom", args[1])
 	}
 	fs, g := newFlags(env, "connection add amazon", usage)
 	var a collector.AmazonAccount
@@ -52,6 +57,35 @@ func runConnection(env Env, args []string) error {
 		box = b
 	}
 	c, err := collector.Connect(env.Context, s, box, ws.ID, a)
+	var invalid *collector.InvalidError
+	if errors.As(err, &invalid) {
+		return usageError{invalid.Msg}
+	}
+	if err != nil {
+		return err
+	}
+	return printJSON(env, connectionJSON(c))
+}
+
+// addCustomConnection adds a connection of the custom network (SPEC §4.4):
+// its transactions come from CSV files given to 'affsync import'.
+func addCustomConnection(env Env, args []string) error {
+	fs, g := newFlags(env, "connection add custom", "connection add custom --name N [--currency CUR] [--program P] [--day-first] [--decimal dot|comma]")
+	var a collector.CustomAccount
+	fs.StringVar(&a.Name, "name", "", "display name of the network (required)")
+	fs.StringVar(&a.Currency, "currency", "", "ISO 4217 currency of rows without a currency column")
+	fs.StringVar(&a.Program, "program", "", "program of rows without a program column (default: the name)")
+	fs.BoolVar(&a.DayFirst, "day-first", false, "slashed dates are day first (02/10/2026 is 2 October)")
+	fs.StringVar(&a.Decimal, "decimal", "", "the decimal mark where an amount alone cannot tell (1,234): dot or comma")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	s, ws, err := g.openWorkspace(env)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	c, err := collector.ConnectCustom(env.Context, s, ws.ID, a)
 	var invalid *collector.InvalidError
 	if errors.As(err, &invalid) {
 		return usageError{invalid.Msg}

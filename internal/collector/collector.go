@@ -13,6 +13,7 @@ import (
 	"sort"
 
 	"github.com/affsync/affsync/internal/importer"
+	"github.com/affsync/affsync/internal/network/amazon"
 	"github.com/affsync/affsync/internal/network/amazon/transport"
 	"github.com/affsync/affsync/internal/store"
 )
@@ -89,8 +90,10 @@ func (c *Collector) Sync(ctx context.Context, conn store.Connection, trigger str
 	}
 	err = c.sync(ctx, conn, &res)
 	run.Files, run.Rows, run.Outcome = res.Files, res.Rows, "ok"
+	state := transport.StateOther
 	if err != nil {
-		_, sentence := transport.Classify(err)
+		var sentence string
+		state, sentence = transport.Classify(err)
 		run.Outcome, run.Error = "error", sentence
 	} else if len(res.Errors) > 0 {
 		run.Error = fmt.Sprintf("%d files rejected; the first: %s:%d: %s", len(res.Errors), res.Errors[0].File, res.Errors[0].Line, res.Errors[0].Message)
@@ -98,10 +101,55 @@ func (c *Collector) Sync(ctx context.Context, conn store.Connection, trigger str
 	if ferr := c.Store.FinishRun(context.WithoutCancel(ctx), run); ferr != nil {
 		c.Log.Warn("record run", "connection", conn.ID, "err", ferr)
 	}
+	if perr := c.setProgramStatus(context.WithoutCancel(ctx), conn, err == nil, state, run.Error); perr != nil {
+		c.Log.Warn("record program status", "connection", conn.ID, "err", perr)
+	}
 	if err != nil {
 		return res, errors.New(run.Error)
 	}
 	return res, nil
+}
+
+// setProgramStatus records what a sync says of the connection's program (for
+// Amazon, its marketplace): active when the account's reports were listed,
+// or the refusal (credentials rejected, no report access, account not
+// eligible). A transient failure (Amazon unavailable) says nothing of the
+// program and leaves its status as it was.
+func (c *Collector) setProgramStatus(ctx context.Context, conn store.Connection, ok bool, state transport.State, sentence string) error {
+	program := ProgramOf(conn)
+	switch {
+	case program == "":
+		return nil
+	case ok:
+		return c.Store.SetProgramStatus(ctx, conn.WorkspaceID, conn.ID, program, ProgramActive, "reports listed")
+	case state == transport.StateCredentialsRejected || state == transport.StateNoReportAccess || state == transport.StateNotEligible:
+		return c.Store.SetProgramStatus(ctx, conn.WorkspaceID, conn.ID, program, state.String(), sentence)
+	}
+	return nil
+}
+
+// Program statuses of SPEC §2 that are not refusals (those are named by
+// transport.State).
+const (
+	ProgramJoined = "joined" // connected, nothing synced or imported yet
+	ProgramActive = "active" // reports are listed or received
+)
+
+// ProgramOf is the program of an Amazon connection: its marketplace
+// ("amazon.com"); "" when it has none.
+func ProgramOf(conn store.Connection) string {
+	if conn.Network != "amazon" {
+		return ""
+	}
+	host := conn.Settings["marketplace"]
+	if host == "" {
+		host = "www.amazon.com"
+	}
+	m, ok := amazon.LookupMarketplace(host)
+	if !ok {
+		return ""
+	}
+	return m.Program
 }
 
 func (c *Collector) sync(ctx context.Context, conn store.Connection, res *Result) error {

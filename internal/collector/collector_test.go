@@ -346,3 +346,73 @@ func TestDeadInstanceLeaseTakenOver(t *testing.T) {
 		}
 	})
 }
+
+// TestSyncSetsProgramStatus: each sync outcome says what it means for the
+// connection's program, with history; a refusal names why.
+func TestSyncSetsProgramStatus(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		status := func(conn store.Connection) (string, []string) {
+			t.Helper()
+			progs, err := s.Programs(ctx, e0(s, t).ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			hist, err := s.ProgramHistory(ctx, conn.WorkspaceID, conn.ID, "amazon.com")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var steps []string
+			for _, h := range hist {
+				steps = append(steps, h.FromStatus+"→"+h.ToStatus)
+			}
+			for _, p := range progs {
+				if p.ConnectionID == conn.ID && p.Program == "amazon.com" {
+					return p.Status, steps
+				}
+			}
+			return "", steps
+		}
+		e := newEnvDays(t, s, 3)
+		good := e.connection(t, "demo-secret", "3.1")
+		if _, err := e.coll.Sync(ctx, good, "manual"); err != nil {
+			t.Fatal(err)
+		}
+		if st, steps := status(good); st != "active" || strings.Join(steps, " ") != "→active" {
+			t.Fatalf("after a good sync: %q %v", st, steps)
+		}
+
+		wrong := e.connection(t, "not-the-secret", "3.1")
+		if _, err := e.coll.Sync(ctx, wrong, "manual"); err == nil {
+			t.Fatal("a wrong secret synced")
+		}
+		if st, _ := status(wrong); st != "credentials rejected" {
+			t.Fatalf("after a refused sync: %q", st)
+		}
+
+		noReports := newEnvSim(t, s, sim.Config{Seed: 7, Days: 3, Today: today, ReportsNotAvailable: true})
+		locked := noReports.connection(t, "demo-secret", "3.1")
+		if _, err := noReports.coll.Sync(ctx, locked, "manual"); err == nil {
+			t.Fatal("a sync without report access succeeded")
+		}
+		if st, _ := status(locked); st != "no report access" {
+			t.Fatalf("without report access: %q", st)
+		}
+		// Access granted later: the program becomes active, and its history says so.
+		locked.Settings["api_base"], locked.Settings["token_url"] = e.url, e.url+"/auth/o2/token"
+		if _, err := e.coll.Sync(ctx, locked, "manual"); err != nil {
+			t.Fatal(err)
+		}
+		if st, steps := status(locked); st != "active" || strings.Join(steps, " ") != "→no report access no report access→active" {
+			t.Fatalf("after access came: %q %v", st, steps)
+		}
+	})
+}
+
+func e0(s *store.Store, t *testing.T) store.Workspace {
+	t.Helper()
+	ws, err := s.EnsureWorkspace(ctx, "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ws
+}

@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
+
+	"github.com/affsync/affsync/internal/money"
 
 	"github.com/affsync/affsync/internal/store"
 )
@@ -121,6 +124,57 @@ func Connect(ctx context.Context, s *store.Store, sealer store.Sealer, workspace
 	if a.Name == "" {
 		a.Name = a.StoreID
 	}
-	return s.CreateConnection(ctx, sealer, store.Connection{WorkspaceID: workspaceID, Network: "amazon", Connector: a.Connector,
+	c, err := s.CreateConnection(ctx, sealer, store.Connection{WorkspaceID: workspaceID, Network: "amazon", Connector: a.Connector,
 		Name: a.Name, Currency: a.Currency, Settings: settings, NextRunAt: next}, secrets)
+	if err != nil {
+		return c, err
+	}
+	if p := ProgramOf(c); p != "" {
+		if err := s.SetProgramStatus(ctx, workspaceID, c.ID, p, ProgramJoined, "connected"); err != nil {
+			return c, err
+		}
+	}
+	return c, nil
+}
+
+// CustomAccount is a connection of the custom network (SPEC §4.4): a
+// network affsync has no connector for, whose transactions a person imports
+// as CSV files.
+type CustomAccount struct {
+	Name     string `json:"name"`
+	Currency string `json:"currency"`  // default currency of rows without one
+	Program  string `json:"program"`   // program of rows without one (default: the name)
+	DayFirst bool   `json:"day_first"` // slashed dates are day first (02/10/2026 is 2 October)
+	Decimal  string `json:"decimal"`   // "dot" or "comma" where an amount alone cannot tell ("1,234"); default: refuse such amounts
+}
+
+// ConnectCustom stores a custom network connection. Nothing is checked
+// against a network; it is never synced, only imported into.
+func ConnectCustom(ctx context.Context, s *store.Store, workspaceID string, a CustomAccount) (store.Connection, error) {
+	a.Currency = strings.ToUpper(strings.TrimSpace(a.Currency))
+	switch {
+	case strings.TrimSpace(a.Name) == "":
+		return store.Connection{}, &InvalidError{"a name is required"}
+	case a.Currency != "" && !knownCurrency(a.Currency):
+		return store.Connection{}, &InvalidError{fmt.Sprintf("currency %q is not an ISO 4217 code", a.Currency)}
+	case a.Decimal != "" && a.Decimal != "dot" && a.Decimal != "comma":
+		return store.Connection{}, &InvalidError{"decimal must be dot or comma"}
+	}
+	settings := map[string]string{}
+	if a.Program != "" {
+		settings["program"] = a.Program
+	}
+	if a.DayFirst {
+		settings["day_first"] = "true"
+	}
+	if a.Decimal != "" {
+		settings["decimal"] = a.Decimal
+	}
+	return s.CreateConnection(ctx, nil, store.Connection{WorkspaceID: workspaceID, Network: "custom", Connector: "import",
+		Name: strings.TrimSpace(a.Name), Currency: a.Currency, Settings: settings}, nil)
+}
+
+func knownCurrency(code string) bool {
+	_, ok := money.LookupCurrency(code)
+	return ok
 }

@@ -28,7 +28,18 @@ type coverage struct {
 	from, to time.Time
 }
 
-// apply reads one file into facts and projects what they touched, inside tx.
+// fileRun is what reading one file gathers for the projections after it.
+type fileRun struct {
+	sum         *Summary
+	covers      []coverage
+	types       []string
+	paidChanged map[string]bool // months ("2026-10") whose payment changed
+	custom      *customRun
+}
+
+// apply reads one file inside tx: report rows become facts, payments and
+// deals are stored, custom transactions upserted; then it projects what the
+// file touched.
 func (im *Importer) apply(ctx context.Context, tx *store.Tx, conn store.Connection, f File, sum *Summary, progress Progress) error {
 	st, err := connectionSettings(conn)
 	if err != nil {
@@ -53,82 +64,123 @@ func (im *Importer) apply(ctx context.Context, tx *store.Tx, conn store.Connecti
 	if progress != nil {
 		cr.progress = func(n int64) { progress(n, sum.Rows) }
 	}
-
-	var covers []coverage
-	var types []string
-	buf := make([]store.GroupedFact, 0, factBatch)
-	flush := func() error {
-		if len(buf) == 0 {
-			return nil
-		}
-		err := tx.InsertFacts(ctx, conn.WorkspaceID, fileID, buf)
-		buf = buf[:0]
-		return err
-	}
-	opts := amazon.NormaliseOptions{ConnectionID: conn.ID, Marketplace: st.marketplace, TrackingID: st.trackingID}
+	run := &fileRun{sum: sum, paidChanged: map[string]bool{}}
+	facts := &factWriter{tx: tx, workspaceID: conn.WorkspaceID, fileID: fileID}
 	err = ingest.Open(f.Name, cr, im.Limits, func(t *ingest.Table) error {
-		var lo, hi time.Time
-		stats, err := amazon.Normalise(t, opts, func(fact model.Fact) error {
-			fact.File = f.Name
-			if lo.IsZero() || fact.Day.Before(lo) {
-				lo = fact.Day
-			}
-			if fact.Day.After(hi) {
-				hi = fact.Day
-			}
-			buf = append(buf, store.GroupedFact{Fact: fact, Group: lifecycle.GroupKey(fact, st.mode)})
-			if len(buf) == factBatch {
-				return flush()
-			}
-			return nil
-		})
-		sum.Rows += stats.Rows
-		sum.Facts += stats.Facts
-		sum.SkippedRows += stats.Skipped
-		sum.Notes = append(sum.Notes, stats.Notes...)
-		if err != nil {
-			return err
+		switch {
+		case t.Kind == ingest.KindPayments:
+			run.types = append(run.types, "payments")
+			return im.readPayments(ctx, tx, conn, st, t, run)
+		case t.Kind == ingest.KindDeals:
+			run.types = append(run.types, "deals")
+			return im.readDeals(ctx, tx, conn, st, t, run)
+		case t.Kind == ingest.KindCustom && st.network == "custom":
+			run.types = append(run.types, "custom")
+			return im.readCustom(ctx, tx, conn, st, t, run)
+		case t.Kind == ingest.KindCustom:
+			return &ingest.Error{File: t.Name, Line: t.HeaderLine, Column: 1, Msg: "a custom transactions file (SPEC §4.4) is imported " +
+				"into a connection of the custom network; this one is " + conn.Network}
+		case st.network == "custom":
+			return &ingest.Error{File: t.Name, Line: max(t.HeaderLine, 1), Column: 1, Msg: "wrong columns: a custom connection imports " +
+				"the CSV of SPEC §4.4 (sold, revenue, and optionally id, clicked, price, status, currency, custom_1, custom_2), " +
+				"a payments or a deals file; this header has " + strings.Join(t.Columns, ", ")}
 		}
-		if t.Report == "" {
-			return nil
-		}
-		types = append(types, string(t.Report))
-		from, to := t.Coverage[0], t.Coverage[1]
-		if from.IsZero() || (!lo.IsZero() && lo.Before(from)) {
-			from = lo
-		}
-		if to.IsZero() || hi.After(to) {
-			to = hi
-		}
-		if from.IsZero() || to.IsZero() {
-			sum.Notes = append(sum.Notes, fmt.Sprintf("%s: no rows and no dates in its name or title, so it covers no day", t.Name))
-			return nil
-		}
-		covers = append(covers, coverage{report: t.Report, priority: priority(t), from: from, to: to})
-		return nil
+		return im.readReport(ctx, t, conn, st, f.Name, facts, run)
 	})
 	if err != nil {
 		return err
 	}
-	if err := flush(); err != nil {
+	if err := facts.flush(ctx); err != nil {
 		return err
 	}
-	slices.Sort(types)
-	if err := tx.FinishFile(ctx, fileID, sum.Rows, strings.Join(slices.Compact(types), ",")); err != nil {
+	slices.Sort(run.types)
+	if err := tx.FinishFile(ctx, fileID, sum.Rows, strings.Join(slices.Compact(run.types), ",")); err != nil {
 		return err
 	}
-	for _, c := range covers {
+	for _, c := range run.covers {
 		if err := tx.CoverDays(ctx, conn.ID, c.report, fileID, c.priority, c.from, c.to); err != nil {
 			return err
 		}
 	}
-	if err := im.project(ctx, tx, conn, st, covers, ratesBefore, sum); err != nil {
+	if st.network == "custom" {
+		err = im.finishCustom(ctx, tx, conn, st, run)
+	} else {
+		err = im.project(ctx, tx, conn, st, run, ratesBefore)
+	}
+	if err != nil {
 		return err
 	}
 	// Inquiries waiting for a transaction this file brought are matched in
 	// the same commit, so no reader sees the one without the other.
 	_, err = tx.MatchInquiries(ctx, conn.WorkspaceID, conn.ID, im.Now())
 	return err
+}
+
+// factWriter buffers facts for multi-row INSERTs.
+type factWriter struct {
+	tx          *store.Tx
+	workspaceID string
+	fileID      int64
+	buf         []store.GroupedFact
+}
+
+func (w *factWriter) add(ctx context.Context, g store.GroupedFact) error {
+	w.buf = append(w.buf, g)
+	if len(w.buf) >= factBatch {
+		return w.flush(ctx)
+	}
+	return nil
+}
+
+func (w *factWriter) flush(ctx context.Context) error {
+	if len(w.buf) == 0 {
+		return nil
+	}
+	err := w.tx.InsertFacts(ctx, w.workspaceID, w.fileID, w.buf)
+	w.buf = w.buf[:0]
+	return err
+}
+
+// readReport reads one report table into facts and notes the days it covers.
+func (im *Importer) readReport(ctx context.Context, t *ingest.Table, conn store.Connection, st settings, file string, facts *factWriter,
+	run *fileRun) error {
+	sum := run.sum
+	opts := amazon.NormaliseOptions{ConnectionID: conn.ID, Marketplace: st.marketplace, TrackingID: st.trackingID}
+	var lo, hi time.Time
+	stats, err := amazon.Normalise(t, opts, func(fact model.Fact) error {
+		fact.File = file
+		if lo.IsZero() || fact.Day.Before(lo) {
+			lo = fact.Day
+		}
+		if fact.Day.After(hi) {
+			hi = fact.Day
+		}
+		return facts.add(ctx, store.GroupedFact{Fact: fact, Group: lifecycle.GroupKey(fact, st.mode)})
+	})
+	sum.Rows += stats.Rows
+	sum.Facts += stats.Facts
+	sum.SkippedRows += stats.Skipped
+	sum.Notes = append(sum.Notes, stats.Notes...)
+	if err != nil {
+		return err
+	}
+	if t.Report == "" {
+		return nil
+	}
+	run.types = append(run.types, string(t.Report))
+	from, to := t.Coverage[0], t.Coverage[1]
+	if from.IsZero() || (!lo.IsZero() && lo.Before(from)) {
+		from = lo
+	}
+	if to.IsZero() || hi.After(to) {
+		to = hi
+	}
+	if from.IsZero() || to.IsZero() {
+		sum.Notes = append(sum.Notes, fmt.Sprintf("%s: no rows and no dates in its name or title, so it covers no day", t.Name))
+		return nil
+	}
+	run.covers = append(run.covers, coverage{report: t.Report, priority: priority(t), from: from, to: to})
+	return nil
 }
 
 // priority orders versions of one day's report: -subtags over plain, then
@@ -144,12 +196,36 @@ func priority(t *ingest.Table) int {
 	return p
 }
 
+// projection is what projecting groups of one connection needs besides
+// their facts: the estimate rates, the paid months, and the channels and
+// programs seen.
+type projection struct {
+	st    settings
+	rates lifecycle.CategoryRates
+	paid  map[string]string // month → payment id (lifecycle.PaidMonths)
+	seen  seenNames
+}
+
+func newProjection(ctx context.Context, tx *store.Tx, conn store.Connection, st settings) (*projection, error) {
+	rates, err := categoryRates(ctx, tx, conn, st)
+	if err != nil {
+		return nil, err
+	}
+	paid, err := paidMonthsOf(ctx, tx, conn)
+	if err != nil {
+		return nil, err
+	}
+	return &projection{st: st, rates: rates, paid: paid, seen: seenNames{channels: map[string]bool{}, programs: map[string]bool{}}}, nil
+}
+
 // project recomputes the transactions, revenues and clicks that the covered
-// days may have changed.
-func (im *Importer) project(ctx context.Context, tx *store.Tx, conn store.Connection, st settings, covers []coverage,
-	ratesBefore lifecycle.CategoryRates, sum *Summary) error {
+// days may have changed, and the paid flag of the months whose payment
+// changed.
+func (im *Importer) project(ctx context.Context, tx *store.Tx, conn store.Connection, st settings, run *fileRun,
+	ratesBefore lifecycle.CategoryRates) error {
+	sum := run.sum
 	var ranges []store.DayRange
-	for _, c := range covers {
+	for _, c := range run.covers {
 		ranges = append(ranges, store.DayRange{Report: c.report, From: c.from, To: c.to})
 		switch c.report {
 		case model.ReportEarnings, model.ReportBounty:
@@ -162,20 +238,20 @@ func (im *Importer) project(ctx context.Context, tx *store.Tx, conn store.Connec
 			}
 		}
 	}
-	rates, err := categoryRates(ctx, tx, conn, st)
+	pr, err := newProjection(ctx, tx, conn, st)
 	if err != nil {
 		return err
 	}
 	// A category whose rate moved changes the estimate of its orders not
 	// shipped yet: only those are projected again, not every order.
 	var moved []string
-	for _, c := range sortedKeys(rates) {
-		if rates[c] != ratesBefore[c] {
+	for _, c := range sortedKeys(pr.rates) {
+		if pr.rates[c] != ratesBefore[c] {
 			moved = append(moved, c)
 		}
 	}
 	for _, c := range sortedKeys(ratesBefore) {
-		if _, ok := rates[c]; !ok {
+		if _, ok := pr.rates[c]; !ok {
 			moved = append(moved, c)
 		}
 	}
@@ -183,17 +259,55 @@ func (im *Importer) project(ctx context.Context, tx *store.Tx, conn store.Connec
 	if err != nil {
 		return err
 	}
-	seen := seenNames{channels: map[string]bool{}, programs: map[string]bool{}}
-	add := func(c Counts) {
+	add := func(c Counts, unchanged bool) {
 		sum.Transactions.Created += c.Created
 		sum.Transactions.Updated += c.Updated
-		sum.Transactions.Unchanged += c.Unchanged
 		sum.Transactions.Deleted += c.Deleted
+		if unchanged {
+			sum.Transactions.Unchanged += c.Unchanged
+		}
 	}
 	// The groups on the covered days, a batch at a time, then the order
-	// groups whose estimates may have moved (projecting a group twice is
-	// harmless: the second time changes nothing).
-	for after := ""; ; {
+	// groups whose estimates may have moved, then the groups shipped in a
+	// month whose payment changed: a payment recorded before or after the
+	// reports makes the same store. Projecting a group twice is harmless:
+	// the second time changes nothing.
+	if err := im.projectDays(ctx, tx, conn, pr, ranges, func(c Counts) { add(c, true) }); err != nil {
+		return err
+	}
+	for start := 0; start < len(orderGroups); start += groupBatch {
+		counts, err := im.projectGroups(ctx, tx, conn, pr, orderGroups[start:min(start+groupBatch, len(orderGroups))])
+		if err != nil {
+			return err
+		}
+		add(counts, false)
+	}
+	var paidRanges []store.DayRange
+	for _, m := range sortedKeys(run.paidChanged) {
+		from, _ := time.Parse("2006-01", m)
+		to := from.AddDate(0, 1, -1)
+		// Shipments and bounties make ShippedAt, the month the paid rule reads.
+		paidRanges = append(paidRanges, store.DayRange{Report: model.ReportEarnings, From: from, To: to},
+			store.DayRange{Report: model.ReportBounty, From: from, To: to})
+	}
+	if err := im.projectDays(ctx, tx, conn, pr, paidRanges, func(c Counts) { add(c, false) }); err != nil {
+		return err
+	}
+	if err := tx.EnsureChannels(ctx, conn.WorkspaceID, conn.ID, sortedKeys(pr.seen.channels)); err != nil {
+		return err
+	}
+	for _, p := range sortedKeys(pr.seen.programs) {
+		if err := tx.SetProgramStatus(ctx, conn.WorkspaceID, conn.ID, p, "active", "reports received"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// projectDays projects the groups with facts on the given days, a batch at a time.
+func (im *Importer) projectDays(ctx context.Context, tx *store.Tx, conn store.Connection, pr *projection, ranges []store.DayRange,
+	add func(Counts)) error {
+	for after := ""; len(ranges) > 0; {
 		batch, err := tx.GroupsOnDays(ctx, conn.ID, ranges, after, groupBatch)
 		if err != nil {
 			return err
@@ -201,27 +315,12 @@ func (im *Importer) project(ctx context.Context, tx *store.Tx, conn store.Connec
 		if len(batch) == 0 {
 			break
 		}
-		counts, err := im.projectGroups(ctx, tx, conn, st, batch, rates, seen)
+		counts, err := im.projectGroups(ctx, tx, conn, pr, batch)
 		if err != nil {
 			return err
 		}
 		add(counts)
 		after = batch[len(batch)-1]
-	}
-	for start := 0; start < len(orderGroups); start += groupBatch {
-		counts, err := im.projectGroups(ctx, tx, conn, st, orderGroups[start:min(start+groupBatch, len(orderGroups))], rates, seen)
-		if err != nil {
-			return err
-		}
-		add(Counts{Created: counts.Created, Updated: counts.Updated, Deleted: counts.Deleted})
-	}
-	if err := tx.EnsureChannels(ctx, conn.WorkspaceID, conn.ID, sortedKeys(seen.channels)); err != nil {
-		return err
-	}
-	for _, p := range sortedKeys(seen.programs) {
-		if err := tx.SetProgramStatus(ctx, conn.WorkspaceID, conn.ID, p, "active", "reports received"); err != nil {
-			return err
-		}
 	}
 	return nil
 }
@@ -233,8 +332,7 @@ type seenNames struct {
 }
 
 // projectGroups projects whole groups and stores the result.
-func (im *Importer) projectGroups(ctx context.Context, tx *store.Tx, conn store.Connection, st settings, groups []string,
-	rates lifecycle.CategoryRates, seen seenNames) (Counts, error) {
+func (im *Importer) projectGroups(ctx context.Context, tx *store.Tx, conn store.Connection, pr *projection, groups []string) (Counts, error) {
 	facts, err := tx.ActiveFactsOfGroups(ctx, conn.ID, groups)
 	if err != nil {
 		return Counts{}, err
@@ -243,9 +341,11 @@ func (im *Importer) projectGroups(ctx context.Context, tx *store.Tx, conn store.
 	for i, g := range facts {
 		plain[i] = g.Fact
 	}
-	ls := lifecycle.Settings{WorkspaceID: conn.WorkspaceID, ConnectionID: conn.ID, Network: conn.Network, Mode: st.mode,
-		ReturnWindowDays: st.returnDays}
-	projected := lifecycle.Project(plain, ls, im.today(), rates)
+	ls := lifecycle.Settings{WorkspaceID: conn.WorkspaceID, ConnectionID: conn.ID, Network: conn.Network, Mode: pr.st.mode,
+		ReturnWindowDays: pr.st.returnDays}
+	projected := lifecycle.Project(plain, ls, im.today(), pr.rates)
+	lifecycle.ApplyPayments(projected, pr.paid)
+	seen := pr.seen
 
 	var subtags []string
 	for _, p := range projected {

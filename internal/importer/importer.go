@@ -21,6 +21,7 @@ import (
 
 	"github.com/affsync/affsync/internal/ingest"
 	"github.com/affsync/affsync/internal/lifecycle"
+	"github.com/affsync/affsync/internal/money"
 	"github.com/affsync/affsync/internal/network/amazon"
 	"github.com/affsync/affsync/internal/store"
 )
@@ -73,14 +74,16 @@ type FileError struct {
 
 // Summary is what an import did (the shape of `affsync import --json`).
 type Summary struct {
-	Files        int         `json:"files"`
-	FilesSkipped int         `json:"files_skipped"` // already imported (same name and MD5)
-	Rows         int         `json:"rows"`
-	Facts        int         `json:"facts"`
-	Transactions Counts      `json:"transactions"`
-	SkippedRows  int         `json:"skipped_rows"`
-	Errors       []FileError `json:"errors"`
-	Notes        []string    `json:"notes"`
+	Files        int          `json:"files"`
+	FilesSkipped int          `json:"files_skipped"` // already imported (same name and MD5)
+	Rows         int          `json:"rows"`
+	Facts        int          `json:"facts"`
+	Transactions Counts       `json:"transactions"`
+	Payments     RecordCounts `json:"payments"`
+	Deals        RecordCounts `json:"deals"`
+	SkippedRows  int          `json:"skipped_rows"`
+	Errors       []FileError  `json:"errors"`
+	Notes        []string     `json:"notes"`
 }
 
 // Add folds another summary into s.
@@ -93,6 +96,12 @@ func (s *Summary) Add(o Summary) {
 	s.Transactions.Updated += o.Transactions.Updated
 	s.Transactions.Unchanged += o.Transactions.Unchanged
 	s.Transactions.Deleted += o.Transactions.Deleted
+	s.Payments.Created += o.Payments.Created
+	s.Payments.Updated += o.Payments.Updated
+	s.Payments.Unchanged += o.Payments.Unchanged
+	s.Deals.Created += o.Deals.Created
+	s.Deals.Updated += o.Deals.Updated
+	s.Deals.Unchanged += o.Deals.Unchanged
 	s.SkippedRows += o.SkippedRows
 	s.Errors = append(s.Errors, o.Errors...)
 	s.Notes = append(s.Notes, o.Notes...)
@@ -144,7 +153,7 @@ func (im *Importer) reject(ctx context.Context, conn store.Connection, f File, s
 		}
 	}
 	sum.Rows, sum.Facts, sum.SkippedRows = 0, 0, 0
-	sum.Transactions = Counts{}
+	sum.Transactions, sum.Payments, sum.Deals = Counts{}, RecordCounts{}, RecordCounts{}
 	sum.Errors = append(sum.Errors, fe)
 	if f.MD5 != "" {
 		if rerr := im.Store.RecordRejectedFile(ctx, store.ImportedFile{WorkspaceID: conn.WorkspaceID, ConnectionID: conn.ID,
@@ -201,14 +210,33 @@ func (c *countingReader) Read(p []byte) (int, error) {
 
 // settings are the connection's import rules.
 type settings struct {
+	network     string // "amazon" or "custom"
 	mode        lifecycle.Mode
 	trackingID  string
 	marketplace amazon.Marketplace
 	returnDays  int
+	// How person-written files (payments, deals, custom transactions) are
+	// read: the marketplace's forms for Amazon, the connection's settings
+	// for a custom network.
+	dayFirst bool
+	decimal  money.DecimalHint
+	currency string // default currency ("" when none)
+	program  string // default program
 }
 
 func connectionSettings(conn store.Connection) (settings, error) {
-	st := settings{mode: lifecycle.ModeOrders}
+	if conn.Network == "custom" {
+		st := settings{network: "custom", dayFirst: conn.Settings["day_first"] == "true", currency: conn.Currency,
+			program: firstOf(conn.Settings["program"], conn.Name)}
+		switch conn.Settings["decimal"] {
+		case "comma":
+			st.decimal = money.HintComma
+		case "dot":
+			st.decimal = money.HintDot
+		}
+		return st, nil
+	}
+	st := settings{network: "amazon", mode: lifecycle.ModeOrders}
 	switch conn.Connector {
 	case "creators-subtags", "creators-subtags-tracking":
 		st.mode = lifecycle.ModeSubtags
@@ -229,6 +257,7 @@ func connectionSettings(conn store.Connection) (settings, error) {
 		return st, fmt.Errorf("connection %s: unknown marketplace %q", conn.ID, host)
 	}
 	st.marketplace = m
+	st.dayFirst, st.decimal, st.currency, st.program = m.DayFirst, m.Decimal, m.Currency, m.Program
 	if v := conn.Settings["return_window_days"]; v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {

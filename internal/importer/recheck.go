@@ -12,21 +12,20 @@ import (
 func (im *Importer) Recheck(ctx context.Context, conn store.Connection) (Counts, error) {
 	var total Counts
 	st, err := connectionSettings(conn)
-	if err != nil {
-		return total, err
+	if err != nil || st.network == "custom" {
+		return total, err // a custom network's statuses are the file's, not rules of the date
 	}
 	err = im.Store.Write(ctx, func(tx *store.Tx) error {
-		rates, err := categoryRates(ctx, tx, conn, st)
+		pr, err := newProjection(ctx, tx, conn, st)
 		if err != nil {
 			return err
 		}
-		seen := seenNames{channels: map[string]bool{}, programs: map[string]bool{}}
 		for after := ""; ; {
 			batch, err := tx.PendingGroups(ctx, conn.ID, after, groupBatch)
 			if err != nil || len(batch) == 0 {
 				return err
 			}
-			c, err := im.projectGroups(ctx, tx, conn, st, batch, rates, seen)
+			c, err := im.projectGroups(ctx, tx, conn, pr, batch)
 			if err != nil {
 				return err
 			}

@@ -92,9 +92,24 @@ type header struct {
 	currencyHint string
 	hintColumn   int // 1-based
 	known        int
+	dates        []string // canonical columns holding dates
 }
 
 func parseHeader(fields []string) *header {
+	h := parseHeaderWith(fields, aliases)
+	// Associate ID is the tracking ID where no Tracking ID column exists
+	// (DataFeed tracking reports); beside one it is only the account.
+	if i, ok := h.index["associate_id"]; ok {
+		if _, has := h.index["tracking_id"]; !has {
+			h.index["tracking_id"] = i
+			h.columns = append(h.columns, "tracking_id")
+		}
+	}
+	return h
+}
+
+// parseHeaderWith maps a header row by one alias table.
+func parseHeaderWith(fields []string, aliases map[string]string) *header {
 	h := &header{index: map[string]int{}, raw: make([]string, len(fields))}
 	for i, f := range fields {
 		h.raw[i] = strings.TrimSpace(strings.TrimPrefix(f, "\ufeff"))
@@ -112,14 +127,6 @@ func parseHeader(fields []string) *header {
 		h.index[canon] = i
 		h.columns = append(h.columns, canon)
 		h.known++
-	}
-	// Associate ID is the tracking ID where no Tracking ID column exists
-	// (DataFeed tracking reports); beside one it is only the account.
-	if i, ok := h.index["associate_id"]; ok {
-		if _, has := h.index["tracking_id"]; !has {
-			h.index["tracking_id"] = i
-			h.columns = append(h.columns, "tracking_id")
-		}
 	}
 	return h
 }

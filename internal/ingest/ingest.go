@@ -72,7 +72,8 @@ func errorf(file string, line, col int, format string, args ...any) *Error {
 // sheet, an XML document.
 type Table struct {
 	Name         string           // "x.zip/Fee-Earnings.tsv", "report.xlsx#Fee-Earnings", "tag-20-earnings-report-20260101.tsv.gz"
-	Report       model.ReportType // "" when not orders, earnings, tracking or bounty
+	Kind         Kind             // a report, or a person-written payments, deals or custom transactions file
+	Report       model.ReportType // "" when not orders, earnings, tracking or bounty (and for every other kind)
 	RawType      string           // what the file called itself: "earnings", "cp-utm-source", "Fee-DailyTrends"…
 	Subtags      bool             // a -subtags file, or a header with a subtag column
 	Format       string           // "tsv", "csv", "xml", "xlsx"
@@ -125,4 +126,19 @@ func (r Row) Header(col string) string {
 		}
 	}
 	return col
+}
+
+// Column is the 1-based column of a canonical column in the header, even
+// where a row stops short of it; 0 when the table has no such column.
+func (r Row) Column(col string) int {
+	if r.h == nil {
+		return 0
+	}
+	if r.column > 0 {
+		return r.column
+	}
+	if i, ok := r.h.index[col]; ok {
+		return i + 1
+	}
+	return 0
 }

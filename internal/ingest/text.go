@@ -162,11 +162,12 @@ func detectDelimiter(line string) byte {
 func readText(name string, r io.Reader, lim Limits, fn func(*Table) error) error {
 	lr := &lineReader{r: bufio.NewReaderSize(r, 64<<10), name: name, max: lim.MaxLineBytes}
 	info := infoFromName(name)
-	t := &Table{Name: name, RawType: info.rawType, Subtags: info.subtags, Report: reportOf(info.rawType), Format: formatOfName(name)}
+	t := &Table{Name: name, Kind: KindReport, RawType: info.rawType, Subtags: info.subtags, Report: reportOf(info.rawType), Format: formatOfName(name)}
 	if !info.day.IsZero() {
 		t.Coverage = [2]time.Time{info.day, info.day}
 	}
 	var h *header
+	var kind Kind
 	var delim byte
 	for {
 		fields, line, d, err := lr.record(0)
@@ -181,7 +182,7 @@ func readText(name string, r io.Reader, lim Limits, fn func(*Table) error) error
 		if len(fields) == 1 && strings.TrimSpace(fields[0]) == "" {
 			continue
 		}
-		if h = parseHeader(fields); h.known >= 2 {
+		if h, kind = detectHeader(fields); h.known >= 2 {
 			t.HeaderLine, delim = line, d
 			break
 		}
@@ -198,7 +199,7 @@ func readText(name string, r io.Reader, lim Limits, fn func(*Table) error) error
 		return errorf(name, line, 1, "wrong columns: no report header found (expected columns like ASIN, Date Shipped, Ad Fees)")
 	}
 	t.Format = map[byte]string{'\t': "tsv", ',': "csv", ';': "csv"}[delim]
-	finishHeader(t, h)
+	finishHeader(t, h, kind)
 	t.Next = func() (Row, error) {
 		for {
 			fields, line, _, err := lr.record(delim)
@@ -236,9 +237,14 @@ func setTitle(t *Table, title string) {
 }
 
 // finishHeader sets what a header tells about a table.
-func finishHeader(t *Table, h *header) {
+func finishHeader(t *Table, h *header, kind Kind) {
 	t.Columns = h.columns
 	t.CurrencyHint, t.HintColumn = h.currencyHint, h.hintColumn
+	if t.Kind = kind; kind != KindReport {
+		t.Report, t.Subtags = "", false
+		t.RawType = string(kind)
+		return
+	}
 	if h.has("subtag") {
 		t.Subtags = true
 	}

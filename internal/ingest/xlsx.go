@@ -3,6 +3,7 @@ package ingest
 import (
 	"errors"
 	"io"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -36,7 +37,7 @@ func readSheet(name, sheet string, wb *excelize.File, lim Limits, fn func(*Table
 		return &Error{File: name, Msg: "cannot read sheet: " + err.Error(), Err: err}
 	}
 	defer rows.Close()
-	t := &Table{Name: name, Format: "xlsx", RawType: sheet, Report: reportOf(sheet)}
+	t := &Table{Name: name, Kind: KindReport, Format: "xlsx", RawType: sheet, Report: reportOf(sheet)}
 	line := 0
 	next := func() ([]string, error) {
 		if !rows.Next() {
@@ -62,6 +63,7 @@ func readSheet(name, sheet string, wb *excelize.File, lim Limits, fn func(*Table
 		return cols, nil
 	}
 	var h *header
+	var kind Kind
 	for {
 		cols, err := next()
 		if errors.Is(err, io.EOF) {
@@ -71,7 +73,7 @@ func readSheet(name, sheet string, wb *excelize.File, lim Limits, fn func(*Table
 		if err != nil {
 			return err
 		}
-		if h = parseHeader(cols); h.known >= 2 {
+		if h, kind = detectHeader(cols); h.known >= 2 {
 			t.HeaderLine = line
 			break
 		}
@@ -83,8 +85,13 @@ func readSheet(name, sheet string, wb *excelize.File, lim Limits, fn func(*Table
 			return errorf(name, line, 1, "wrong columns: no report header found in the first rows of sheet %s", sheet)
 		}
 	}
-	finishHeader(t, h)
-	dateCol, hasDate := h.index["date"]
+	finishHeader(t, h, kind)
+	var dateCols []int
+	for _, c := range h.dates {
+		if i, ok := h.index[c]; ok {
+			dateCols = append(dateCols, i)
+		}
+	}
 	t.Next = func() (Row, error) {
 		for {
 			cols, err := next()
@@ -95,8 +102,10 @@ func readSheet(name, sheet string, wb *excelize.File, lim Limits, fn func(*Table
 				t.skipped++
 				continue
 			}
-			if hasDate && dateCol < len(cols) {
-				cols[dateCol] = excelDate(cols[dateCol])
+			for _, i := range dateCols {
+				if i < len(cols) {
+					cols[i] = excelDate(cols[i])
+				}
 			}
 			return h.row(line, cols), nil
 		}
@@ -115,6 +124,9 @@ func excelDate(v string) string {
 	d, err := excelize.ExcelDateToTime(f, false)
 	if err != nil {
 		return v
+	}
+	if f != math.Trunc(f) {
+		return d.Format("2006-01-02T15:04:05") // a date and time cell (a custom import's sold or clicked)
 	}
 	return d.Format("2006-01-02")
 }

@@ -24,7 +24,7 @@ func readXML(name string, r io.Reader, lim Limits, fn func(*Table) error) error 
 	dec := xml.NewDecoder(guard)
 	dec.Strict = true
 	info := infoFromName(name)
-	t := &Table{Name: name, Format: "xml", RawType: info.rawType, Subtags: info.subtags, Report: reportOf(info.rawType)}
+	t := &Table{Name: name, Kind: KindReport, Format: "xml", RawType: info.rawType, Subtags: info.subtags, Report: reportOf(info.rawType)}
 	if !info.day.IsZero() {
 		t.Coverage = [2]time.Time{info.day, info.day}
 	}
@@ -117,7 +117,7 @@ func readXML(name string, r io.Reader, lim Limits, fn func(*Table) error) error 
 		}
 	}
 	h := parseHeader(names)
-	finishHeader(t, h)
+	finishHeader(t, h, KindReport)
 	catCol, hasCat := h.index["category"]
 	i := 0
 	t.Next = func() (Row, error) {

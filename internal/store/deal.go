@@ -2,15 +2,21 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
+
+	"github.com/affsync/affsync/internal/model"
 )
 
 // Deal is an offer, coupon or voucher of a program.
 type Deal struct {
-	ID           string
+	ID           string // model.DealID(ConnectionID, Reference)
 	WorkspaceID  string
 	ConnectionID string
+	Reference    string // the file's deal id, or a key made of the deal's identity; the upsert key
 	Program      string
 	Title        string
 	Description  string
@@ -18,42 +24,138 @@ type Deal struct {
 	URL          string
 	StartsOn     *time.Time
 	EndsOn       *time.Time
+	Source       string // "file:line" of the row that last set it
 	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
-// CreateDeal stores a deal.
-func (s *Store) CreateDeal(ctx context.Context, d Deal) (Deal, error) {
-	d.ID, d.CreatedAt = newID("deal"), time.Now().UTC()
+func (d Deal) same(o Deal) bool {
+	return d.Program == o.Program && d.Title == o.Title && d.Description == o.Description && d.Code == o.Code && d.URL == o.URL &&
+		sameDay(d.StartsOn, o.StartsOn) && sameDay(d.EndsOn, o.EndsOn)
+}
+
+func sameDay(a, b *time.Time) bool {
+	return (a == nil) == (b == nil) && (a == nil || a.Equal(*b))
+}
+
+// UpsertDeal stores a deal by its reference (for callers outside an import).
+func (s *Store) UpsertDeal(ctx context.Context, d Deal) (Deal, Upserted, error) {
+	var what Upserted
 	err := s.Write(ctx, func(tx *Tx) error {
-		_, err := tx.tx.ExecContext(ctx, `INSERT INTO deals (id, workspace_id, connection_id, program, title, description, code, url,
-			starts_on, ends_on, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-			d.ID, d.WorkspaceID, nullString(d.ConnectionID), d.Program, d.Title, d.Description, d.Code, d.URL,
-			datePtr(d.StartsOn), datePtr(d.EndsOn), s.ts(d.CreatedAt))
+		var err error
+		d, what, err = tx.UpsertDeal(ctx, d)
 		return err
 	})
-	if err != nil {
-		return Deal{}, fmt.Errorf("store deal: %w", err)
+	return d, what, err
+}
+
+// UpsertDeal stores a deal by (connection, reference): new ones are
+// inserted, changed ones updated, identical ones left alone.
+func (t *Tx) UpsertDeal(ctx context.Context, d Deal) (Deal, Upserted, error) {
+	d.ID = model.DealID(d.ConnectionID, d.Reference)
+	old, err := scanDeal(t.tx.QueryRowContext(ctx, `SELECT `+dealColumns+` FROM deals WHERE id = $1 AND workspace_id = $2`, d.ID, d.WorkspaceID))
+	switch {
+	case errors.Is(err, ErrNotFound):
+		d.CreatedAt = time.Now().UTC()
+		d.UpdatedAt = d.CreatedAt
+		_, err = t.tx.ExecContext(ctx, `INSERT INTO deals (id, workspace_id, connection_id, reference, program, title, description, code,
+			url, starts_on, ends_on, source, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+			d.ID, d.WorkspaceID, d.ConnectionID, d.Reference, d.Program, d.Title, d.Description, d.Code, d.URL, datePtr(d.StartsOn),
+			datePtr(d.EndsOn), d.Source, t.s.ts(d.CreatedAt), t.s.ts(d.UpdatedAt))
+		if err != nil {
+			return d, 0, fmt.Errorf("store deal %s: %w", d.Reference, err)
+		}
+		return d, UpsertCreated, nil
+	case err != nil:
+		return d, 0, err
+	case old.same(d):
+		return old, UpsertUnchanged, nil
 	}
+	d.CreatedAt, d.UpdatedAt = old.CreatedAt, time.Now().UTC()
+	_, err = t.tx.ExecContext(ctx, `UPDATE deals SET program = $1, title = $2, description = $3, code = $4, url = $5, starts_on = $6,
+		ends_on = $7, source = $8, updated_at = $9 WHERE id = $10 AND workspace_id = $11`,
+		d.Program, d.Title, d.Description, d.Code, d.URL, datePtr(d.StartsOn), datePtr(d.EndsOn), d.Source, t.s.ts(d.UpdatedAt), d.ID, d.WorkspaceID)
+	if err != nil {
+		return d, 0, fmt.Errorf("update deal %s: %w", d.Reference, err)
+	}
+	return d, UpsertUpdated, nil
+}
+
+const dealColumns = `id, workspace_id, connection_id, reference, program, title, description, code, url, starts_on, ends_on, source,
+	created_at, updated_at`
+
+func scanDeal(r rowScanner) (Deal, error) {
+	var d Deal
+	var starts, ends, created, updated scanTime
+	err := r.Scan(&d.ID, &d.WorkspaceID, &d.ConnectionID, &d.Reference, &d.Program, &d.Title, &d.Description, &d.Code, &d.URL,
+		&starts, &ends, &d.Source, &created, &updated)
+	if err != nil {
+		return d, notFound(err, "deal")
+	}
+	d.StartsOn, d.EndsOn, d.CreatedAt, d.UpdatedAt = starts.ptr(), ends.ptr(), created.T, updated.T
 	return d, nil
 }
 
-// Deals lists a workspace's deals, newest first.
-func (s *Store) Deals(ctx context.Context, workspaceID string) ([]Deal, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT id, workspace_id, COALESCE(connection_id, ''), program, title, description, code, url,
-		starts_on, ends_on, created_at FROM deals WHERE workspace_id = $1 ORDER BY created_at DESC, id`, workspaceID)
+// DealFilter selects deals of one workspace. Zero values match everything.
+type DealFilter struct {
+	// Since and Until (inclusive dates) keep the deals valid on some day of
+	// [Since, Until]: a deal without start or end is open on that side.
+	Since, Until *time.Time
+	ConnectionID string
+	Program      string
+	Cursor       string
+	Limit        int
+}
+
+// Deals lists a workspace's deals a page at a time, in the order they were
+// first stored.
+func (s *Store) Deals(ctx context.Context, workspaceID string, f DealFilter) ([]Deal, string, error) {
+	after, err := decodeCursor(f.Cursor, "deal")
 	if err != nil {
-		return nil, fmt.Errorf("list deals: %w", err)
+		return nil, "", err
 	}
-	return collect(rows, func(r rowScanner) (Deal, error) {
-		var d Deal
-		var starts, ends, created scanTime
-		if err := r.Scan(&d.ID, &d.WorkspaceID, &d.ConnectionID, &d.Program, &d.Title, &d.Description, &d.Code, &d.URL,
-			&starts, &ends, &created); err != nil {
-			return d, fmt.Errorf("read deal: %w", err)
-		}
-		d.StartsOn, d.EndsOn, d.CreatedAt = starts.ptr(), ends.ptr(), created.T
-		return d, nil
+	if f.Limit <= 0 {
+		f.Limit = 100
+	}
+	args := []any{workspaceID, after}
+	where := []string{"workspace_id = $1", "seq > $2"}
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	if f.Since != nil {
+		where = append(where, "(ends_on IS NULL OR ends_on >= "+arg(date(*f.Since))+")")
+	}
+	if f.Until != nil {
+		where = append(where, "(starts_on IS NULL OR starts_on <= "+arg(date(*f.Until))+")")
+	}
+	if f.ConnectionID != "" {
+		where = append(where, "connection_id = "+arg(f.ConnectionID))
+	}
+	if f.Program != "" {
+		where = append(where, "program = "+arg(f.Program))
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT seq, `+dealColumns+` FROM deals WHERE `+strings.Join(where, " AND ")+
+		` ORDER BY seq LIMIT `+arg(f.Limit+1), args...)
+	if err != nil {
+		return nil, "", fmt.Errorf("list deals: %w", err)
+	}
+	var seqs []int64
+	list, err := collect(rows, func(r rowScanner) (Deal, error) {
+		var seq int64
+		d, err := scanDeal(prefixed{r, &seq})
+		seqs = append(seqs, seq)
+		return d, err
 	})
+	if err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(list) > f.Limit {
+		list = list[:f.Limit]
+		next = encodeCursor("deal", seqs[f.Limit-1])
+	}
+	return list, next, nil
 }
 
 func datePtr(t *time.Time) any {

@@ -93,3 +93,17 @@ func (s *Store) ProgramHistory(ctx context.Context, workspaceID, connectionID, p
 		return c, nil
 	})
 }
+
+// Program reads one program of a connection.
+func (s *Store) Program(ctx context.Context, workspaceID, connectionID, program string) (Program, error) {
+	var p Program
+	var updated scanTime
+	err := s.read.QueryRowContext(ctx, `SELECT workspace_id, connection_id, program, status, reason, updated_at FROM programs
+		WHERE workspace_id = $1 AND connection_id = $2 AND program = $3`, workspaceID, connectionID, program).
+		Scan(&p.WorkspaceID, &p.ConnectionID, &p.Program, &p.Status, &p.Reason, &updated)
+	if err != nil {
+		return p, notFound(err, "program")
+	}
+	p.UpdatedAt = updated.T
+	return p, nil
+}

@@ -63,3 +63,11 @@ func boolArg(b *bool) any {
 	}
 	return *b
 }
+
+// nullString stores "" as NULL (an optional reference).
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}

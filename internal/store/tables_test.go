@@ -185,21 +185,32 @@ func TestRoundTrips(t *testing.T) {
 			p, err := s.UpsertPayment(ctx, store.Payment{WorkspaceID: f.ws.ID, ConnectionID: f.conn.ID, Reference: "PAY-1",
 				PaidOn: day("2026-12-28"), PeriodStart: day("2026-10-01"), PeriodEnd: day("2026-10-31"), Currency: "USD", Amount: 123456})
 			check("payment", err)
-			_, err = s.UpsertPayment(ctx, store.Payment{WorkspaceID: f.ws.ID, Reference: "PAY-1",
+			_, err = s.UpsertPayment(ctx, store.Payment{WorkspaceID: f.ws.ID, ConnectionID: f.conn.ID, Reference: "PAY-1",
 				PaidOn: day("2026-12-29"), PeriodStart: day("2026-10-01"), PeriodEnd: day("2026-10-31"), Currency: "USD", Amount: 123457})
 			check("payment again", err)
-			pays, err := s.Payments(ctx, f.ws.ID)
+			pays, next, err := s.Payments(ctx, f.ws.ID, store.PaymentFilter{})
 			check("payments", err)
-			if len(pays) != 1 || pays[0].ID != p.ID || pays[0].Amount != 123457 || !pays[0].PaidOn.Equal(day("2026-12-29")) {
+			if len(pays) != 1 || next != "" || pays[0].ID != p.ID || pays[0].Amount != 123457 || !pays[0].PaidOn.Equal(day("2026-12-29")) {
 				t.Fatalf("payments = %+v", pays)
 			}
 			ends := day("2026-12-31")
-			_, err = s.CreateDeal(ctx, store.Deal{WorkspaceID: f.ws.ID, Program: "amazon.com", Title: "10% off", Code: "SAVE10", EndsOn: &ends})
+			deal := store.Deal{WorkspaceID: f.ws.ID, ConnectionID: f.conn.ID, Reference: "D1", Program: "amazon.com", Title: "10% off",
+				Code: "SAVE10", EndsOn: &ends}
+			_, what, err := s.UpsertDeal(ctx, deal)
 			check("deal", err)
-			deals, err := s.Deals(ctx, f.ws.ID)
+			_, again, err := s.UpsertDeal(ctx, deal)
+			check("deal again", err)
+			if what != store.UpsertCreated || again != store.UpsertUnchanged {
+				t.Fatalf("deal upserts: %v then %v", what, again)
+			}
+			deals, _, err := s.Deals(ctx, f.ws.ID, store.DealFilter{})
 			check("deals", err)
 			if len(deals) != 1 || deals[0].Code != "SAVE10" || deals[0].EndsOn == nil || !deals[0].EndsOn.Equal(ends) || deals[0].StartsOn != nil {
 				t.Fatalf("deals = %+v", deals)
+			}
+			after := day("2027-01-01")
+			if deals, _, _ := s.Deals(ctx, f.ws.ID, store.DealFilter{Since: &after}); len(deals) != 0 {
+				t.Fatalf("deals valid after their end: %+v", deals)
 			}
 			in, err := s.CreateInquiry(ctx, store.Inquiry{WorkspaceID: f.ws.ID, Custom: "user-42", OrderDate: day("2026-10-01"), Currency: "USD", ExpectedAmount: 250, Note: "missing"}, time.Now())
 			check("inquiry", err)

@@ -304,24 +304,34 @@ CREATE TABLE revenues (
 );
 CREATE INDEX revenues_workspace ON revenues (workspace_id, day);
 
+-- Payments and deals come from files a person writes (README "File
+-- formats"). id derives from (connection, reference), so a re-import finds
+-- the same row; seq orders lists and their cursors (immutable).
 CREATE TABLE payments (
-    id            TEXT PRIMARY KEY,
+    seq           BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id            TEXT NOT NULL UNIQUE,
     workspace_id  TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
-    connection_id TEXT REFERENCES connections (id) ON DELETE SET NULL,
+    connection_id TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE,
     reference     TEXT NOT NULL,
     paid_on       DATE NOT NULL,
     period_start  DATE NOT NULL,
     period_end    DATE NOT NULL,
     currency      TEXT NOT NULL,
     amount        BIGINT NOT NULL,
+    method        TEXT NOT NULL DEFAULT '',
+    source        TEXT NOT NULL DEFAULT '',
     created_at    TIMESTAMPTZ NOT NULL,
-    UNIQUE (workspace_id, reference)
+    updated_at    TIMESTAMPTZ NOT NULL,
+    UNIQUE (connection_id, reference)
 );
+CREATE INDEX payments_workspace ON payments (workspace_id, seq);
 
 CREATE TABLE deals (
-    id            TEXT PRIMARY KEY,
+    seq           BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id            TEXT NOT NULL UNIQUE,
     workspace_id  TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
-    connection_id TEXT REFERENCES connections (id) ON DELETE SET NULL,
+    connection_id TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE,
+    reference     TEXT NOT NULL,
     program       TEXT NOT NULL,
     title         TEXT NOT NULL,
     description   TEXT NOT NULL DEFAULT '',
@@ -329,9 +339,12 @@ CREATE TABLE deals (
     url           TEXT NOT NULL DEFAULT '',
     starts_on     DATE,
     ends_on       DATE,
-    created_at    TIMESTAMPTZ NOT NULL
+    source        TEXT NOT NULL DEFAULT '',
+    created_at    TIMESTAMPTZ NOT NULL,
+    updated_at    TIMESTAMPTZ NOT NULL,
+    UNIQUE (connection_id, reference)
 );
-CREATE INDEX deals_workspace ON deals (workspace_id);
+CREATE INDEX deals_workspace ON deals (workspace_id, seq);
 
 CREATE TABLE inquiries (
     id              TEXT PRIMARY KEY,

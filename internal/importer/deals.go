@@ -1,0 +1,89 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/url"
+	"strings"
+
+	"github.com/affsync/affsync/internal/ingest"
+	"github.com/affsync/affsync/internal/network/amazon"
+	"github.com/affsync/affsync/internal/store"
+)
+
+// readDeals stores the rows of a deals file (README "Deals file"), each by
+// its id, or without one by its program, title, code, URL and start.
+func (im *Importer) readDeals(ctx context.Context, tx *store.Tx, conn store.Connection, st settings, t *ingest.Table, run *fileRun) error {
+	if err := needColumns(t, "a deals file", "title"); err != nil {
+		return err
+	}
+	lines := map[string]int{}
+	for {
+		row, err := t.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		run.sum.Rows++
+		c := &cells{t: t, row: row}
+		d := store.Deal{WorkspaceID: conn.WorkspaceID, ConnectionID: conn.ID, Reference: c.str("id"), Title: c.required("title"),
+			Description: c.str("description"), Code: c.str("code"), URL: c.str("url"), Source: sourceOf(t, row)}
+		d.Program = dealProgram(c, st)
+		if d.URL != "" {
+			if u, err := url.Parse(d.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				c.fail(row.Column("url"), "%s %q is not an http or https URL", row.Header("url"), d.URL)
+			}
+		}
+		d.StartsOn, d.EndsOn = c.day("starts", st.dayFirst), c.day("ends", st.dayFirst)
+		if c.err == nil && d.StartsOn != nil && d.EndsOn != nil && d.EndsOn.Before(*d.StartsOn) {
+			c.fail(row.Column("ends"), "%s %s is before %s %s", row.Header("ends"), d.EndsOn.Format("2006-01-02"),
+				row.Header("starts"), d.StartsOn.Format("2006-01-02"))
+		}
+		if c.err != nil {
+			return c.err
+		}
+		if d.Reference == "" {
+			starts := ""
+			if d.StartsOn != nil {
+				starts = d.StartsOn.Format("2006-01-02")
+			}
+			// Without an id a deal is what it offers; a changed end date or
+			// description updates it, a changed title or code is a new deal.
+			d.Reference = strings.Join([]string{d.Program, d.Title, d.Code, d.URL, starts}, "\x1f")
+		}
+		if first, dup := lines[d.Reference]; dup {
+			c.fail(firstOf1(row.Column("id"), row.Column("title")), "this deal is already on line %d of this file", first)
+			return c.err
+		}
+		lines[d.Reference] = row.Line
+		_, what, err := tx.UpsertDeal(ctx, d)
+		if err != nil {
+			return err
+		}
+		run.sum.Deals.count(what)
+	}
+	run.sum.SkippedRows += t.Skipped()
+	return nil
+}
+
+// dealProgram reads the program: for Amazon a marketplace ("www.amazon.de",
+// "amazon.de"), named as transactions name it ("amazon.de"); the
+// connection's own program when empty.
+func dealProgram(c *cells, st settings) string {
+	v := c.str("program")
+	if v == "" {
+		return st.program
+	}
+	if st.network != "amazon" {
+		return v
+	}
+	m, ok := amazon.LookupMarketplace(v)
+	if !ok {
+		c.fail(c.row.Column("program"), "%s %q is not an Amazon marketplace (like amazon.com or www.amazon.de)", c.row.Header("program"), v)
+		return ""
+	}
+	return m.Program
+}
