@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -44,6 +45,13 @@ type env struct {
 func newEnv(t *testing.T, s *store.Store, cfg api.Config) *env {
 	t.Helper()
 	cfg.Store = s
+	if cfg.Sealer == nil {
+		box, err := secret.NewBox([]byte("0123456789abcdef0123456789abcdef"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.Sealer = box
+	}
 	srv := api.New(cfg)
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(func() { ts.Close(); srv.Close() })
@@ -153,74 +161,143 @@ func collect(t *testing.T, seq func(func(client.Transaction, error) bool)) []cli
 	return out
 }
 
+func file(name, body string) client.ImportFile {
+	return client.ImportFile{Name: name, Body: strings.NewReader(body)}
+}
+
+// TestWorkspaceIsolation: with either of its keys, alpha reads and writes
+// through every endpoint of the client, aimed at its own lists and at beta's
+// objects by their ids: it never sees a trace of beta's data, and every
+// write at beta's objects is refused.
 func TestWorkspaceIsolation(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s, api.Config{})
-		mustImport(t, e.a.write, e.a.conn.ID, earnings("alpha-20", 2, "a-user-1", "a-user-2"))
-		mustImport(t, e.b.write, e.b.conn.ID, earnings("beta-20", 2, "b-secret-1"))
-		bInq, err := e.b.write.CreateInquiry(ctx, client.NewInquiry{Custom: "b-secret-2", OrderDate: "2026-10-01", ExpectedAmount: "1.00"})
+		b := e.b
+		hook, err := b.write.CreateWebhook(ctx, client.NewWebhook{URL: "http://127.0.0.1:9/beta-hook", Events: []string{"transaction.created"}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		bTx := collect(t, e.b.read.AllTransactions(ctx, client.TransactionQuery{}))
-		if len(bTx) != 1 {
-			t.Fatalf("beta's own transactions: %d", len(bTx))
+		mustImport(t, e.a.write, e.a.conn.ID, earnings("alpha-20", 2, "a-user-1", "a-user-2"))
+		mustImport(t, b.write, b.conn.ID, earnings("beta-20", 2, "b-secret-1"),
+			file("beta-payments.csv", "payment_id,paid_on,month,currency,amount,method\nB-PAY-1,2026-12-28,2026-10,USD,12.34,beta-method\n"),
+			file("beta-deals.csv", "id,marketplace,title,description,code,url,starts,ends\nB-DEAL-1,www.amazon.com,beta-deal,beta,BETACODE,https://www.amazon.com/deal/b,2026-10-01,2026-10-31\n"))
+		bInq, err := b.write.CreateInquiry(ctx, client.NewInquiry{Custom: "b-secret-2", OrderDate: "2026-10-01", ExpectedAmount: "1.00"})
+		if err != nil {
+			t.Fatal(err)
 		}
-		markers := []string{e.b.ws.ID, e.b.conn.ID, "beta-20", "b-secret", bTx[0].ID, bInq.ID}
+		bKey, err := b.write.CreateAPIKey(ctx, client.NewAPIKey{Name: "beta-extra"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetProgramStatus(ctx, b.ws.ID, b.conn.ID, "amazon.com", "active", "beta-synced"); err != nil {
+			t.Fatal(err)
+		}
+		bTx := collect(t, b.read.AllTransactions(ctx, client.TransactionQuery{}))
+		deliveries, err := b.read.Deliveries(ctx, hook.ID, 0, "")
+		if len(bTx) != 1 || err != nil || len(deliveries.Data) != 1 {
+			t.Fatalf("beta's own data: %d transactions, %v deliveries %v", len(bTx), deliveries, err)
+		}
+		if p, err := b.read.Payments(ctx, client.PageQuery{}); err != nil || len(p.Data) != 1 {
+			t.Fatalf("beta's payments: %+v %v", p, err)
+		}
+		if p, err := b.read.Deals(ctx, client.PageQuery{}); err != nil || len(p.Data) != 1 {
+			t.Fatalf("beta's deals: %+v %v", p, err)
+		}
+		markers := []string{b.ws.ID, b.conn.ID, "beta-", "b-secret", "B-PAY", "B-DEAL", "BETACODE", bTx[0].ID, bInq.ID, hook.ID, bKey.ID, bKey.Prefix}
 
 		// Everything alpha may read, read with both of alpha's keys.
 		for _, c := range []*client.Client{e.a.read, e.a.write} {
 			if got := collect(t, c.AllTransactions(ctx, client.TransactionQuery{})); len(got) != 2 {
 				t.Fatalf("alpha sees %d transactions, want its 2", len(got))
 			}
-			for _, q := range []client.TransactionQuery{{Custom: "b-secret-1"}, {ConnectionID: e.b.conn.ID}, {Channel: "beta-20"}} {
+			for _, q := range []client.TransactionQuery{{Custom: "b-secret-1"}, {ConnectionID: b.conn.ID}, {Channel: "beta-20"}} {
 				if got := collect(t, c.AllTransactions(ctx, q)); len(got) != 0 {
 					t.Fatalf("filter %+v crossed workspaces: %+v", q, got)
 				}
 			}
-			calls := map[string]error{}
-			_, calls["transaction"] = c.Transaction(ctx, bTx[0].ID)
-			_, calls["runs"] = c.Runs(ctx, e.b.conn.ID, 0)
-			for name, err := range calls {
-				if !client.IsStatus(err, http.StatusNotFound) {
-					t.Errorf("%s of beta's object with alpha's key: %v, want 404", name, err)
+			lists := map[string]func() error{
+				"revenues": func() error {
+					_, err := c.Revenues(ctx, client.AggregateQuery{GroupBy: []string{"day", "channel", "program", "custom"}})
+					return err
+				},
+				"clicks": func() error {
+					_, err := c.Clicks(ctx, client.AggregateQuery{GroupBy: []string{"day", "channel", "program", "custom"}})
+					return err
+				},
+				"channels":    func() error { _, err := c.Channels(ctx); return err },
+				"programs":    func() error { _, err := c.Programs(ctx); return err },
+				"connections": func() error { _, err := c.Connections(ctx); return err },
+				"inquiries":   func() error { _, err := c.Inquiries(ctx, client.InquiryQuery{}); return err },
+				"payments":    func() error { _, err := c.Payments(ctx, client.PageQuery{}); return err },
+				"deals":       func() error { _, err := c.Deals(ctx, client.PageQuery{}); return err },
+				"webhooks":    func() error { _, err := c.Webhooks(ctx); return err },
+				"apikeys":     func() error { _, err := c.APIKeys(ctx); return err },
+			}
+			for name, f := range lists {
+				if err := f(); err != nil {
+					t.Fatalf("%s: %v", name, err)
 				}
 			}
-			for _, g := range [][]string{nil, {"day", "channel", "program", "custom"}} {
-				if _, err := c.Revenues(ctx, client.AggregateQuery{GroupBy: g}); err != nil {
-					t.Fatal(err)
-				}
-				if _, err := c.Clicks(ctx, client.AggregateQuery{GroupBy: g}); err != nil {
-					t.Fatal(err)
-				}
+			byID := map[string]func() error{
+				"transaction":     func() error { _, err := c.Transaction(ctx, bTx[0].ID); return err },
+				"runs":            func() error { _, err := c.Runs(ctx, b.conn.ID, 0); return err },
+				"inquiry":         func() error { _, err := c.Inquiry(ctx, bInq.ID); return err },
+				"deliveries":      func() error { _, err := c.Deliveries(ctx, hook.ID, 0, ""); return err },
+				"program history": func() error { _, err := c.ProgramHistory(ctx, b.conn.ID, "amazon.com"); return err },
 			}
-			for _, f := range []func(context.Context) error{
-				func(ctx context.Context) error { _, err := c.Channels(ctx); return err },
-				func(ctx context.Context) error { _, err := c.Programs(ctx); return err },
-				func(ctx context.Context) error { _, err := c.Connections(ctx); return err },
-				func(ctx context.Context) error { _, err := c.Inquiries(ctx, client.InquiryQuery{}); return err },
-			} {
-				if err := f(ctx); err != nil {
-					t.Fatal(err)
+			for name, f := range byID {
+				if err := f(); !client.IsStatus(err, http.StatusNotFound) {
+					t.Errorf("%s of beta's with alpha's key: %v, want 404", name, err)
 				}
 			}
 		}
 
 		// Writes aimed at beta's objects with alpha's write key.
-		if err := e.a.write.SyncConnection(ctx, e.b.conn.ID); !client.IsStatus(err, http.StatusNotFound) {
-			t.Errorf("sync of beta's connection: %v, want 404", err)
+		w := e.a.write
+		writes := map[string]struct {
+			call   func() error
+			status int
+		}{
+			"sync":           {func() error { return w.SyncConnection(ctx, b.conn.ID) }, 404},
+			"accept inquiry": {func() error { _, err := w.AcceptInquiry(ctx, bInq.ID, "alpha"); return err }, 404},
+			"reject inquiry": {func() error { _, err := w.RejectInquiry(ctx, bInq.ID, "alpha"); return err }, 404},
+			"revoke key":     {func() error { return w.RevokeAPIKey(ctx, bKey.ID) }, 404},
+			"delete webhook": {func() error { return w.DeleteWebhook(ctx, hook.ID) }, 404},
+			"redeliver":      {func() error { _, err := w.Redeliver(ctx, hook.ID, deliveries.Data[0].ID); return err }, 404},
+			"import":         {func() error { _, err := w.Import(ctx, b.conn.ID, earnings("beta-20", 3, "a-into-b")); return err }, 400},
+			"inquiry on beta's connection": {func() error {
+				_, err := w.CreateInquiry(ctx, client.NewInquiry{ConnectionID: b.conn.ID, Custom: "x", OrderDate: "2026-10-01", ExpectedAmount: "1.00"})
+				return err
+			}, 400},
 		}
-		if _, err := e.a.write.Import(ctx, e.b.conn.ID, earnings("beta-20", 3, "a-into-b")); !client.IsStatus(err, http.StatusBadRequest) {
-			t.Errorf("import into beta's connection: %v, want 400", err)
+		for name, wr := range writes {
+			if err := wr.call(); !client.IsStatus(err, wr.status) {
+				t.Errorf("%s: %v, want %d", name, err, wr.status)
+			}
 		}
-		if _, err := e.a.write.CreateInquiry(ctx, client.NewInquiry{ConnectionID: e.b.conn.ID, Custom: "x", OrderDate: "2026-10-01", ExpectedAmount: "1.00"}); !client.IsStatus(err, http.StatusBadRequest) {
-			t.Errorf("inquiry on beta's connection: %v, want 400", err)
-		}
-		if got := collect(t, e.b.read.AllTransactions(ctx, client.TransactionQuery{})); len(got) != 1 {
+
+		// Beta's data is as it was.
+		if got := collect(t, b.read.AllTransactions(ctx, client.TransactionQuery{})); len(got) != 1 {
 			t.Fatalf("alpha's writes reached beta: %d transactions", len(got))
+		}
+		if in, err := b.read.Inquiry(ctx, bInq.ID); err != nil || in.Status != "open" {
+			t.Fatalf("beta's inquiry: %+v %v", in, err)
+		}
+		if keys, err := b.read.APIKeys(ctx); err != nil || len(keys) != 3 || slices.ContainsFunc(keys, func(k client.APIKey) bool { return k.RevokedAt != nil }) {
+			t.Fatalf("beta's keys: %+v %v", keys, err)
+		}
+		if hooks, err := b.read.Webhooks(ctx); err != nil || len(hooks) != 1 {
+			t.Fatalf("beta's webhooks: %+v %v", hooks, err)
 		}
 		if leaks := e.a.raw.leaks(markers...); len(leaks) > 0 {
 			t.Fatalf("alpha's answers hold beta's data:\n%s", strings.Join(leaks, "\n"))
+		}
+		// The check is not blind: beta's own answers hold every marker but
+		// its workspace id, which no answer shows.
+		for _, m := range markers[1:] {
+			if len(b.raw.leaks(m)) == 0 {
+				t.Errorf("marker %q never seen even by beta", m)
+			}
 		}
 	})
 }
@@ -393,6 +470,34 @@ func TestUpdatedSince(t *testing.T) {
 			if tx.Quantity != 4 {
 				t.Errorf("%v: quantity %d, want 4", tx.Customs, tx.Quantity)
 			}
+		}
+	})
+}
+
+// TestRateLimited: a key that spends its budget gets 429 with Retry-After,
+// while another key of the same workspace goes on.
+func TestRateLimited(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		var clock atomic.Int64 // the server's clock, moved by the test
+		clock.Store(time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC).UnixNano())
+		now := func() time.Time { return time.Unix(0, clock.Load()) }
+		e := newEnv(t, s, api.Config{RateLimit: api.RateLimit{PerSecond: 1, Burst: 3}, Now: now})
+		for i := range 3 {
+			if _, err := e.a.read.Channels(ctx); err != nil {
+				t.Fatalf("request %d of a budget of 3: %v", i+1, err)
+			}
+		}
+		_, err := e.a.read.Channels(ctx)
+		var ae *client.Error
+		if !errors.As(err, &ae) || ae.Status != 429 || ae.Code != "rate_limited" || ae.RetryAfter == "" {
+			t.Fatalf("the 4th request: %v, want 429 rate_limited with Retry-After", err)
+		}
+		if _, err := e.a.write.Channels(ctx); err != nil {
+			t.Fatalf("another key: %v", err)
+		}
+		clock.Add(int64(time.Second)) // one more request's worth of budget
+		if _, err := e.a.read.Channels(ctx); err != nil {
+			t.Fatalf("after a second: %v", err)
 		}
 	})
 }
