@@ -13,9 +13,9 @@ import (
 	"github.com/affsync/affsync/internal/store"
 )
 
-// maxUpload bounds one upload request; the importer bounds what the files
-// decompress to.
-const maxUpload = 1 << 30
+// DefaultMaxUpload bounds one upload request; the importer bounds what the
+// files decompress to.
+const DefaultMaxUpload = 1 << 30
 
 // createImport streams the files of a multipart upload into the importer,
 // each file one store transaction, and answers the import summary: 200 when
@@ -40,12 +40,13 @@ func (s *Server) createImport(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, badRequest{"send the files as multipart/form-data"})
 		return
 	}
+	// The limit goes on the body before the multipart reader takes it.
+	r.Body = http.MaxBytesReader(w, r.Body, s.maxUpload)
 	mr, err := r.MultipartReader()
 	if err != nil {
 		s.fail(w, r, badRequest{"not a multipart body: " + err.Error()})
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
 	im := importer.New(s.store, s.log)
 	total := importer.Summary{Errors: []importer.FileError{}, Notes: []string{}}
 	for {
@@ -54,7 +55,11 @@ func (s *Server) createImport(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 		if err != nil {
-			s.fail(w, r, badRequest{"reading the upload: " + err.Error()})
+			var tooLarge *http.MaxBytesError
+			if !errors.As(err, &tooLarge) {
+				err = badRequest{"reading the upload: " + err.Error()}
+			}
+			s.fail(w, r, err)
 			return
 		}
 		if part.FileName() == "" {
@@ -90,6 +95,10 @@ func (s *Server) importPart(r *http.Request, im *importer.Importer, conn store.C
 	defer os.Remove(tmp.Name())
 	defer tmp.Close()
 	if _, err := io.Copy(tmp, part); err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return importer.Summary{}, err
+		}
 		return importer.Summary{}, badRequest{"reading " + name + ": " + err.Error()}
 	}
 	return im.Import(r.Context(), conn, importer.File{Name: name, Open: func() (io.ReadCloser, error) { return os.Open(tmp.Name()) }}, nil)

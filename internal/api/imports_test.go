@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/affsync/affsync/internal/api"
 	"github.com/affsync/affsync/internal/importer"
 	"github.com/affsync/affsync/internal/store"
 	"github.com/affsync/affsync/internal/store/storetest"
@@ -64,6 +65,22 @@ func TestImportUpload(t *testing.T) {
 		}
 		if status, _ = upload(t, e, e.b.writeKey, e.a.conn.ID, map[string]string{"x.tsv": good}); status != 400 {
 			t.Fatalf("another workspace's connection: %d", status)
+		}
+	})
+}
+
+func TestImportUploadTooLarge(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnvWith(t, s, api.Config{MaxUpload: 4096})
+		big := uploadHeader + strings.Repeat("Electronics\tCable\tB0C1234567\tAmazon.com\tstore-20\tOctober 2, 2026\t29.99\t4.00\t2\t59.98\t2.40\tbig\n", 100)
+		status, _ := upload(t, e, e.a.writeKey, e.a.conn.ID, map[string]string{"store-20-earnings-report-subtags-20261002.tsv": big})
+		if status != http.StatusRequestEntityTooLarge {
+			t.Fatalf("an upload over the limit: %d, want 413", status)
+		}
+		var p txPage
+		e.do("GET", "/v1/transactions?custom=big", e.a.readKey, "", &p)
+		if len(p.Data) != 0 {
+			t.Fatalf("a refused upload stored %d transactions", len(p.Data))
 		}
 	})
 }

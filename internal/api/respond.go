@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 
@@ -40,7 +41,10 @@ func (e badRequest) Error() string { return e.msg }
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var br badRequest
 	var conflict *store.TransitionError
+	var tooLarge *http.MaxBytesError
 	switch {
+	case errors.As(err, &tooLarge):
+		writeError(w, http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("the request is larger than this server takes (%d bytes)", tooLarge.Limit))
 	case errors.As(err, &br):
 		writeError(w, http.StatusBadRequest, "bad_request", br.msg)
 	case errors.Is(err, store.ErrBadCursor):

@@ -18,17 +18,20 @@ type Config struct {
 	Now    func() time.Time
 	// RateLimit is each API key's request budget (zero: DefaultRateLimit).
 	RateLimit RateLimit
+	// MaxUpload bounds the bytes of one POST /v1/imports (zero: DefaultMaxUpload).
+	MaxUpload int64
 }
 
 // Server is the REST API.
 type Server struct {
-	store  *store.Store
-	sealer store.Sealer
-	log    *slog.Logger
-	now    func() time.Time
-	keys   *keyCache
-	limits *limiter       // nil when rate limiting is off
-	bg     sync.WaitGroup // background writes (key use), awaited by Close
+	store     *store.Store
+	sealer    store.Sealer
+	log       *slog.Logger
+	now       func() time.Time
+	keys      *keyCache
+	limits    *limiter // nil when rate limiting is off
+	maxUpload int64
+	bg        sync.WaitGroup // background writes (key use), awaited by Close
 }
 
 // Close waits for background writes to finish.
@@ -42,7 +45,10 @@ func New(cfg Config) *Server {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	s := &Server{store: cfg.Store, sealer: cfg.Sealer, log: cfg.Logger, now: cfg.Now, keys: newKeyCache()}
+	if cfg.MaxUpload <= 0 {
+		cfg.MaxUpload = DefaultMaxUpload
+	}
+	s := &Server{store: cfg.Store, sealer: cfg.Sealer, log: cfg.Logger, now: cfg.Now, keys: newKeyCache(), maxUpload: cfg.MaxUpload}
 	if !cfg.RateLimit.Disabled {
 		s.limits = newLimiter(cfg.RateLimit)
 	}
