@@ -2,11 +2,14 @@
 package api
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
+	"github.com/affsync/affsync/internal/clickqueue"
 	"github.com/affsync/affsync/internal/store"
 )
 
@@ -16,6 +19,10 @@ type Config struct {
 	Sealer store.Sealer
 	Logger *slog.Logger
 	Now    func() time.Time
+	// PublicURL is where shoppers reach this server ("https://go.example.com"),
+	// the base of redirect links; empty: the host each request came to.
+	PublicURL string
+	Clicks    clickqueue.Options // the queue of redirect hits
 }
 
 // Server is the REST API.
@@ -26,10 +33,24 @@ type Server struct {
 	now    func() time.Time
 	keys   *keyCache
 	bg     sync.WaitGroup // background writes (key use), awaited by Close
+
+	publicURL string
+	links     *linkCache
+	clicks    *clickqueue.Queue
 }
 
-// Close waits for background writes to finish.
-func (s *Server) Close() { s.bg.Wait() }
+// Close waits for background writes to finish and writes the queued
+// redirect hits. Call it once the HTTP server has stopped.
+func (s *Server) Close() {
+	s.bg.Wait()
+	s.clicks.Close()
+}
+
+// FlushClicks returns once the redirect hits so far are stored.
+func (s *Server) FlushClicks(ctx context.Context) error { return s.clicks.Flush(ctx) }
+
+// ClickStats counts redirect hits written, dropped and failed.
+func (s *Server) ClickStats() clickqueue.Stats { return s.clicks.Stats() }
 
 // New makes the API server.
 func New(cfg Config) *Server {
@@ -39,12 +60,14 @@ func New(cfg Config) *Server {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Server{store: cfg.Store, sealer: cfg.Sealer, log: cfg.Logger, now: cfg.Now, keys: newKeyCache()}
+	return &Server{store: cfg.Store, sealer: cfg.Sealer, log: cfg.Logger, now: cfg.Now, keys: newKeyCache(),
+		publicURL: strings.TrimSuffix(cfg.PublicURL, "/"), links: newLinkCache(), clicks: clickqueue.New(cfg.Store, cfg.Logger, cfg.Clicks)}
 }
 
 // Register adds the API's routes to mux. The list is the API at a glance.
 func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /r/{code}", s.redirect) // public: shoppers follow these
 
 	mux.Handle("GET /v1/transactions", s.read(s.listTransactions))
 	mux.Handle("GET /v1/transactions/{id}", s.read(s.getTransaction))
@@ -58,6 +81,9 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("POST /v1/inquiries", s.write(s.createInquiry))
 
 	mux.Handle("POST /v1/imports", s.write(s.createImport))
+
+	mux.Handle("GET /v1/links", s.read(s.listLinks))
+	mux.Handle("POST /v1/links", s.write(s.createLink))
 
 	mux.Handle("GET /v1/connections", s.read(s.listConnections))
 	mux.Handle("POST /v1/connections", s.write(s.createConnection))

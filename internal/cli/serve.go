@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/affsync/affsync/internal/api"
@@ -18,11 +19,16 @@ import (
 func runServe(env Env, args []string) error {
 	fs, g := newFlags(env, "serve", "serve [--addr 127.0.0.1:8080]")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	publicURL := fs.String("public-url", env.Getenv("AFFSYNC_PUBLIC_URL"),
+		"where shoppers reach this server, the base of /r/ redirect links (default $AFFSYNC_PUBLIC_URL, else the request's host)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usagef("serve takes no arguments")
+	}
+	if u, err := url.Parse(*publicURL); *publicURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
+		return usagef("--public-url must be an http(s) URL like https://go.example.com, not %q", *publicURL)
 	}
 	s, err := g.openStore(env)
 	if err != nil {
@@ -40,13 +46,16 @@ func runServe(env Env, args []string) error {
 	log := logger(env)
 	log.Info("serving", "url", "http://"+ln.Addr().String(), "db", s.Dialect())
 	sched := newScheduler(s, box, log)
-	return serve(env.Context, log, s, box, ln, sched)
+	return serve(env.Context, api.Config{Store: s, Sealer: box, Logger: log, PublicURL: *publicURL}, ln, sched)
 }
 
 // serve runs the HTTP server and the background work (the sync scheduler,
-// database upkeep) on ln until ctx ends.
-func serve(ctx context.Context, log *slog.Logger, s *store.Store, sealer store.Sealer, ln net.Listener, sched *collector.Scheduler) error {
-	apiServer := api.New(api.Config{Store: s, Sealer: sealer, Logger: log})
+// database upkeep, the writer of redirect hits) on ln until ctx ends.
+func serve(ctx context.Context, cfg api.Config, ln net.Listener, sched *collector.Scheduler) error {
+	log, s := cfg.Logger, cfg.Store
+	apiServer := api.New(cfg)
+	// Runs as serve returns, after the HTTP server has stopped taking
+	// requests: the queued redirect hits are written then.
 	defer apiServer.Close()
 	mux := http.NewServeMux()
 	apiServer.Register(mux)

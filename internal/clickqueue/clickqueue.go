@@ -72,11 +72,16 @@ func newQueue(s *store.Store, log *slog.Logger, opt Options) *Queue {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Queue{store: s, log: log, opt: opt, hits: make(chan Click, opt.Size),
+	return &Queue{
+		store: s, log: log, opt: opt,
+		hits:  make(chan Click, opt.Size),
+		flush: make(chan chan struct{}),
+		stop:  make(chan struct{}),
+		done:  make(chan struct{}),
 		// Pauses between attempts of a failed write: long enough to ride out
 		// a busy database, short enough that the queue does not fill.
 		retryWaits: []time.Duration{100 * time.Millisecond, 500 * time.Millisecond, 2 * time.Second},
-		flush: make(chan chan struct{}), stop: make(chan struct{}), done: make(chan struct{})}
+	}
 }
 
 // Add queues a hit and never blocks; false means it was dropped.
