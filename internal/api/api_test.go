@@ -25,6 +25,7 @@ var ctx = context.Background()
 type env struct {
 	t      *testing.T
 	s      *store.Store
+	srv    *api.Server
 	url    string
 	a, b   tenant
 	client *http.Client
@@ -42,7 +43,7 @@ func newEnv(t *testing.T, s *store.Store) *env {
 	srv := api.New(api.Config{Store: s})
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(func() { ts.Close(); srv.Close() })
-	e := &env{t: t, s: s, url: ts.URL, client: ts.Client()}
+	e := &env{t: t, s: s, srv: srv, url: ts.URL, client: ts.Client()}
 	e.a, e.b = e.tenant("a"), e.tenant("b")
 	return e
 }
