@@ -75,21 +75,49 @@ func (s *Store) RecordLinkClicks(ctx context.Context, workspaceID string, clicks
 	if len(clicks) == 0 {
 		return nil
 	}
-	rows := make([][]any, len(clicks))
 	linkIDs := make([]string, len(clicks))
 	for i, c := range clicks {
-		rows[i] = []any{workspaceID, c.LinkID, c.Subtag, c.Custom, s.ts(c.ClickedAt)}
 		linkIDs[i] = c.LinkID
 	}
 	return s.Write(ctx, func(tx *Tx) error {
-		if err := tx.insertRows(ctx, "link_clicks", []string{"workspace_id", "link_id", "subtag", "custom", "clicked_at"}, rows); err != nil {
+		// The links are checked here, once per batch, rather than by a foreign
+		// key per row: on PostgreSQL that check tripled the cost of a hit.
+		if err := tx.countLinkClicks(ctx, workspaceID, linkIDs, clicks); err != nil {
 			return fmt.Errorf("record link clicks: %w", err)
 		}
-		if err := tx.countLinkClicks(ctx, workspaceID, linkIDs, clicks); err != nil {
+		if err := tx.insertLinkClicks(ctx, workspaceID, clicks); err != nil {
 			return fmt.Errorf("record link clicks: %w", err)
 		}
 		return nil
 	})
+}
+
+// insertLinkClicks writes the hit rows the cheapest way each engine offers:
+// PostgreSQL takes them as five arrays in one small statement; SQLite, in
+// process, runs one prepared single-row insert per hit (parsing a statement
+// of thousands of placeholders cost more than the inserts).
+func (t *Tx) insertLinkClicks(ctx context.Context, workspaceID string, clicks []LinkClick) error {
+	if t.s.dialect == Postgres {
+		links, subtags, customs := make([]string, len(clicks)), make([]string, len(clicks)), make([]string, len(clicks))
+		at := make([]time.Time, len(clicks))
+		for i, c := range clicks {
+			links[i], subtags[i], customs[i], at[i] = c.LinkID, c.Subtag, c.Custom, c.ClickedAt.UTC()
+		}
+		_, err := t.tx.ExecContext(ctx, `INSERT INTO link_clicks (workspace_id, link_id, subtag, custom, clicked_at)
+			SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[])`, workspaceID, links, subtags, customs, at)
+		return err
+	}
+	stmt, err := t.tx.PrepareContext(ctx, `INSERT INTO link_clicks (workspace_id, link_id, subtag, custom, clicked_at) VALUES ($1, $2, $3, $4, $5)`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for _, c := range clicks {
+		if _, err := stmt.ExecContext(ctx, workspaceID, c.LinkID, c.Subtag, c.Custom, t.s.ts(c.ClickedAt)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // countLinkClicks adds clicks to link_click_days by day, channel, program and custom.
