@@ -134,9 +134,10 @@ func (s *Server) redirect(w http.ResponseWriter, r *http.Request) {
 			custom = vs[0]
 		}
 	}
-	subtag := linkbuilder.NewSubtag()
+	now := s.now().UTC()
+	subtag := linkbuilder.NewSubtag(now)
 	s.clicks.Add(clickqueue.Click{WorkspaceID: l.WorkspaceID,
-		LinkClick: store.LinkClick{LinkID: l.ID, Subtag: subtag, Custom: custom, ClickedAt: s.now().UTC()}})
+		LinkClick: store.LinkClick{LinkID: l.ID, Subtag: subtag, Custom: custom, ClickedAt: now}})
 	h := w.Header()
 	h["Location"] = []string{l.URL + "&ascsubtag=" + subtag}
 	// Every hit must come here for its own subtag: nothing may cache the answer.

@@ -3,6 +3,7 @@ package linkbuilder
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParse(t *testing.T) {
@@ -117,15 +118,21 @@ func TestCheckSubtag(t *testing.T) {
 
 func TestMinted(t *testing.T) {
 	seen := map[string]bool{}
-	for range 1000 {
-		s := NewSubtag()
-		if err := CheckSubtag("subtag", s); err != nil || s == "" {
+	start := time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)
+	prev := ""
+	for i := range 3000 {
+		s := NewSubtag(start.Add(time.Duration(i/3) * time.Millisecond)) // three clicks a millisecond
+		if err := CheckSubtag("subtag", s); err != nil || len(s) != 18 {
 			t.Fatalf("minted subtag %q: %v", s, err)
 		}
 		if seen[s] {
 			t.Fatalf("subtag %q minted twice", s)
 		}
 		seen[s] = true
+		if i%3 == 0 && s[:8] <= prev {
+			t.Fatalf("subtag %q of a later millisecond sorts before %q", s, prev)
+		}
+		prev = s[:8]
 	}
 	if c := NewCode(); len(c) != 12 || CheckSubtag("code", c) != nil {
 		t.Fatalf("code %q", c)
