@@ -134,15 +134,19 @@ func (s *Server) redirect(w http.ResponseWriter, r *http.Request) {
 			custom = vs[0]
 		}
 	}
+	h := w.Header()
+	h["Cache-Control"] = []string{"no-store"} // every hit must come here for its own subtag
+	if r.Method == http.MethodHead {
+		// Link checkers and previews ask with HEAD; that is no shopper's click.
+		h["Location"] = []string{l.URL}
+		w.WriteHeader(http.StatusFound)
+		return
+	}
 	now := s.now().UTC()
 	subtag := linkbuilder.NewSubtag(now)
 	s.clicks.Add(clickqueue.Click{WorkspaceID: l.WorkspaceID,
 		LinkClick: store.LinkClick{LinkID: l.ID, Subtag: subtag, Custom: custom, ClickedAt: now}})
-	h := w.Header()
 	h["Location"] = []string{l.URL + "&ascsubtag=" + subtag}
-	// Every hit must come here for its own subtag: nothing may cache the answer.
-	h["Cache-Control"] = []string{"no-store"}
-	h["Referrer-Policy"] = []string{"no-referrer"}
 	w.WriteHeader(http.StatusFound)
 }
 

@@ -148,6 +148,16 @@ func TestRedirectEndToEnd(t *testing.T) {
 			}
 		}
 
+		// A HEAD (a link checker, a preview) is sent on without a subtag and counts no click.
+		head, err := noFollow.Head(e.url + "/r/" + made.Code + "?custom=user42")
+		if err != nil {
+			t.Fatal(err)
+		}
+		head.Body.Close()
+		if head.StatusCode != http.StatusFound || head.Header.Get("Location") != made.AmazonURL {
+			t.Fatalf("HEAD: %d %s", head.StatusCode, head.Header.Get("Location"))
+		}
+
 		if err := e.srv.FlushClicks(ctx); err != nil {
 			t.Fatal(err)
 		}
