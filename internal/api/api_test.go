@@ -25,6 +25,7 @@ var ctx = context.Background()
 type env struct {
 	t      *testing.T
 	s      *store.Store
+	srv    *api.Server
 	url    string
 	a, b   tenant
 	client *http.Client
@@ -48,7 +49,7 @@ func newEnvWith(t *testing.T, s *store.Store, cfg api.Config) *env {
 	srv := api.New(cfg)
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(func() { ts.Close(); srv.Close() })
-	e := &env{t: t, s: s, url: ts.URL, client: ts.Client()}
+	e := &env{t: t, s: s, srv: srv, url: ts.URL, client: ts.Client()}
 	e.a, e.b = e.tenant("a"), e.tenant("b")
 	return e
 }

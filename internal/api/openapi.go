@@ -32,6 +32,7 @@ type endpoint struct {
 var endpoints = []endpoint{
 	{"GET /healthz", "", "Health: 200 when the database answers", nil, nil, 200, nil},
 	{"GET /v1/openapi.json", "", "This document", nil, nil, 200, nil},
+	{"GET /r/{code}", "", "A redirect link: records the click, mints a fresh subtag, answers 302 to Amazon (custom: the app's user)", []string{"custom"}, nil, 302, nil},
 
 	{"GET /v1/transactions", "read", "List transactions", []string{"since", "until", "time_type", "status", "custom", "connection_id", "channel", "program", "cursor", "limit", "format"}, nil, 200, client.Page[client.Transaction]{}},
 	{"GET /v1/transactions/{id}", "read", "One transaction with its history", nil, nil, 200, client.TransactionDetail{}},
@@ -51,6 +52,9 @@ var endpoints = []endpoint{
 	{"POST /v1/inquiries/{id}/reject", "write", "Reject an open or matched inquiry (409 otherwise)", nil, client.Decision{}, 200, client.InquiryDetail{}},
 
 	{"POST /v1/imports", "write", "Import report files (multipart/form-data, one or more file parts); 422 with the summary when a file is rejected", []string{"connection_id"}, nil, 200, client.ImportSummary{}},
+
+	{"GET /v1/links", "read", "List redirect links", nil, nil, 200, client.Page[client.Link]{}},
+	{"POST /v1/links", "write", "Build a tracked link (200), or a redirect link with unique_per_click (201)", nil, client.NewLink{}, 201, client.Link{}},
 
 	{"GET /v1/apikeys", "read", "List API keys (never their secrets)", nil, nil, 200, client.Page[client.APIKey]{}},
 	{"POST /v1/apikeys", "write", "Create an API key; the answer holds its secret, this once", nil, client.NewAPIKey{}, 201, client.CreatedAPIKey{}},

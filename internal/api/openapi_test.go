@@ -109,6 +109,10 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 			}
 		}
 		e.do("GET", "/v1/programs", e.a.readKey, "", &programs)
+		var link struct{ Code string }
+		if code := e.do("POST", "/v1/links", e.a.writeKey, `{"url":"https://www.amazon.com/dp/B0C1234567","channel":"store-20","unique_per_click":true}`, &link); code != 201 {
+			t.Fatalf("link: %d", code)
+		}
 		var deliveries struct{ Data []struct{ ID int64 } }
 		e.do("GET", "/v1/webhooks/"+hooks.Data[0].ID+"/deliveries", e.a.readKey, "", &deliveries)
 		if len(inqs.Data) == 0 || len(keys.Data) == 0 || len(deliveries.Data) == 0 {
@@ -117,7 +121,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		samples := map[string]string{
 			"transactions/{id}": e.a.firstTxID, "connections/{id}": e.a.conn.ID, "inquiries/{id}": inqs.Data[0].ID,
 			"apikeys/{id}": keys.Data[0].ID, "webhooks/{id}": hooks.Data[0].ID, "deliveries/{delivery_id}": itoa(int(deliveries.Data[0].ID)),
-			"programs/{connection_id}": programs.Data[0].ConnectionID, "{connection_id}/{program}": programs.Data[0].Program,
+			"r/{code}": link.Code, "programs/{connection_id}": programs.Data[0].ConnectionID, "{connection_id}/{program}": programs.Data[0].Program,
 		}
 		for _, pattern := range served {
 			method, path, _ := strings.Cut(pattern, " ")

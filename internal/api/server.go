@@ -2,11 +2,14 @@
 package api
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
+	"github.com/affsync/affsync/internal/clickqueue"
 	"github.com/affsync/affsync/internal/store"
 )
 
@@ -20,6 +23,10 @@ type Config struct {
 	RateLimit RateLimit
 	// MaxUpload bounds the bytes of one POST /v1/imports (zero: DefaultMaxUpload).
 	MaxUpload int64
+	// PublicURL is where shoppers reach this server ("https://go.example.com"),
+	// the base of redirect links; empty: the host each request came to.
+	PublicURL string
+	Clicks    clickqueue.Options // the queue of redirect hits
 }
 
 // Server is the REST API.
@@ -32,10 +39,24 @@ type Server struct {
 	limits    *limiter // nil when rate limiting is off
 	maxUpload int64
 	bg        sync.WaitGroup // background writes (key use), awaited by Close
+
+	publicURL string
+	links     *linkCache
+	hits      *clickqueue.Queue // redirect hits on their way to the store
 }
 
-// Close waits for background writes to finish.
-func (s *Server) Close() { s.bg.Wait() }
+// Close waits for background writes to finish and writes the queued
+// redirect hits. Call it once the HTTP server has stopped.
+func (s *Server) Close() {
+	s.bg.Wait()
+	s.hits.Close()
+}
+
+// FlushClicks returns once the redirect hits so far are stored.
+func (s *Server) FlushClicks(ctx context.Context) error { return s.hits.Flush(ctx) }
+
+// ClickStats counts redirect hits written, dropped and failed.
+func (s *Server) ClickStats() clickqueue.Stats { return s.hits.Stats() }
 
 // New makes the API server.
 func New(cfg Config) *Server {
@@ -48,7 +69,8 @@ func New(cfg Config) *Server {
 	if cfg.MaxUpload <= 0 {
 		cfg.MaxUpload = DefaultMaxUpload
 	}
-	s := &Server{store: cfg.Store, sealer: cfg.Sealer, log: cfg.Logger, now: cfg.Now, keys: newKeyCache(), maxUpload: cfg.MaxUpload}
+	s := &Server{store: cfg.Store, sealer: cfg.Sealer, log: cfg.Logger, now: cfg.Now, keys: newKeyCache(), maxUpload: cfg.MaxUpload,
+		publicURL: strings.TrimSuffix(cfg.PublicURL, "/"), links: newLinkCache(), hits: clickqueue.New(cfg.Store, cfg.Logger, cfg.Clicks)}
 	if !cfg.RateLimit.Disabled {
 		s.limits = newLimiter(cfg.RateLimit)
 	}
@@ -66,6 +88,7 @@ type Mux interface {
 func (s *Server) Register(mux Mux) {
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /v1/openapi.json", s.openAPI)
+	mux.HandleFunc("GET /r/{code}", s.redirect) // public: shoppers follow these
 
 	// exportable: the list also answers format=csv|xlsx (export.go).
 	mux.Handle("GET /v1/transactions", s.read(exportable(s, "transactions", s.listTransactions, s.transactionRows)))
@@ -86,6 +109,9 @@ func (s *Server) Register(mux Mux) {
 	mux.Handle("POST /v1/inquiries/{id}/reject", s.write(s.rejectInquiry))
 
 	mux.Handle("POST /v1/imports", s.write(s.createImport))
+
+	mux.Handle("GET /v1/links", s.read(s.listLinks))
+	mux.Handle("POST /v1/links", s.write(s.createLink))
 
 	mux.Handle("GET /v1/apikeys", s.read(s.listAPIKeys))
 	mux.Handle("POST /v1/apikeys", s.write(s.createAPIKey))

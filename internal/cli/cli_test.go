@@ -45,6 +45,7 @@ func TestUsageAndExitCodes(t *testing.T) {
 		{[]string{"migrate"}, 0, "up to date"},
 		{[]string{"migrate", "--help"}, 0, ""},
 		{[]string{"migrate", "--bogus"}, 2, "flag provided but not defined"},
+		{[]string{"serve", "--public-url", "go.example.com"}, 2, "--public-url must be an http(s) URL"},
 		{[]string{"apikey"}, 2, "apikey create"},
 		{[]string{"apikey", "create"}, 2, "--name is required"},
 		{[]string{"apikey", "create", "--name", "x", "--scope", "admin"}, 2, "--scope must be read or write"},

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/affsync/affsync/internal/api"
 	"github.com/affsync/affsync/internal/network/amazon/sim"
 	"github.com/affsync/affsync/internal/secret"
 	"github.com/affsync/affsync/internal/store"
@@ -103,5 +104,5 @@ func runDemo(env Env, args []string) error {
 	if f, ok := env.Stdout.(*os.File); ok {
 		f.Sync()
 	}
-	return serve(env.Context, log, s, box, ln, sched, &webhook.Dispatcher{Store: s, Sealer: box, Log: log})
+	return serve(env.Context, api.Config{Store: s, Sealer: box, Logger: log}, ln, sched, &webhook.Dispatcher{Store: s, Sealer: box, Log: log})
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"sync"
 	"time"
 
@@ -21,11 +22,16 @@ func runServe(env Env, args []string) error {
 	fs, g := newFlags(env, "serve", "serve [--addr 127.0.0.1:8080] [--webhook-poll 5s]")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	poll := fs.Duration("webhook-poll", 5*time.Second, "how often the webhook queue is looked at when idle")
+	publicURL := fs.String("public-url", env.Getenv("AFFSYNC_PUBLIC_URL"),
+		"where shoppers reach this server, the base of /r/ redirect links (default $AFFSYNC_PUBLIC_URL, else the request's host)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usagef("serve takes no arguments")
+	}
+	if u, err := url.Parse(*publicURL); *publicURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
+		return usagef("--public-url must be an http(s) URL like https://go.example.com, not %q", *publicURL)
 	}
 	s, err := g.openStore(env)
 	if err != nil {
@@ -47,15 +53,18 @@ func runServe(env Env, args []string) error {
 	}
 	sched := newScheduler(s, box, log)
 	hooks := &webhook.Dispatcher{Store: s, Sealer: box, Log: log, Poll: *poll}
-	return serve(env.Context, log, s, box, ln, sched, hooks)
+	return serve(env.Context, api.Config{Store: s, Sealer: box, Logger: log, PublicURL: *publicURL}, ln, sched, hooks)
 }
 
 // serve runs the HTTP server and the background work (the sync scheduler,
-// the webhook dispatcher, database upkeep) on ln until ctx ends, then waits
-// for the background work to stop before the store closes.
-func serve(ctx context.Context, log *slog.Logger, s *store.Store, sealer store.Sealer, ln net.Listener, sched *collector.Scheduler,
-	hooks *webhook.Dispatcher) error {
-	apiServer := api.New(api.Config{Store: s, Sealer: sealer, Logger: log})
+// the webhook dispatcher, database upkeep, the writer of redirect hits) on
+// ln until ctx ends, then waits for the background work to stop before the
+// store closes.
+func serve(ctx context.Context, cfg api.Config, ln net.Listener, sched *collector.Scheduler, hooks *webhook.Dispatcher) error {
+	log, s := cfg.Logger, cfg.Store
+	apiServer := api.New(cfg)
+	// Runs as serve returns, after the HTTP server has stopped taking
+	// requests: the queued redirect hits are written then.
 	defer apiServer.Close()
 	mux := http.NewServeMux()
 	apiServer.Register(mux)

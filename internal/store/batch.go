@@ -15,6 +15,12 @@ const maxParams = 30000
 // insertRows writes rows with as few multi-row INSERT statements as the
 // parameter limit allows.
 func (t *Tx) insertRows(ctx context.Context, table string, columns []string, rows [][]any) error {
+	return t.upsertRows(ctx, table, columns, rows, "")
+}
+
+// upsertRows is insertRows with a conflict clause after each statement
+// ("ON CONFLICT (…) DO UPDATE …"); rows must not repeat a conflict key.
+func (t *Tx) upsertRows(ctx context.Context, table string, columns []string, rows [][]any, onConflict string) error {
 	if len(rows) == 0 {
 		return nil
 	}
@@ -32,6 +38,10 @@ func (t *Tx) insertRows(ctx context.Context, table string, columns []string, row
 			b.WriteString(placeholders(t.s.dialect, len(args)+1, len(row)))
 			b.WriteString(")")
 			args = append(args, row...)
+		}
+		if onConflict != "" {
+			b.WriteString(" ")
+			b.WriteString(onConflict)
 		}
 		if _, err := t.tx.ExecContext(ctx, b.String(), args...); err != nil {
 			return err

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"os"
 	"testing"
+	"time"
 
+	"github.com/affsync/affsync/internal/linkbuilder"
 	"github.com/affsync/affsync/internal/secret"
 	"github.com/affsync/affsync/internal/store"
 	"github.com/affsync/affsync/internal/store/storetest"
@@ -68,5 +70,48 @@ func BenchmarkUpsertTransactions(b *testing.B) {
 				b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 			})
 		}
+	}
+}
+
+// BenchmarkRecordLinkClicks stores redirect hits in the batches the click
+// queue writes and reports hits/s: the rate /r/{code} can sustain without
+// drops.
+//
+//	go test -run '^$' -bench RecordLinkClicks -benchtime 500x ./internal/store/
+func BenchmarkRecordLinkClicks(b *testing.B) {
+	const batch = 2000
+	engines := map[string]func(testing.TB) *store.Store{"sqlite": storetest.OpenSQLite}
+	if os.Getenv(storetest.EnvPostgres) != "" {
+		engines["postgres"] = storetest.OpenPostgres
+	}
+	for _, engine := range []string{"sqlite", "postgres"} {
+		open := engines[engine]
+		if open == nil {
+			continue
+		}
+		b.Run(engine, func(b *testing.B) {
+			s := open(b)
+			ws, err := s.EnsureWorkspace(ctx, "bench")
+			if err != nil {
+				b.Fatal(err)
+			}
+			l, err := s.CreateLink(ctx, store.Link{WorkspaceID: ws.ID, Code: "bench", URL: "https://www.amazon.com/dp/B0C1234567?tag=b-20",
+				Channel: "b-20", Program: "amazon.com", UniquePerClick: true})
+			if err != nil {
+				b.Fatal(err)
+			}
+			clicks := make([]store.LinkClick, batch)
+			now := time.Now()
+			for i := 0; i < b.N; i++ {
+				for j := range clicks {
+					at := now.Add(time.Duration(i*batch+j) * 50 * time.Microsecond) // 20,000 hits a second
+					clicks[j] = store.LinkClick{LinkID: l.ID, Subtag: linkbuilder.NewSubtag(at), Custom: fmt.Sprintf("user%d", j%500), ClickedAt: at}
+				}
+				if err := s.RecordLinkClicks(ctx, ws.ID, clicks); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(batch)*float64(b.N)/b.Elapsed().Seconds(), "hits/s")
+		})
 	}
 }

@@ -35,7 +35,12 @@ type ClickRow struct {
 	Clicks  int64
 }
 
-// Clicks sums clicks per group.
+// clickSources are the clicks of reports (per connection) and of affsync's
+// own redirects (no connection: they match no connection_id filter).
+const clickSources = `(SELECT workspace_id, connection_id, day, channel, program, custom, clicks FROM clicks
+	UNION ALL SELECT workspace_id, '' AS connection_id, day, channel, program, custom, clicks FROM link_click_days) c`
+
+// Clicks sums clicks per group: report clicks and redirect hits.
 func (s *Store) Clicks(ctx context.Context, workspaceID string, f AggregateFilter) ([]ClickRow, error) {
 	where, args, err := aggregateWhere(workspaceID, f)
 	if err != nil {
@@ -46,7 +51,7 @@ func (s *Store) Clicks(ctx context.Context, workspaceID string, f AggregateFilte
 		sel = strings.Join(f.GroupBy, ", ") + ", "
 		group = " GROUP BY " + strings.Join(f.GroupBy, ", ") + " ORDER BY " + strings.Join(f.GroupBy, ", ")
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT `+sel+`COALESCE(SUM(clicks), 0) FROM clicks WHERE `+where+group, args...)
+	rows, err := s.read.QueryContext(ctx, `SELECT `+sel+`COALESCE(SUM(clicks), 0) FROM `+clickSources+` WHERE `+where+group, args...)
 	if err != nil {
 		return nil, fmt.Errorf("clicks: %w", err)
 	}

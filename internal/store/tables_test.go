@@ -230,11 +230,11 @@ func TestRoundTrips(t *testing.T) {
 
 		t.Run("links and webhooks", func(t *testing.T) {
 			l, err := s.CreateLink(ctx, store.Link{WorkspaceID: f.ws.ID, Code: "abc123", URL: "https://www.amazon.com/dp/B0C1234567?tag=store-20",
-				Channel: "store-20", Custom: "user-1", UniquePerClick: true})
+				Channel: "store-20", Program: "amazon.com", Custom: "user-1", UniquePerClick: true})
 			check("link", err)
 			got, err := s.LinkByCode(ctx, "abc123")
 			check("by code", err)
-			if got.ID != l.ID || !got.UniquePerClick || got.WorkspaceID != f.ws.ID {
+			if got.ID != l.ID || !got.UniquePerClick || got.WorkspaceID != f.ws.ID || got.Program != "amazon.com" {
 				t.Fatalf("link = %+v", got)
 			}
 			check("clicks", s.RecordLinkClicks(ctx, f.ws.ID, []store.LinkClick{
@@ -254,6 +254,30 @@ func TestRoundTrips(t *testing.T) {
 			}))
 			if len(m) != 2 || m["m2"] != "user-2" {
 				t.Fatalf("customs for subtags = %v", m)
+			}
+			// A later batch adds to the day's counts; the rollup is what /v1/clicks reads.
+			nov15 := time.Date(2026, 11, 15, 23, 59, 0, 0, time.UTC)
+			check("more clicks", s.RecordLinkClicks(ctx, f.ws.ID, []store.LinkClick{
+				{LinkID: l.ID, Subtag: "m3", Custom: "user-2", ClickedAt: nov15},
+				{LinkID: l.ID, Subtag: "m4", Custom: "user-2", ClickedAt: nov15},
+				{LinkID: l.ID, Subtag: "m5", Custom: "user-1", ClickedAt: nov15},
+			}))
+			check("nov 15 again", s.RecordLinkClicks(ctx, f.ws.ID, []store.LinkClick{{LinkID: l.ID, Subtag: "m6", Custom: "user-2", ClickedAt: nov15}}))
+			since := time.Date(2026, 11, 15, 0, 0, 0, 0, time.UTC)
+			cr, err := s.Clicks(ctx, f.ws.ID, store.AggregateFilter{Since: &since, Until: &since, GroupBy: []string{"day", "channel", "program", "custom"}})
+			check("clicks", err)
+			if len(cr) != 2 || cr[0].Custom != "user-1" || cr[0].Clicks != 1 || cr[1].Custom != "user-2" || cr[1].Clicks != 3 ||
+				cr[1].Channel != "store-20" || cr[1].Program != "amazon.com" || !cr[1].Date.Equal(since) {
+				t.Fatalf("link clicks by day = %+v", cr)
+			}
+			if cr, err := s.Clicks(ctx, f.ws.ID, store.AggregateFilter{Custom: "user-2"}); err != nil || len(cr) != 1 || cr[0].Clicks != 4 {
+				t.Fatalf("clicks of user-2 = %+v, %v", cr, err)
+			}
+			if cr, err := s.Clicks(ctx, f.ws.ID, store.AggregateFilter{ConnectionID: "conn_x"}); err != nil || len(cr) != 1 || cr[0].Clicks != 0 {
+				t.Fatalf("a connection's clicks hold no redirect hits: %+v, %v", cr, err)
+			}
+			if err := s.RecordLinkClicks(ctx, "ws_other", []store.LinkClick{{LinkID: l.ID, Subtag: "m7", ClickedAt: nov15}}); err == nil {
+				t.Fatal("clicks of another workspace's link were recorded")
 			}
 			wh, err := s.CreateWebhook(ctx, box, store.Webhook{WorkspaceID: f.ws.ID, URL: "http://127.0.0.1:1/hook", Events: []string{"transaction.created", "transaction.updated"}}, "whsec")
 			check("webhook", err)
