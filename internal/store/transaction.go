@@ -67,6 +67,7 @@ func (t *Tx) UpsertTransactions(ctx context.Context, workspaceID string, batch [
 	if err != nil {
 		return st, err
 	}
+	t.touchTransactions(workspaceID, batch, existing)
 	now := time.Now().UTC()
 	var inserts []pendingInsert
 	for _, w := range batch {
@@ -421,6 +422,9 @@ func placeholders(d Dialect, from, n int) string {
 // report dropped). The facts stay; only the projection goes, with its items,
 // customs and history.
 func (t *Tx) DeleteTransactions(ctx context.Context, workspaceID string, ids []string) error {
+	if err := t.touchTransactionIDs(ctx, workspaceID, ids); err != nil {
+		return err
+	}
 	for chunk := range slicesChunk(ids, 900) {
 		args := []any{workspaceID}
 		for _, id := range chunk {
