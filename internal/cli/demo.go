@@ -102,5 +102,5 @@ func runDemo(env Env, args []string) error {
 	if f, ok := env.Stdout.(*os.File); ok {
 		f.Sync()
 	}
-	return serve(env.Context, log, s, box, ln, sched)
+	return serve(env.Context, log, s, box, ln, sched, false)
 }

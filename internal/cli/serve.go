@@ -13,11 +13,13 @@ import (
 	"github.com/affsync/affsync/internal/collector"
 	"github.com/affsync/affsync/internal/importer"
 	"github.com/affsync/affsync/internal/store"
+	"github.com/affsync/affsync/internal/web"
 )
 
 func runServe(env Env, args []string) error {
 	fs, g := newFlags(env, "serve", "serve [--addr 127.0.0.1:8080]")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	secureCookies := fs.Bool("secure-cookies", false, "mark dashboard cookies Secure (set it behind a proxy that ends TLS)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -40,16 +42,21 @@ func runServe(env Env, args []string) error {
 	log := logger(env)
 	log.Info("serving", "url", "http://"+ln.Addr().String(), "db", s.Dialect())
 	sched := newScheduler(s, box, log)
-	return serve(env.Context, log, s, box, ln, sched)
+	return serve(env.Context, log, s, box, ln, sched, *secureCookies)
 }
 
 // serve runs the HTTP server and the background work (the sync scheduler,
 // database upkeep) on ln until ctx ends.
-func serve(ctx context.Context, log *slog.Logger, s *store.Store, sealer store.Sealer, ln net.Listener, sched *collector.Scheduler) error {
+func serve(ctx context.Context, log *slog.Logger, s *store.Store, sealer store.Sealer, ln net.Listener, sched *collector.Scheduler, secureCookies bool) error {
 	apiServer := api.New(api.Config{Store: s, Sealer: sealer, Logger: log})
 	defer apiServer.Close()
+	dashboard, err := web.New(web.Config{Store: s, Sealer: sealer, Logger: log, SecureCookies: secureCookies})
+	if err != nil {
+		return err
+	}
 	mux := http.NewServeMux()
-	apiServer.Register(mux)
+	apiServer.Register(mux) // /v1/ and /healthz
+	dashboard.Register(mux) // everything else
 	srv := &http.Server{
 		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,
