@@ -77,7 +77,9 @@ func benchServer(b *testing.B, n int) (http.Handler, *http.Cookie) {
 	}
 	channels := []string{"store-20", "blog-20", "video-20", "mail-20"}
 	first := benchToday.AddDate(0, 0, -364)
-	dayOf := func(i int) time.Time { return time.Date(first.Year(), first.Month(), first.Day()+i%365, 0, 0, 0, 0, time.UTC) }
+	dayOf := func(i int) time.Time {
+		return time.Date(first.Year(), first.Month(), first.Day()+i%365, 0, 0, 0, 0, time.UTC)
+	}
 	// Sources, a day at a time (one write each, as an import of a daily report).
 	perDay := make([][]int, 365)
 	for i := range n {
