@@ -12,6 +12,7 @@ import (
 	"github.com/affsync/affsync/internal/network/amazon/sim"
 	"github.com/affsync/affsync/internal/secret"
 	"github.com/affsync/affsync/internal/store"
+	"github.com/affsync/affsync/internal/web"
 	"github.com/affsync/affsync/internal/webhook"
 )
 
@@ -104,5 +105,10 @@ func runDemo(env Env, args []string) error {
 	if f, ok := env.Stdout.(*os.File); ok {
 		f.Sync()
 	}
-	return serve(env.Context, api.Config{Store: s, Sealer: box, Logger: log}, ln, sched, &webhook.Dispatcher{Store: s, Sealer: box, Log: log})
+	return serve(env.Context, ln, services{
+		api:   api.Config{Store: s, Sealer: box, Logger: log},
+		web:   web.Config{Store: s, Sealer: box, Logger: log},
+		sched: sched,
+		hooks: &webhook.Dispatcher{Store: s, Sealer: box, Log: log},
+	})
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/affsync/affsync/internal/collector"
 	"github.com/affsync/affsync/internal/importer"
 	"github.com/affsync/affsync/internal/store"
+	"github.com/affsync/affsync/internal/web"
 	"github.com/affsync/affsync/internal/webhook"
 )
 
@@ -24,6 +25,7 @@ func runServe(env Env, args []string) error {
 	poll := fs.Duration("webhook-poll", 5*time.Second, "how often the webhook queue is looked at when idle")
 	publicURL := fs.String("public-url", env.Getenv("AFFSYNC_PUBLIC_URL"),
 		"where shoppers reach this server, the base of /r/ redirect links (default $AFFSYNC_PUBLIC_URL, else the request's host)")
+	secureCookies := fs.Bool("secure-cookies", false, "mark dashboard cookies Secure (set it behind a proxy that ends TLS)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -53,21 +55,40 @@ func runServe(env Env, args []string) error {
 	}
 	sched := newScheduler(s, box, log)
 	hooks := &webhook.Dispatcher{Store: s, Sealer: box, Log: log, Poll: *poll}
-	return serve(env.Context, api.Config{Store: s, Sealer: box, Logger: log, PublicURL: *publicURL}, ln, sched, hooks)
+	return serve(env.Context, ln, services{
+		api:   api.Config{Store: s, Sealer: box, Logger: log, PublicURL: *publicURL},
+		web:   web.Config{Store: s, Sealer: box, Logger: log, SecureCookies: *secureCookies},
+		sched: sched,
+		hooks: hooks,
+	})
+}
+
+// services is what serve runs: the API, the dashboard, and the background
+// work beside them.
+type services struct {
+	api   api.Config
+	web   web.Config
+	sched *collector.Scheduler
+	hooks *webhook.Dispatcher
 }
 
 // serve runs the HTTP server and the background work (the sync scheduler,
 // the webhook dispatcher, database upkeep, the writer of redirect hits) on
 // ln until ctx ends, then waits for the background work to stop before the
 // store closes.
-func serve(ctx context.Context, cfg api.Config, ln net.Listener, sched *collector.Scheduler, hooks *webhook.Dispatcher) error {
-	log, s := cfg.Logger, cfg.Store
-	apiServer := api.New(cfg)
+func serve(ctx context.Context, ln net.Listener, sv services) error {
+	log, s, sched, hooks := sv.api.Logger, sv.api.Store, sv.sched, sv.hooks
+	apiServer := api.New(sv.api)
 	// Runs as serve returns, after the HTTP server has stopped taking
 	// requests: the queued redirect hits are written then.
 	defer apiServer.Close()
+	dashboard, err := web.New(sv.web)
+	if err != nil {
+		return err
+	}
 	mux := http.NewServeMux()
-	apiServer.Register(mux)
+	apiServer.Register(mux) // /v1/, /healthz and /r/
+	dashboard.Register(mux) // everything else
 	srv := &http.Server{
 		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,

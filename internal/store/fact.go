@@ -202,6 +202,7 @@ func (t *Tx) TransactionsByID(ctx context.Context, workspaceID string, ids []str
 // costs no memory: sale amount and commission summed per day, tracking ID,
 // program, subtag and currency; a return counts, negative, on its own date.
 func (t *Tx) ProjectRevenues(ctx context.Context, workspaceID, connectionID string, from, to time.Time) error {
+	t.touch(workspaceID, connectionID, from, to)
 	if _, err := t.tx.ExecContext(ctx, `DELETE FROM revenues WHERE connection_id = $1 AND kind = 'cps' AND day >= $2 AND day <= $3`,
 		connectionID, date(from), date(to)); err != nil {
 		return fmt.Errorf("project revenues: %w", err)
@@ -225,6 +226,7 @@ func (t *Tx) ProjectRevenues(ctx context.Context, workspaceID, connectionID stri
 // ProjectClicks recomputes a connection's daily clicks on days [from, to]
 // from the Tracking facts that count.
 func (t *Tx) ProjectClicks(ctx context.Context, workspaceID, connectionID string, from, to time.Time) error {
+	t.touch(workspaceID, connectionID, from, to)
 	if _, err := t.tx.ExecContext(ctx, `DELETE FROM clicks WHERE connection_id = $1 AND day >= $2 AND day <= $3`,
 		connectionID, date(from), date(to)); err != nil {
 		return fmt.Errorf("project clicks: %w", err)

@@ -175,8 +175,9 @@ func (s *Store) Maintain(ctx context.Context) error {
 // Tx is one write transaction. Domain methods on Tx let a caller make several
 // changes atomically (an imported file is one Tx).
 type Tx struct {
-	s  *Store
-	tx *sql.Tx
+	s       *Store
+	tx      *sql.Tx
+	touched map[string]touchedRange // days whose rollups need refreshing (rollup.go)
 }
 
 // Write runs fn in one write transaction, committed when fn returns nil.
@@ -185,7 +186,12 @@ func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	if err := fn(&Tx{s: s, tx: tx}); err != nil {
+	t := &Tx{s: s, tx: tx}
+	if err := fn(t); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := t.refreshRollups(ctx); err != nil {
 		_ = tx.Rollback()
 		return err
 	}

@@ -63,6 +63,7 @@ func (t *Tx) UpsertTransactions(ctx context.Context, workspaceID string, batch [
 	if err != nil {
 		return st, err
 	}
+	t.touchTransactions(workspaceID, batch, existing)
 	subs, err := t.subscribers(ctx, workspaceID)
 	if err != nil {
 		return st, err
@@ -429,6 +430,9 @@ func placeholders(d Dialect, from, n int) string {
 // report dropped). The facts stay; only the projection goes, with its items,
 // customs and history.
 func (t *Tx) DeleteTransactions(ctx context.Context, workspaceID string, ids []string) error {
+	if err := t.touchTransactionIDs(ctx, workspaceID, ids); err != nil {
+		return err
+	}
 	for chunk := range slicesChunk(ids, 900) {
 		args := []any{workspaceID}
 		for _, id := range chunk {

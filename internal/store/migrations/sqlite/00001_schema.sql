@@ -304,6 +304,51 @@ CREATE TABLE revenues (
 );
 CREATE INDEX revenues_workspace ON revenues (workspace_id, day);
 
+-- Daily rollups that the dashboard's overview reads, so that its cost follows
+-- days × channels × programs and not the number of transactions or customs.
+-- Kept current inside every write transaction that changes their sources
+-- (store/rollup.go), for the days it touched.
+CREATE TABLE revenue_days (
+    workspace_id  TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+    connection_id TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE,
+    day           TEXT NOT NULL,
+    channel       TEXT NOT NULL,
+    program       TEXT NOT NULL,
+    currency      TEXT NOT NULL,
+    kind          TEXT NOT NULL,
+    sale_amount   BIGINT NOT NULL,
+    commission    BIGINT NOT NULL,
+    transactions  BIGINT NOT NULL,
+    PRIMARY KEY (connection_id, day, channel, program, currency, kind)
+);
+CREATE INDEX revenue_days_workspace ON revenue_days (workspace_id, day);
+
+CREATE TABLE click_days (
+    workspace_id  TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+    connection_id TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE,
+    day           TEXT NOT NULL,
+    channel       TEXT NOT NULL,
+    program       TEXT NOT NULL,
+    clicks        BIGINT NOT NULL,
+    PRIMARY KEY (connection_id, day, channel, program)
+);
+CREATE INDEX click_days_workspace ON click_days (workspace_id, day);
+
+-- Transactions per UTC day of sale and status.
+CREATE TABLE status_days (
+    workspace_id  TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+    connection_id TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE,
+    day           TEXT NOT NULL,
+    status        TEXT NOT NULL,
+    currency      TEXT NOT NULL,
+    transactions  BIGINT NOT NULL,
+    sale_amount   BIGINT NOT NULL,
+    commission    BIGINT NOT NULL,
+    PRIMARY KEY (connection_id, day, status, currency)
+);
+CREATE INDEX status_days_workspace ON status_days (workspace_id, day);
+
+
 -- Payments and deals come from files a person writes (README "File
 -- formats"). id derives from (connection, reference), so a re-import finds
 -- the same row; seq orders lists and their cursors (immutable).
@@ -469,6 +514,9 @@ DROP TABLE inquiry_history;
 DROP TABLE inquiries;
 DROP TABLE deals;
 DROP TABLE payments;
+DROP TABLE status_days;
+DROP TABLE click_days;
+DROP TABLE revenue_days;
 DROP TABLE revenues;
 DROP TABLE clicks;
 DROP TABLE transaction_history;

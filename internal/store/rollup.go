@@ -1,0 +1,300 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/affsync/affsync/internal/model"
+)
+
+// The daily rollups (revenue_days, click_days, status_days) are refreshed at
+// the end of each write transaction for the (connection, day) ranges it
+// touched: the writers only note the days (touch), and one refresh per
+// connection recomputes them from revenues, clicks and transactions. So the
+// rollups never drift from their sources, whatever path changed them.
+
+// touchedRange is the days of one connection a transaction changed.
+type touchedRange struct {
+	workspaceID string
+	from, to    time.Time // UTC days, inclusive
+}
+
+// touch notes that a connection's data on days [from, to] changed.
+func (t *Tx) touch(workspaceID, connectionID string, from, to time.Time) {
+	from, to = utcDay(from), utcDay(to)
+	if t.touched == nil {
+		t.touched = map[string]touchedRange{}
+	}
+	r, ok := t.touched[connectionID]
+	if !ok {
+		t.touched[connectionID] = touchedRange{workspaceID, from, to}
+		return
+	}
+	if from.Before(r.from) {
+		r.from = from
+	}
+	if to.After(r.to) {
+		r.to = to
+	}
+	t.touched[connectionID] = r
+}
+
+// touchDays notes single days (ReplaceRevenues, ReplaceClicks).
+func (t *Tx) touchDays(workspaceID, connectionID string, days []time.Time) {
+	for _, d := range days {
+		t.touch(workspaceID, connectionID, d, d)
+	}
+}
+
+// touchTransactions notes the sale days of a batch, before and after.
+func (t *Tx) touchTransactions(workspaceID string, batch []TxWrite, before map[string]txWithSeq) {
+	for _, w := range batch {
+		t.touch(workspaceID, w.Tx.ConnectionID, w.Tx.SoldAt, w.Tx.SoldAt)
+		if old, ok := before[w.Tx.ID]; ok {
+			t.touch(workspaceID, old.ConnectionID, old.SoldAt, old.SoldAt)
+		}
+	}
+}
+
+// touchTransactionIDs notes the sale days of transactions about to be deleted.
+func (t *Tx) touchTransactionIDs(ctx context.Context, workspaceID string, ids []string) error {
+	for chunk := range slicesChunk(ids, 900) {
+		args := []any{workspaceID}
+		for _, id := range chunk {
+			args = append(args, id)
+		}
+		rows, err := t.tx.QueryContext(ctx, `SELECT connection_id, MIN(sold_at), MAX(sold_at) FROM transactions
+			WHERE workspace_id = $1 AND id IN (`+placeholders(t.s.dialect, 2, len(chunk))+`) GROUP BY connection_id`, args...)
+		if err != nil {
+			return fmt.Errorf("days of deleted transactions: %w", err)
+		}
+		type span struct {
+			conn     string
+			from, to scanTime
+		}
+		spans, err := collect(rows, func(r rowScanner) (span, error) {
+			var s span
+			return s, r.Scan(&s.conn, &s.from, &s.to)
+		})
+		if err != nil {
+			return fmt.Errorf("days of deleted transactions: %w", err)
+		}
+		for _, s := range spans {
+			t.touch(workspaceID, s.conn, s.from.T, s.to.T)
+		}
+	}
+	return nil
+}
+
+// refreshRollups recomputes the touched days; Write calls it before commit.
+func (t *Tx) refreshRollups(ctx context.Context) error {
+	conns := make([]string, 0, len(t.touched))
+	for c := range t.touched {
+		conns = append(conns, c)
+	}
+	slices.Sort(conns) // a stable order of writes
+	for _, c := range conns {
+		r := t.touched[c]
+		if err := t.refreshConnection(ctx, r.workspaceID, c, r.from, r.to); err != nil {
+			return fmt.Errorf("refresh rollups of %s: %w", c, err)
+		}
+	}
+	t.touched = nil
+	return nil
+}
+
+func (t *Tx) refreshConnection(ctx context.Context, workspaceID, connectionID string, from, to time.Time) error {
+	day := `substr(sold_at, 1, 10)`
+	if t.s.dialect == Postgres {
+		day = `(sold_at AT TIME ZONE 'UTC')::date`
+	}
+	days := []any{connectionID, date(from), date(to)}
+	statements := []struct {
+		q    string
+		args []any
+	}{
+		{`DELETE FROM revenue_days WHERE connection_id = $1 AND day >= $2 AND day <= $3`, days},
+		{`INSERT INTO revenue_days (workspace_id, connection_id, day, channel, program, currency, kind, sale_amount, commission, transactions)
+		SELECT workspace_id, connection_id, day, channel, program, currency, kind, SUM(sale_amount), SUM(commission), SUM(transactions)
+		FROM revenues WHERE connection_id = $1 AND day >= $2 AND day <= $3
+		GROUP BY workspace_id, connection_id, day, channel, program, currency, kind`, days},
+		{`DELETE FROM click_days WHERE connection_id = $1 AND day >= $2 AND day <= $3`, days},
+		{`INSERT INTO click_days (workspace_id, connection_id, day, channel, program, clicks)
+		SELECT workspace_id, connection_id, day, channel, program, SUM(clicks)
+		FROM clicks WHERE connection_id = $1 AND day >= $2 AND day <= $3
+		GROUP BY workspace_id, connection_id, day, channel, program`, days},
+		{`DELETE FROM status_days WHERE connection_id = $1 AND day >= $2 AND day <= $3`, days},
+		{`INSERT INTO status_days (workspace_id, connection_id, day, status, currency, transactions, sale_amount, commission)
+		SELECT workspace_id, connection_id, ` + day + `, status, currency, COUNT(*), SUM(sale_amount), SUM(commission)
+		FROM transactions WHERE workspace_id = $1 AND connection_id = $2 AND sold_at >= $3 AND sold_at < $4
+		GROUP BY workspace_id, connection_id, ` + day + `, status, currency`,
+			[]any{workspaceID, connectionID, t.s.ts(from), t.s.ts(to.AddDate(0, 0, 1))}},
+	}
+	for _, st := range statements {
+		if _, err := t.tx.ExecContext(ctx, st.q, st.args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func utcDay(t time.Time) time.Time {
+	y, m, d := t.UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// DayFilter selects days of a workspace's rollups.
+type DayFilter struct {
+	Since, Until time.Time // UTC days, both inclusive
+	ConnectionID string
+}
+
+func (f DayFilter) where(workspaceID string) (string, []any) {
+	args := []any{workspaceID, date(f.Since), date(f.Until)}
+	w := "workspace_id = $1 AND day >= $2 AND day <= $3"
+	if f.ConnectionID != "" {
+		args = append(args, f.ConnectionID)
+		w += " AND connection_id = $" + strconv.Itoa(len(args))
+	}
+	return w, args
+}
+
+// DayTotal is one day's revenue of one currency (kind cps and cpc together).
+type DayTotal struct {
+	Day          time.Time
+	Currency     string
+	SaleAmount   int64
+	Commission   int64
+	Transactions int64
+}
+
+// RevenueByDay sums the revenue rollup per day and currency.
+func (s *Store) RevenueByDay(ctx context.Context, workspaceID string, f DayFilter) ([]DayTotal, error) {
+	where, args := f.where(workspaceID)
+	rows, err := s.read.QueryContext(ctx, `SELECT day, currency, SUM(sale_amount), SUM(commission), SUM(transactions)
+		FROM revenue_days WHERE `+where+` GROUP BY day, currency ORDER BY day, currency`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("revenue by day: %w", err)
+	}
+	return collect(rows, func(r rowScanner) (DayTotal, error) {
+		var d DayTotal
+		var day scanTime
+		err := r.Scan(&day, &d.Currency, &d.SaleAmount, &d.Commission, &d.Transactions)
+		d.Day = day.T
+		return d, err
+	})
+}
+
+// DayClicks is one day's clicks.
+type DayClicks struct {
+	Day    time.Time
+	Clicks int64
+}
+
+// ClicksByDay sums the click rollup per day.
+func (s *Store) ClicksByDay(ctx context.Context, workspaceID string, f DayFilter) ([]DayClicks, error) {
+	where, args := f.where(workspaceID)
+	rows, err := s.read.QueryContext(ctx, `SELECT day, SUM(clicks) FROM click_days WHERE `+where+` GROUP BY day ORDER BY day`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("clicks by day: %w", err)
+	}
+	return collect(rows, func(r rowScanner) (DayClicks, error) {
+		var d DayClicks
+		var day scanTime
+		err := r.Scan(&day, &d.Clicks)
+		d.Day = day.T
+		return d, err
+	})
+}
+
+// Breakdown is the period's totals of one channel or program and currency.
+type Breakdown struct {
+	Key          string
+	Currency     string
+	SaleAmount   int64
+	Commission   int64
+	Transactions int64
+	Clicks       int64
+}
+
+// RevenueBreakdown sums the period by "channel" or "program" and currency,
+// with the clicks of the same key, largest commission first.
+func (s *Store) RevenueBreakdown(ctx context.Context, workspaceID, by string, f DayFilter) ([]Breakdown, error) {
+	if by != "channel" && by != "program" {
+		return nil, fmt.Errorf("breakdown by %q: want channel or program", by)
+	}
+	where, args := f.where(workspaceID)
+	rows, err := s.read.QueryContext(ctx, `SELECT `+by+`, currency, SUM(sale_amount), SUM(commission), SUM(transactions)
+		FROM revenue_days WHERE `+where+` GROUP BY `+by+`, currency ORDER BY SUM(commission) DESC, `+by+`, currency`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("revenue by %s: %w", by, err)
+	}
+	list, err := collect(rows, func(r rowScanner) (Breakdown, error) {
+		var b Breakdown
+		return b, r.Scan(&b.Key, &b.Currency, &b.SaleAmount, &b.Commission, &b.Transactions)
+	})
+	if err != nil {
+		return nil, err
+	}
+	rows, err = s.read.QueryContext(ctx, `SELECT `+by+`, SUM(clicks) FROM click_days WHERE `+where+` GROUP BY `+by, args...)
+	if err != nil {
+		return nil, fmt.Errorf("clicks by %s: %w", by, err)
+	}
+	type kc struct {
+		key    string
+		clicks int64
+	}
+	clicks, err := collect(rows, func(r rowScanner) (kc, error) {
+		var x kc
+		return x, r.Scan(&x.key, &x.clicks)
+	})
+	if err != nil {
+		return nil, err
+	}
+	byKey := map[string]int64{}
+	for _, c := range clicks {
+		byKey[c.key] = c.clicks
+	}
+	seen := map[string]bool{}
+	for i := range list {
+		if !seen[list[i].Key] { // clicks have no currency: shown once per key
+			list[i].Clicks = byKey[list[i].Key]
+			seen[list[i].Key] = true
+		}
+	}
+	for _, c := range clicks { // keys with clicks and no revenue yet
+		if !seen[c.key] {
+			list = append(list, Breakdown{Key: c.key, Clicks: c.clicks})
+		}
+	}
+	return list, nil
+}
+
+// StatusTotal is the period's transactions of one status and currency.
+type StatusTotal struct {
+	Status       model.Status
+	Currency     string
+	Transactions int64
+	SaleAmount   int64
+	Commission   int64
+}
+
+// StatusBreakdown sums the status rollup over the period (by day of sale).
+func (s *Store) StatusBreakdown(ctx context.Context, workspaceID string, f DayFilter) ([]StatusTotal, error) {
+	where, args := f.where(workspaceID)
+	rows, err := s.read.QueryContext(ctx, `SELECT status, currency, SUM(transactions), SUM(sale_amount), SUM(commission)
+		FROM status_days WHERE `+where+` GROUP BY status, currency ORDER BY status, currency`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("status breakdown: %w", err)
+	}
+	return collect(rows, func(r rowScanner) (StatusTotal, error) {
+		var x StatusTotal
+		var status string
+		err := r.Scan(&status, &x.Currency, &x.Transactions, &x.SaleAmount, &x.Commission)
+		x.Status = model.Status(status)
+		return x, err
+	})
+}

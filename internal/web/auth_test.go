@@ -1,0 +1,192 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/affsync/affsync/internal/store"
+	"github.com/affsync/affsync/internal/store/storetest"
+)
+
+func TestLoginLogoutAndCookie(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s)
+		anon := e.client()
+		if status, _ := anon.get("/transactions"); status != http.StatusSeeOther {
+			t.Fatalf("signed out, /transactions: %d, want a redirect to the login", status)
+		}
+		if status, body := anon.tryLogin("admin@example.com", "wrong password"); status != http.StatusUnauthorized || !strings.Contains(body, "wrong") {
+			t.Fatalf("wrong password: %d", status)
+		}
+		c := e.client()
+		resp, err := c.http.Get(e.url + "/login")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		c = e.login("admin@example.com")
+		var session *http.Cookie
+		u, _ := url.Parse(e.url)
+		for _, ck := range c.http.Jar.Cookies(u) {
+			if ck.Name == sessionCookie {
+				session = ck
+			}
+		}
+		if session == nil {
+			t.Fatal("no session cookie")
+		}
+		// The jar hides the attributes; read them from a fresh login's header.
+		fresh := e.client()
+		_, page := fresh.get("/login")
+		token := csrfInput.FindStringSubmatch(page)[1]
+		resp, err = fresh.http.PostForm(e.url+"/login", url.Values{"email": {"admin@example.com"}, "password": {password}, "csrf": {token}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		var set *http.Cookie
+		for _, ck := range resp.Cookies() {
+			if ck.Name == sessionCookie {
+				set = ck
+			}
+		}
+		if set == nil || !set.HttpOnly || set.SameSite != http.SameSiteLaxMode || set.MaxAge != int((12*time.Hour).Seconds()) {
+			t.Fatalf("session cookie attributes: %+v", set)
+		}
+		if status, _ := c.post("/logout", c.form()); status != http.StatusSeeOther {
+			t.Fatalf("logout: %d", status)
+		}
+		if status, _ := c.get("/"); status != http.StatusSeeOther {
+			t.Fatalf("after logout, /: %d, want the login redirect", status)
+		}
+		// The old token is dead on the server, not only removed from the jar.
+		req, _ := http.NewRequest("GET", e.url+"/", nil)
+		req.AddCookie(&http.Cookie{Name: sessionCookie, Value: session.Value})
+		resp, err = e.client().http.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("a logged-out session token still works: %d", resp.StatusCode)
+		}
+	})
+}
+
+func TestLoginNeedsItsCSRFToken(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s)
+		c := e.client()
+		c.get("/login") // sets the login cookie
+		if status, _ := c.post("/login", url.Values{"email": {"admin@example.com"}, "password": {password}}); status != http.StatusForbidden {
+			t.Fatalf("login without its token: %d, want 403", status)
+		}
+		if status, _ := c.post("/login", url.Values{"email": {"admin@example.com"}, "password": {password}, "csrf": {"forged-token-forged-token"}}); status != http.StatusForbidden {
+			t.Fatalf("login with a wrong token: %d, want 403", status)
+		}
+	})
+}
+
+func TestLoginRateLimit(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s)
+		c := e.client()
+		for i := range loginFailures {
+			if status, _ := c.tryLogin("member@example.com", "guess"); status != http.StatusUnauthorized {
+				t.Fatalf("failure %d: %d, want 401", i+1, status)
+			}
+		}
+		// Past the limit even the right password is not checked.
+		if status, _ := c.tryLogin("member@example.com", password); status != http.StatusTooManyRequests {
+			t.Fatalf("after %d failures: %d, want 429", loginFailures, status)
+		}
+		e.clock.Add(loginWindow)
+		if status, _ := c.tryLogin("member@example.com", password); status != http.StatusSeeOther {
+			t.Fatalf("after the window: %d, want a login", status)
+		}
+	})
+}
+
+// postRoutes is every form the dashboard accepts, with a valid body.
+func postRoutes(e *env) []struct {
+	path      string
+	form      []string
+	adminOnly bool
+} {
+	return []struct {
+		path      string
+		form      []string
+		adminOnly bool
+	}{
+		{"/connections", []string{"connector", "import", "store_id", "new-20"}, false},
+		{"/connections/" + e.api.ID + "/sync", nil, false},
+		{"/connections/" + e.api.ID + "/disable", nil, false},
+		{"/connections/" + e.api.ID + "/enable", nil, false},
+		{"/inquiries", []string{"custom", "sub-77", "order_date", "2025-03-01", "expected_amount", "1.00"}, false},
+		{"/import", nil, false},
+		{"/apikeys", []string{"name", "k", "scope", "read"}, true},
+		{"/users", []string{"email", "new@example.com", "password", "long enough", "role", "member"}, true},
+	}
+}
+
+// counts is what a forbidden request must leave unchanged.
+func counts(t *testing.T, e *env) string {
+	t.Helper()
+	conns, _ := e.s.Connections(ctx, e.ws.ID)
+	inq, _, _ := e.s.Inquiries(ctx, e.ws.ID, store.InquiryFilter{})
+	keys, _ := e.s.APIKeys(ctx, e.ws.ID)
+	members, _ := e.s.Members(ctx, e.ws.ID)
+	c, _ := e.s.Connection(ctx, e.ws.ID, e.api.ID)
+	return strings.Join([]string{itoa(int64(len(conns))), itoa(int64(len(inq))), itoa(int64(len(keys))), itoa(int64(len(members))), c.Status,
+		c.UpdatedAt.String(), fmt.Sprint(c.NextRunAt)}, "/")
+}
+
+func TestReadOnlyChangesNothingAndEveryFormNeedsCSRF(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s)
+		reader, member := e.login("reader@example.com"), e.login("member@example.com")
+		before := counts(t, e)
+		for _, r := range postRoutes(e) {
+			if status, _ := reader.post(r.path, reader.form(r.form...)); status != http.StatusForbidden {
+				t.Errorf("read-only POST %s: %d, want 403", r.path, status)
+			}
+			noToken := member.form(r.form...)
+			noToken.Del("csrf")
+			if status, _ := member.post(r.path, noToken); status != http.StatusForbidden {
+				t.Errorf("POST %s without a CSRF token: %d, want 403", r.path, status)
+			}
+			if status, _ := member.post(r.path, member.form(append(r.form, "csrf", "not-the-token")...)); status != http.StatusForbidden {
+				t.Errorf("POST %s with a wrong CSRF token: %d, want 403", r.path, status)
+			}
+			if r.adminOnly {
+				if status, _ := member.post(r.path, member.form(r.form...)); status != http.StatusForbidden {
+					t.Errorf("member POST %s (admins only): %d, want 403", r.path, status)
+				}
+			}
+		}
+		if after := counts(t, e); after != before {
+			t.Fatalf("forbidden requests changed data: %s → %s", before, after)
+		}
+		// The read-only user sees no forms that change data.
+		for _, page := range []string{"/connections", "/inquiries", "/import", "/apikeys", "/users", "/connections/" + e.conn.ID} {
+			_, body := reader.get(page)
+			if strings.Count(body, `method="post"`) != 1 { // only the logout form
+				t.Errorf("read-only %s shows a change form", page)
+			}
+		}
+		// And the same forms work with the token and the role.
+		admin := e.login("admin@example.com")
+		for _, r := range postRoutes(e) {
+			if r.path == "/import" {
+				continue // multipart; TestImportUpload covers it
+			}
+			if status, body := admin.post(r.path, admin.form(r.form...)); status != http.StatusSeeOther && status != http.StatusOK {
+				t.Errorf("admin POST %s: %d\n%s", r.path, status, body)
+			}
+		}
+	})
+}

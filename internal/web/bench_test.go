@@ -1,0 +1,142 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/affsync/affsync/internal/model"
+	"github.com/affsync/affsync/internal/secret"
+	"github.com/affsync/affsync/internal/store"
+)
+
+// BenchmarkOverview renders the overview (a year, by day) over 10k and 1M
+// transactions' worth of data and logs the ratio of the two; the overview
+// reads only the daily rollups, so the aim is a ratio near 1 (≤ 2).
+//
+// How the data is made: the revenue and click sources get one row per
+// transaction, each with its own custom (as Amazon's subtag reports give
+// them), written by the store's own write path, so that the rollups are
+// built by the real refresh and collapse the customs. Transactions
+// themselves are 10k real rows in both cases: the status rollup holds one
+// row per day, status and currency whatever their number, and writing a
+// million transactions would make the benchmark take many minutes.
+// SQLite only.
+func BenchmarkOverview(b *testing.B) {
+	perOp := map[int]time.Duration{}
+	for _, n := range []int{10_000, 1_000_000} {
+		b.Run(fmt.Sprintf("transactions=%d", n), func(b *testing.B) {
+			h, cookie := benchServer(b, n)
+			b.ResetTimer()
+			start := time.Now()
+			for range b.N {
+				req := httptest.NewRequest("GET", "/?period=365", nil)
+				req.AddCookie(cookie)
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK {
+					b.Fatalf("overview: %d", rec.Code)
+				}
+			}
+			perOp[n] = time.Since(start) / time.Duration(b.N)
+		})
+	}
+	if perOp[10_000] > 0 && perOp[1_000_000] > 0 {
+		b.Logf("overview: %v at 10k, %v at 1M transactions; ratio %.2f", perOp[10_000], perOp[1_000_000],
+			float64(perOp[1_000_000])/float64(perOp[10_000]))
+	}
+}
+
+var benchToday = time.Date(2025, 12, 31, 12, 0, 0, 0, time.UTC)
+
+func benchServer(b *testing.B, n int) (http.Handler, *http.Cookie) {
+	b.Helper()
+	bg := context.Background()
+	s, err := store.Open(bg, "sqlite:"+filepath.Join(b.TempDir(), "bench.db"), store.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	if err := s.Migrate(bg); err != nil {
+		b.Fatal(err)
+	}
+	ws, err := s.EnsureWorkspace(bg, "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	conn, err := s.CreateConnection(bg, nil, store.Connection{WorkspaceID: ws.ID, Network: "amazon", Connector: "import", Name: "bench",
+		Currency: "USD", Settings: map[string]string{"store_id": "bench-20"}}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	channels := []string{"store-20", "blog-20", "video-20", "mail-20"}
+	first := benchToday.AddDate(0, 0, -364)
+	dayOf := func(i int) time.Time {
+		return time.Date(first.Year(), first.Month(), first.Day()+i%365, 0, 0, 0, 0, time.UTC)
+	}
+	// Sources, a day at a time (one write each, as an import of a daily report).
+	perDay := make([][]int, 365)
+	for i := range n {
+		perDay[i%365] = append(perDay[i%365], i)
+	}
+	for d, ids := range perDay {
+		day := dayOf(d)
+		revs := make([]model.Revenue, 0, len(ids))
+		clicks := make([]model.Click, 0, len(ids))
+		for _, i := range ids {
+			ch, custom := channels[i%len(channels)], fmt.Sprintf("sub-%07d", i)
+			revs = append(revs, model.Revenue{Date: day, Channel: ch, Program: "amazon.com", Custom: custom, Currency: "USD", Kind: "cps",
+				SaleAmount: 2999, Commission: 120, ItemsShipped: 1, Transactions: 1})
+			clicks = append(clicks, model.Click{Date: day, Channel: ch, Program: "amazon.com", Custom: custom, Clicks: 9})
+		}
+		err := s.Write(bg, func(tx *store.Tx) error {
+			if err := tx.ReplaceRevenues(bg, ws.ID, conn.ID, []time.Time{day}, revs); err != nil {
+				return err
+			}
+			return tx.ReplaceClicks(bg, ws.ID, conn.ID, []time.Time{day}, clicks)
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	batch := make([]store.TxWrite, 0, 1000)
+	statuses := []model.Status{model.StatusPending, model.StatusConfirmed, model.StatusDeclined}
+	for i := range 10_000 {
+		batch = append(batch, store.TxWrite{Tx: model.Transaction{ConnectionID: conn.ID, Network: "amazon", SourceKey: fmt.Sprintf("s:%d", i),
+			Program: "amazon.com", Channel: channels[i%len(channels)], Customs: []string{fmt.Sprintf("sub-%07d", i)}, Status: statuses[i%3],
+			NetworkStatus: "shipped", Currency: "USD", SaleAmount: 2999, Commission: 120, Quantity: 1, SoldAt: dayOf(i).Add(time.Hour)}})
+		if len(batch) == cap(batch) {
+			if _, err := s.UpsertTransactions(bg, ws.ID, batch); err != nil {
+				b.Fatal(err)
+			}
+			batch = batch[:0]
+		}
+	}
+	if err := s.Maintain(bg); err != nil { // PRAGMA optimize, as 'affsync serve' runs hourly
+		b.Fatal(err)
+	}
+	hash, err := secret.HashPassword(password)
+	if err != nil {
+		b.Fatal(err)
+	}
+	u, err := s.CreateUser(bg, ws.ID, "bench@example.com", hash, store.RoleReadOnly)
+	if err != nil {
+		b.Fatal(err)
+	}
+	token := secret.RandomToken(32)
+	if err := s.CreateSession(bg, store.Session{TokenHash: tokenHash(token), UserID: u.ID, WorkspaceID: ws.ID, CSRFToken: "x",
+		CreatedAt: time.Now(), ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
+		b.Fatal(err)
+	}
+	srv, err := New(Config{Store: s, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return benchToday }})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return srv.Handler(), &http.Cookie{Name: sessionCookie, Value: token}
+}

@@ -1,0 +1,264 @@
+package web
+
+import (
+	"context"
+
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/affsync/affsync/internal/collector"
+	"github.com/affsync/affsync/internal/importer"
+	"github.com/affsync/affsync/internal/network/amazon/sim"
+	"github.com/affsync/affsync/internal/secret"
+	"github.com/affsync/affsync/internal/store"
+)
+
+// chromium finds a Chromium to drive: $AFFSYNC_CHROMIUM, else Debian's
+// chromium (apt-get install chromium) or a Chrome on the PATH.
+func chromium() string {
+	if p := os.Getenv("AFFSYNC_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// TestBrowser drives the dashboard in a real headless Chromium over the
+// data of a first sync from the Amazon simulator (as `affsync demo` does).
+// Screenshots are kept in testdata/artifacts/browser (or $AFFSYNC_ARTIFACTS).
+// It runs on SQLite only: it tests the pages in a browser; the store's two
+// engines are covered by the other tests.
+func TestBrowser(t *testing.T) {
+	exe := chromium()
+	if exe == "" {
+		t.Skip("no Chromium found (install Debian's chromium, or set AFFSYNC_CHROMIUM): browser tests skipped")
+	}
+	if testing.Short() {
+		t.Skip("browser tests skipped in -short mode")
+	}
+	artifacts := os.Getenv("AFFSYNC_ARTIFACTS")
+	if artifacts == "" {
+		artifacts = filepath.Join("testdata", "artifacts")
+	}
+	artifacts = filepath.Join(artifacts, "browser")
+	if err := os.MkdirAll(artifacts, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshots in %s", artifacts)
+
+	bg := context.Background()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	s, err := store.Open(bg, "sqlite:"+filepath.Join(t.TempDir(), "affsync.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := s.Migrate(bg); err != nil {
+		t.Fatal(err)
+	}
+	box, err := secret.NewBox([]byte("0123456789abcdef0123456789abcdef"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	simulator, err := sim.New(sim.Config{Seed: 1, Days: 12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	simSrv := httptest.NewServer(simulator)
+	t.Cleanup(simSrv.Close)
+	ws, err := s.EnsureWorkspace(bg, "default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash, err := secret.HashPassword(password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateUser(bg, ws.ID, "admin@example.com", hash, store.RoleAdmin); err != nil {
+		t.Fatal(err)
+	}
+	account := collector.AmazonAccount{Connector: "creators-subtags", StoreID: simulator.StoreID(), Name: "Simulated " + simulator.StoreID(),
+		Currency: "USD", CredentialID: "demo-credential", Secret: "demo-secret", APIBase: simSrv.URL, TokenURL: simSrv.URL + "/auth/o2/token"}
+	conn, err := collector.Connect(bg, s, box, ws.ID, account)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sched := &collector.Scheduler{Collector: &collector.Collector{Store: s, Importer: importer.New(s, log), Sealer: box, Log: log}}
+	if _, _, err := sched.SyncNow(bg, conn); err != nil {
+		t.Fatalf("first sync: %v", err)
+	}
+	if _, err := s.CreateConnection(bg, box, store.Connection{WorkspaceID: ws.ID, Network: "amazon", Connector: "import", Name: "Uploads",
+		Currency: "USD", Settings: map[string]string{"store_id": "upload-20", "mode": "subtags"}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	custom, withHistory := pickTransactions(t, s, ws.ID)
+
+	srv, err := New(Config{Store: s, Sealer: box, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	site := httptest.NewServer(srv.Handler())
+	t.Cleanup(site.Close)
+
+	// A fresh profile, removed by hand: Chromium's helpers may still be
+	// writing to it when the browser context ends, which t.TempDir reports.
+	profile, err := os.MkdirTemp("", "affsync-chromium-*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		for range 50 {
+			if os.RemoveAll(profile) == nil {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.UserDataDir(profile),
+		chromedp.Flag("headless", true), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true), chromedp.NoFirstRun, chromedp.WindowSize(1280, 900))
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(bg, opts...)
+	defer cancelAlloc()
+	browser, cancelBrowser := chromedp.NewContext(allocCtx)
+	defer cancelBrowser()
+	browser, cancelTimeout := context.WithTimeout(browser, 3*time.Minute)
+	defer cancelTimeout()
+
+	run := func(step string, actions ...chromedp.Action) {
+		t.Helper()
+		if err := chromedp.Run(browser, actions...); err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+	}
+	shot := func(name string) chromedp.Action {
+		return chromedp.ActionFunc(func(ctx context.Context) error {
+			var png []byte
+			if err := chromedp.FullScreenshot(&png, 100).Do(ctx); err != nil {
+				return err
+			}
+			return os.WriteFile(filepath.Join(artifacts, name+".png"), png, 0o644)
+		})
+	}
+	var text string
+	var charts, lines int
+
+	// Log in.
+	run("log in", chromedp.Navigate(site.URL+"/"), chromedp.WaitVisible("#email", chromedp.ByID), shot("01-login"),
+		chromedp.SendKeys("#email", "admin@example.com", chromedp.ByID), chromedp.SendKeys("#password", password, chromedp.ByID),
+		chromedp.Submit("#password", chromedp.ByID), chromedp.WaitVisible(`svg.chart`, chromedp.ByQuery),
+		chromedp.Text("main", &text, chromedp.ByQuery))
+
+	// The overview shows charts drawn from the synced data.
+	run("overview", chromedp.Evaluate(`document.querySelectorAll("svg.chart").length`, &charts),
+		chromedp.Evaluate(`document.querySelectorAll("svg.chart polyline").length`, &lines), shot("02-overview"))
+	if charts < 4 || lines < 3 {
+		t.Fatalf("overview: %d charts, %d lines", charts, lines)
+	}
+	if !strings.Contains(text, "Commission USD") || strings.Contains(text, "Commission USD\nUSD 0.00") || !strings.Contains(text, "Clicks") {
+		t.Fatalf("overview shows no data:\n%s", text)
+	}
+	run("overview at 360 px", chromedp.EmulateViewport(360, 740), chromedp.Reload(), chromedp.WaitVisible(`svg.chart`, chromedp.ByQuery),
+		shot("03-overview-360px"), chromedp.EmulateViewport(1280, 900))
+	var overflow bool
+	run("no sideways scroll at 360 px", chromedp.EmulateViewport(360, 740), chromedp.Evaluate(`document.documentElement.scrollWidth > 370`, &overflow),
+		chromedp.EmulateViewport(1280, 900))
+	if overflow {
+		t.Errorf("the overview is wider than a 360 px screen")
+	}
+
+	// Filter transactions by custom.
+	var rows int
+	run("filter by custom", chromedp.Navigate(site.URL+"/transactions"), chromedp.WaitVisible("#custom", chromedp.ByID),
+		chromedp.SendKeys("#custom", custom, chromedp.ByID), chromedp.Click(`form.filters button[type="submit"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#custom[value="`+custom+`"]`, chromedp.ByQuery), chromedp.WaitVisible(`a[href^="/transactions/tx_"]`, chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelectorAll("tbody tr").length`, &rows), chromedp.Text("tbody", &text, chromedp.ByQuery), shot("04-transactions-by-custom"))
+	if rows < 1 || strings.Count(text, custom) != rows {
+		t.Fatalf("filter by %s: %d rows:\n%s", custom, rows, text)
+	}
+
+	// Open a detail with its history.
+	run("detail", chromedp.Navigate(site.URL+"/transactions/"+withHistory), chromedp.WaitVisible("main h2", chromedp.ByQuery),
+		chromedp.Text("main", &text, chromedp.ByQuery), shot("05-transaction-detail"))
+	if !strings.Contains(text, "History") || !strings.Contains(text, "→") || !strings.Contains(text, "Items") {
+		t.Fatalf("detail shows no history:\n%s", text)
+	}
+
+	// Add a connection to the simulator: a wrong secret is refused, the right one accepted.
+	fill := func(secretValue string) []chromedp.Action {
+		return []chromedp.Action{chromedp.Navigate(site.URL + "/connections/new"), chromedp.WaitVisible("#store_id", chromedp.ByID),
+			chromedp.SetValue("#name", "Second account", chromedp.ByID), chromedp.SetValue("#store_id", simulator.StoreID(), chromedp.ByID),
+			chromedp.SetValue("#credential_id", "demo-credential", chromedp.ByID), chromedp.SetValue("#secret", secretValue, chromedp.ByID),
+			chromedp.SetValue("#api_base", simSrv.URL, chromedp.ByID), chromedp.SetValue("#token_url", simSrv.URL+"/auth/o2/token", chromedp.ByID),
+			chromedp.Submit("#store_id", chromedp.ByID)}
+	}
+	run("wrong secret", append(fill("not-the-secret"), chromedp.WaitVisible(`p.error`, chromedp.ByQuery),
+		chromedp.Text(`p.error`, &text, chromedp.ByQuery), shot("06-connection-refused"))...)
+	if !strings.Contains(text, "refused") {
+		t.Fatalf("a wrong secret: %q", text)
+	}
+	run("right secret", append(fill("demo-secret"), chromedp.WaitVisible(`p.flash`, chromedp.ByQuery),
+		chromedp.Text(`main`, &text, chromedp.ByQuery), shot("07-connection-added"))...)
+	if !strings.Contains(text, "Connected") || !strings.Contains(text, "Sync now") {
+		t.Fatalf("after adding: %s", text)
+	}
+
+	// Upload an import file and read the summary (the script shows progress).
+	file := filepath.Join(t.TempDir(), "upload-20-earnings-report-subtags-20250310.tsv")
+	if err := os.WriteFile(file, []byte(uploadHeader+
+		"Electronics\tCable\tB0C1234567\tAmazon.com\tupload-20\tMarch 10, 2025\t29.99\t4.00\t2\t59.98\t2.40\tup-1\n"+
+		"Electronics\tCable\tB0C1234567\tAmazon.com\tupload-20\tMarch 10, 2025\t29.99\t4.00\t2\t59.98\tlots\tup-2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run("upload", chromedp.Navigate(site.URL+"/import"), chromedp.WaitVisible("#files", chromedp.ByID),
+		chromedp.SetUploadFiles("#files", []string{file}, chromedp.ByID), chromedp.Click(`#upload button`, chromedp.ByQuery),
+		chromedp.WaitVisible("#summary", chromedp.ByID), chromedp.Text("#summary", &text, chromedp.ByID), shot("08-import-summary"))
+	if !strings.Contains(text, "Files imported") || !strings.Contains(text, "lots") || !strings.Contains(text, filepath.Base(file)) {
+		t.Fatalf("import summary:\n%s", text)
+	}
+}
+
+// pickTransactions finds a custom to filter by and a transaction with history.
+func pickTransactions(t *testing.T, s *store.Store, ws string) (custom, withHistory string) {
+	t.Helper()
+	f := store.TransactionFilter{Limit: 500}
+	for {
+		list, next, err := s.Transactions(context.Background(), ws, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range list {
+			if custom == "" && len(x.Customs) > 0 {
+				custom = x.Customs[0]
+			}
+			if withHistory == "" {
+				h, err := s.TransactionHistory(context.Background(), ws, x.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(h) > 0 {
+					withHistory = x.ID
+				}
+			}
+			if custom != "" && withHistory != "" {
+				return custom, withHistory
+			}
+		}
+		if next == "" {
+			t.Fatalf("the simulator's data has no transaction with a custom (%q) or none with history (%q)", custom, withHistory)
+		}
+		f.Cursor = next
+	}
+}

@@ -1,0 +1,190 @@
+package web
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/affsync/affsync/internal/store"
+	"github.com/affsync/affsync/internal/store/storetest"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden pages")
+
+// TestPagesGolden renders every page over the seed data and compares it
+// with testdata/pages/*.html. Random ids are numbered in order of
+// appearance and instants written by the store's own clock ("now" during
+// the test) become <now>; everything else is fixed. Both engines must
+// render the same bytes.
+func TestPagesGolden(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		start := time.Now().UTC().Add(-time.Minute)
+		e := newEnv(t, s)
+		admin, reader := e.login("admin@example.com"), e.login("reader@example.com")
+		txID := func() string {
+			list, _, err := s.Transactions(ctx, e.ws.ID, store.TransactionFilter{Custom: "sub-1"})
+			if err != nil || len(list) != 1 {
+				t.Fatalf("seed transaction: %v %d", err, len(list))
+			}
+			return list[0].ID
+		}()
+		pages := []struct {
+			name, path string
+			c          *client
+			status     int
+		}{
+			{"login", "/login", e.client(), 200},
+			{"overview", "/?period=custom&since=2025-03-08&until=2025-03-14", admin, 200},
+			{"overview-default", "/", admin, 200},
+			{"transactions", "/transactions", admin, 200},
+			{"transactions-custom", "/transactions?custom=sub-2", admin, 200},
+			{"transaction", "/transactions/" + txID, admin, 200},
+			{"revenues", "/revenues?group_by=channel", admin, 200},
+			{"clicks", "/clicks", admin, 200},
+			{"channels", "/channels", admin, 200},
+			{"programs", "/programs", admin, 200},
+			{"inquiries", "/inquiries", admin, 200},
+			{"connections", "/connections", admin, 200},
+			{"connection", "/connections/" + e.conn.ID, admin, 200},
+			{"connection-new", "/connections/new", admin, 200},
+			{"import", "/import", admin, 200},
+			{"apikeys", "/apikeys", admin, 200},
+			{"users", "/users", admin, 200},
+			{"users-read-only", "/users", reader, 200},
+			{"not-found", "/no/such/page", admin, 404},
+		}
+		for _, p := range pages {
+			status, body := p.c.get(p.path)
+			if status != p.status {
+				t.Errorf("%s: status %d, want %d", p.path, status, p.status)
+			}
+			golden(t, "pages/"+p.name+".html", normalise(body, start, time.Now().UTC().Add(time.Minute)))
+		}
+		// The import page with a summary: one good file, one with an error.
+		status, body := admin.upload(e.conn.ID, map[string]string{
+			"store-20-earnings-report-subtags-20250310.tsv": uploadHeader + "Electronics\tCable\tB0C1234567\tAmazon.com\tstore-20\tMarch 10, 2025\t29.99\t4.00\t2\t59.98\t2.40\tup-1\n",
+			"store-20-earnings-report-subtags-20250311.tsv": uploadHeader + "Electronics\tCable\tB0C1234567\tAmazon.com\tstore-20\tMarch 11, 2025\t29.99\t4.00\t2\t59.98\tlots\tup-2\n",
+		})
+		if status != http.StatusUnprocessableEntity {
+			t.Errorf("upload with an error: %d, want 422", status)
+		}
+		golden(t, "pages/import-summary.html", normalise(body, start, time.Now().UTC().Add(time.Minute)))
+		// The connection form refusing what it was given.
+		_, body = admin.post("/connections", admin.form("connector", "creators-tracking", "store_id", "shop-20", "credential_id", "c", "secret", "x"))
+		golden(t, "pages/connection-new-invalid.html", normalise(body, start, time.Now().UTC().Add(time.Minute)))
+	})
+}
+
+const uploadHeader = "Earnings report\nProduct Line\tItem\tASIN\tSeller\tTracking ID\tDate Shipped\tPrice\tReferral Fee Rate\tQuantity\tRevenue\tEarnings\tSub Tag\n"
+
+// upload posts files with the upload form (multipart, token in the query).
+func (c *client) upload(connID string, files map[string]string) (int, string) {
+	c.e.t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	_ = mw.WriteField("connection", connID)
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sortStrings(names)
+	for _, n := range names {
+		w, _ := mw.CreateFormFile("files", n)
+		_, _ = w.Write([]byte(files[n]))
+	}
+	mw.Close()
+	resp, err := c.http.Post(c.e.url+"/import?csrf="+c.csrf, mw.FormDataContentType(), &body)
+	if err != nil {
+		c.e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out bytes.Buffer
+	_, _ = out.ReadFrom(resp.Body)
+	return resp.StatusCode, out.String()
+}
+
+func sortStrings(xs []string) {
+	for i := range xs {
+		for j := i + 1; j < len(xs); j++ {
+			if xs[j] < xs[i] {
+				xs[i], xs[j] = xs[j], xs[i]
+			}
+		}
+	}
+}
+
+var (
+	idPattern    = regexp.MustCompile(`\b(conn|usr|inq|key|ws|tx)_[a-z0-9]{12,}`)
+	csrfPattern  = regexp.MustCompile(`(name="csrf" value="|csrf=)[A-Za-z0-9_-]+`)
+	stampPattern = regexp.MustCompile(`\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC`)
+)
+
+// normalise makes a page stable: random ids numbered by first appearance,
+// tokens blanked, instants inside [from, to] (the store's own clock during
+// the test) replaced by <now>.
+func normalise(page string, from, to time.Time) string {
+	seen := map[string]string{}
+	page = idPattern.ReplaceAllStringFunc(page, func(id string) string {
+		if n, ok := seen[id]; ok {
+			return n
+		}
+		prefix, _, _ := strings.Cut(id, "_")
+		seen[id] = fmt.Sprintf("%s_%d", prefix, len(seen)+1)
+		return seen[id]
+	})
+	page = csrfPattern.ReplaceAllString(page, "${1}TOKEN")
+	return stampPattern.ReplaceAllStringFunc(page, func(s string) string {
+		t, err := time.Parse("2006-01-02 15:04 MST", s)
+		if err == nil && !t.Before(from.Truncate(time.Minute)) && !t.After(to) {
+			return "<now>"
+		}
+		return s
+	})
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./internal/web -run Golden -update)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs from the golden page; run with -update if intended.\n%s", path, diffLines(string(want), got))
+	}
+}
+
+// diffLines shows the first differing line.
+func diffLines(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < len(w) || i < len(g); i++ {
+		var a, b string
+		if i < len(w) {
+			a = w[i]
+		}
+		if i < len(g) {
+			b = g[i]
+		}
+		if a != b {
+			return fmt.Sprintf("line %d:\nwant: %s\ngot:  %s", i+1, a, b)
+		}
+	}
+	return ""
+}

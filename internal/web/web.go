@@ -1,0 +1,137 @@
+// Package web serves affsync's dashboard: server-rendered pages over the same
+// store and services as the API (it never calls the API over HTTP). Pages read
+// without JavaScript; every change is a POST form with a CSRF token, and the
+// server checks the user's role on each one.
+package web
+
+import (
+	"embed"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+	_ "time/tzdata" // users' time zones, also on machines without a zoneinfo database
+
+	"github.com/affsync/affsync/internal/importer"
+	"github.com/affsync/affsync/internal/store"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+//go:embed static
+var staticFiles embed.FS
+
+// Config is what the dashboard needs; nothing is read from globals.
+type Config struct {
+	Store  *store.Store
+	Sealer store.Sealer
+	Logger *slog.Logger
+	Now    func() time.Time
+	// SecureCookies marks cookies Secure even when this server sees plain
+	// HTTP, as behind a proxy that ends TLS. Cookies on a TLS request are
+	// always Secure.
+	SecureCookies bool
+	// SessionTTL is how long a login lasts; 12 hours when zero.
+	SessionTTL time.Duration
+}
+
+// Server is the dashboard.
+type Server struct {
+	store    *store.Store
+	sealer   store.Sealer
+	log      *slog.Logger
+	now      func() time.Time
+	secure   bool
+	ttl      time.Duration
+	pages    pages
+	logins   *limiter
+	importer *importer.Importer
+}
+
+// New makes the dashboard; it fails only when a template does not parse.
+func New(cfg Config) (*Server, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.SessionTTL == 0 {
+		cfg.SessionTTL = 12 * time.Hour
+	}
+	p, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
+	return &Server{store: cfg.Store, sealer: cfg.Sealer, log: cfg.Logger, now: cfg.Now, secure: cfg.SecureCookies,
+		ttl: cfg.SessionTTL, pages: p, logins: newLimiter(loginFailures, loginWindow), importer: importer.New(cfg.Store, cfg.Logger)}, nil
+}
+
+// Register adds the dashboard's routes to mux, beside the API's /v1/. The
+// list is the dashboard at a glance: view is any signed-in user, change a
+// member or admin (with a CSRF token), admin an admin.
+func (s *Server) Register(mux *http.ServeMux) {
+	static, _ := fs.Sub(staticFiles, "static")
+	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheFor(time.Hour, http.FileServerFS(static))))
+
+	mux.HandleFunc("GET /login", s.loginPage)
+	mux.HandleFunc("POST /login", s.login)
+	mux.Handle("POST /logout", s.signedIn(s.logout))
+
+	mux.Handle("GET /{$}", s.view(s.overview))
+
+	mux.Handle("GET /transactions", s.view(s.transactions))
+	mux.Handle("GET /transactions/export", s.view(s.exportTransactions))
+	mux.Handle("GET /transactions/{id}", s.view(s.transaction))
+
+	mux.Handle("GET /revenues", s.view(s.revenues))
+	mux.Handle("GET /revenues/export", s.view(s.exportRevenues))
+	mux.Handle("GET /clicks", s.view(s.clicks))
+	mux.Handle("GET /clicks/export", s.view(s.exportClicks))
+	mux.Handle("GET /channels", s.view(s.channels))
+	mux.Handle("GET /programs", s.view(s.programs))
+
+	mux.Handle("GET /inquiries", s.view(s.inquiries))
+	mux.Handle("POST /inquiries", s.change(s.createInquiry))
+
+	mux.Handle("GET /connections", s.view(s.connections))
+	mux.Handle("GET /connections/new", s.view(s.newConnection))
+	mux.Handle("POST /connections", s.change(s.createConnection))
+	mux.Handle("GET /connections/{id}", s.view(s.connection))
+	mux.Handle("POST /connections/{id}/sync", s.change(s.syncConnection))
+	mux.Handle("POST /connections/{id}/disable", s.change(s.disableConnection))
+	mux.Handle("POST /connections/{id}/enable", s.change(s.enableConnection))
+
+	mux.Handle("GET /import", s.view(s.importPage))
+	mux.Handle("POST /import", s.change(s.upload))
+
+	mux.Handle("GET /apikeys", s.view(s.apiKeys))
+	mux.Handle("POST /apikeys", s.admin(s.createAPIKey))
+	mux.Handle("POST /apikeys/{id}/revoke", s.admin(s.revokeAPIKey))
+
+	mux.Handle("GET /users", s.view(s.users))
+	mux.Handle("POST /users", s.admin(s.createUser))
+
+	mux.Handle("/", s.view(s.notFound))
+}
+
+// Handler is the dashboard alone on a new mux.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	s.Register(mux)
+	return mux
+}
+
+func cacheFor(d time.Duration, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age="+itoa(int64(d/time.Second)))
+		h.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request, v *viewer) {
+	s.render(w, r, v, http.StatusNotFound, "error", "Not found", "", errorPage{Message: "There is no page at " + r.URL.Path + "."})
+}
+
+type errorPage struct{ Message string }
