@@ -20,9 +20,12 @@ import (
 )
 
 func runServe(env Env, args []string) error {
-	fs, g := newFlags(env, "serve", "serve [--addr 127.0.0.1:8080] [--webhook-poll 5s]")
+	fs, g := newFlags(env, "serve", "serve [--addr 127.0.0.1:8080] [--public-url URL] [--rate-limit 20] [--rate-burst 100] [--webhook-poll 5s]")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	poll := fs.Duration("webhook-poll", 5*time.Second, "how often the webhook queue is looked at when idle")
+	rate := fs.Float64("rate-limit", api.DefaultRateLimit.PerSecond, "API requests a second per key, refilled (0: no limit)")
+	burst := fs.Int("rate-burst", api.DefaultRateLimit.Burst, "API requests a key may make at once")
+	maxUpload := fs.Int64("max-upload", api.DefaultMaxUpload, "largest POST /v1/imports, in bytes")
 	publicURL := fs.String("public-url", env.Getenv("AFFSYNC_PUBLIC_URL"),
 		"where shoppers reach this server, the base of /r/ redirect links (default $AFFSYNC_PUBLIC_URL, else the request's host)")
 	secureCookies := fs.Bool("secure-cookies", false, "mark dashboard cookies Secure (set it behind a proxy that ends TLS)")
@@ -34,6 +37,12 @@ func runServe(env Env, args []string) error {
 	}
 	if u, err := url.Parse(*publicURL); *publicURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
 		return usagef("--public-url must be an http(s) URL like https://go.example.com, not %q", *publicURL)
+	}
+	if *rate < 0 || *burst < 1 || *maxUpload < 1 {
+		return usagef("--rate-limit must be 0 or more, --rate-burst and --max-upload at least 1")
+	}
+	if *poll <= 0 {
+		return usagef("--webhook-poll must be a positive duration, like 5s")
 	}
 	s, err := g.openStore(env)
 	if err != nil {
@@ -50,13 +59,11 @@ func runServe(env Env, args []string) error {
 	}
 	log := logger(env)
 	log.Info("serving", "url", "http://"+ln.Addr().String(), "db", s.Dialect())
-	if *poll <= 0 {
-		return usagef("--webhook-poll must be a positive duration, like 5s")
-	}
 	sched := newScheduler(s, box, log)
 	hooks := &webhook.Dispatcher{Store: s, Sealer: box, Log: log, Poll: *poll}
 	return serve(env.Context, ln, services{
-		api:   api.Config{Store: s, Sealer: box, Logger: log, PublicURL: *publicURL},
+		api: api.Config{Store: s, Sealer: box, Logger: log, PublicURL: *publicURL, MaxUpload: *maxUpload,
+			RateLimit: api.RateLimit{PerSecond: *rate, Burst: *burst, Disabled: *rate == 0}},
 		web:   web.Config{Store: s, Sealer: box, Logger: log, SecureCookies: *secureCookies},
 		sched: sched,
 		hooks: hooks,
