@@ -3,11 +3,16 @@ package client_test
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -20,6 +25,7 @@ import (
 	"github.com/affsync/affsync/internal/secret"
 	"github.com/affsync/affsync/internal/store"
 	"github.com/affsync/affsync/internal/store/storetest"
+	"github.com/affsync/affsync/internal/webhook"
 )
 
 // These tests run the real API over a real store (SQLite, and PostgreSQL
@@ -38,6 +44,7 @@ type tenant struct {
 
 type env struct {
 	s    *store.Store
+	srv  *api.Server
 	url  string
 	a, b tenant
 }
@@ -55,7 +62,7 @@ func newEnv(t *testing.T, s *store.Store, cfg api.Config) *env {
 	srv := api.New(cfg)
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(func() { ts.Close(); srv.Close() })
-	e := &env{s: s, url: ts.URL}
+	e := &env{s: s, srv: srv, url: ts.URL}
 	e.a, e.b = e.tenant(t, "alpha"), e.tenant(t, "beta")
 	return e
 }
@@ -498,6 +505,136 @@ func TestRateLimited(t *testing.T) {
 		clock.Add(int64(time.Second)) // one more request's worth of budget
 		if _, err := e.a.read.Channels(ctx); err != nil {
 			t.Fatalf("after a second: %v", err)
+		}
+	})
+}
+
+// TestWebhookThroughTheAPI: a webhook made through the client receives the
+// transaction.created events of an import, signed as the README says; a
+// receiver that fails is retried, and the delivery log shows both attempts.
+func TestWebhookThroughTheAPI(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s, api.Config{})
+		var (
+			mu       sync.Mutex
+			failNext = true
+			got      []client.Event
+		)
+		var secretKey string
+		receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			body, _ := io.ReadAll(r.Body)
+			mu.Lock()
+			defer mu.Unlock()
+			if failNext {
+				failNext = false
+				http.Error(w, "down for a moment", http.StatusInternalServerError)
+				return
+			}
+			// The README's recipe: HMAC-SHA256 over "<t>.<body>" with the
+			// webhook's secret, hex, in Affsync-Signature: t=…,v1=….
+			var ts, v1 string
+			for _, part := range strings.Split(r.Header.Get("Affsync-Signature"), ",") {
+				k, v, _ := strings.Cut(part, "=")
+				switch k {
+				case "t":
+					ts = v
+				case "v1":
+					v1 = v
+				}
+			}
+			mac := hmac.New(sha256.New, []byte(secretKey))
+			mac.Write([]byte(ts + "." + string(body)))
+			if !hmac.Equal([]byte(hex.EncodeToString(mac.Sum(nil))), []byte(v1)) {
+				http.Error(w, "bad signature", http.StatusUnauthorized)
+				return
+			}
+			var ev client.Event
+			if err := json.Unmarshal(body, &ev); err != nil {
+				http.Error(w, err.Error(), http.StatusBadRequest)
+				return
+			}
+			got = append(got, ev)
+		}))
+		defer receiver.Close()
+
+		hook, err := e.a.write.CreateWebhook(ctx, client.NewWebhook{URL: receiver.URL + "/hook", Events: []string{"transaction.created"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		secretKey = hook.Secret
+		if secretKey == "" {
+			t.Fatal("the secret is not in the answer that made the webhook")
+		}
+		mustImport(t, e.a.write, e.a.conn.ID, earnings("alpha-20", 2, "hook-user"))
+
+		var clock atomic.Int64
+		clock.Store(time.Now().UnixNano())
+		box, _ := secret.NewBox([]byte("0123456789abcdef0123456789abcdef"))
+		d := &webhook.Dispatcher{Store: s, Sealer: box, Owner: "test", Now: func() time.Time { return time.Unix(0, clock.Load()) },
+			Jitter: func() float64 { return 0.5 }}
+		if n, err := d.DeliverDue(ctx); err != nil || n != 1 {
+			t.Fatalf("first round: %d sent, %v", n, err)
+		}
+		if n, _ := d.DeliverDue(ctx); n != 0 {
+			t.Fatalf("retried at once: %d", n)
+		}
+		clock.Add(int64(2 * time.Minute)) // past the first backoff
+		if n, err := d.DeliverDue(ctx); err != nil || n != 1 {
+			t.Fatalf("retry: %d sent, %v", n, err)
+		}
+		mu.Lock()
+		if len(got) != 1 || got[0].Type != "transaction.created" || got[0].Data.Transaction.Customs[0] != "hook-user" ||
+			got[0].Data.Transaction.Commission != "2.40" {
+			t.Fatalf("received: %+v", got)
+		}
+		mu.Unlock()
+		log, err := e.a.read.Deliveries(ctx, hook.ID, 0, "")
+		if err != nil || len(log.Data) != 1 {
+			t.Fatalf("delivery log: %+v %v", log, err)
+		}
+		if dl := log.Data[0]; dl.Status != "delivered" || len(dl.Attempts) != 2 || dl.Attempts[0].StatusCode != 500 || dl.Attempts[1].StatusCode != 200 {
+			t.Fatalf("delivery: %+v", dl)
+		}
+	})
+}
+
+// TestRedirectCarriesTheAppsCustom: a redirect link made through the client
+// mints a subtag per hit and counts the click; the transaction Amazon later
+// reports for that subtag carries the app's custom too.
+func TestRedirectCarriesTheAppsCustom(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s, api.Config{})
+		link, err := e.a.write.CreateLink(ctx, client.NewLink{URL: "https://www.amazon.com/Some-Cable/dp/B0C1234567/ref=sr_1_1", Channel: "alpha-20",
+			UniquePerClick: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		resp, err := noFollow.Get(link.URL + "?custom=app-user-7")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		to, err := url.Parse(resp.Header.Get("Location"))
+		if resp.StatusCode != http.StatusFound || err != nil || to.Query().Get("tag") != "alpha-20" {
+			t.Fatalf("redirect: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		subtag := to.Query().Get("ascsubtag")
+		if subtag == "" || subtag == "app-user-7" {
+			t.Fatalf("minted subtag %q", subtag)
+		}
+		if err := e.srv.FlushClicks(ctx); err != nil {
+			t.Fatal(err)
+		}
+		clicks, err := e.a.read.Clicks(ctx, client.AggregateQuery{GroupBy: []string{"custom"}, Custom: "app-user-7"})
+		if err != nil || len(clicks) != 1 || clicks[0].Clicks != 1 {
+			t.Fatalf("clicks of app-user-7: %+v %v", clicks, err)
+		}
+
+		mustImport(t, e.a.write, e.a.conn.ID, earnings("alpha-20", 2, subtag))
+		txs := collect(t, e.a.read.AllTransactions(ctx, client.TransactionQuery{Custom: "app-user-7"}))
+		if len(txs) != 1 || !slices.Contains(txs[0].Customs, subtag) || !slices.Contains(txs[0].Customs, "app-user-7") {
+			t.Fatalf("transactions of app-user-7: %+v", txs)
 		}
 	})
 }
