@@ -135,27 +135,7 @@ func (s *Store) Deals(ctx context.Context, workspaceID string, f DealFilter) ([]
 	if f.Program != "" {
 		where = append(where, "program = "+arg(f.Program))
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT seq, `+dealColumns+` FROM deals WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY seq LIMIT `+arg(f.Limit+1), args...)
-	if err != nil {
-		return nil, "", fmt.Errorf("list deals: %w", err)
-	}
-	var seqs []int64
-	list, err := collect(rows, func(r rowScanner) (Deal, error) {
-		var seq int64
-		d, err := scanDeal(prefixed{r, &seq})
-		seqs = append(seqs, seq)
-		return d, err
-	})
-	if err != nil {
-		return nil, "", err
-	}
-	next := ""
-	if len(list) > f.Limit {
-		list = list[:f.Limit]
-		next = encodeCursor("deal", seqs[f.Limit-1])
-	}
-	return list, next, nil
+	return pageBySeq(ctx, s.read, "deal", `SELECT seq, `+dealColumns+` FROM deals WHERE `+strings.Join(where, " AND "), args, f.Limit, scanDeal)
 }
 
 func datePtr(t *time.Time) any {

@@ -151,33 +151,5 @@ func (s *Store) Payments(ctx context.Context, workspaceID string, f PaymentFilte
 	if f.ConnectionID != "" {
 		where = append(where, "connection_id = "+arg(f.ConnectionID))
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT seq, `+paymentColumns+` FROM payments WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY seq LIMIT `+arg(f.Limit+1), args...)
-	if err != nil {
-		return nil, "", fmt.Errorf("list payments: %w", err)
-	}
-	var seqs []int64
-	list, err := collect(rows, func(r rowScanner) (Payment, error) {
-		var seq int64
-		p, err := scanPayment(prefixed{r, &seq})
-		seqs = append(seqs, seq)
-		return p, err
-	})
-	if err != nil {
-		return nil, "", err
-	}
-	next := ""
-	if len(list) > f.Limit {
-		list = list[:f.Limit]
-		next = encodeCursor("pay", seqs[f.Limit-1])
-	}
-	return list, next, nil
+	return pageBySeq(ctx, s.read, "pay", `SELECT seq, `+paymentColumns+` FROM payments WHERE `+strings.Join(where, " AND "), args, f.Limit, scanPayment)
 }
-
-// prefixed scans one leading column into first, then the rest as r would.
-type prefixed struct {
-	r     rowScanner
-	first any
-}
-
-func (p prefixed) Scan(dest ...any) error { return p.r.Scan(append([]any{p.first}, dest...)...) }

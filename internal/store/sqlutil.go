@@ -1,9 +1,11 @@
 package store
 
 import (
+	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strconv"
 )
 
 // mustAffect turns "no row changed" into ErrNotFound: the row is missing or
@@ -71,3 +73,36 @@ func nullString(s string) any {
 	}
 	return s
 }
+
+// pageBySeq reads one page of a list keyed by an immutable seq column, the
+// first one query selects: limit rows after the cursor's, and the cursor of
+// the next page ("" on the last).
+func pageBySeq[T any](ctx context.Context, db querier, key, query string, args []any, limit int, scan func(rowScanner) (T, error)) ([]T, string, error) {
+	args = append(args, limit+1)
+	rows, err := db.QueryContext(ctx, query+" ORDER BY seq LIMIT $"+strconv.Itoa(len(args)), args...)
+	if err != nil {
+		return nil, "", fmt.Errorf("list %s: %w", key, err)
+	}
+	var seqs []int64
+	list, err := collect(rows, func(r rowScanner) (T, error) {
+		var seq int64
+		x, err := scan(prefixed{r, &seq})
+		seqs = append(seqs, seq)
+		return x, err
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	if len(list) <= limit {
+		return list, "", nil
+	}
+	return list[:limit], encodeCursor(key, seqs[limit-1]), nil
+}
+
+// prefixed scans one leading column into first, then the rest as r would.
+type prefixed struct {
+	r     rowScanner
+	first any
+}
+
+func (p prefixed) Scan(dest ...any) error { return p.r.Scan(append([]any{p.first}, dest...)...) }
