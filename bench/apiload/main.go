@@ -40,17 +40,18 @@ var profile string
 func main() {
 	dsn := flag.String("db", "", "database DSN (default: SQLite in a temporary folder)")
 	n := flag.Int("n", 1_000_000, "transactions in the store")
-	duration := flag.Duration("duration", 10*time.Second, "load time per endpoint")
+	duration := flag.Duration("duration", 15*time.Second, "load time per endpoint, split over the rounds")
+	rounds := flag.Int("rounds", 3, "rounds, each loading the trivial handler then the endpoint, so that a change in the machine's load hits both alike")
 	conns := flag.Int("c", 16, "concurrent clients")
-	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the custom-filter load to this file")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the first round's custom-filter load to this file")
 	flag.Parse()
 	profile = *cpuProfile
-	if err := run(*dsn, *n, *duration, *conns); err != nil {
+	if err := run(*dsn, *n, *duration, *rounds, *conns); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(dsn string, n int, duration time.Duration, conns int) error {
+func run(dsn string, n int, duration time.Duration, rounds, conns int) error {
 	ctx := context.Background()
 	if dsn == "" {
 		dir, err := os.MkdirTemp("", "apiload")
@@ -123,19 +124,27 @@ func run(dsn string, n int, duration time.Duration, conns int) error {
 	if err := check(customOf(rand.New(rand.NewPCG(1, 1)))); err != nil {
 		return err
 	}
-	trivial := load(base, plain, duration, conns, func(*rand.Rand) string { return "/bench/trivial" })
-	if profile != "" {
-		f, err := os.Create(profile)
-		if err != nil {
-			return err
+	var trivial, custom result
+	per := duration / time.Duration(rounds)
+	for i := range rounds {
+		tr := load(base, plain, per, conns, func(*rand.Rand) string { return "/bench/trivial" })
+		if profile != "" && i == 0 {
+			f, err := os.Create(profile)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			if err := pprof.StartCPUProfile(f); err != nil {
+				return err
+			}
 		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
+		cu := load(base, plain, per, conns, customOf)
+		pprof.StopCPUProfile()
+		fmt.Printf("round %d: trivial %8.0f req/s   custom %8.0f req/s   ratio %.2f\n", i+1, tr.rps, cu.rps, cu.rps/tr.rps)
+		trivial, custom = trivial.add(tr), custom.add(cu)
 	}
-	custom := load(base, plain, duration, conns, customOf)
-	pprof.StopCPUProfile()
+	trivial.finish()
+	custom.finish()
 	fmt.Printf("%-34s %10s %10s %10s %8s\n", "endpoint", "req/s", "p50", "p99", "errors")
 	trivial.print("trivial handler")
 	custom.print("GET /v1/transactions?custom=…")
@@ -194,6 +203,28 @@ type result struct {
 	rps      float64
 	p50, p99 time.Duration
 	errors   int64
+
+	count   int64
+	elapsed time.Duration
+	lat     []time.Duration
+}
+
+// add sums two measurements of one endpoint.
+func (r result) add(o result) result {
+	r.count += o.count
+	r.elapsed += o.elapsed
+	r.errors += o.errors
+	r.lat = append(r.lat, o.lat...)
+	return r
+}
+
+// finish works out the rate and percentiles of the summed rounds.
+func (r *result) finish() {
+	r.rps = float64(r.count) / r.elapsed.Seconds()
+	slices.Sort(r.lat)
+	if len(r.lat) > 0 {
+		r.p50, r.p99 = r.lat[len(r.lat)/2], r.lat[len(r.lat)*99/100]
+	}
 }
 
 func (r result) print(name string) {
@@ -235,12 +266,8 @@ func load(base, key string, d time.Duration, conns int, path func(*rand.Rand) st
 		}()
 	}
 	wg.Wait()
-	elapsed := time.Since(start)
-	slices.Sort(lat)
-	r := result{rps: float64(count.Load()) / elapsed.Seconds(), errors: errs.Load()}
-	if len(lat) > 0 {
-		r.p50, r.p99 = lat[len(lat)/2], lat[len(lat)*99/100]
-	}
+	r := result{count: count.Load(), elapsed: time.Since(start), errors: errs.Load(), lat: lat}
+	r.finish()
 	return r
 }
 

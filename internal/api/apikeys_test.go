@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -209,6 +210,35 @@ func TestRateLimit(t *testing.T) {
 		// Unauthenticated answers carry no budget.
 		if res, _ := e.raw("GET", "/v1/channels", "", ""); res.StatusCode != 401 || res.Header.Get("RateLimit-Limit") != "" {
 			t.Fatalf("no key: %d %v", res.StatusCode, res.Header)
+		}
+	})
+}
+
+// TestKeyRevokedElsewhere: a key revoked by another instance (straight in
+// the store, not through this server) stops working here once this
+// server's check of it is a second old.
+func TestKeyRevokedElsewhere(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		var clock atomic.Int64
+		clock.Store(time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC).UnixNano())
+		e := newEnvWith(t, s, api.Config{Now: func() time.Time { return time.Unix(0, clock.Load()) }})
+		if code := e.do("GET", "/v1/channels", e.a.readKey, "", nil); code != 200 {
+			t.Fatalf("before: %d", code)
+		}
+		keys, err := s.APIKeys(ctx, e.a.ws.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range keys {
+			if k.Scope == store.ScopeRead {
+				if err := s.RevokeAPIKey(ctx, e.a.ws.ID, k.ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		clock.Add(int64(time.Second))
+		if code := e.do("GET", "/v1/channels", e.a.readKey, "", nil); code != 401 {
+			t.Fatalf("a second after its revocation elsewhere: %d, want 401", code)
 		}
 	})
 }

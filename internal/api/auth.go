@@ -45,7 +45,7 @@ func (s *Server) authenticate(scope string, h http.HandlerFunc) http.Handler {
 			writeError(w, http.StatusUnauthorized, "unauthorized", "an API key is required (Authorization: Bearer <key>)")
 			return
 		}
-		key, err := s.store.APIKeyByHash(r.Context(), secret.HashAPIKey(raw))
+		key, err := s.lookupKey(r.Context(), secret.HashAPIKey(raw))
 		if errors.Is(err, store.ErrNotFound) {
 			writeError(w, http.StatusUnauthorized, "unauthorized", "the API key is not valid or was revoked")
 			return
@@ -66,20 +66,67 @@ func (s *Server) authenticate(scope string, h http.HandlerFunc) http.Handler {
 	})
 }
 
-// keyCache remembers when each key's last use was written, so that a busy
-// key costs one write a minute, not one per request.
+// keyCheckAge is how long a key checked against the store is taken on
+// trust: a busy key costs one lookup a second, not one per request. A key
+// revoked through this server is forgotten at once; one revoked through
+// another instance stops working here within this time.
+const keyCheckAge = time.Second
+
+// keyCache remembers the keys checked lately (by hash) and when each key's
+// last use was written, so that a busy key costs one write a minute.
 type keyCache struct {
 	mu      sync.Mutex
+	checked map[string]checkedKey
 	touched map[string]time.Time
 }
 
-func newKeyCache() *keyCache { return &keyCache{touched: map[string]time.Time{}} }
+type checkedKey struct {
+	key store.APIKey
+	at  time.Time
+}
 
-// forget drops a key's record (the key was revoked).
+func newKeyCache() *keyCache {
+	return &keyCache{checked: map[string]checkedKey{}, touched: map[string]time.Time{}}
+}
+
+// forget drops a key's records (the key was revoked).
 func (c *keyCache) forget(id string) {
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	delete(c.touched, id)
-	c.mu.Unlock()
+	for hash, ck := range c.checked {
+		if ck.key.ID == id {
+			delete(c.checked, hash)
+		}
+	}
+}
+
+// lookupKey finds the key of a hash: from the cache when it was checked
+// less than keyCheckAge ago, else from the store. Unknown hashes are not
+// remembered, so guessing keys fills no memory.
+func (s *Server) lookupKey(ctx context.Context, hash string) (store.APIKey, error) {
+	now := s.now()
+	s.keys.mu.Lock()
+	ck, ok := s.keys.checked[hash]
+	s.keys.mu.Unlock()
+	if ok && now.Sub(ck.at) < keyCheckAge && !ck.at.After(now) {
+		return ck.key, nil
+	}
+	key, err := s.store.APIKeyByHash(ctx, hash)
+	if err != nil {
+		return key, err
+	}
+	s.keys.mu.Lock()
+	defer s.keys.mu.Unlock()
+	if len(s.keys.checked) >= 10_000 { // many keys at once: drop the stale checks
+		for h, old := range s.keys.checked {
+			if now.Sub(old.at) >= keyCheckAge {
+				delete(s.keys.checked, h)
+			}
+		}
+	}
+	s.keys.checked[hash] = checkedKey{key: key, at: now}
+	return key, nil
 }
 
 func (s *Server) touch(k store.APIKey) {

@@ -357,16 +357,12 @@ func loadItems(ctx context.Context, d Dialect, q querier, txs []model.Transactio
 
 // Transaction reads one transaction of a workspace with its items.
 func (s *Store) Transaction(ctx context.Context, workspaceID, id string) (model.Transaction, error) {
-	x, err := scanTransaction(s.read.QueryRowContext(ctx,
-		`SELECT `+txColumns+` FROM transactions t WHERE t.id = $1 AND t.workspace_id = $2`, id, workspaceID))
+	x, err := scanTransactionWithItems(s.read.QueryRowContext(ctx,
+		`SELECT `+txColumns+`, `+itemsJSON(s.dialect)+` FROM transactions t WHERE t.id = $1 AND t.workspace_id = $2`, id, workspaceID))
 	if err != nil {
 		return model.Transaction{}, err
 	}
-	txs := []model.Transaction{x.Transaction}
-	if err := loadItems(ctx, s.dialect, s.read, txs); err != nil {
-		return model.Transaction{}, err
-	}
-	return txs[0], nil
+	return x.Transaction, nil
 }
 
 // TransactionHistory lists a transaction's changes, oldest first.

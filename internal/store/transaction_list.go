@@ -91,13 +91,13 @@ func (s *Store) Transactions(ctx context.Context, workspaceID string, f Transact
 			where = append(where, "t."+eq.col+" = "+arg(eq.v))
 		}
 	}
-	q := `SELECT ` + txColumns + ` FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") +
+	q := `SELECT ` + txColumns + `, ` + itemsJSON(s.dialect) + ` FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") +
 		` ORDER BY t.` + key + ` LIMIT ` + arg(f.Limit+1)
 	rows, err := s.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, "", fmt.Errorf("list transactions: %w", err)
 	}
-	list, err := collect(rows, scanTransaction)
+	list, err := collect(rows, scanTransactionWithItems)
 	if err != nil {
 		return nil, "", err
 	}
@@ -114,9 +114,6 @@ func (s *Store) Transactions(ctx context.Context, workspaceID string, f Transact
 	txs := make([]model.Transaction, len(list))
 	for i := range list {
 		txs[i] = list[i].Transaction
-	}
-	if err := loadItems(ctx, s.dialect, s.read, txs); err != nil {
-		return nil, "", err
 	}
 	return txs, next, nil
 }
