@@ -57,7 +57,7 @@ func runServe(env Env, args []string) error {
 	hooks := &webhook.Dispatcher{Store: s, Sealer: box, Log: log, Poll: *poll}
 	return serve(env.Context, ln, services{
 		api:   api.Config{Store: s, Sealer: box, Logger: log, PublicURL: *publicURL},
-		web:   web.Config{Store: s, Sealer: box, Logger: log, SecureCookies: *secureCookies},
+		web:   web.Config{Store: s, Sealer: box, Logger: log, SecureCookies: *secureCookies, PublicURL: *publicURL},
 		sched: sched,
 		hooks: hooks,
 	})
