@@ -25,7 +25,9 @@ type inquiriesData struct {
 var inquiryStatuses = []string{store.InquiryOpen, store.InquiryMatched, store.InquiryAccepted, store.InquiryRejected, store.InquiryExpired}
 
 // Decidable tells whether a person may still accept or reject an inquiry.
-func decidable(status string) bool { return status == store.InquiryOpen || status == store.InquiryMatched }
+func decidable(status string) bool {
+	return status == store.InquiryOpen || status == store.InquiryMatched
+}
 
 type inquiryForm struct {
 	Connection, Custom, OrderDate, Currency, Expected, Note, Error string

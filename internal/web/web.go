@@ -42,14 +42,14 @@ type Config struct {
 
 // Server is the dashboard.
 type Server struct {
-	store    *store.Store
-	sealer   store.Sealer
-	log      *slog.Logger
-	now      func() time.Time
-	secure   bool
-	ttl      time.Duration
-	pages    pages
-	logins   *limiter
+	store     *store.Store
+	sealer    store.Sealer
+	log       *slog.Logger
+	now       func() time.Time
+	secure    bool
+	ttl       time.Duration
+	pages     pages
+	logins    *limiter
 	importer  *importer.Importer
 	publicURL string
 }
