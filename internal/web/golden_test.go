@@ -110,7 +110,7 @@ func TestPagesGolden(t *testing.T) {
 			status int
 		}{
 			{"links-tracked", []string{"url", "https://www.amazon.de/Some-Cable/dp/B0C1234567/ref=sr_1_1?tag=other-21", "channel", "store-20", "custom", "sub-42"}, 200},
-			{"links-redirect", []string{"url", "www.amazon.com/gp/product/B0C1234567", "channel", "blog-20", "custom", "", "unique_per_click", "1"}, 201},
+			{"links-redirect", []string{"url", "www.amazon.com/gp/product/B0C1234567", "channel", "blog-20", "custom", "", "unique_per_click", "1"}, 200},
 			{"links-short", []string{"url", "https://amzn.to/3xYz", "channel", "store-20"}, 400},
 		} {
 			status, body := admin.post("/links", admin.form(p.form...))

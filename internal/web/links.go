@@ -98,7 +98,7 @@ func (s *Server) createLink(w http.ResponseWriter, r *http.Request, v *viewer) {
 		custom = "USER_ID"
 	}
 	s.log.Info("link created", "link", l.ID, "user", v.ID)
-	s.showLinks(w, r, v, http.StatusCreated, linksData{Form: f, Built: &builtLink{URL: share, AmazonURL: l.URL, ASIN: p.ASIN, Program: p.Program,
+	s.showLinks(w, r, v, http.StatusOK, linksData{Form: f, Built: &builtLink{URL: share, AmazonURL: l.URL, ASIN: p.ASIN, Program: p.Program,
 		Redirect: true, PerUser: share + "?custom=" + url.QueryEscape(custom)}})
 }
 

@@ -74,7 +74,7 @@ func (s *Server) createWebhook(w http.ResponseWriter, r *http.Request, v *viewer
 		return
 	}
 	s.log.Info("webhook created", "webhook", hook.ID, "user", v.ID)
-	s.showWebhooks(w, r, v, http.StatusCreated, webhooksData{Form: webhookForm{Events: wire.EventTypes()}, NewSecret: signing, Created: hook.URL})
+	s.showWebhooks(w, r, v, http.StatusOK, webhooksData{Form: webhookForm{Events: wire.EventTypes()}, NewSecret: signing, Created: hook.URL})
 }
 
 func (s *Server) deleteWebhook(w http.ResponseWriter, r *http.Request, v *viewer) {
