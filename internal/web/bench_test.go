@@ -95,13 +95,17 @@ func benchServer(b, keep *testing.B, n int) (http.Handler, *http.Cookie) {
 	}
 	channels := []string{"store-20", "blog-20", "video-20", "mail-20"}
 	first := benchToday.AddDate(0, 0, -364)
-	dayOf := func(i int) time.Time {
-		return time.Date(first.Year(), first.Month(), first.Day()+i%365, 0, 0, 0, 0, time.UTC)
+	// Transaction i is of day i*365/n: in day order, as daily reports
+	// arrive, so that a batch of 10k spans a few days and the rollup
+	// refresh after it reads those days, not the year.
+	dayIndex := func(i int) int { return i * 365 / n }
+	dayOf := func(d int) time.Time {
+		return time.Date(first.Year(), first.Month(), first.Day()+d, 0, 0, 0, 0, time.UTC)
 	}
 	// Sources, a day at a time (one write each, as an import of a daily report).
 	perDay := make([][]int, 365)
 	for i := range n {
-		perDay[i%365] = append(perDay[i%365], i)
+		perDay[dayIndex(i)] = append(perDay[dayIndex(i)], i)
 	}
 	for d, ids := range perDay {
 		day := dayOf(d)
@@ -128,7 +132,7 @@ func benchServer(b, keep *testing.B, n int) (http.Handler, *http.Cookie) {
 	for i := range n {
 		batch = append(batch, store.TxWrite{Tx: model.Transaction{ConnectionID: conn.ID, Network: "amazon", SourceKey: fmt.Sprintf("s:%d", i),
 			Program: "amazon.com", Channel: channels[i%len(channels)], Customs: []string{fmt.Sprintf("sub-%07d", i)}, Status: statuses[i%3],
-			NetworkStatus: "shipped", Currency: "USD", SaleAmount: 2999, Commission: 120, Quantity: 1, SoldAt: dayOf(i).Add(time.Hour)}})
+			NetworkStatus: "shipped", Currency: "USD", SaleAmount: 2999, Commission: 120, Quantity: 1, SoldAt: dayOf(dayIndex(i)).Add(time.Hour)}})
 		if len(batch) == cap(batch) {
 			if _, err := s.UpsertTransactions(bg, ws.ID, batch); err != nil {
 				b.Fatal(err)
