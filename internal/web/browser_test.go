@@ -247,7 +247,7 @@ func TestBrowser(t *testing.T) {
 	if err != nil || len(links) != 1 {
 		t.Fatalf("stored links: %v, %d", err, len(links))
 	}
-	if text != site.URL+"/r/"+links[0].Code || perUser != text+"?custom=newsletter-42" {
+	if text != site.URL+"/r/"+links[0].Code || perUser != text+"?custom=USER_ID" {
 		t.Fatalf("redirect link: %q and %q; stored code %s", text, perUser, links[0].Code)
 	}
 	run("refuse a short link", chromedp.SetValue("#url", "https://amzn.to/3xYz", chromedp.ByID),

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/affsync/affsync/internal/linkbuilder"
@@ -27,7 +26,7 @@ type linkForm struct {
 type builtLink struct {
 	URL, AmazonURL, ASIN, Program string
 	Redirect                      bool
-	PerUser                       string // the redirect URL with ?custom= for a per-user custom
+	PerUser                       string // the redirect URL with ?custom=, which credits one of the app's users
 }
 
 type linkRow struct {
@@ -93,13 +92,9 @@ func (s *Server) createLink(w http.ResponseWriter, r *http.Request, v *viewer) {
 		return
 	}
 	share := s.shareURL(r, l)
-	custom := f.Custom
-	if custom == "" {
-		custom = "USER_ID"
-	}
 	s.log.Info("link created", "link", l.ID, "user", v.ID)
 	s.showLinks(w, r, v, http.StatusOK, linksData{Form: f, Built: &builtLink{URL: share, AmazonURL: l.URL, ASIN: p.ASIN, Program: p.Program,
-		Redirect: true, PerUser: share + "?custom=" + url.QueryEscape(custom)}})
+		Redirect: true, PerUser: share + "?custom=USER_ID"}})
 }
 
 // shareURL is the URL to give out for a stored link.

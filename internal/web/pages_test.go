@@ -57,7 +57,7 @@ func TestLinkBuilder(t *testing.T) {
 		if m := builtURL.FindStringSubmatch(body); m == nil || m[1] != "https://go.example.com/r/"+l.Code {
 			t.Fatalf("the page shows %q for link code %s", m, l.Code)
 		}
-		if !strings.Contains(body, "https://go.example.com/r/"+l.Code+"?custom=spring") {
+		if !strings.Contains(body, "https://go.example.com/r/"+l.Code+"?custom=USER_ID") || !strings.Contains(body, "count toward custom spring") {
 			t.Fatalf("no per-user URL:\n%s", body)
 		}
 
