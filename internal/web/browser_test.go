@@ -256,6 +256,28 @@ func TestBrowser(t *testing.T) {
 	if !strings.Contains(text, "short link") {
 		t.Fatalf("a short link: %q", text)
 	}
+
+	// Subscribe a webhook: its secret shows once; then its (empty) delivery log.
+	run("create a webhook", chromedp.Navigate(site.URL+"/webhooks"), chromedp.WaitVisible("#hook-url", chromedp.ByID),
+		chromedp.SendKeys("#hook-url", "http://localhost:9/affsync", chromedp.ByID), chromedp.SendKeys("#description", "CRM", chromedp.ByID),
+		chromedp.Submit("#hook-url", chromedp.ByID), chromedp.WaitVisible("code.secret", chromedp.ByQuery),
+		chromedp.Text("code.secret", &text, chromedp.ByQuery), shot("12-webhook-created"))
+	if !strings.HasPrefix(text, "whsec_") {
+		t.Fatalf("webhook secret: %q", text)
+	}
+	run("delivery log", chromedp.Click(`a[href^="/webhooks/wh_"]`, chromedp.ByQuery), chromedp.WaitVisible("main h2", chromedp.ByQuery),
+		chromedp.Text("main", &text, chromedp.ByQuery), shot("13-webhook-deliveries"))
+	if !strings.Contains(text, "localhost:9/affsync") || !strings.Contains(text, "Deliveries") {
+		t.Fatalf("delivery log:\n%s", text)
+	}
+
+	// Pick a time zone; the settings page shows the time in it.
+	run("time zone", chromedp.Navigate(site.URL+"/settings"), chromedp.WaitVisible("#time_zone", chromedp.ByID),
+		chromedp.SetValue("#time_zone", "Asia/Tokyo", chromedp.ByID), chromedp.Submit("#time_zone", chromedp.ByID),
+		chromedp.WaitVisible("p.flash", chromedp.ByQuery), chromedp.Text("main", &text, chromedp.ByQuery), shot("14-settings"))
+	if !strings.Contains(text, "Asia/Tokyo") || !strings.Contains(text, "JST") {
+		t.Fatalf("settings after choosing Asia/Tokyo:\n%s", text)
+	}
 }
 
 // pickTransactions finds a custom to filter by and a transaction with history.
