@@ -232,7 +232,7 @@ func TestReadOnlyChangesNothingAndEveryFormNeedsCSRF(t *testing.T) {
 		admin := e.login("admin@example.com")
 		for _, r := range routes {
 			if r.path == "/import" {
-				continue // multipart; TestImportUpload covers it
+				continue // multipart: TestPagesGolden uploads through it (import-summary)
 			}
 			if status, body := admin.post(r.path, admin.form(r.form...)); status != http.StatusSeeOther && status != http.StatusOK {
 				t.Errorf("admin POST %s: %d\n%s", r.path, status, body)

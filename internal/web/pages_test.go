@@ -385,3 +385,61 @@ func readXLSX(b []byte) ([][]string, error) {
 	defer f.Close()
 	return f.GetRows("Sheet1")
 }
+
+var nextPage = regexp.MustCompile(`<a rel="next" href="([^"]+)">`)
+
+// TestPaymentAndDealPaging walks the lists a page at a time: every row
+// once, in pages of pageSize.
+func TestPaymentAndDealPaging(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s)
+		const extra = pageSize + 7
+		for i := range extra {
+			ref := "P-" + itoa(int64(1000+i))
+			if _, err := s.UpsertPayment(ctx, store.Payment{WorkspaceID: e.ws.ID, ConnectionID: e.conn.ID, Reference: ref,
+				PaidOn: day("2025-01-01").AddDate(0, 0, i), PeriodStart: day("2024-12-01"), PeriodEnd: day("2024-12-31"), Currency: "USD",
+				Amount: int64(100 + i), Method: "wire", Source: "p.csv"}); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := s.UpsertDeal(ctx, store.Deal{WorkspaceID: e.ws.ID, ConnectionID: e.conn.ID, Reference: "D-" + itoa(int64(1000+i)),
+				Program: "amazon.com", Title: "Deal " + itoa(int64(1000+i)), Source: "d.csv"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		reader := e.login("reader@example.com")
+		for _, c := range []struct {
+			path string
+			item *regexp.Regexp
+			want int
+		}{
+			{"/payments?connection=" + e.conn.ID, regexp.MustCompile(`<td>(P-\d+|PAY-2025-02)</td>`), extra + 1},
+			{"/deals?program=amazon.com", regexp.MustCompile(`>(Deal \d+|Spring sale)<`), extra + 1},
+		} {
+			seen := map[string]bool{}
+			pages := 0
+			for path := c.path; path != ""; pages++ {
+				status, body := reader.get(path)
+				if status != http.StatusOK {
+					t.Fatalf("%s: %d", path, status)
+				}
+				items := c.item.FindAllStringSubmatch(body, -1)
+				if len(items) == 0 || len(items) > pageSize {
+					t.Fatalf("%s: %d rows on a page", path, len(items))
+				}
+				for _, m := range items {
+					if seen[m[1]] {
+						t.Fatalf("%s: %s twice", c.path, m[1])
+					}
+					seen[m[1]] = true
+				}
+				path = ""
+				if m := nextPage.FindStringSubmatch(body); m != nil {
+					path = html.UnescapeString(m[1])
+				}
+			}
+			if len(seen) != c.want || pages != 2 {
+				t.Fatalf("%s: %d rows in %d pages, want %d in 2", c.path, len(seen), pages, c.want)
+			}
+		}
+	})
+}
