@@ -4,15 +4,12 @@ import (
 	"encoding/json"
 	"github.com/affsync/affsync/client"
 	"net/http"
-	"net/url"
-	"slices"
 	"strconv"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/affsync/affsync/internal/secret"
 	"github.com/affsync/affsync/internal/store"
-	"github.com/affsync/affsync/internal/wire"
+	"github.com/affsync/affsync/internal/webhook"
 )
 
 // Webhook is the JSON form of a webhook. Secret is there only in the answer
@@ -74,7 +71,7 @@ func (s *Server) createWebhook(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if utf8.RuneCountInString(body.Description) > 500 {
+	if utf8.RuneCountInString(body.Description) > webhook.MaxDescription {
 		s.fail(w, r, badRequest{"description must be at most 500 characters"})
 		return
 	}
@@ -90,47 +87,19 @@ func (s *Server) createWebhook(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, out)
 }
 
-// checkWebhookURL admits https anywhere, and plain http only to this
-// machine (a receiver under development): signed bodies carry customers'
-// sub-ids and amounts.
+// checkWebhookURL and eventTypes answer webhook.CheckURL and
+// webhook.CheckEvents as the API's 400s.
 func checkWebhookURL(raw string) error {
-	const rule = "url must be an absolute https:// URL (http:// only to localhost or 127.0.0.1)"
-	if raw == "" || len(raw) > 2048 {
-		return badRequest{rule}
-	}
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || u.Opaque != "" {
-		return badRequest{rule}
-	}
-	if u.User != nil {
-		return badRequest{"url must hold no user name or password: deliveries are signed, and the URL is stored unencrypted"}
-	}
-	if u.Fragment != "" {
-		return badRequest{"url must have no #fragment"}
-	}
-	switch host := u.Hostname(); {
-	case u.Scheme == "https":
-	case u.Scheme == "http" && (host == "localhost" || host == "127.0.0.1" || host == "::1"):
-	default:
-		return badRequest{rule}
+	if err := webhook.CheckURL(raw); err != nil {
+		return badRequest{err.Error()}
 	}
 	return nil
 }
 
-// eventTypes checks a subscription: known types, at least one, each once.
 func eventTypes(in []string) ([]string, error) {
-	known := wire.EventTypes()
-	if len(in) == 0 {
-		return nil, badRequest{"events must name at least one of " + strings.Join(known, ", ")}
-	}
-	var out []string
-	for _, e := range in {
-		if !slices.Contains(known, e) {
-			return nil, badRequest{"unknown event " + strconv.Quote(e) + "; known: " + strings.Join(known, ", ")}
-		}
-		if !slices.Contains(out, e) {
-			out = append(out, e)
-		}
+	out, err := webhook.CheckEvents(in)
+	if err != nil {
+		return nil, badRequest{err.Error()}
 	}
 	return out, nil
 }

@@ -64,7 +64,7 @@ func runServe(env Env, args []string) error {
 	return serve(env.Context, ln, services{
 		api: api.Config{Store: s, Sealer: box, Logger: log, PublicURL: *publicURL, MaxUpload: *maxUpload,
 			RateLimit: api.RateLimit{PerSecond: *rate, Burst: *burst, Disabled: *rate == 0}},
-		web:   web.Config{Store: s, Sealer: box, Logger: log, SecureCookies: *secureCookies},
+		web:   web.Config{Store: s, Sealer: box, Logger: log, SecureCookies: *secureCookies, PublicURL: *publicURL},
 		sched: sched,
 		hooks: hooks,
 	})

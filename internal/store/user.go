@@ -2,9 +2,11 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
+	_ "time/tzdata" // zones are checked the same on machines without a zoneinfo database
 )
 
 // Roles of a user in a workspace.
@@ -79,6 +81,30 @@ func (s *Store) Members(ctx context.Context, workspaceID string) ([]Member, erro
 	}
 	return collect(rows, scanMember)
 }
+
+// SetUserTimeZone sets the IANA time zone ("Europe/Berlin") a member of the
+// workspace sees dates in. A zone this program cannot load is refused, so
+// that a stored zone always works.
+func (s *Store) SetUserTimeZone(ctx context.Context, workspaceID, userID, zone string) error {
+	if _, err := time.LoadLocation(zone); zone == "" || zone == "Local" || err != nil {
+		return fmt.Errorf("time zone %q: %w", zone, ErrBadTimeZone)
+	}
+	err := s.Write(ctx, func(tx *Tx) error {
+		res, err := tx.tx.ExecContext(ctx, `UPDATE users SET time_zone = $1 WHERE id = $2
+			AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = users.id AND m.workspace_id = $3)`, zone, userID, workspaceID)
+		if err != nil {
+			return err
+		}
+		return mustAffect(res, "member")
+	})
+	if err != nil {
+		return fmt.Errorf("set time zone: %w", err)
+	}
+	return nil
+}
+
+// ErrBadTimeZone is a time zone that is not an IANA name this program knows.
+var ErrBadTimeZone = errors.New("not an IANA time zone name")
 
 // UserWorkspaces lists the workspaces a user belongs to.
 func (s *Store) UserWorkspaces(ctx context.Context, userID string) ([]Workspace, error) {

@@ -111,25 +111,50 @@ func TestLoginRateLimit(t *testing.T) {
 	})
 }
 
-// postRoutes is every form the dashboard accepts, with a valid body.
-func postRoutes(e *env) []struct {
-	path      string
-	form      []string
-	adminOnly bool
-} {
-	return []struct {
-		path      string
-		form      []string
-		adminOnly bool
-	}{
-		{"/connections", []string{"connector", "import", "store_id", "new-20"}, false},
-		{"/connections/" + e.api.ID + "/sync", nil, false},
-		{"/connections/" + e.api.ID + "/disable", nil, false},
-		{"/connections/" + e.api.ID + "/enable", nil, false},
-		{"/inquiries", []string{"custom", "sub-77", "order_date", "2025-03-01", "expected_amount", "1.00"}, false},
-		{"/import", nil, false},
-		{"/apikeys", []string{"name", "k", "scope", "read"}, true},
-		{"/users", []string{"email", "new@example.com", "password", "long enough", "role", "member"}, true},
+// postRoute is a form the dashboard accepts, with a valid body. Most change
+// the workspace's data (members and admins; adminOnly: admins); self only
+// changes the viewer's own settings, which every role may.
+type postRoute struct {
+	path            string
+	form            []string
+	adminOnly, self bool
+}
+
+// postRoutes is every form the dashboard accepts, with a valid body, in an
+// order in which each works once (the webhook is deleted last).
+func postRoutes(e *env) []postRoute {
+	hooks, err := e.s.Webhooks(ctx, e.ws.ID)
+	if err != nil || len(hooks) != 1 {
+		e.t.Fatalf("seed webhook: %v %d", err, len(hooks))
+	}
+	deliveries, err := e.s.Deliveries(ctx, e.ws.ID, hooks[0].ID, 0, 1)
+	if err != nil || len(deliveries) != 1 {
+		e.t.Fatalf("seed delivery: %v %d", err, len(deliveries))
+	}
+	inquiry := func(custom string) string {
+		list, _, err := e.s.Inquiries(ctx, e.ws.ID, store.InquiryFilter{Custom: custom})
+		if err != nil || len(list) != 1 {
+			e.t.Fatalf("seed inquiry %s: %v %d", custom, err, len(list))
+		}
+		return list[0].ID
+	}
+	hook := "/webhooks/" + hooks[0].ID
+	return []postRoute{
+		{"/connections", []string{"connector", "import", "store_id", "new-20"}, false, false},
+		{"/connections/" + e.api.ID + "/sync", nil, false, false},
+		{"/connections/" + e.api.ID + "/disable", nil, false, false},
+		{"/connections/" + e.api.ID + "/enable", nil, false, false},
+		{"/inquiries", []string{"custom", "sub-77", "order_date", "2025-03-01", "expected_amount", "1.00"}, false, false},
+		{"/import", nil, false, false},
+		{"/apikeys", []string{"name", "k", "scope", "read"}, true, false},
+		{"/users", []string{"email", "new@example.com", "password", "long enough", "role", "member"}, true, false},
+		{"/links", []string{"url", "https://www.amazon.com/dp/B0C1234567", "channel", "store-20", "unique_per_click", "1"}, false, false},
+		{"/inquiries/" + inquiry("sub-3") + "/accept", []string{"note", "paid in April"}, false, false},
+		{"/inquiries/" + inquiry("sub-9") + "/reject", nil, false, false},
+		{"/webhooks", []string{"url", "https://example.com/hook", "events", "transaction.created"}, false, false},
+		{hook + "/deliveries/" + itoa(deliveries[0].ID) + "/redeliver", nil, false, false},
+		{hook + "/delete", nil, false, false},
+		{"/settings/time-zone", []string{"time_zone", "Europe/Berlin"}, false, true},
 	}
 }
 
@@ -141,8 +166,24 @@ func counts(t *testing.T, e *env) string {
 	keys, _ := e.s.APIKeys(ctx, e.ws.ID)
 	members, _ := e.s.Members(ctx, e.ws.ID)
 	c, _ := e.s.Connection(ctx, e.ws.ID, e.api.ID)
+	links, _ := e.s.Links(ctx, e.ws.ID)
+	hooks, _ := e.s.Webhooks(ctx, e.ws.ID)
+	var deliveries, statuses, zones []string
+	for _, h := range hooks {
+		list, _ := e.s.Deliveries(ctx, e.ws.ID, h.ID, 0, 100)
+		for _, d := range list {
+			deliveries = append(deliveries, d.Status+" "+fmt.Sprint(d.NextAttemptAt))
+		}
+	}
+	for _, in := range inq {
+		statuses = append(statuses, in.Status)
+	}
+	for _, m := range members {
+		zones = append(zones, m.TimeZone)
+	}
 	return strings.Join([]string{itoa(int64(len(conns))), itoa(int64(len(inq))), itoa(int64(len(keys))), itoa(int64(len(members))), c.Status,
-		c.UpdatedAt.String(), fmt.Sprint(c.NextRunAt)}, "/")
+		c.UpdatedAt.String(), fmt.Sprint(c.NextRunAt), itoa(int64(len(links))), itoa(int64(len(hooks))), strings.Join(deliveries, ","),
+		strings.Join(statuses, ","), strings.Join(zones, ",")}, "/")
 }
 
 func TestReadOnlyChangesNothingAndEveryFormNeedsCSRF(t *testing.T) {
@@ -150,9 +191,15 @@ func TestReadOnlyChangesNothingAndEveryFormNeedsCSRF(t *testing.T) {
 		e := newEnv(t, s)
 		reader, member := e.login("reader@example.com"), e.login("member@example.com")
 		before := counts(t, e)
-		for _, r := range postRoutes(e) {
-			if status, _ := reader.post(r.path, reader.form(r.form...)); status != http.StatusForbidden {
-				t.Errorf("read-only POST %s: %d, want 403", r.path, status)
+		routes := postRoutes(e)
+		if len(routes) < 15 {
+			t.Fatalf("only %d forms walked", len(routes))
+		}
+		for _, r := range routes {
+			if !r.self {
+				if status, _ := reader.post(r.path, reader.form(r.form...)); status != http.StatusForbidden {
+					t.Errorf("read-only POST %s: %d, want 403", r.path, status)
+				}
 			}
 			noToken := member.form(r.form...)
 			noToken.Del("csrf")
@@ -172,7 +219,10 @@ func TestReadOnlyChangesNothingAndEveryFormNeedsCSRF(t *testing.T) {
 			t.Fatalf("forbidden requests changed data: %s → %s", before, after)
 		}
 		// The read-only user sees no forms that change data.
-		for _, page := range []string{"/connections", "/inquiries", "/import", "/apikeys", "/users", "/connections/" + e.conn.ID} {
+		hooks, _ := s.Webhooks(ctx, e.ws.ID)
+		inq, _, _ := s.Inquiries(ctx, e.ws.ID, store.InquiryFilter{})
+		for _, page := range []string{"/connections", "/inquiries", "/import", "/apikeys", "/users", "/connections/" + e.conn.ID,
+			"/links", "/webhooks", "/webhooks/" + hooks[0].ID, "/inquiries/" + inq[0].ID, "/inquiries/" + inq[1].ID, "/payments", "/deals"} {
 			_, body := reader.get(page)
 			if strings.Count(body, `method="post"`) != 1 { // only the logout form
 				t.Errorf("read-only %s shows a change form", page)
@@ -180,9 +230,9 @@ func TestReadOnlyChangesNothingAndEveryFormNeedsCSRF(t *testing.T) {
 		}
 		// And the same forms work with the token and the role.
 		admin := e.login("admin@example.com")
-		for _, r := range postRoutes(e) {
+		for _, r := range routes {
 			if r.path == "/import" {
-				continue // multipart; TestImportUpload covers it
+				continue // multipart: TestPagesGolden uploads through it (import-summary)
 			}
 			if status, body := admin.post(r.path, admin.form(r.form...)); status != http.StatusSeeOther && status != http.StatusOK {
 				t.Errorf("admin POST %s: %d\n%s", r.path, status, body)

@@ -228,6 +228,56 @@ func TestBrowser(t *testing.T) {
 	if !strings.Contains(text, "Files imported") || !strings.Contains(text, "lots") || !strings.Contains(text, filepath.Base(file)) {
 		t.Fatalf("import summary:\n%s", text)
 	}
+
+	// Build links: a tracked Amazon URL, then a redirect link, then a short link refused.
+	channel := simulator.StoreID()
+	run("build a tracked link", chromedp.Navigate(site.URL+"/links"), chromedp.WaitVisible("#url", chromedp.ByID),
+		chromedp.SendKeys("#url", "https://www.amazon.com/USB-C-Cable/dp/B0C1234567/ref=sr_1_3?tag=someone-else-20", chromedp.ByID),
+		chromedp.SendKeys("#channel", channel, chromedp.ByID), chromedp.SendKeys("#custom", "newsletter-42", chromedp.ByID),
+		chromedp.Click(`#link-form button[type="submit"]`, chromedp.ByQuery), chromedp.WaitVisible("#built-url", chromedp.ByID),
+		chromedp.Text("#built-url", &text, chromedp.ByID), shot("09-link-tracked"))
+	if want := "https://www.amazon.com/dp/B0C1234567?tag=" + channel + "&ascsubtag=newsletter-42"; text != want {
+		t.Fatalf("tracked link: %q, want %q", text, want)
+	}
+	var perUser string
+	run("build a redirect link", chromedp.Click("#unique_per_click", chromedp.ByID),
+		chromedp.Click(`#link-form button[type="submit"]`, chromedp.ByQuery), chromedp.WaitVisible("#built-per-user", chromedp.ByID),
+		chromedp.Text("#built-url", &text, chromedp.ByID), chromedp.Text("#built-per-user", &perUser, chromedp.ByID), shot("10-link-redirect"))
+	links, err := s.Links(bg, ws.ID)
+	if err != nil || len(links) != 1 {
+		t.Fatalf("stored links: %v, %d", err, len(links))
+	}
+	if text != site.URL+"/r/"+links[0].Code || perUser != text+"?custom=USER_ID" {
+		t.Fatalf("redirect link: %q and %q; stored code %s", text, perUser, links[0].Code)
+	}
+	run("refuse a short link", chromedp.SetValue("#url", "https://amzn.to/3xYz", chromedp.ByID),
+		chromedp.Click(`#link-form button[type="submit"]`, chromedp.ByQuery), chromedp.WaitVisible("p.error", chromedp.ByQuery),
+		chromedp.Text("p.error", &text, chromedp.ByQuery), shot("11-link-refused"))
+	if !strings.Contains(text, "short link") {
+		t.Fatalf("a short link: %q", text)
+	}
+
+	// Subscribe a webhook: its secret shows once; then its (empty) delivery log.
+	run("create a webhook", chromedp.Navigate(site.URL+"/webhooks"), chromedp.WaitVisible("#hook-url", chromedp.ByID),
+		chromedp.SendKeys("#hook-url", "http://localhost:9/affsync", chromedp.ByID), chromedp.SendKeys("#description", "CRM", chromedp.ByID),
+		chromedp.Submit("#hook-url", chromedp.ByID), chromedp.WaitVisible("code.secret", chromedp.ByQuery),
+		chromedp.Text("code.secret", &text, chromedp.ByQuery), shot("12-webhook-created"))
+	if !strings.HasPrefix(text, "whsec_") {
+		t.Fatalf("webhook secret: %q", text)
+	}
+	run("delivery log", chromedp.Click(`a[href^="/webhooks/wh_"]`, chromedp.ByQuery), chromedp.WaitVisible("main h2", chromedp.ByQuery),
+		chromedp.Text("main", &text, chromedp.ByQuery), shot("13-webhook-deliveries"))
+	if !strings.Contains(text, "localhost:9/affsync") || !strings.Contains(text, "Deliveries") {
+		t.Fatalf("delivery log:\n%s", text)
+	}
+
+	// Pick a time zone; the settings page shows the time in it.
+	run("time zone", chromedp.Navigate(site.URL+"/settings"), chromedp.WaitVisible("#time_zone", chromedp.ByID),
+		chromedp.SetValue("#time_zone", "Asia/Tokyo", chromedp.ByID), chromedp.Submit("#time_zone", chromedp.ByID),
+		chromedp.WaitVisible("p.flash", chromedp.ByQuery), chromedp.Text("main", &text, chromedp.ByQuery), shot("14-settings"))
+	if !strings.Contains(text, "Asia/Tokyo") || !strings.Contains(text, "JST") {
+		t.Fatalf("settings after choosing Asia/Tokyo:\n%s", text)
+	}
 }
 
 // pickTransactions finds a custom to filter by and a transaction with history.

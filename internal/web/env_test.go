@@ -83,7 +83,8 @@ func newEnv(t *testing.T, s *store.Store) *env {
 		t.Fatal(err)
 	}
 	seed(t, s, e.ws.ID, e.conn)
-	srv, err := New(Config{Store: s, Sealer: testBox{}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: e.clock.Now})
+	srv, err := New(Config{Store: s, Sealer: testBox{}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: e.clock.Now,
+		PublicURL: "https://go.example.com/"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,6 +115,11 @@ func seed(t *testing.T, s *store.Store, ws string, conn store.Connection) {
 				Category: "Electronics", Seller: "Amazon.com", Price: 2999, Quantity: int64(n), SaleAmount: 2999 * int64(n), Commission: commission,
 				Rate: 400, Device: "DESKTOP", LinkType: "Text", Direct: &direct}}},
 			Group: fmt.Sprintf("s:sub-%d", n), Reason: "shipped", Source: fmt.Sprintf("store-20-earnings.tsv:%d", n+2)}
+	}
+	// A webhook before the transactions, so that they queue its deliveries.
+	if _, err := s.CreateWebhook(ctx, testBox{}, store.Webhook{WorkspaceID: ws, URL: "https://hooks.example.com/affsync",
+		Events: []string{"transaction.created", "transaction.updated"}, Description: "bookkeeping"}, "whsec_seed"); err != nil {
+		t.Fatal(err)
 	}
 	batch := []store.TxWrite{tx(1, model.StatusPending, "2025-03-10", 120), tx(2, model.StatusPending, "2025-03-11", 240),
 		tx(3, model.StatusConfirmed, "2025-03-12", 360), tx(4, model.StatusDeclined, "2025-03-13", 0)}
@@ -152,6 +158,35 @@ func seed(t *testing.T, s *store.Store, ws string, conn store.Connection) {
 	}
 	if _, err := s.CreateInquiry(ctx, store.Inquiry{WorkspaceID: ws, Custom: "sub-9", OrderDate: day("2025-03-09"), Currency: "USD",
 		ExpectedAmount: 450, Note: "order 111-9 missing"}, today); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateInquiry(ctx, store.Inquiry{WorkspaceID: ws, Custom: "sub-3", OrderDate: day("2025-03-12"), Currency: "USD",
+		ExpectedAmount: 360, Note: "matched at once"}, today.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	// One delivery tried once: the receiver answered 500, a retry is due.
+	claimed, err := s.ClaimDeliveries(ctx, "seed", time.Now().Add(time.Hour), time.Minute, 1)
+	if err != nil || len(claimed) != 1 {
+		t.Fatalf("claim a delivery: %v, %d", err, len(claimed))
+	}
+	retry := today.Add(time.Hour)
+	if _, err := s.RecordAttempt(ctx, store.AttemptResult{Attempt: store.Attempt{At: today, StatusCode: 500, Error: "HTTP 500: receiver down",
+		Duration: 120 * time.Millisecond}, DeliveryID: claimed[0].ID, WorkspaceID: ws, Owner: "seed", NextAttemptAt: &retry}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UpsertPayment(ctx, store.Payment{WorkspaceID: ws, ConnectionID: conn.ID, Reference: "PAY-2025-02", PaidOn: day("2025-03-15"),
+		PeriodStart: day("2025-02-01"), PeriodEnd: day("2025-02-28"), Currency: "USD", Amount: 123456, Method: "Direct deposit",
+		Source: "payments.csv:2"}); err != nil {
+		t.Fatal(err)
+	}
+	starts, ends := day("2025-03-01"), day("2025-03-31")
+	if _, _, err := s.UpsertDeal(ctx, store.Deal{WorkspaceID: ws, ConnectionID: conn.ID, Reference: "D-1", Program: "amazon.com", Title: "Spring sale",
+		Description: "20% off cables", Code: "SPRING25", URL: "https://www.amazon.com/deals", StartsOn: &starts, EndsOn: &ends,
+		Source: "deals.csv:2"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateLink(ctx, store.Link{WorkspaceID: ws, Code: "SeedLinkCode", URL: "https://www.amazon.com/dp/B0C1234561?tag=store-20",
+		Channel: "store-20", Program: "amazon.com", Custom: "newsletter", UniquePerClick: true}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.CreateAPIKey(ctx, ws, "reporting", store.ScopeRead, "afs_Fixed", secret.HashAPIKey("afs_Fixed-key-for-tests")); err != nil {

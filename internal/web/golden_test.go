@@ -29,6 +29,17 @@ func TestPagesGolden(t *testing.T) {
 		start := time.Now().UTC().Add(-time.Minute)
 		e := newEnv(t, s)
 		admin, reader := e.login("admin@example.com"), e.login("reader@example.com")
+		inquiryOf := func(custom string) string {
+			list, _, err := s.Inquiries(ctx, e.ws.ID, store.InquiryFilter{Custom: custom})
+			if err != nil || len(list) != 1 {
+				t.Fatalf("seed inquiry %s: %v %d", custom, err, len(list))
+			}
+			return list[0].ID
+		}
+		hooks, err := s.Webhooks(ctx, e.ws.ID)
+		if err != nil || len(hooks) != 1 {
+			t.Fatalf("seed webhook: %v %d", err, len(hooks))
+		}
 		txID := func() string {
 			list, _, err := s.Transactions(ctx, e.ws.ID, store.TransactionFilter{Custom: "sub-1"})
 			if err != nil || len(list) != 1 {
@@ -51,7 +62,19 @@ func TestPagesGolden(t *testing.T) {
 			{"clicks", "/clicks", admin, 200},
 			{"channels", "/channels", admin, 200},
 			{"programs", "/programs", admin, 200},
+			{"payments", "/payments", admin, 200},
+			{"payments-filtered", "/payments?since=2025-03-16&connection=" + e.conn.ID, admin, 200},
+			{"deals", "/deals?since=2025-03-10&until=2025-03-12", admin, 200},
+			{"links", "/links", admin, 200},
+			{"links-read-only", "/links", reader, 200},
+			{"webhooks", "/webhooks", admin, 200},
+			{"webhooks-read-only", "/webhooks", reader, 200},
+			{"webhook", "/webhooks/" + hooks[0].ID, admin, 200},
 			{"inquiries", "/inquiries", admin, 200},
+			{"inquiries-matched", "/inquiries?status=matched", admin, 200},
+			{"inquiry", "/inquiries/" + inquiryOf("sub-3"), admin, 200},
+			{"inquiry-read-only", "/inquiries/" + inquiryOf("sub-9"), reader, 200},
+			{"settings", "/settings", reader, 200},
 			{"connections", "/connections", admin, 200},
 			{"connection", "/connections/" + e.conn.ID, admin, 200},
 			{"connection-new", "/connections/new", admin, 200},
@@ -80,6 +103,26 @@ func TestPagesGolden(t *testing.T) {
 		// The connection form refusing what it was given.
 		_, body = admin.post("/connections", admin.form("connector", "creators-tracking", "store_id", "shop-20", "credential_id", "c", "secret", "x"))
 		golden(t, "pages/connection-new-invalid.html", normalise(body, start, time.Now().UTC().Add(time.Minute)))
+		// The link builder's three answers: a tracked URL, a redirect link, a refusal.
+		for _, p := range []struct {
+			name   string
+			form   []string
+			status int
+		}{
+			{"links-tracked", []string{"url", "https://www.amazon.de/Some-Cable/dp/B0C1234567/ref=sr_1_1?tag=other-21", "channel", "store-20", "custom", "sub-42"}, 200},
+			{"links-redirect", []string{"url", "www.amazon.com/gp/product/B0C1234567", "channel", "blog-20", "custom", "", "unique_per_click", "1"}, 200},
+			{"links-short", []string{"url", "https://amzn.to/3xYz", "channel", "store-20"}, 400},
+		} {
+			status, body := admin.post("/links", admin.form(p.form...))
+			if status != p.status {
+				t.Errorf("%s: status %d, want %d", p.name, status, p.status)
+			}
+			golden(t, "pages/"+p.name+".html", normalise(body, start, time.Now().UTC().Add(time.Minute)))
+		}
+		_, body = admin.post("/webhooks", admin.form("url", "http://example.com/hook", "events", "transaction.created"))
+		golden(t, "pages/webhooks-invalid.html", normalise(body, start, time.Now().UTC().Add(time.Minute)))
+		_, body = reader.post("/settings/time-zone", reader.form("time_zone", "Mars/Olympus_Mons"))
+		golden(t, "pages/settings-invalid.html", normalise(body, start, time.Now().UTC().Add(time.Minute)))
 	})
 }
 
@@ -122,9 +165,10 @@ func sortStrings(xs []string) {
 }
 
 var (
-	idPattern    = regexp.MustCompile(`\b(conn|usr|inq|key|ws|tx)_[a-z0-9]{12,}`)
+	idPattern    = regexp.MustCompile(`\b(conn|usr|inq|key|ws|tx|wh|evt|lnk|pay|deal)_[a-z0-9]{12,}`)
 	csrfPattern  = regexp.MustCompile(`(name="csrf" value="|csrf=)[A-Za-z0-9_-]+`)
 	stampPattern = regexp.MustCompile(`\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC`)
+	codePattern  = regexp.MustCompile(`/r/[A-Za-z0-9_-]{12}\b`)
 )
 
 // normalise makes a page stable: random ids numbered by first appearance,
@@ -141,6 +185,12 @@ func normalise(page string, from, to time.Time) string {
 		return seen[id]
 	})
 	page = csrfPattern.ReplaceAllString(page, "${1}TOKEN")
+	page = codePattern.ReplaceAllStringFunc(page, func(path string) string {
+		if path == "/r/SeedLinkCode" {
+			return path
+		}
+		return "/r/CODE"
+	})
 	return stampPattern.ReplaceAllStringFunc(page, func(s string) string {
 		t, err := time.Parse("2006-01-02 15:04 MST", s)
 		if err == nil && !t.Before(from.Truncate(time.Minute)) && !t.After(to) {

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -11,9 +12,21 @@ import (
 )
 
 type inquiriesData struct {
+	Query       url.Values
+	Filter      store.InquiryFilter
+	Statuses    []string
 	List        []store.Inquiry
+	Next        string
 	Connections []store.Connection
 	Form        inquiryForm
+}
+
+// inquiryStatuses are the statuses to filter by, in lifecycle order.
+var inquiryStatuses = []string{store.InquiryOpen, store.InquiryMatched, store.InquiryAccepted, store.InquiryRejected, store.InquiryExpired}
+
+// Decidable tells whether a person may still accept or reject an inquiry.
+func decidable(status string) bool {
+	return status == store.InquiryOpen || status == store.InquiryMatched
 }
 
 type inquiryForm struct {
@@ -25,9 +38,15 @@ func (s *Server) inquiries(w http.ResponseWriter, r *http.Request, v *viewer) {
 }
 
 func (s *Server) showInquiries(w http.ResponseWriter, r *http.Request, v *viewer, status int, f inquiryForm) {
-	d := inquiriesData{Form: f}
+	q := r.URL.Query()
+	d := inquiriesData{Query: q, Form: f, Statuses: inquiryStatuses,
+		Filter: store.InquiryFilter{Status: q.Get("status"), Cursor: q.Get("cursor"), Limit: pageSize}}
+	if d.Filter.Status != "" && !contains(inquiryStatuses, d.Filter.Status) {
+		s.fail(w, r, v, userError{"Unknown status; choose one from the list."})
+		return
+	}
 	var err error
-	if d.List, _, err = s.store.Inquiries(r.Context(), v.WorkspaceID, store.InquiryFilter{Limit: 200}); err != nil {
+	if d.List, d.Next, err = s.store.Inquiries(r.Context(), v.WorkspaceID, d.Filter); err != nil {
 		s.fail(w, r, v, err)
 		return
 	}
@@ -97,4 +116,62 @@ func (s *Server) inquiryOf(r *http.Request, v *viewer, f inquiryForm) (store.Inq
 	}
 	return store.Inquiry{WorkspaceID: v.WorkspaceID, ConnectionID: f.Connection, Custom: f.Custom, OrderDate: orderDate,
 		Currency: cur.Code, ExpectedAmount: expected, Note: f.Note}, nil
+}
+
+type inquiryData struct {
+	Inquiry    store.Inquiry
+	History    []store.InquiryChange
+	Connection string // the connection's name, when the inquiry names one
+	Decidable  bool
+}
+
+// inquiry is one inquiry with its status history.
+func (s *Server) inquiry(w http.ResponseWriter, r *http.Request, v *viewer) {
+	ctx, ws := r.Context(), v.WorkspaceID
+	var d inquiryData
+	var err error
+	if d.Inquiry, err = s.store.Inquiry(ctx, ws, r.PathValue("id")); err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
+	if d.History, err = s.store.InquiryHistory(ctx, ws, d.Inquiry.ID); err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
+	if d.Inquiry.ConnectionID != "" {
+		c, err := s.store.Connection(ctx, ws, d.Inquiry.ConnectionID)
+		if err != nil {
+			s.fail(w, r, v, err)
+			return
+		}
+		d.Connection = c.Name
+	}
+	d.Decidable = decidable(d.Inquiry.Status)
+	s.render(w, r, v, http.StatusOK, "inquiry", "Inquiry for "+d.Inquiry.Custom, "inquiries", d)
+}
+
+func (s *Server) acceptInquiry(w http.ResponseWriter, r *http.Request, v *viewer) {
+	s.decideInquiry(w, r, v, store.InquiryAccepted)
+}
+
+func (s *Server) rejectInquiry(w http.ResponseWriter, r *http.Request, v *viewer) {
+	s.decideInquiry(w, r, v, store.InquiryRejected)
+}
+
+// decideInquiry closes an open or matched inquiry; the optional note becomes
+// the history's reason. A decided inquiry cannot be decided again.
+func (s *Server) decideInquiry(w http.ResponseWriter, r *http.Request, v *viewer, status string) {
+	id, note := r.PathValue("id"), strings.TrimSpace(r.PostFormValue("note"))
+	in, err := s.store.DecideInquiry(r.Context(), v.WorkspaceID, id, status, note, s.now())
+	var te *store.TransitionError
+	if errors.As(err, &te) {
+		s.fail(w, r, v, userError{"This inquiry is " + te.From + " already; it cannot become " + te.To + "."})
+		return
+	}
+	if err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
+	s.log.Info("inquiry decided", "inquiry", in.ID, "status", status, "user", v.ID)
+	redirect(w, r, "/inquiries/"+in.ID, "Inquiry "+status+".")
 }

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 	_ "time/tzdata" // users' time zones, also on machines without a zoneinfo database
 
@@ -34,19 +35,23 @@ type Config struct {
 	SecureCookies bool
 	// SessionTTL is how long a login lasts; 12 hours when zero.
 	SessionTTL time.Duration
+	// PublicURL is where shoppers reach this server, the base of redirect
+	// links (as api.Config.PublicURL); empty: the host each request came to.
+	PublicURL string
 }
 
 // Server is the dashboard.
 type Server struct {
-	store    *store.Store
-	sealer   store.Sealer
-	log      *slog.Logger
-	now      func() time.Time
-	secure   bool
-	ttl      time.Duration
-	pages    pages
-	logins   *limiter
-	importer *importer.Importer
+	store     *store.Store
+	sealer    store.Sealer
+	log       *slog.Logger
+	now       func() time.Time
+	secure    bool
+	ttl       time.Duration
+	pages     pages
+	logins    *limiter
+	importer  *importer.Importer
+	publicURL string
 }
 
 // New makes the dashboard; it fails only when a template does not parse.
@@ -65,7 +70,8 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	return &Server{store: cfg.Store, sealer: cfg.Sealer, log: cfg.Logger, now: cfg.Now, secure: cfg.SecureCookies,
-		ttl: cfg.SessionTTL, pages: p, logins: newLimiter(loginFailures, loginWindow), importer: importer.New(cfg.Store, cfg.Logger)}, nil
+		ttl: cfg.SessionTTL, pages: p, logins: newLimiter(loginFailures, loginWindow), importer: importer.New(cfg.Store, cfg.Logger),
+		publicURL: strings.TrimSuffix(cfg.PublicURL, "/")}, nil
 }
 
 // Register adds the dashboard's routes to mux, beside the API's /v1/. The
@@ -85,6 +91,11 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("GET /transactions/export", s.view(s.exportTransactions))
 	mux.Handle("GET /transactions/{id}", s.view(s.transaction))
 
+	mux.Handle("GET /payments", s.view(s.payments))
+	mux.Handle("GET /payments/export", s.view(s.exportPayments))
+	mux.Handle("GET /deals", s.view(s.deals))
+	mux.Handle("GET /deals/export", s.view(s.exportDeals))
+
 	mux.Handle("GET /revenues", s.view(s.revenues))
 	mux.Handle("GET /revenues/export", s.view(s.exportRevenues))
 	mux.Handle("GET /clicks", s.view(s.clicks))
@@ -92,8 +103,14 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("GET /channels", s.view(s.channels))
 	mux.Handle("GET /programs", s.view(s.programs))
 
+	mux.Handle("GET /links", s.view(s.links))
+	mux.Handle("POST /links", s.change(s.createLink))
+
 	mux.Handle("GET /inquiries", s.view(s.inquiries))
 	mux.Handle("POST /inquiries", s.change(s.createInquiry))
+	mux.Handle("GET /inquiries/{id}", s.view(s.inquiry))
+	mux.Handle("POST /inquiries/{id}/accept", s.change(s.acceptInquiry))
+	mux.Handle("POST /inquiries/{id}/reject", s.change(s.rejectInquiry))
 
 	mux.Handle("GET /connections", s.view(s.connections))
 	mux.Handle("GET /connections/new", s.view(s.newConnection))
@@ -106,9 +123,18 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("GET /import", s.view(s.importPage))
 	mux.Handle("POST /import", s.change(s.upload))
 
+	mux.Handle("GET /webhooks", s.view(s.webhooks))
+	mux.Handle("POST /webhooks", s.change(s.createWebhook))
+	mux.Handle("GET /webhooks/{id}", s.view(s.webhook))
+	mux.Handle("POST /webhooks/{id}/delete", s.change(s.deleteWebhook))
+	mux.Handle("POST /webhooks/{id}/deliveries/{delivery}/redeliver", s.change(s.redeliver))
+
 	mux.Handle("GET /apikeys", s.view(s.apiKeys))
 	mux.Handle("POST /apikeys", s.admin(s.createAPIKey))
 	mux.Handle("POST /apikeys/{id}/revoke", s.admin(s.revokeAPIKey))
+
+	mux.Handle("GET /settings", s.view(s.settings))
+	mux.Handle("POST /settings/time-zone", s.signedIn(s.setTimeZone))
 
 	mux.Handle("GET /users", s.view(s.users))
 	mux.Handle("POST /users", s.admin(s.createUser))

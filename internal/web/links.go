@@ -1,0 +1,119 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/affsync/affsync/internal/linkbuilder"
+	"github.com/affsync/affsync/internal/store"
+)
+
+type linksData struct {
+	Channels []string // the workspace's tracking IDs, offered as choices
+	Links    []linkRow
+	Form     linkForm
+	Built    *builtLink // the answer to the form, shown once under it
+}
+
+type linkForm struct {
+	URL, Channel, Custom string
+	UniquePerClick       bool
+	Error                string
+}
+
+// builtLink is what the link builder made: the URL to share and, for a
+// redirect link, the Amazon URL it leads to.
+type builtLink struct {
+	URL, AmazonURL, ASIN, Program string
+	Redirect                      bool
+	PerUser                       string // the redirect URL with ?custom=, which credits one of the app's users
+}
+
+type linkRow struct {
+	store.Link
+	Share string // the URL to share: /r/{code} on this server, or the tracked Amazon URL
+}
+
+func (s *Server) links(w http.ResponseWriter, r *http.Request, v *viewer) {
+	s.showLinks(w, r, v, http.StatusOK, linksData{})
+}
+
+func (s *Server) showLinks(w http.ResponseWriter, r *http.Request, v *viewer, status int, d linksData) {
+	ctx, ws := r.Context(), v.WorkspaceID
+	channels, err := s.store.Channels(ctx, ws)
+	if err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
+	for _, c := range channels {
+		if !contains(d.Channels, c.Code) {
+			d.Channels = append(d.Channels, c.Code)
+		}
+	}
+	links, err := s.store.Links(ctx, ws)
+	if err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
+	for _, l := range links {
+		d.Links = append(d.Links, linkRow{Link: l, Share: s.shareURL(r, l)})
+	}
+	s.render(w, r, v, status, "links", "Link builder", "links", d)
+}
+
+// createLink builds a tracked link as POST /v1/links does: without "unique
+// per click" the answer is the Amazon URL with tag and ascsubtag=custom and
+// nothing is stored; with it, a stored link whose redirect (/r/{code}) mints
+// a subtag per hit.
+func (s *Server) createLink(w http.ResponseWriter, r *http.Request, v *viewer) {
+	f := linkForm{URL: strings.TrimSpace(r.PostFormValue("url")), Channel: strings.TrimSpace(r.PostFormValue("channel")),
+		Custom: strings.TrimSpace(r.PostFormValue("custom")), UniquePerClick: r.PostFormValue("unique_per_click") != ""}
+	p, err := linkbuilder.Parse(f.URL)
+	if err == nil {
+		err = linkbuilder.CheckChannel(f.Channel)
+	}
+	if err == nil {
+		err = linkbuilder.CheckSubtag("custom", f.Custom)
+	}
+	if err != nil {
+		f.Error = err.Error()
+		s.showLinks(w, r, v, http.StatusBadRequest, linksData{Form: f})
+		return
+	}
+	if !f.UniquePerClick {
+		u := p.URL(f.Channel, f.Custom)
+		s.showLinks(w, r, v, http.StatusOK, linksData{Form: f, Built: &builtLink{URL: u, AmazonURL: u, ASIN: p.ASIN, Program: p.Program}})
+		return
+	}
+	l, err := s.store.CreateLink(r.Context(), store.Link{WorkspaceID: v.WorkspaceID, Code: linkbuilder.NewCode(),
+		URL: p.URL(f.Channel, ""), Channel: f.Channel, Program: p.Program, Custom: f.Custom, UniquePerClick: true})
+	if err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
+	share := s.shareURL(r, l)
+	s.log.Info("link created", "link", l.ID, "user", v.ID)
+	s.showLinks(w, r, v, http.StatusOK, linksData{Form: f, Built: &builtLink{URL: share, AmazonURL: l.URL, ASIN: p.ASIN, Program: p.Program,
+		Redirect: true, PerUser: share + "?custom=USER_ID"}})
+}
+
+// shareURL is the URL to give out for a stored link.
+func (s *Server) shareURL(r *http.Request, l store.Link) string {
+	if !l.UniquePerClick {
+		return l.URL
+	}
+	return s.publicBase(r) + "/r/" + l.Code
+}
+
+// publicBase is where shoppers reach this server: the configured public URL,
+// or else the host this request came to (as the API answers).
+func (s *Server) publicBase(r *http.Request) string {
+	if s.publicURL != "" {
+		return s.publicURL
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
