@@ -58,8 +58,9 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"migrate", "create or update the database schema", runMigrate},
-		{"serve", "serve the REST API", runServe},
+		{"serve", "serve the REST API, the dashboard and the scheduler", runServe},
 		{"apikey", "manage API keys (apikey create, list, revoke)", runAPIKey},
+		{"user", "add a dashboard user (user create)", runUser},
 		{"connection", "manage network connections (connection add)", runConnection},
 		{"import", "import report files into a connection", runImport},
 		{"sync", "sync connections from their networks now", runSync},

@@ -324,3 +324,34 @@ func TestCustomConnectionImport(t *testing.T) {
 		t.Fatalf("a bad row: exit %d %q", code, out)
 	}
 }
+
+func TestUserCreate(t *testing.T) {
+	db := "sqlite:" + filepath.Join(t.TempDir(), "u.db")
+	vars := map[string]string{"AFFSYNC_DB": db}
+	code, out, errOut := run(t, vars, "user", "create", "--email", "Finance@Example.com", "--role", "read-only")
+	password := strings.TrimSpace(out)
+	if code != 0 || len(password) < 10 || !strings.Contains(errOut, "finance@example.com (read-only)") {
+		t.Fatalf("user create: exit %d, %q %q", code, out, errOut)
+	}
+	s := storetest.Open(t, db)
+	u, err := s.UserByEmail(context.Background(), "finance@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := secret.CheckPassword(u.PasswordHash, password); !ok || err != nil {
+		t.Fatalf("the printed password does not sign in: %v %v", ok, err)
+	}
+	for _, tc := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"user"}, 2},
+		{[]string{"user", "create"}, 2},
+		{[]string{"user", "create", "--email", "x@example.com", "--role", "owner"}, 2},
+		{[]string{"user", "create", "--email", "finance@example.com"}, 1}, // taken
+	} {
+		if code, _, _ := run(t, vars, tc.args...); code != tc.code {
+			t.Errorf("affsync %v: exit %d, want %d", tc.args, code, tc.code)
+		}
+	}
+}
