@@ -61,8 +61,11 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
+		// As many idle connections as open ones: a busy API would otherwise
+		// close connections it needs again a moment later, and pay for a new
+		// server process and its prepared statements each time.
 		db.SetMaxOpenConns(opt.ReadConns + 4)
-		db.SetMaxIdleConns(opt.ReadConns)
+		db.SetMaxIdleConns(opt.ReadConns + 4)
 		db.SetConnMaxIdleTime(5 * time.Minute)
 		s.write, s.read = db, newReadPool(db)
 	default:
