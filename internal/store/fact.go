@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -79,7 +80,7 @@ func (t *Tx) GroupsOnDays(ctx context.Context, connectionID string, ranges []Day
 	}
 	args := []any{connectionID, after}
 	var or []string
-	for _, r := range ranges {
+	for _, r := range mergeRanges(ranges) {
 		args = append(args, string(r.Report), date(r.From), date(r.To))
 		n := len(args)
 		or = append(or, fmt.Sprintf("(report_type = $%d AND day >= $%d AND day <= $%d)", n-2, n-1, n))
@@ -94,6 +95,30 @@ func (t *Tx) GroupsOnDays(ctx context.Context, connectionID string, ranges []Day
 		var g string
 		return g, r.Scan(&g)
 	})
+}
+
+// mergeRanges joins the ranges of one report type that overlap or touch, so
+// that a payment of ten years (one range a month) is one condition, not a
+// hundred and twenty (SQLite refuses expressions deeper than 1000).
+func mergeRanges(ranges []DayRange) []DayRange {
+	rs := slices.Clone(ranges)
+	slices.SortFunc(rs, func(a, b DayRange) int {
+		if c := strings.Compare(string(a.Report), string(b.Report)); c != 0 {
+			return c
+		}
+		return a.From.Compare(b.From)
+	})
+	out := rs[:0]
+	for _, r := range rs {
+		if n := len(out); n > 0 && out[n-1].Report == r.Report && !r.From.After(out[n-1].To.AddDate(0, 0, 1)) {
+			if r.To.After(out[n-1].To) {
+				out[n-1].To = r.To
+			}
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
 }
 
 const activeFactColumns = `f.connection_id, f.file_id, i.filename, f.line, f.report_type, f.day, f.fact_key, f.group_key, f.program,
