@@ -433,3 +433,23 @@ func (s *Store) Redeliver(ctx context.Context, workspaceID, webhookID string, id
 		return mustAffect(res, "delivery")
 	})
 }
+
+// PruneDeliveries deletes, in every workspace, the deliveries that ended
+// (delivered or failed) and were queued before the given time, with their
+// attempts; pending ones stay whatever their age. It answers how many went.
+func (s *Store) PruneDeliveries(ctx context.Context, before time.Time) (int64, error) {
+	var n int64
+	err := s.Write(ctx, func(tx *Tx) error {
+		res, err := tx.tx.ExecContext(ctx, `DELETE FROM webhook_deliveries WHERE status IN ($1, $2) AND created_at < $3`,
+			DeliveryDelivered, DeliveryFailed, s.ts(before))
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("prune webhook deliveries: %w", err)
+	}
+	return n, nil
+}

@@ -39,6 +39,9 @@ type Dispatcher struct {
 	Timeout  time.Duration // per POST; default 10 seconds
 	Batch    int           // deliveries claimed and sent at once; default 16
 	RetryFor time.Duration // retries stop this long after the first attempt; default 24 hours
+	// RetainFor is how long ended deliveries stay in the log; default 30
+	// days. Run prunes older ones once an hour.
+	RetainFor time.Duration
 	Now      func() time.Time
 	// Jitter returns a number in [0, 1) that spreads retries; default math/rand.
 	Jitter func() float64
@@ -70,6 +73,9 @@ func (d *Dispatcher) defaults() {
 	if d.RetryFor <= 0 {
 		d.RetryFor = 24 * time.Hour
 	}
+	if d.RetainFor <= 0 {
+		d.RetainFor = 30 * 24 * time.Hour
+	}
 	if d.Now == nil {
 		d.Now = time.Now
 	}
@@ -83,7 +89,14 @@ func (d *Dispatcher) Run(ctx context.Context) {
 	d.defaults()
 	t := time.NewTicker(d.Poll)
 	defer t.Stop()
+	var pruned time.Time
 	for {
+		if now := d.Now(); now.Sub(pruned) >= time.Hour {
+			pruned = now
+			if _, err := d.Prune(ctx); err != nil && ctx.Err() == nil {
+				d.Log.Warn("webhook log retention", "err", err)
+			}
+		}
 		n, err := d.DeliverDue(ctx)
 		if err != nil && ctx.Err() == nil {
 			d.Log.Warn("webhook deliveries", "err", err)
@@ -97,6 +110,12 @@ func (d *Dispatcher) Run(ctx context.Context) {
 		case <-t.C:
 		}
 	}
+}
+
+// Prune deletes the ended deliveries older than RetainFor.
+func (d *Dispatcher) Prune(ctx context.Context) (int64, error) {
+	d.defaults()
+	return d.Store.PruneDeliveries(ctx, d.Now().Add(-d.RetainFor))
 }
 
 // DeliverDue claims one batch of due deliveries, sends them at once and

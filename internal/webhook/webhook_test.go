@@ -489,3 +489,61 @@ func TestVerifyRejects(t *testing.T) {
 		})
 	}
 }
+
+// TestOldDeliveriesArePruned: ended deliveries older than RetainFor leave
+// the log with their attempts; pending ones and recent ones stay.
+func TestOldDeliveriesArePruned(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		box := newBox(t)
+		a := newTenant(t, s, "a")
+		rcv := newReceiver(t, http.StatusNoContent)
+		hook := a.hook(t, box, rcv.URL+"/hooks/affsync", "whsec_prune", wire.EventTransactionCreated)
+		a.importFile(t, file("shop-20-earnings-report-subtags-20261001.tsv.gz", gzipped(day1)))
+		now := time.Now()
+		d := &webhook.Dispatcher{Store: s, Sealer: box, Owner: "test", Log: quiet, Now: func() time.Time { return now }}
+		if n, err := d.DeliverDue(ctx); err != nil || n != 3 {
+			t.Fatalf("deliver: %d, %v", n, err)
+		}
+		// A receiver that is down leaves a fourth delivery pending.
+		down := newReceiver(t, http.StatusServiceUnavailable)
+		a.hook(t, box, down.URL+"/down", "whsec_down", wire.EventTransactionCreated)
+		a.importFile(t, file("shop-20-earnings-report-subtags-20261002.tsv.gz", gzipped(earnings(line("2026-10-02", "B4", "u4", 1, "9.99", "0.40")))))
+		now = time.Now() // the new deliveries are due
+		if _, err := d.DeliverDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+
+		if n, err := d.Prune(ctx); err != nil || n != 0 {
+			t.Fatalf("pruned %d fresh deliveries (%v)", n, err)
+		}
+		now = now.Add(31 * 24 * time.Hour)
+		n, err := d.Prune(ctx)
+		if err != nil || n == 0 {
+			t.Fatalf("a month later: pruned %d (%v)", n, err)
+		}
+		if left := a.deliveries(t, hook.ID); len(left) != 0 {
+			t.Fatalf("%d ended deliveries outlived the retention", len(left))
+		}
+		pending := 0
+		for _, h := range mustWebhooks(t, s, a.ws.ID) {
+			for _, x := range a.deliveries(t, h.ID) {
+				if x.Status != store.DeliveryPending {
+					t.Fatalf("an ended delivery stayed: %+v", x)
+				}
+				pending++
+			}
+		}
+		if pending == 0 {
+			t.Fatal("pending deliveries were pruned")
+		}
+	})
+}
+
+func mustWebhooks(t *testing.T, s *store.Store, workspaceID string) []store.Webhook {
+	t.Helper()
+	hooks, err := s.Webhooks(ctx, workspaceID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return hooks
+}

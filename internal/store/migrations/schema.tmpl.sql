@@ -491,6 +491,7 @@ CREATE TABLE webhook_deliveries (
 );
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
 CREATE INDEX webhook_deliveries_webhook ON webhook_deliveries (webhook_id, id);
+CREATE INDEX webhook_deliveries_ended ON webhook_deliveries (status, created_at);
 
 -- The delivery log: every attempt, as the receiver answered it.
 CREATE TABLE webhook_attempts (
