@@ -42,7 +42,7 @@ type Dispatcher struct {
 	// RetainFor is how long ended deliveries stay in the log; default 30
 	// days. Run prunes older ones once an hour.
 	RetainFor time.Duration
-	Now      func() time.Time
+	Now       func() time.Time
 	// Jitter returns a number in [0, 1) that spreads retries; default math/rand.
 	Jitter func() float64
 }
