@@ -21,8 +21,8 @@ func itemsJSON(d Dialect) string {
 		return `(SELECT COALESCE(json_agg(json_build_array(` + cols + `) ORDER BY position), '[]')::text
 			FROM transaction_items i WHERE i.transaction_id = t.id)`
 	}
-	return `(SELECT json_group_array(json_array(` + cols + `))
-		FROM (SELECT * FROM transaction_items i WHERE i.transaction_id = t.id ORDER BY i.position))`
+	return `(SELECT json_group_array(json_array(` + cols + `) ORDER BY position)
+		FROM transaction_items i WHERE i.transaction_id = t.id)`
 }
 
 // withItems scans a transaction row whose last column is itemsJSON.
