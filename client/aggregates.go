@@ -8,21 +8,22 @@ import (
 // AggregateQuery filters revenues and clicks; since and until are inclusive dates.
 type AggregateQuery struct {
 	Since, Until string
-	GroupBy      []string // day, channel, program, custom
+	GroupBy      []string // day, channel, program, custom; clicks also source
 	Kind         string   // revenues only: cps or cpc
 	ConnectionID string
 	Channel      string
 	Program      string
 	Custom       string
+	Source       string // clicks only: report or redirect
 }
 
-func (q AggregateQuery) values(withKind bool) []string {
+func (q AggregateQuery) values(revenues bool) []string {
 	kv := []string{"since", q.Since, "until", q.Until, "group_by", strings.Join(q.GroupBy, ","),
 		"connection_id", q.ConnectionID, "channel", q.Channel, "program", q.Program, "custom", q.Custom}
-	if withKind {
-		kv = append(kv, "kind", q.Kind)
+	if revenues {
+		return append(kv, "kind", q.Kind)
 	}
-	return kv
+	return append(kv, "source", q.Source)
 }
 
 // Revenues lists revenue groups, one row per group and currency.

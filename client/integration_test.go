@@ -630,6 +630,13 @@ func TestRedirectCarriesTheAppsCustom(t *testing.T) {
 		if err != nil || len(clicks) != 1 || clicks[0].Clicks != 1 {
 			t.Fatalf("clicks of app-user-7: %+v %v", clicks, err)
 		}
+		bySource, err := e.a.read.Clicks(ctx, client.AggregateQuery{GroupBy: []string{"source"}})
+		if err != nil || len(bySource) != 1 || bySource[0].Source == nil || *bySource[0].Source != "redirect" || bySource[0].Clicks != 1 {
+			t.Fatalf("clicks by source: %+v %v", bySource, err)
+		}
+		if fromReports, err := e.a.read.Clicks(ctx, client.AggregateQuery{Source: "report"}); err != nil || len(fromReports) != 1 || fromReports[0].Clicks != 0 {
+			t.Fatalf("report clicks: %+v %v", fromReports, err)
+		}
 
 		mustImport(t, e.a.write, e.a.conn.ID, earnings("alpha-20", 2, subtag))
 		txs := collect(t, e.a.read.AllTransactions(ctx, client.TransactionQuery{Custom: "app-user-7"}))

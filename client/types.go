@@ -98,6 +98,7 @@ type Click struct {
 	Channel *string `json:"channel,omitempty"`
 	Program *string `json:"program,omitempty"`
 	Custom  *string `json:"custom,omitempty"`
+	Source  *string `json:"source,omitempty"` // report or redirect, when grouped by source
 	Clicks  int64   `json:"clicks"`
 }
 

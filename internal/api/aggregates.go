@@ -3,6 +3,7 @@ package api
 import (
 	"github.com/affsync/affsync/client"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -38,15 +39,23 @@ func aggregateFilter(r *http.Request, extra ...string) (store.AggregateFilter, e
 			f.Until = &d
 		}
 	}
+	clicks := slices.Contains(extra, "source") // the clicks' own dimension
 	if g := q.Get("group_by"); g != "" {
 		for _, part := range strings.Split(g, ",") {
-			switch part {
-			case "day", "channel", "program", "custom":
+			switch {
+			case part == "day", part == "channel", part == "program", part == "custom", clicks && part == "source":
 				f.GroupBy = append(f.GroupBy, part)
+			case clicks:
+				return f, badRequest{"group_by takes day, channel, program, custom and source, comma-separated"}
 			default:
 				return f, badRequest{"group_by takes day, channel, program and custom, comma-separated"}
 			}
 		}
+	}
+	switch f.Source = q.Get("source"); f.Source {
+	case "", store.ClickSourceReport, store.ClickSourceRedirect:
+	default:
+		return f, badRequest{"source must be report (a network's reports) or redirect (affsync's redirect links)"}
 	}
 	return f, nil
 }
@@ -130,7 +139,7 @@ func (s *Server) clickRows(r *http.Request, emit func(Click) error) error {
 }
 
 func (s *Server) clicks(r *http.Request) ([]Click, error) {
-	f, err := aggregateFilter(r)
+	f, err := aggregateFilter(r, "source")
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +149,8 @@ func (s *Server) clicks(r *http.Request) ([]Click, error) {
 	}
 	out := make([]Click, len(rows))
 	for i, x := range rows {
-		out[i] = Click{Channel: grouped(f, "channel", x.Channel), Program: grouped(f, "program", x.Program), Custom: grouped(f, "custom", x.Custom), Clicks: x.Clicks}
+		out[i] = Click{Channel: grouped(f, "channel", x.Channel), Program: grouped(f, "program", x.Program), Custom: grouped(f, "custom", x.Custom),
+			Source: grouped(f, "source", x.Source), Clicks: x.Clicks}
 		if x.Date != nil {
 			out[i].Date = grouped(f, "day", x.Date.Format("2006-01-02"))
 		}

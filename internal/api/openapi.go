@@ -38,7 +38,7 @@ var endpoints = []endpoint{
 	{"GET /v1/transactions/{id}", "read", "One transaction with its history", nil, nil, 200, client.TransactionDetail{}},
 
 	{"GET /v1/revenues", "read", "Revenues grouped by day, channel, program and/or custom; one row per group and currency", []string{"since", "until", "group_by", "connection_id", "channel", "program", "custom", "kind", "format"}, nil, 200, client.Page[client.Revenue]{}},
-	{"GET /v1/clicks", "read", "Clicks grouped by day, channel, program and/or custom", []string{"since", "until", "group_by", "connection_id", "channel", "program", "custom", "format"}, nil, 200, client.Page[client.Click]{}},
+	{"GET /v1/clicks", "read", "Clicks grouped by day, channel, program, custom and/or source (report: a network's reports; redirect: affsync's redirect links, which the network's reports count again)", []string{"since", "until", "group_by", "connection_id", "channel", "program", "custom", "source", "format"}, nil, 200, client.Page[client.Click]{}},
 	{"GET /v1/channels", "read", "Channels (Amazon tracking IDs)", []string{"format"}, nil, 200, client.Page[client.Channel]{}},
 	{"GET /v1/programs", "read", "Program statuses per connection and marketplace, with history", []string{"connection_id", "program", "format"}, nil, 200, client.Page[client.Program]{}},
 	{"GET /v1/programs/{connection_id}/{program}/history", "read", "A program's status history", nil, nil, 200, client.Page[client.ProgramChange]{}},
@@ -86,6 +86,7 @@ var paramDocs = map[string]struct{ desc, typ string }{
 	"limit":         {"page size, 1 to 1000 (default 100)", "integer"},
 	"group_by":      {"comma-separated: day, channel, program, custom", "string"},
 	"kind":          {"cps or cpc", "string"},
+	"source":        {"clicks only: report (a network's reports) or redirect (affsync's redirect links)", "string"},
 	"format":        {"csv or xlsx: the whole list as a file instead of a JSON page", "string"},
 }
 

@@ -33,17 +33,20 @@ type ClickRow struct {
 	Channel string
 	Program string
 	Custom  string
+	Source  string // report or redirect, when grouped by source
 	Clicks  int64
 }
 
 // clickSources are the clicks of reports (per connection) and of affsync's
-// own redirects (no connection: they match no connection_id filter).
-const clickSources = `(SELECT workspace_id, connection_id, day, channel, program, custom, clicks FROM clicks
-	UNION ALL SELECT workspace_id, '' AS connection_id, day, channel, program, custom, clicks FROM link_click_days) c`
+// own redirects (no connection: they match no connection_id filter). A
+// shopper who follows a redirect link is counted by affsync and again by
+// Amazon's Tracking report, so the source tells the two apart.
+const clickSources = `(SELECT workspace_id, connection_id, day, channel, program, custom, clicks, 'report' AS source FROM clicks
+	UNION ALL SELECT workspace_id, '' AS connection_id, day, channel, program, custom, clicks, 'redirect' AS source FROM link_click_days) c`
 
 // Clicks sums clicks per group: report clicks and redirect hits.
 func (s *Store) Clicks(ctx context.Context, workspaceID string, f AggregateFilter) ([]ClickRow, error) {
-	where, args, err := aggregateWhere(workspaceID, f)
+	where, args, err := aggregateWhere(workspaceID, f, true)
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +62,7 @@ func (s *Store) Clicks(ctx context.Context, workspaceID string, f AggregateFilte
 	return collect(rows, func(r rowScanner) (ClickRow, error) {
 		var row ClickRow
 		var day scanTime
-		dest := append(groupDest(f.GroupBy, &day, &row.Channel, &row.Program, &row.Custom), &row.Clicks)
+		dest := append(groupDest(f.GroupBy, &day, &row.Channel, &row.Program, &row.Custom, &row.Source), &row.Clicks)
 		if err := r.Scan(dest...); err != nil {
 			return row, fmt.Errorf("read clicks: %w", err)
 		}

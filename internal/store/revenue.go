@@ -45,7 +45,14 @@ type AggregateFilter struct {
 	Channel      string
 	Program      string
 	Custom       string
+	Source       string // clicks only: report or redirect; "" both
 }
+
+// Click sources: a network's reports, or affsync's own redirect links.
+const (
+	ClickSourceReport   = "report"
+	ClickSourceRedirect = "redirect"
+)
 
 // RevenueRow is one group of revenues. Fields not grouped by are empty.
 type RevenueRow struct {
@@ -65,7 +72,7 @@ type RevenueRow struct {
 var groupColumns = map[string]string{"day": "day", "channel": "channel", "program": "program", "custom": "custom"}
 
 // aggregateWhere builds the shared WHERE of revenue and click reads.
-func aggregateWhere(workspaceID string, f AggregateFilter) (string, []any, error) {
+func aggregateWhere(workspaceID string, f AggregateFilter, clicks bool) (string, []any, error) {
 	args := []any{workspaceID}
 	where := []string{"workspace_id = $1"}
 	add := func(cond string, v any) {
@@ -78,13 +85,20 @@ func aggregateWhere(workspaceID string, f AggregateFilter) (string, []any, error
 	if f.Until != nil {
 		add("day <= ?", date(*f.Until))
 	}
-	for col, v := range map[string]string{"connection_id": f.ConnectionID, "channel": f.Channel, "program": f.Program, "custom": f.Custom} {
-		if v != "" {
-			add(col+" = ?", v)
+	// In a fixed order, so that equal filters make equal SQL (one prepared
+	// statement, one plan).
+	for _, eq := range []struct{ col, v string }{
+		{"connection_id", f.ConnectionID}, {"channel", f.Channel}, {"program", f.Program}, {"custom", f.Custom}, {"source", f.Source},
+	} {
+		if eq.v != "" {
+			add(eq.col+" = ?", eq.v)
 		}
 	}
+	if f.Source != "" && !clicks {
+		return "", nil, fmt.Errorf("source filters clicks only")
+	}
 	for _, g := range f.GroupBy {
-		if groupColumns[g] == "" {
+		if groupColumns[g] == "" && !(clicks && g == "source") {
 			return "", nil, fmt.Errorf("group_by %q: want day, channel, program or custom", g)
 		}
 	}
@@ -93,7 +107,7 @@ func aggregateWhere(workspaceID string, f AggregateFilter) (string, []any, error
 
 // Revenues sums revenues per group and currency (never across currencies).
 func (s *Store) Revenues(ctx context.Context, workspaceID string, f AggregateFilter) ([]RevenueRow, error) {
-	where, args, err := aggregateWhere(workspaceID, f)
+	where, args, err := aggregateWhere(workspaceID, f, false)
 	if err != nil {
 		return nil, err
 	}
@@ -121,10 +135,12 @@ func (s *Store) Revenues(ctx context.Context, workspaceID string, f AggregateFil
 	})
 }
 
-func groupDest(groupBy []string, day *scanTime, channel, program, custom *string) []any {
+func groupDest(groupBy []string, day *scanTime, channel, program, custom *string, source ...*string) []any {
 	var dest []any
 	for _, g := range groupBy {
 		switch g {
+		case "source":
+			dest = append(dest, source[0])
 		case "day":
 			dest = append(dest, day)
 		case "channel":
