@@ -337,6 +337,11 @@ func TestErrorAnswers(t *testing.T) {
 				_, err := e.a.read.Revenues(ctx, client.AggregateQuery{GroupBy: []string{"month"}})
 				return err
 			}, 400, "bad_request"},
+			{"revenues by source", func() error {
+				_, err := e.a.read.Revenues(ctx, client.AggregateQuery{GroupBy: []string{"source"}})
+				return err
+			}, 400, "bad_request"},
+			{"bad click source", func() error { _, err := e.a.read.Clicks(ctx, client.AggregateQuery{Source: "tv"}); return err }, 400, "bad_request"},
 		}
 		for _, c := range cases {
 			err := c.call()
