@@ -320,7 +320,9 @@ func TestFailingReceiverIsRetriedForADay(t *testing.T) {
 		a.importFile(t, file("shop-20-earnings-report-subtags-20261001.tsv.gz", gzipped(day1)))
 		a.importFile(t, file("shop-20-earnings-report-subtags-20261003.tsv", []byte(day3)))
 
-		start := time.Now().UTC().Truncate(time.Millisecond) // as precise as the database keeps it
+		// As precise as the database keeps it, and after the queueing even
+		// when the import and this line fall in the same millisecond.
+		start := time.Now().UTC().Truncate(time.Millisecond).Add(time.Millisecond)
 		clk := &clock{t: start}
 		jitter := mrand.New(mrand.NewPCG(1, 2))
 		d := &webhook.Dispatcher{Store: s, Sealer: box, Owner: "test", Log: quiet, Now: clk.Now, Jitter: jitter.Float64}
