@@ -15,17 +15,30 @@ type readPool struct {
 	*sql.DB
 	mu    sync.Mutex
 	stmts map[string]*sql.Stmt
+	// old is the previous generation of statements. They are closed only
+	// at the next rotation, so a statement a request has just taken from
+	// the cache is never closed before it runs.
+	old   map[string]*sql.Stmt
+	limit int // statements per generation
 }
 
-// maxStmts bounds the cache: list queries vary with their filters and page
-// sizes, so the set of texts is finite but can be large.
+// maxStmts bounds a generation of the cache: list queries vary with their
+// filters and page sizes, so the set of texts is finite but can be large.
 const maxStmts = 512
 
-func newReadPool(db *sql.DB) *readPool { return &readPool{DB: db, stmts: map[string]*sql.Stmt{}} }
+func newReadPool(db *sql.DB) *readPool {
+	return &readPool{DB: db, stmts: map[string]*sql.Stmt{}, limit: maxStmts}
+}
 
 func (p *readPool) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	p.mu.Lock()
 	st, ok := p.stmts[query]
+	if !ok {
+		if st, ok = p.old[query]; ok { // still in use: back into the current generation
+			delete(p.old, query)
+			p.stmts[query] = st
+		}
+	}
 	p.mu.Unlock()
 	if ok {
 		return st, nil
@@ -40,11 +53,11 @@ func (p *readPool) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 		st.Close()
 		return old, nil
 	}
-	if len(p.stmts) >= maxStmts {
-		for q, old := range p.stmts {
-			old.Close() // closes once its open rows are done
-			delete(p.stmts, q)
+	if len(p.stmts) >= p.limit {
+		for _, old := range p.old {
+			old.Close() // rows still open on it keep it alive until they close
 		}
+		p.old, p.stmts = p.stmts, map[string]*sql.Stmt{}
 	}
 	p.stmts[query] = st
 	return st, nil
@@ -69,8 +82,10 @@ func (p *readPool) QueryRowContext(ctx context.Context, query string, args ...an
 func (p *readPool) closeStmts() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	for q, st := range p.stmts {
-		st.Close()
-		delete(p.stmts, q)
+	for _, gen := range []map[string]*sql.Stmt{p.stmts, p.old} {
+		for q, st := range gen {
+			st.Close()
+			delete(gen, q)
+		}
 	}
 }
