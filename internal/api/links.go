@@ -25,24 +25,17 @@ func (s *Server) createLink(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	p, err := linkbuilder.Parse(body.URL)
-	if err == nil {
-		err = linkbuilder.CheckChannel(body.Channel)
-	}
-	if err == nil {
-		err = linkbuilder.CheckSubtag("custom", body.Custom)
-	}
+	p, u, err := linkbuilder.Build(linkbuilder.Request{URL: body.URL, Channel: body.Channel, Custom: body.Custom, UniquePerClick: body.UniquePerClick})
 	if err != nil {
 		s.fail(w, r, badRequest{err.Error()})
 		return
 	}
 	if !body.UniquePerClick {
-		u := p.URL(body.Channel, body.Custom)
 		writeJSON(w, http.StatusOK, Link{URL: u, AmazonURL: u, Channel: body.Channel, Program: p.Program, ASIN: p.ASIN, Custom: body.Custom})
 		return
 	}
 	l, err := s.store.CreateLink(r.Context(), store.Link{WorkspaceID: workspace(r), Code: linkbuilder.NewCode(),
-		URL: p.URL(body.Channel, ""), Channel: body.Channel, Program: p.Program, Custom: body.Custom, UniquePerClick: true})
+		URL: u, Channel: body.Channel, Program: p.Program, Custom: body.Custom, UniquePerClick: true})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -74,22 +67,9 @@ func (s *Server) linkJSON(r *http.Request, l store.Link) Link {
 		out.ASIN = p.ASIN
 	}
 	if l.UniquePerClick {
-		out.URL = s.publicBase(r) + "/r/" + l.Code
+		out.URL = linkbuilder.PublicBase(s.publicURL, r) + "/r/" + l.Code
 	}
 	return out
-}
-
-// publicBase is where this server is reached from outside: the configured
-// public URL, or else the host the request came to.
-func (s *Server) publicBase(r *http.Request) string {
-	if s.publicURL != "" {
-		return s.publicURL
-	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
 }
 
 // redirect answers a hit of /r/{code}: it mints a subtag, queues the hit

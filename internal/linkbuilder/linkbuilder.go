@@ -13,6 +13,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -186,4 +187,45 @@ func random(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b) // crypto/rand.Read never fails (Go 1.24+)
 	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// Request is what a tracked link is built from: a product URL, the channel
+// (tracking ID) and the app's custom; with UniquePerClick, a redirect link
+// that mints a subtag per hit.
+type Request struct {
+	URL, Channel, Custom string
+	UniquePerClick       bool
+}
+
+// Build checks a request and answers its product and the tracked Amazon
+// URL: with ascsubtag=custom, or for a redirect link without it (each hit
+// adds its own). The API and the dashboard both build links through it.
+func Build(req Request) (Product, string, error) {
+	p, err := Parse(req.URL)
+	if err == nil {
+		err = CheckChannel(req.Channel)
+	}
+	if err == nil {
+		err = CheckSubtag("custom", req.Custom)
+	}
+	if err != nil {
+		return Product{}, "", err
+	}
+	if req.UniquePerClick {
+		return p, p.URL(req.Channel, ""), nil
+	}
+	return p, p.URL(req.Channel, req.Custom), nil
+}
+
+// PublicBase is where shoppers reach this server: the configured public URL,
+// or else the scheme and host the request came to.
+func PublicBase(configured string, r *http.Request) string {
+	if configured != "" {
+		return configured
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
 }

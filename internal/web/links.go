@@ -68,25 +68,18 @@ func (s *Server) showLinks(w http.ResponseWriter, r *http.Request, v *viewer, st
 func (s *Server) createLink(w http.ResponseWriter, r *http.Request, v *viewer) {
 	f := linkForm{URL: strings.TrimSpace(r.PostFormValue("url")), Channel: strings.TrimSpace(r.PostFormValue("channel")),
 		Custom: strings.TrimSpace(r.PostFormValue("custom")), UniquePerClick: r.PostFormValue("unique_per_click") != ""}
-	p, err := linkbuilder.Parse(f.URL)
-	if err == nil {
-		err = linkbuilder.CheckChannel(f.Channel)
-	}
-	if err == nil {
-		err = linkbuilder.CheckSubtag("custom", f.Custom)
-	}
+	p, u, err := linkbuilder.Build(linkbuilder.Request{URL: f.URL, Channel: f.Channel, Custom: f.Custom, UniquePerClick: f.UniquePerClick})
 	if err != nil {
 		f.Error = err.Error()
 		s.showLinks(w, r, v, http.StatusBadRequest, linksData{Form: f})
 		return
 	}
 	if !f.UniquePerClick {
-		u := p.URL(f.Channel, f.Custom)
 		s.showLinks(w, r, v, http.StatusOK, linksData{Form: f, Built: &builtLink{URL: u, AmazonURL: u, ASIN: p.ASIN, Program: p.Program}})
 		return
 	}
 	l, err := s.store.CreateLink(r.Context(), store.Link{WorkspaceID: v.WorkspaceID, Code: linkbuilder.NewCode(),
-		URL: p.URL(f.Channel, ""), Channel: f.Channel, Program: p.Program, Custom: f.Custom, UniquePerClick: true})
+		URL: u, Channel: f.Channel, Program: p.Program, Custom: f.Custom, UniquePerClick: true})
 	if err != nil {
 		s.fail(w, r, v, err)
 		return
@@ -102,18 +95,5 @@ func (s *Server) shareURL(r *http.Request, l store.Link) string {
 	if !l.UniquePerClick {
 		return l.URL
 	}
-	return s.publicBase(r) + "/r/" + l.Code
-}
-
-// publicBase is where shoppers reach this server: the configured public URL,
-// or else the host this request came to (as the API answers).
-func (s *Server) publicBase(r *http.Request) string {
-	if s.publicURL != "" {
-		return s.publicURL
-	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
+	return linkbuilder.PublicBase(s.publicURL, r) + "/r/" + l.Code
 }
