@@ -4,9 +4,7 @@ import (
 	"errors"
 	"io"
 	"mime"
-	"mime/multipart"
 	"net/http"
-	"os"
 	"path/filepath"
 
 	"github.com/affsync/affsync/internal/importer"
@@ -65,9 +63,18 @@ func (s *Server) createImport(w http.ResponseWriter, r *http.Request) {
 		if part.FileName() == "" {
 			continue // a plain form field
 		}
-		sum, err := s.importPart(r, im, conn, part)
+		sum, err := im.ImportStream(r.Context(), conn, filepath.Base(part.FileName()), part)
 		var rejected *importer.RejectedError
-		if err != nil && !errors.As(err, &rejected) {
+		var broken *importer.StreamError
+		var tooLarge *http.MaxBytesError
+		switch {
+		case errors.As(err, &tooLarge):
+			s.fail(w, r, err) // 413
+			return
+		case errors.As(err, &broken):
+			s.fail(w, r, badRequest{broken.Error()})
+			return
+		case err != nil && !errors.As(err, &rejected):
 			s.fail(w, r, err)
 			return
 		}
@@ -82,24 +89,4 @@ func (s *Server) createImport(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusUnprocessableEntity
 	}
 	writeJSON(w, status, total)
-}
-
-// importPart spools one uploaded file (the importer reads it twice: for its
-// MD5, then to parse it) and imports it.
-func (s *Server) importPart(r *http.Request, im *importer.Importer, conn store.Connection, part *multipart.Part) (importer.Summary, error) {
-	name := filepath.Base(part.FileName())
-	tmp, err := os.CreateTemp("", "affsync-upload-*")
-	if err != nil {
-		return importer.Summary{}, err
-	}
-	defer os.Remove(tmp.Name())
-	defer tmp.Close()
-	if _, err := io.Copy(tmp, part); err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return importer.Summary{}, err
-		}
-		return importer.Summary{}, badRequest{"reading " + name + ": " + err.Error()}
-	}
-	return im.Import(r.Context(), conn, importer.File{Name: name, Open: func() (io.ReadCloser, error) { return os.Open(tmp.Name()) }}, nil)
 }

@@ -277,3 +277,29 @@ func sortedKeys[V any](m map[string]V) []string {
 	sort.Strings(out)
 	return out
 }
+
+// StreamError is a file stream that could not be read to its end.
+type StreamError struct {
+	Name string
+	Err  error
+}
+
+func (e *StreamError) Error() string { return "reading " + e.Name + ": " + e.Err.Error() }
+func (e *StreamError) Unwrap() error { return e.Err }
+
+// ImportStream imports a file that arrives as a stream, an upload: it is
+// spooled to a temporary file first, because an import reads its file
+// twice (for the MD5, then to parse it). A stream that breaks off is a
+// *StreamError.
+func (im *Importer) ImportStream(ctx context.Context, conn store.Connection, name string, r io.Reader) (Summary, error) {
+	tmp, err := os.CreateTemp("", "affsync-upload-*")
+	if err != nil {
+		return Summary{}, fmt.Errorf("spool %s: %w", name, err)
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	if _, err := io.Copy(tmp, r); err != nil {
+		return Summary{}, &StreamError{Name: name, Err: err}
+	}
+	return im.Import(ctx, conn, File{Name: name, Open: func() (io.ReadCloser, error) { return os.Open(tmp.Name()) }}, nil)
+}

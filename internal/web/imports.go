@@ -3,9 +3,7 @@ package web
 import (
 	"errors"
 	"io"
-	"mime/multipart"
 	"net/http"
-	"os"
 	"path/filepath"
 
 	"github.com/affsync/affsync/internal/importer"
@@ -88,8 +86,12 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, v *viewer) {
 			s.fail(w, r, v, userError{"Choose a connection before the files (the form sends it first)."})
 			return
 		}
-		sum, err := s.importPart(r, conn, part)
+		sum, err := s.importer.ImportStream(r.Context(), conn, filepath.Base(part.FileName()), part)
 		var rejected *importer.RejectedError
+		var broken *importer.StreamError
+		if errors.As(err, &broken) {
+			err = userError{"Reading " + broken.Name + " failed: " + broken.Err.Error()}
+		}
 		if err != nil && !errors.As(err, &rejected) {
 			s.fail(w, r, v, err)
 			return
@@ -113,20 +115,4 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, v *viewer) {
 	}
 	s.log.Info("upload", "connection", conn.ID, "files", total.Files, "errors", len(total.Errors), "user", v.ID)
 	s.render(w, r, v, status, "import", "Import report files", "import", d)
-}
-
-// importPart spools one uploaded file (the importer reads it twice: for
-// its MD5, then to parse it) and imports it.
-func (s *Server) importPart(r *http.Request, conn store.Connection, part *multipart.Part) (importer.Summary, error) {
-	name := filepath.Base(part.FileName())
-	tmp, err := os.CreateTemp("", "affsync-upload-*")
-	if err != nil {
-		return importer.Summary{}, err
-	}
-	defer os.Remove(tmp.Name())
-	defer tmp.Close()
-	if _, err := io.Copy(tmp, part); err != nil {
-		return importer.Summary{}, userError{"Reading " + name + " failed: " + err.Error()}
-	}
-	return s.importer.Import(r.Context(), conn, importer.File{Name: name, Open: func() (io.ReadCloser, error) { return os.Open(tmp.Name()) }}, nil)
 }
