@@ -1,7 +1,9 @@
 package importer
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -132,4 +134,23 @@ func needColumns(t *ingest.Table, what string, need ...string) error {
 	}
 	return &ingest.Error{File: t.Name, Line: t.HeaderLine, Column: 1, Msg: fmt.Sprintf("wrong columns: %s needs %s; the header has %s",
 		what, strings.Join(missing, ", "), strings.Join(t.Columns, ", "))}
+}
+
+// eachRow hands every row of a table to read, counting the rows read and,
+// at the end, those the reader skipped (totals, blank lines).
+func eachRow(t *ingest.Table, run *fileRun, read func(ingest.Row) error) error {
+	for {
+		row, err := t.Next()
+		if errors.Is(err, io.EOF) {
+			run.sum.SkippedRows += t.Skipped()
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		run.sum.Rows++
+		if err := read(row); err != nil {
+			return err
+		}
+	}
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
-	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -55,15 +53,7 @@ func (im *Importer) readCustom(ctx context.Context, tx *store.Tx, conn store.Con
 		run.custom = &customRun{paid: paid, ids: map[string]int{}, counts: map[[32]byte]int{}}
 	}
 	cr := run.custom
-	for {
-		row, err := t.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		run.sum.Rows++
+	return eachRow(t, run, func(row ingest.Row) error {
 		x, err := customTransaction(t, row, conn, st, cr)
 		if err != nil {
 			return err
@@ -83,9 +73,8 @@ func (im *Importer) readCustom(ctx context.Context, tx *store.Tx, conn store.Con
 				return err
 			}
 		}
-	}
-	run.sum.SkippedRows += t.Skipped()
-	return nil
+		return nil
+	})
 }
 
 // customTransaction reads one row of SPEC §4.4.

@@ -2,8 +2,6 @@ package importer
 
 import (
 	"context"
-	"errors"
-	"io"
 	"net/url"
 	"strings"
 
@@ -19,15 +17,7 @@ func (im *Importer) readDeals(ctx context.Context, tx *store.Tx, conn store.Conn
 		return err
 	}
 	lines := map[string]int{}
-	for {
-		row, err := t.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		run.sum.Rows++
+	return eachRow(t, run, func(row ingest.Row) error {
 		c := &cells{t: t, row: row}
 		d := store.Deal{WorkspaceID: conn.WorkspaceID, ConnectionID: conn.ID, Reference: c.str("id"), Title: c.required("title"),
 			Description: c.str("description"), Code: c.str("code"), URL: c.str("url"), Source: sourceOf(t, row)}
@@ -64,9 +54,8 @@ func (im *Importer) readDeals(ctx context.Context, tx *store.Tx, conn store.Conn
 			return err
 		}
 		run.sum.Deals.count(what)
-	}
-	run.sum.SkippedRows += t.Skipped()
-	return nil
+		return nil
+	})
 }
 
 // dealProgram reads the program: for Amazon a marketplace ("www.amazon.de",

@@ -2,8 +2,6 @@ package importer
 
 import (
 	"context"
-	"errors"
-	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -44,15 +42,7 @@ func (im *Importer) readPayments(ctx context.Context, tx *store.Tx, conn store.C
 		fallback = t.CurrencyHint // "Amount(€)"
 	}
 	lines := map[string]int{} // reference → line, to refuse a payment given twice
-	for {
-		row, err := t.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		run.sum.Rows++
+	return eachRow(t, run, func(row ingest.Row) error {
 		c := &cells{t: t, row: row}
 		p := store.Payment{WorkspaceID: conn.WorkspaceID, ConnectionID: conn.ID, Reference: c.str("payment_id"), Method: c.str("method"),
 			Source: sourceOf(t, row)}
@@ -88,9 +78,8 @@ func (im *Importer) readPayments(ctx context.Context, tx *store.Tx, conn store.C
 				run.paymentMonths(*prev)
 			}
 		}
-	}
-	run.sum.SkippedRows += t.Skipped()
-	return nil
+		return nil
+	})
 }
 
 // paymentPeriod reads month, or period_start and period_end.
