@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/affsync/affsync/internal/model"
@@ -110,32 +108,23 @@ type DealFilter struct {
 // Deals lists a workspace's deals a page at a time, in the order they were
 // first stored.
 func (s *Store) Deals(ctx context.Context, workspaceID string, f DealFilter) ([]Deal, string, error) {
-	after, err := decodeCursor(f.Cursor, "deal")
+	w, err := newSeqPage(workspaceID, "deal", f.Cursor, f.Limit)
 	if err != nil {
 		return nil, "", err
 	}
-	if f.Limit <= 0 {
-		f.Limit = 100
-	}
-	args := []any{workspaceID, after}
-	where := []string{"workspace_id = $1", "seq > $2"}
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
 	if f.Since != nil {
-		where = append(where, "(ends_on IS NULL OR ends_on >= "+arg(date(*f.Since))+")")
+		w.where("(ends_on IS NULL OR ends_on >= ?)", date(*f.Since))
 	}
 	if f.Until != nil {
-		where = append(where, "(starts_on IS NULL OR starts_on <= "+arg(date(*f.Until))+")")
+		w.where("(starts_on IS NULL OR starts_on <= ?)", date(*f.Until))
 	}
 	if f.ConnectionID != "" {
-		where = append(where, "connection_id = "+arg(f.ConnectionID))
+		w.where("connection_id = ?", f.ConnectionID)
 	}
 	if f.Program != "" {
-		where = append(where, "program = "+arg(f.Program))
+		w.where("program = ?", f.Program)
 	}
-	return pageBySeq(ctx, s.read, "deal", `SELECT seq, `+dealColumns+` FROM deals WHERE `+strings.Join(where, " AND "), args, f.Limit, scanDeal)
+	return readSeqPage(ctx, s.read, w, `SELECT seq, `+dealColumns+` FROM deals`, scanDeal)
 }
 
 func datePtr(t *time.Time) any {

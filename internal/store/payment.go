@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/affsync/affsync/internal/model"
@@ -129,27 +127,18 @@ type PaymentFilter struct {
 // Payments lists a workspace's payments a page at a time, in the order they
 // were first stored (an immutable key, so pages never skip or repeat a row).
 func (s *Store) Payments(ctx context.Context, workspaceID string, f PaymentFilter) ([]Payment, string, error) {
-	after, err := decodeCursor(f.Cursor, "pay")
+	w, err := newSeqPage(workspaceID, "pay", f.Cursor, f.Limit)
 	if err != nil {
 		return nil, "", err
 	}
-	if f.Limit <= 0 {
-		f.Limit = 100
-	}
-	args := []any{workspaceID, after}
-	where := []string{"workspace_id = $1", "seq > $2"}
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
 	if f.Since != nil {
-		where = append(where, "paid_on >= "+arg(date(*f.Since)))
+		w.where("paid_on >= ?", date(*f.Since))
 	}
 	if f.Until != nil {
-		where = append(where, "paid_on <= "+arg(date(*f.Until)))
+		w.where("paid_on <= ?", date(*f.Until))
 	}
 	if f.ConnectionID != "" {
-		where = append(where, "connection_id = "+arg(f.ConnectionID))
+		w.where("connection_id = ?", f.ConnectionID)
 	}
-	return pageBySeq(ctx, s.read, "pay", `SELECT seq, `+paymentColumns+` FROM payments WHERE `+strings.Join(where, " AND "), args, f.Limit, scanPayment)
+	return readSeqPage(ctx, s.read, w, `SELECT seq, `+paymentColumns+` FROM payments`, scanPayment)
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // mustAffect turns "no row changed" into ErrNotFound: the row is missing or
@@ -74,14 +75,39 @@ func nullString(s string) any {
 	return s
 }
 
-// pageBySeq reads one page of a list keyed by an immutable seq column, the
-// first one query selects: limit rows after the cursor's, and the cursor of
-// the next page ("" on the last).
-func pageBySeq[T any](ctx context.Context, db querier, key, query string, args []any, limit int, scan func(rowScanner) (T, error)) ([]T, string, error) {
-	args = append(args, limit+1)
-	rows, err := db.QueryContext(ctx, query+" ORDER BY seq LIMIT $"+strconv.Itoa(len(args)), args...)
+// seqPage is one page of a workspace's list keyed by an immutable seq
+// column: its conditions and arguments, the rows after the cursor's.
+type seqPage struct {
+	key   string // the cursor's kind: "pay", "deal"
+	limit int
+	conds []string
+	args  []any
+}
+
+func newSeqPage(workspaceID, key, cursor string, limit int) (*seqPage, error) {
+	after, err := decodeCursor(cursor, key)
 	if err != nil {
-		return nil, "", fmt.Errorf("list %s: %w", key, err)
+		return nil, err
+	}
+	if limit <= 0 {
+		limit = 100
+	}
+	return &seqPage{key: key, limit: limit, conds: []string{"workspace_id = $1", "seq > $2"}, args: []any{workspaceID, after}}, nil
+}
+
+// where adds a condition whose one "?" takes v.
+func (p *seqPage) where(cond string, v any) {
+	p.args = append(p.args, v)
+	p.conds = append(p.conds, strings.Replace(cond, "?", "$"+strconv.Itoa(len(p.args)), 1))
+}
+
+// readSeqPage reads the page: selectFrom selects seq first, then what scan
+// reads. It answers the rows and the cursor of the next page ("" on the last).
+func readSeqPage[T any](ctx context.Context, db querier, p *seqPage, selectFrom string, scan func(rowScanner) (T, error)) ([]T, string, error) {
+	args := append(p.args, p.limit+1)
+	rows, err := db.QueryContext(ctx, selectFrom+" WHERE "+strings.Join(p.conds, " AND ")+" ORDER BY seq LIMIT $"+strconv.Itoa(len(args)), args...)
+	if err != nil {
+		return nil, "", fmt.Errorf("list %s: %w", p.key, err)
 	}
 	var seqs []int64
 	list, err := collect(rows, func(r rowScanner) (T, error) {
@@ -93,10 +119,10 @@ func pageBySeq[T any](ctx context.Context, db querier, key, query string, args [
 	if err != nil {
 		return nil, "", err
 	}
-	if len(list) <= limit {
+	if len(list) <= p.limit {
 		return list, "", nil
 	}
-	return list[:limit], encodeCursor(key, seqs[limit-1]), nil
+	return list[:p.limit], encodeCursor(p.key, seqs[p.limit-1]), nil
 }
 
 // prefixed scans one leading column into first, then the rest as r would.
