@@ -16,33 +16,33 @@ func (d clicksData) Key(r store.ClickRow) string {
 	return groupKey(d.GroupBy, r.Date, r.Channel, r.Program, r.Custom)
 }
 
-func (s *Server) clicks(w http.ResponseWriter, r *http.Request, v *viewer) {
+// clickRows reads the clicks a page or its export shows.
+func (s *Server) clickRows(r *http.Request, v *viewer) (clicksData, error) {
 	a, err := aggregateQueryOf(r.URL.Query())
 	if err != nil {
-		s.fail(w, r, v, err)
-		return
+		return clicksData{}, err
 	}
 	a.Filter.Kind = ""
 	rows, err := s.store.Clicks(r.Context(), v.WorkspaceID, a.Filter)
+	return clicksData{a, rows}, err
+}
+
+func (s *Server) clicks(w http.ResponseWriter, r *http.Request, v *viewer) {
+	d, err := s.clickRows(r, v)
 	if err != nil {
 		s.fail(w, r, v, err)
 		return
 	}
-	s.render(w, r, v, http.StatusOK, "clicks", "Clicks", "clicks", clicksData{a, rows})
+	s.render(w, r, v, http.StatusOK, "clicks", "Clicks", "clicks", d)
 }
 
 func (s *Server) exportClicks(w http.ResponseWriter, r *http.Request, v *viewer) {
-	a, err := aggregateQueryOf(r.URL.Query())
+	d, err := s.clickRows(r, v)
 	if err != nil {
 		s.fail(w, r, v, err)
 		return
 	}
-	a.Filter.Kind = ""
-	rows, err := s.store.Clicks(r.Context(), v.WorkspaceID, a.Filter)
-	if err != nil {
-		s.fail(w, r, v, err)
-		return
-	}
+	a, rows := d.aggregateQuery, d.Rows
 	out, err := newExport(w, r.URL.Query().Get("format"), "clicks")
 	if err != nil {
 		s.fail(w, r, v, err)

@@ -53,18 +53,23 @@ type revenuesData struct {
 	Rows []store.RevenueRow
 }
 
-func (s *Server) revenues(w http.ResponseWriter, r *http.Request, v *viewer) {
+// revenueRows reads the revenues a page or its export shows.
+func (s *Server) revenueRows(r *http.Request, v *viewer) (revenuesData, error) {
 	a, err := aggregateQueryOf(r.URL.Query())
 	if err != nil {
-		s.fail(w, r, v, err)
-		return
+		return revenuesData{}, err
 	}
 	rows, err := s.store.Revenues(r.Context(), v.WorkspaceID, a.Filter)
+	return revenuesData{a, rows}, err
+}
+
+func (s *Server) revenues(w http.ResponseWriter, r *http.Request, v *viewer) {
+	d, err := s.revenueRows(r, v)
 	if err != nil {
 		s.fail(w, r, v, err)
 		return
 	}
-	s.render(w, r, v, http.StatusOK, "revenues", "Revenues", "revenues", revenuesData{a, rows})
+	s.render(w, r, v, http.StatusOK, "revenues", "Revenues", "revenues", d)
 }
 
 // groupKey is the grouped value of a row, for tables and exports.
@@ -90,16 +95,12 @@ func (d revenuesData) Key(r store.RevenueRow) string {
 }
 
 func (s *Server) exportRevenues(w http.ResponseWriter, r *http.Request, v *viewer) {
-	a, err := aggregateQueryOf(r.URL.Query())
+	d, err := s.revenueRows(r, v)
 	if err != nil {
 		s.fail(w, r, v, err)
 		return
 	}
-	rows, err := s.store.Revenues(r.Context(), v.WorkspaceID, a.Filter)
-	if err != nil {
-		s.fail(w, r, v, err)
-		return
-	}
+	a, rows := d.aggregateQuery, d.Rows
 	out, err := newExport(w, r.URL.Query().Get("format"), "revenues")
 	if err != nil {
 		s.fail(w, r, v, err)
