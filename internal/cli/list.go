@@ -133,9 +133,10 @@ func runRevenues(env Env, args []string) error {
 }
 
 func runClicks(env Env, args []string) error {
-	fs, _ := newFlags(env, "clicks", "clicks [--group-by day,channel,program,custom] [--since D] [--until D] [--json]")
+	fs, _ := newFlags(env, "clicks", "clicks [--group-by day,channel,program,custom,source] [--source report|redirect] [--since D] [--until D] [--json]")
 	af := addAPIFlags(fs)
 	q, groupBy := aggregateFlags(fs)
+	fs.StringVar(&q.Source, "source", "", "report (a network's reports) or redirect (affsync's /r/ links); default both")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -148,9 +149,9 @@ func runClicks(env Env, args []string) error {
 	if err != nil {
 		return apiError(err)
 	}
-	tw := newTable(env.Stdout, *af.json, "DATE", "CHANNEL", "PROGRAM", "CUSTOM", "CLICKS")
+	tw := newTable(env.Stdout, *af.json, "DATE", "CHANNEL", "PROGRAM", "CUSTOM", "SOURCE", "CLICKS")
 	for _, r := range list {
-		if err := tw.row(r, opt(r.Date), opt(r.Channel), opt(r.Program), opt(r.Custom), fmt.Sprint(r.Clicks)); err != nil {
+		if err := tw.row(r, opt(r.Date), opt(r.Channel), opt(r.Program), opt(r.Custom), opt(r.Source), fmt.Sprint(r.Clicks)); err != nil {
 			return err
 		}
 	}

@@ -68,6 +68,7 @@ func TestListCommands(t *testing.T) {
 			{[]string{"transactions"}, map[string]string{"AFFSYNC_URL": ts.URL}, "an API key is required"},
 			{[]string{"transactions", "--since", "yesterday"}, vars, "since"},
 			{[]string{"revenues", "--group-by", "month"}, vars, "group_by"},
+			{[]string{"clicks", "--source", "tv"}, vars, "source must be report"},
 		} {
 			if code, out, errOut := run(t, tc.vars, tc.args...); code != 2 || !strings.Contains(out+errOut, tc.want) {
 				t.Errorf("affsync %v: exit %d, %q %q; want exit 2 with %q", tc.args, code, out, errOut, tc.want)
