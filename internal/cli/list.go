@@ -6,7 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 
 	"github.com/affsync/affsync/client"
@@ -46,11 +48,22 @@ func (a apiFlags) client(env Env) (*client.Client, error) {
 	return client.New(url, key), nil
 }
 
-// apiError turns a 400 of the server into a usage error (exit 2).
+// apiError says what to do about an error of the API: a 400 is a usage
+// error (exit 2); a wrong key or a server that does not answer says which
+// setting to look at.
 func apiError(err error) error {
 	var e *client.Error
-	if errors.As(err, &e) && e.Status == 400 {
+	switch {
+	case errors.As(err, &e) && e.Status == 400:
 		return usageError{e.Message}
+	case errors.As(err, &e) && e.Status == 401:
+		return fmt.Errorf("%w (check --api-key or AFFSYNC_API_KEY; affsync apikey create makes one)", err)
+	case errors.As(err, &e):
+		return err
+	}
+	var netErr net.Error
+	if errors.As(err, &netErr) || errors.Is(err, syscall.ECONNREFUSED) {
+		return fmt.Errorf("%w (is affsync serve running there? set --url or AFFSYNC_URL)", err)
 	}
 	return err
 }

@@ -74,8 +74,11 @@ func TestListCommands(t *testing.T) {
 				t.Errorf("affsync %v: exit %d, %q %q; want exit 2 with %q", tc.args, code, out, errOut, tc.want)
 			}
 		}
-		if code, _, errOut := run(t, map[string]string{"AFFSYNC_URL": ts.URL, "AFFSYNC_API_KEY": "ak_wrong"}, "transactions"); code != 1 || !strings.Contains(errOut, "401") {
+		if code, _, errOut := run(t, map[string]string{"AFFSYNC_URL": ts.URL, "AFFSYNC_API_KEY": "ak_wrong"}, "transactions"); code != 1 || !strings.Contains(errOut, "401") || !strings.Contains(errOut, "AFFSYNC_API_KEY") {
 			t.Errorf("a wrong key: exit %d, %q", code, errOut)
+		}
+		if code, _, errOut := run(t, map[string]string{"AFFSYNC_URL": "http://127.0.0.1:1", "AFFSYNC_API_KEY": plain}, "clicks"); code != 1 || !strings.Contains(errOut, "is affsync serve running") {
+			t.Errorf("no server: exit %d, %q", code, errOut)
 		}
 	})
 }
