@@ -23,10 +23,7 @@ func (s *Store) ClaimDue(ctx context.Context, owner string, now time.Time, lease
 		if err != nil {
 			return err
 		}
-		ids, err := collect(rows, func(r rowScanner) (string, error) {
-			var id string
-			return id, r.Scan(&id)
-		})
+		ids, err := collect(rows, scanOne[string])
 		if err != nil {
 			return err
 		}

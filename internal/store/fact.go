@@ -91,10 +91,7 @@ func (t *Tx) GroupsOnDays(ctx context.Context, connectionID string, ranges []Day
 	if err != nil {
 		return nil, fmt.Errorf("touched groups: %w", err)
 	}
-	return collect(rows, func(r rowScanner) (string, error) {
-		var g string
-		return g, r.Scan(&g)
-	})
+	return collect(rows, scanOne[string])
 }
 
 // mergeRanges joins the ranges of one report type that overlap or touch, so
@@ -305,10 +302,7 @@ func (t *Tx) UnshippedOrderGroups(ctx context.Context, connectionID string, cate
 		if err != nil {
 			return nil, fmt.Errorf("unshipped order groups: %w", err)
 		}
-		list, err := collect(rows, func(r rowScanner) (string, error) {
-			var g string
-			return g, r.Scan(&g)
-		})
+		list, err := collect(rows, scanOne[string])
 		if err != nil {
 			return nil, err
 		}
@@ -327,8 +321,5 @@ func (t *Tx) PendingGroups(ctx context.Context, connectionID, after string, limi
 	if err != nil {
 		return nil, fmt.Errorf("pending groups: %w", err)
 	}
-	return collect(rows, func(r rowScanner) (string, error) {
-		var g string
-		return g, r.Scan(&g)
-	})
+	return collect(rows, scanOne[string])
 }

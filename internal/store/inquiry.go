@@ -206,10 +206,7 @@ func (s *Store) ExpireInquiries(ctx context.Context, workspaceID string, now tim
 		if err != nil {
 			return err
 		}
-		ids, err := collect(rows, func(r rowScanner) (string, error) {
-			var id string
-			return id, r.Scan(&id)
-		})
+		ids, err := collect(rows, scanOne[string])
 		if err != nil {
 			return err
 		}

@@ -132,3 +132,9 @@ type prefixed struct {
 }
 
 func (p prefixed) Scan(dest ...any) error { return p.r.Scan(append([]any{p.first}, dest...)...) }
+
+// scanOne reads a row of one column, for collect.
+func scanOne[T any](r rowScanner) (T, error) {
+	var v T
+	return v, r.Scan(&v)
+}
