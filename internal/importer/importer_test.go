@@ -59,7 +59,7 @@ type env struct {
 	im   *importer.Importer
 }
 
-func newEnv(t *testing.T, s *store.Store, name string) env {
+func newEnv(t testing.TB, s *store.Store, name string) env {
 	t.Helper()
 	ws, err := s.EnsureWorkspace(ctx, name)
 	if err != nil {

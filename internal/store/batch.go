@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"math/bits"
 	"slices"
 	"strings"
 )
@@ -20,34 +21,52 @@ func (t *Tx) insertRows(ctx context.Context, table string, columns []string, row
 
 // upsertRows is insertRows with a conflict clause after each statement
 // ("ON CONFLICT (…) DO UPDATE …"); rows must not repeat a conflict key.
+//
+// Statements take a fixed number of rows, or a power of two for the rest,
+// so an import runs a handful of statement texts, each prepared once in its
+// transaction (stmtcache.go), however many rows it writes.
 func (t *Tx) upsertRows(ctx context.Context, table string, columns []string, rows [][]any, onConflict string) error {
-	if len(rows) == 0 {
-		return nil
+	limit := max(1, maxParams/len(columns))
+	if t.s.dialect == SQLite {
+		// Past a hundred rows a longer statement saves SQLite nothing; it
+		// only costs memory while prepared.
+		limit = min(limit, 128)
 	}
-	per := max(1, maxParams/len(columns))
-	head := "INSERT INTO " + table + " (" + strings.Join(columns, ", ") + ") VALUES "
-	for chunk := range slices.Chunk(rows, per) {
-		var b strings.Builder
-		b.WriteString(head)
-		args := make([]any, 0, len(chunk)*len(columns))
-		for i, row := range chunk {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString("(")
-			b.WriteString(placeholders(t.s.dialect, len(args)+1, len(row)))
-			b.WriteString(")")
+	args := make([]any, 0, min(len(rows), limit)*len(columns))
+	for len(rows) > 0 {
+		n := limit
+		if len(rows) < limit {
+			n = 1 << (bits.Len(uint(len(rows))) - 1) // the largest power of two that fits
+		}
+		args = args[:0]
+		for _, row := range rows[:n] {
 			args = append(args, row...)
 		}
-		if onConflict != "" {
-			b.WriteString(" ")
-			b.WriteString(onConflict)
-		}
-		if _, err := t.tx.ExecContext(ctx, b.String(), args...); err != nil {
+		if _, err := t.exec(ctx, insertSQL(t.s.dialect, table, columns, n, onConflict), args...); err != nil {
 			return err
 		}
+		rows = rows[n:]
 	}
 	return nil
+}
+
+// insertSQL is the text of a multi-row INSERT of n rows.
+func insertSQL(d Dialect, table string, columns []string, n int, onConflict string) string {
+	var b strings.Builder
+	b.WriteString("INSERT INTO " + table + " (" + strings.Join(columns, ", ") + ") VALUES ")
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(")
+		b.WriteString(placeholders(d, i*len(columns)+1, len(columns)))
+		b.WriteString(")")
+	}
+	if onConflict != "" {
+		b.WriteString(" ")
+		b.WriteString(onConflict)
+	}
+	return b.String()
 }
 
 func slicesChunk[T any](s []T, n int) iter.Seq[[]T] { return slices.Chunk(s, n) }
@@ -64,7 +83,7 @@ func (t *Tx) analyze(ctx context.Context, tables ...string) error {
 	if t.s.dialect != Postgres {
 		return nil
 	}
-	if _, err := t.tx.ExecContext(ctx, "ANALYZE "+strings.Join(tables, ", ")); err != nil {
+	if _, err := t.exec(ctx, "ANALYZE "+strings.Join(tables, ", ")); err != nil {
 		return fmt.Errorf("analyze: %w", err)
 	}
 	return nil

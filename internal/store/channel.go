@@ -22,7 +22,7 @@ func (t *Tx) EnsureChannels(ctx context.Context, workspaceID, connectionID strin
 		if code == "" {
 			continue
 		}
-		if _, err := t.tx.ExecContext(ctx, `INSERT INTO channels (workspace_id, connection_id, code, name, created_at)
+		if _, err := t.exec(ctx, `INSERT INTO channels (workspace_id, connection_id, code, name, created_at)
 			VALUES ($1, $2, $3, '', $4) ON CONFLICT (connection_id, code) DO NOTHING`, workspaceID, connectionID, code, now); err != nil {
 			return fmt.Errorf("record channel %q: %w", code, err)
 		}

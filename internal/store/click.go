@@ -13,7 +13,7 @@ import (
 func (t *Tx) ReplaceClicks(ctx context.Context, workspaceID, connectionID string, days []time.Time, rows []model.Click) error {
 	t.touchDays(workspaceID, connectionID, days)
 	for _, d := range days {
-		if _, err := t.tx.ExecContext(ctx, `DELETE FROM clicks WHERE connection_id = $1 AND day = $2`, connectionID, date(d)); err != nil {
+		if _, err := t.exec(ctx, `DELETE FROM clicks WHERE connection_id = $1 AND day = $2`, connectionID, date(d)); err != nil {
 			return fmt.Errorf("replace clicks: %w", err)
 		}
 	}

@@ -51,12 +51,12 @@ func (s *Store) UpsertDeal(ctx context.Context, d Deal) (Deal, Upserted, error) 
 // inserted, changed ones updated, identical ones left alone.
 func (t *Tx) UpsertDeal(ctx context.Context, d Deal) (Deal, Upserted, error) {
 	d.ID = model.DealID(d.ConnectionID, d.Reference)
-	old, err := scanDeal(t.tx.QueryRowContext(ctx, `SELECT `+dealColumns+` FROM deals WHERE id = $1 AND workspace_id = $2`, d.ID, d.WorkspaceID))
+	old, err := scanDeal(t.queryRow(ctx, `SELECT `+dealColumns+` FROM deals WHERE id = $1 AND workspace_id = $2`, d.ID, d.WorkspaceID))
 	switch {
 	case errors.Is(err, ErrNotFound):
 		d.CreatedAt = time.Now().UTC()
 		d.UpdatedAt = d.CreatedAt
-		_, err = t.tx.ExecContext(ctx, `INSERT INTO deals (id, workspace_id, connection_id, reference, program, title, description, code,
+		_, err = t.exec(ctx, `INSERT INTO deals (id, workspace_id, connection_id, reference, program, title, description, code,
 			url, starts_on, ends_on, source, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
 			d.ID, d.WorkspaceID, d.ConnectionID, d.Reference, d.Program, d.Title, d.Description, d.Code, d.URL, datePtr(d.StartsOn),
 			datePtr(d.EndsOn), d.Source, t.s.ts(d.CreatedAt), t.s.ts(d.UpdatedAt))
@@ -70,7 +70,7 @@ func (t *Tx) UpsertDeal(ctx context.Context, d Deal) (Deal, Upserted, error) {
 		return old, UpsertUnchanged, nil
 	}
 	d.CreatedAt, d.UpdatedAt = old.CreatedAt, time.Now().UTC()
-	_, err = t.tx.ExecContext(ctx, `UPDATE deals SET program = $1, title = $2, description = $3, code = $4, url = $5, starts_on = $6,
+	_, err = t.exec(ctx, `UPDATE deals SET program = $1, title = $2, description = $3, code = $4, url = $5, starts_on = $6,
 		ends_on = $7, source = $8, updated_at = $9 WHERE id = $10 AND workspace_id = $11`,
 		d.Program, d.Title, d.Description, d.Code, d.URL, datePtr(d.StartsOn), datePtr(d.EndsOn), d.Source, t.s.ts(d.UpdatedAt), d.ID, d.WorkspaceID)
 	if err != nil {

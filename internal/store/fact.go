@@ -46,11 +46,11 @@ func (t *Tx) CoverDays(ctx context.Context, connectionID string, report model.Re
 	if err := t.insertRows(ctx, "file_days", []string{"connection_id", "report_type", "day", "file_id", "priority", "coverage_end"}, rows); err != nil {
 		return fmt.Errorf("record covered days: %w", err)
 	}
-	if _, err := t.tx.ExecContext(ctx, `DELETE FROM chosen_days WHERE connection_id = $1 AND report_type = $2 AND day >= $3 AND day <= $4`,
+	if _, err := t.exec(ctx, `DELETE FROM chosen_days WHERE connection_id = $1 AND report_type = $2 AND day >= $3 AND day <= $4`,
 		connectionID, string(report), date(from), date(to)); err != nil {
 		return fmt.Errorf("choose files: %w", err)
 	}
-	_, err := t.tx.ExecContext(ctx, `INSERT INTO chosen_days (connection_id, report_type, day, file_id)
+	_, err := t.exec(ctx, `INSERT INTO chosen_days (connection_id, report_type, day, file_id)
 		SELECT x.connection_id, x.report_type, x.day, (
 			SELECT d.file_id FROM file_days d JOIN imported_files i ON i.id = d.file_id
 			WHERE d.connection_id = x.connection_id AND d.report_type = x.report_type AND d.day = x.day
@@ -86,7 +86,7 @@ func (t *Tx) GroupsOnDays(ctx context.Context, connectionID string, ranges []Day
 		or = append(or, fmt.Sprintf("(report_type = $%d AND day >= $%d AND day <= $%d)", n-2, n-1, n))
 	}
 	args = append(args, limit)
-	rows, err := t.tx.QueryContext(ctx, `SELECT DISTINCT group_key FROM facts WHERE connection_id = $1 AND group_key > $2
+	rows, err := t.query(ctx, `SELECT DISTINCT group_key FROM facts WHERE connection_id = $1 AND group_key > $2
 		AND (`+strings.Join(or, " OR ")+`) ORDER BY group_key LIMIT $`+strconv.Itoa(len(args)), args...)
 	if err != nil {
 		return nil, fmt.Errorf("touched groups: %w", err)
@@ -135,7 +135,7 @@ func (t *Tx) ActiveFactsOfGroups(ctx context.Context, connectionID string, group
 		for _, g := range chunk {
 			args = append(args, g)
 		}
-		rows, err := t.tx.QueryContext(ctx, `SELECT `+activeFactColumns+activeJoin+`WHERE f.connection_id = $1
+		rows, err := t.query(ctx, `SELECT `+activeFactColumns+activeJoin+`WHERE f.connection_id = $1
 			AND f.group_key IN (`+placeholders(t.s.dialect, 2, len(chunk))+`) ORDER BY f.id`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("load facts: %w", err)
@@ -155,7 +155,7 @@ func (t *Tx) ActiveFactsOnDays(ctx context.Context, connectionID string, reports
 	for _, r := range reports {
 		args = append(args, string(r))
 	}
-	rows, err := t.tx.QueryContext(ctx, `SELECT `+activeFactColumns+activeJoin+`WHERE f.connection_id = $1 AND f.day >= $2 AND f.day <= $3
+	rows, err := t.query(ctx, `SELECT `+activeFactColumns+activeJoin+`WHERE f.connection_id = $1 AND f.day >= $2 AND f.day <= $3
 		AND f.report_type IN (`+placeholders(t.s.dialect, 4, len(reports))+`) ORDER BY f.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("load facts: %w", err)
@@ -188,7 +188,7 @@ func (t *Tx) TransactionIDsOfGroups(ctx context.Context, connectionID string, gr
 		for _, g := range chunk {
 			args = append(args, g)
 		}
-		rows, err := t.tx.QueryContext(ctx, `SELECT id, group_key FROM transactions WHERE connection_id = $1
+		rows, err := t.query(ctx, `SELECT id, group_key FROM transactions WHERE connection_id = $1
 			AND group_key IN (`+placeholders(t.s.dialect, 2, len(chunk))+`)`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("transactions of groups: %w", err)
@@ -225,11 +225,11 @@ func (t *Tx) TransactionsByID(ctx context.Context, workspaceID string, ids []str
 // program, subtag and currency; a return counts, negative, on its own date.
 func (t *Tx) ProjectRevenues(ctx context.Context, workspaceID, connectionID string, from, to time.Time) error {
 	t.touch(workspaceID, connectionID, from, to)
-	if _, err := t.tx.ExecContext(ctx, `DELETE FROM revenues WHERE connection_id = $1 AND kind = 'cps' AND day >= $2 AND day <= $3`,
+	if _, err := t.exec(ctx, `DELETE FROM revenues WHERE connection_id = $1 AND kind = 'cps' AND day >= $2 AND day <= $3`,
 		connectionID, date(from), date(to)); err != nil {
 		return fmt.Errorf("project revenues: %w", err)
 	}
-	_, err := t.tx.ExecContext(ctx, `INSERT INTO revenues (workspace_id, connection_id, day, channel, program, custom, currency, kind,
+	_, err := t.exec(ctx, `INSERT INTO revenues (workspace_id, connection_id, day, channel, program, custom, currency, kind,
 			sale_amount, commission, items_shipped, items_returned, transactions)
 		SELECT $1, f.connection_id, f.day, f.tracking_id, f.program, f.subtag, f.currency, 'cps',
 			SUM(f.revenue), SUM(f.commission),
@@ -249,11 +249,11 @@ func (t *Tx) ProjectRevenues(ctx context.Context, workspaceID, connectionID stri
 // from the Tracking facts that count.
 func (t *Tx) ProjectClicks(ctx context.Context, workspaceID, connectionID string, from, to time.Time) error {
 	t.touch(workspaceID, connectionID, from, to)
-	if _, err := t.tx.ExecContext(ctx, `DELETE FROM clicks WHERE connection_id = $1 AND day >= $2 AND day <= $3`,
+	if _, err := t.exec(ctx, `DELETE FROM clicks WHERE connection_id = $1 AND day >= $2 AND day <= $3`,
 		connectionID, date(from), date(to)); err != nil {
 		return fmt.Errorf("project clicks: %w", err)
 	}
-	_, err := t.tx.ExecContext(ctx, `INSERT INTO clicks (workspace_id, connection_id, day, channel, program, custom, clicks)
+	_, err := t.exec(ctx, `INSERT INTO clicks (workspace_id, connection_id, day, channel, program, custom, clicks)
 		SELECT $1, f.connection_id, f.day, f.tracking_id, f.program, f.subtag, SUM(f.clicks)`+activeJoin+`
 		WHERE f.connection_id = $2 AND f.report_type = 'tracking' AND f.day >= $3 AND f.day <= $4
 		GROUP BY f.connection_id, f.day, f.tracking_id, f.program, f.subtag`,
@@ -268,7 +268,7 @@ func (t *Tx) ProjectClicks(ctx context.Context, workspaceID, connectionID string
 // shipments that count (the rows lifecycle.Rates takes): the basis of
 // order-mode estimates, in SQL so that it costs no memory.
 func (t *Tx) CategoryFeeSums(ctx context.Context, connectionID string) (map[string]model.FeeSums, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT f.category, SUM(f.commission), SUM(f.revenue)`+activeJoin+`WHERE f.connection_id = $1
+	rows, err := t.query(ctx, `SELECT f.category, SUM(f.commission), SUM(f.revenue)`+activeJoin+`WHERE f.connection_id = $1
 		AND f.report_type = 'earnings' AND f.category <> '' AND f.quantity > 0 AND f.revenue > 0 GROUP BY f.category`, connectionID)
 	if err != nil {
 		return nil, fmt.Errorf("category fee sums: %w", err)
@@ -296,7 +296,7 @@ func (t *Tx) UnshippedOrderGroups(ctx context.Context, connectionID string, cate
 		for _, c := range chunk {
 			args = append(args, c)
 		}
-		rows, err := t.tx.QueryContext(ctx, `SELECT DISTINCT t.group_key FROM transactions t JOIN transaction_items i ON i.transaction_id = t.id
+		rows, err := t.query(ctx, `SELECT DISTINCT t.group_key FROM transactions t JOIN transaction_items i ON i.transaction_id = t.id
 			WHERE t.connection_id = $1 AND t.status = 'pending' AND t.network_status = 'ordered'
 			AND i.category IN (`+placeholders(t.s.dialect, 2, len(chunk))+`)`, args...)
 		if err != nil {
@@ -316,7 +316,7 @@ func (t *Tx) UnshippedOrderGroups(ctx context.Context, connectionID string, cate
 // whose status may change with the date alone (a return window passing, an
 // order left unshipped).
 func (t *Tx) PendingGroups(ctx context.Context, connectionID, after string, limit int) ([]string, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT DISTINCT group_key FROM transactions WHERE connection_id = $1 AND status = 'pending'
+	rows, err := t.query(ctx, `SELECT DISTINCT group_key FROM transactions WHERE connection_id = $1 AND status = 'pending'
 		AND group_key > $2 ORDER BY group_key LIMIT $3`, connectionID, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("pending groups: %w", err)

@@ -44,12 +44,12 @@ func (s *Store) FileKnown(ctx context.Context, connectionID, filename, md5 strin
 // AddFile records a file inside the transaction that applies it. A rejected
 // earlier attempt of the same file is replaced.
 func (t *Tx) AddFile(ctx context.Context, f ImportedFile) (int64, error) {
-	if _, err := t.tx.ExecContext(ctx, `DELETE FROM imported_files WHERE connection_id = $1 AND filename = $2 AND md5 = $3 AND outcome = 'rejected'`,
+	if _, err := t.exec(ctx, `DELETE FROM imported_files WHERE connection_id = $1 AND filename = $2 AND md5 = $3 AND outcome = 'rejected'`,
 		f.ConnectionID, f.Filename, f.MD5); err != nil {
 		return 0, fmt.Errorf("record file: %w", err)
 	}
 	var id int64
-	err := t.tx.QueryRowContext(ctx, `INSERT INTO imported_files (workspace_id, connection_id, filename, md5, size, report_types,
+	err := t.queryRow(ctx, `INSERT INTO imported_files (workspace_id, connection_id, filename, md5, size, report_types,
 		last_modified, outcome, rows_read, error, imported_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
 		f.WorkspaceID, f.ConnectionID, f.Filename, f.MD5, f.Size, f.ReportTypes,
@@ -62,7 +62,7 @@ func (t *Tx) AddFile(ctx context.Context, f ImportedFile) (int64, error) {
 
 // FinishFile records what was found in a file, once it is read.
 func (t *Tx) FinishFile(ctx context.Context, id int64, rows int, reportTypes string) error {
-	_, err := t.tx.ExecContext(ctx, `UPDATE imported_files SET rows_read = $1, report_types = $2 WHERE id = $3`, rows, reportTypes, id)
+	_, err := t.exec(ctx, `UPDATE imported_files SET rows_read = $1, report_types = $2 WHERE id = $3`, rows, reportTypes, id)
 	if err != nil {
 		return fmt.Errorf("record file: %w", err)
 	}

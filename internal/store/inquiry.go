@@ -121,7 +121,7 @@ func (t *Tx) MatchInquiries(ctx context.Context, workspaceID, connectionID strin
 		args = append(args, connectionID)
 		q += ` AND t.connection_id = $2`
 	}
-	rows, err := t.tx.QueryContext(ctx, q+` ORDER BY i.created_at, i.id, t.seq`, args...)
+	rows, err := t.query(ctx, q+` ORDER BY i.created_at, i.id, t.seq`, args...)
 	if err != nil {
 		return 0, fmt.Errorf("match inquiries: %w", err)
 	}
@@ -231,7 +231,7 @@ func (t *Tx) moveInquiry(ctx context.Context, workspaceID, id, from, to, transac
 	if !slices.Contains(inquiryMoves[from], to) {
 		return &TransitionError{What: "inquiry", From: from, To: to}
 	}
-	res, err := t.tx.ExecContext(ctx, `UPDATE inquiries SET status = $1, transaction_id = COALESCE($2, transaction_id), updated_at = $3
+	res, err := t.exec(ctx, `UPDATE inquiries SET status = $1, transaction_id = COALESCE($2, transaction_id), updated_at = $3
 		WHERE id = $4 AND workspace_id = $5 AND status = $6`, to, nullString(transactionID), t.s.ts(now), id, workspaceID, from)
 	if err != nil {
 		return fmt.Errorf("update inquiry: %w", err)
@@ -243,7 +243,7 @@ func (t *Tx) moveInquiry(ctx context.Context, workspaceID, id, from, to, transac
 }
 
 func (t *Tx) inquiryHistory(ctx context.Context, id string, at time.Time, from, to, reason string) error {
-	_, err := t.tx.ExecContext(ctx, `INSERT INTO inquiry_history (inquiry_id, at, from_status, to_status, reason) VALUES ($1, $2, $3, $4, $5)`,
+	_, err := t.exec(ctx, `INSERT INTO inquiry_history (inquiry_id, at, from_status, to_status, reason) VALUES ($1, $2, $3, $4, $5)`,
 		id, t.s.ts(at), from, to, reason)
 	if err != nil {
 		return fmt.Errorf("inquiry history: %w", err)

@@ -103,7 +103,7 @@ func (t *Tx) insertLinkClicks(ctx context.Context, workspaceID string, clicks []
 		for i, c := range clicks {
 			links[i], subtags[i], customs[i], at[i] = c.LinkID, c.Subtag, c.Custom, c.ClickedAt.UTC()
 		}
-		_, err := t.tx.ExecContext(ctx, `INSERT INTO link_clicks (workspace_id, link_id, subtag, custom, clicked_at)
+		_, err := t.exec(ctx, `INSERT INTO link_clicks (workspace_id, link_id, subtag, custom, clicked_at)
 			SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[])`, workspaceID, links, subtags, customs, at)
 		return err
 	}
@@ -129,7 +129,7 @@ func (t *Tx) countLinkClicks(ctx context.Context, workspaceID string, linkIDs []
 		for _, id := range chunk {
 			args = append(args, id)
 		}
-		rows, err := t.tx.QueryContext(ctx, `SELECT id, channel, program FROM links WHERE workspace_id = $1
+		rows, err := t.query(ctx, `SELECT id, channel, program FROM links WHERE workspace_id = $1
 			AND id IN (`+placeholders(t.s.dialect, 2, len(chunk))+`)`, args...)
 		if err != nil {
 			return err
@@ -195,7 +195,7 @@ func (t *Tx) CustomsForSubtags(ctx context.Context, workspaceID string, subtags 
 		for _, s := range chunk {
 			args = append(args, s)
 		}
-		rows, err := t.tx.QueryContext(ctx, `SELECT subtag, custom FROM link_clicks WHERE workspace_id = $1 AND custom <> ''
+		rows, err := t.query(ctx, `SELECT subtag, custom FROM link_clicks WHERE workspace_id = $1 AND custom <> ''
 			AND subtag IN (`+placeholders(t.s.dialect, 2, len(chunk))+`)`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("customs for subtags: %w", err)

@@ -58,13 +58,13 @@ func (s *Store) UpsertPayment(ctx context.Context, p Payment) (Payment, error) {
 // version it replaced, when it updated one.
 func (t *Tx) UpsertPayment(ctx context.Context, p Payment) (stored Payment, what Upserted, prev *Payment, err error) {
 	p.ID = model.PaymentID(p.ConnectionID, p.Reference)
-	old, err := scanPayment(t.tx.QueryRowContext(ctx, `SELECT `+paymentColumns+` FROM payments WHERE id = $1 AND workspace_id = $2`,
+	old, err := scanPayment(t.queryRow(ctx, `SELECT `+paymentColumns+` FROM payments WHERE id = $1 AND workspace_id = $2`,
 		p.ID, p.WorkspaceID))
 	switch {
 	case errors.Is(err, ErrNotFound):
 		p.CreatedAt = time.Now().UTC()
 		p.UpdatedAt = p.CreatedAt
-		_, err = t.tx.ExecContext(ctx, `INSERT INTO payments (id, workspace_id, connection_id, reference, paid_on, period_start,
+		_, err = t.exec(ctx, `INSERT INTO payments (id, workspace_id, connection_id, reference, paid_on, period_start,
 			period_end, currency, amount, method, source, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
 			p.ID, p.WorkspaceID, p.ConnectionID, p.Reference, date(p.PaidOn), date(p.PeriodStart), date(p.PeriodEnd), p.Currency, p.Amount,
 			p.Method, p.Source, t.s.ts(p.CreatedAt), t.s.ts(p.UpdatedAt))
@@ -78,7 +78,7 @@ func (t *Tx) UpsertPayment(ctx context.Context, p Payment) (stored Payment, what
 		return old, UpsertUnchanged, nil, nil
 	}
 	p.CreatedAt, p.UpdatedAt = old.CreatedAt, time.Now().UTC()
-	_, err = t.tx.ExecContext(ctx, `UPDATE payments SET paid_on = $1, period_start = $2, period_end = $3, currency = $4, amount = $5,
+	_, err = t.exec(ctx, `UPDATE payments SET paid_on = $1, period_start = $2, period_end = $3, currency = $4, amount = $5,
 		method = $6, source = $7, updated_at = $8 WHERE id = $9 AND workspace_id = $10`,
 		date(p.PaidOn), date(p.PeriodStart), date(p.PeriodEnd), p.Currency, p.Amount, p.Method, p.Source, t.s.ts(p.UpdatedAt), p.ID, p.WorkspaceID)
 	if err != nil {
@@ -108,7 +108,7 @@ func scanPayment(r rowScanner) (Payment, error) {
 // ConnectionPayments lists every payment of one connection (what the paid
 // flag of its transactions is computed from).
 func (t *Tx) ConnectionPayments(ctx context.Context, workspaceID, connectionID string) ([]Payment, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT `+paymentColumns+` FROM payments WHERE workspace_id = $1 AND connection_id = $2 ORDER BY seq`,
+	rows, err := t.query(ctx, `SELECT `+paymentColumns+` FROM payments WHERE workspace_id = $1 AND connection_id = $2 ORDER BY seq`,
 		workspaceID, connectionID)
 	if err != nil {
 		return nil, fmt.Errorf("list payments: %w", err)

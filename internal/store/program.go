@@ -36,7 +36,7 @@ func (s *Store) SetProgramStatus(ctx context.Context, workspaceID, connectionID,
 // SetProgramStatus is the in-transaction form.
 func (t *Tx) SetProgramStatus(ctx context.Context, workspaceID, connectionID, program, status, reason string) error {
 	var old string
-	err := t.tx.QueryRowContext(ctx, `SELECT status FROM programs WHERE connection_id = $1 AND program = $2 AND workspace_id = $3`,
+	err := t.queryRow(ctx, `SELECT status FROM programs WHERE connection_id = $1 AND program = $2 AND workspace_id = $3`,
 		connectionID, program, workspaceID).Scan(&old)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("read program: %w", err)
@@ -45,13 +45,13 @@ func (t *Tx) SetProgramStatus(ctx context.Context, workspaceID, connectionID, pr
 		return nil
 	}
 	now := t.s.ts(time.Now())
-	if _, err := t.tx.ExecContext(ctx, `INSERT INTO programs (workspace_id, connection_id, program, status, reason, updated_at)
+	if _, err := t.exec(ctx, `INSERT INTO programs (workspace_id, connection_id, program, status, reason, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (connection_id, program) DO UPDATE SET status = excluded.status, reason = excluded.reason, updated_at = excluded.updated_at`,
 		workspaceID, connectionID, program, status, reason, now); err != nil {
 		return fmt.Errorf("write program: %w", err)
 	}
-	if _, err := t.tx.ExecContext(ctx, `INSERT INTO program_history (workspace_id, connection_id, program, at, from_status, to_status, reason)
+	if _, err := t.exec(ctx, `INSERT INTO program_history (workspace_id, connection_id, program, at, from_status, to_status, reason)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)`, workspaceID, connectionID, program, now, old, status, reason); err != nil {
 		return fmt.Errorf("write program history: %w", err)
 	}

@@ -15,7 +15,7 @@ import (
 func (t *Tx) ReplaceRevenues(ctx context.Context, workspaceID, connectionID string, days []time.Time, rows []model.Revenue) error {
 	t.touchDays(workspaceID, connectionID, days)
 	for _, d := range days {
-		if _, err := t.tx.ExecContext(ctx, `DELETE FROM revenues WHERE connection_id = $1 AND day = $2`, connectionID, date(d)); err != nil {
+		if _, err := t.exec(ctx, `DELETE FROM revenues WHERE connection_id = $1 AND day = $2`, connectionID, date(d)); err != nil {
 			return fmt.Errorf("replace revenues: %w", err)
 		}
 	}

@@ -66,7 +66,7 @@ func (t *Tx) touchTransactionIDs(ctx context.Context, workspaceID string, ids []
 		for _, id := range chunk {
 			args = append(args, id)
 		}
-		rows, err := t.tx.QueryContext(ctx, `SELECT connection_id, MIN(sold_at), MAX(sold_at) FROM transactions
+		rows, err := t.query(ctx, `SELECT connection_id, MIN(sold_at), MAX(sold_at) FROM transactions
 			WHERE workspace_id = $1 AND id IN (`+placeholders(t.s.dialect, 2, len(chunk))+`) GROUP BY connection_id`, args...)
 		if err != nil {
 			return fmt.Errorf("days of deleted transactions: %w", err)
@@ -134,7 +134,7 @@ func (t *Tx) refreshConnection(ctx context.Context, workspaceID, connectionID st
 			[]any{workspaceID, connectionID, t.s.ts(from), t.s.ts(to.AddDate(0, 0, 1))}},
 	}
 	for _, st := range statements {
-		if _, err := t.tx.ExecContext(ctx, st.q, st.args...); err != nil {
+		if _, err := t.exec(ctx, st.q, st.args...); err != nil {
 			return err
 		}
 	}

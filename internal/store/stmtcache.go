@@ -89,3 +89,60 @@ func (p *readPool) closeStmts() {
 		}
 	}
 }
+
+// A write transaction prepares each statement text once and reuses it: an
+// import runs the same few INSERTs and lookups thousands of times, and on
+// SQLite parsing a multi-row INSERT costs as much as running it. The
+// statements die with the transaction (database/sql closes them).
+
+// maxTxStmts bounds the statements one transaction keeps; texts beyond it
+// (rare one-offs) run unprepared.
+const maxTxStmts = 256
+
+func (t *Tx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := t.stmts[query]; ok {
+		return st, nil
+	}
+	if len(t.stmts) >= maxTxStmts {
+		return nil, nil
+	}
+	st, err := t.tx.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if t.stmts == nil {
+		t.stmts = map[string]*sql.Stmt{}
+	}
+	t.stmts[query] = st
+	return st, nil
+}
+
+func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := t.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if st == nil {
+		return t.tx.ExecContext(ctx, query, args...)
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := t.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if st == nil {
+		return t.tx.QueryContext(ctx, query, args...)
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+func (t *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := t.stmt(ctx, query)
+	if err != nil || st == nil {
+		return t.tx.QueryRowContext(ctx, query, args...) // answers the same error, as a Row
+	}
+	return st.QueryRowContext(ctx, args...)
+}

@@ -185,6 +185,7 @@ type Tx struct {
 	s       *Store
 	tx      *sql.Tx
 	touched map[string]touchedRange // days whose rollups need refreshing (rollup.go)
+	stmts   map[string]*sql.Stmt    // prepared in this transaction (stmtcache.go)
 }
 
 // Write runs fn in one write transaction, committed when fn returns nil.

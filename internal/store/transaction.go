@@ -139,14 +139,14 @@ func (t *Tx) lockSequence(ctx context.Context, workspaceID string) (int64, error
 		// two imports cannot deadlock on it.
 		q += ` FOR NO KEY UPDATE`
 	}
-	if err := t.tx.QueryRowContext(ctx, q, workspaceID).Scan(&seq); err != nil {
+	if err := t.queryRow(ctx, q, workspaceID).Scan(&seq); err != nil {
 		return 0, notFound(err, "workspace")
 	}
 	return seq, nil
 }
 
 func (t *Tx) setSequence(ctx context.Context, workspaceID string, seq int64) error {
-	_, err := t.tx.ExecContext(ctx, `UPDATE workspaces SET tx_seq = $1 WHERE id = $2`, seq, workspaceID)
+	_, err := t.exec(ctx, `UPDATE workspaces SET tx_seq = $1 WHERE id = $2`, seq, workspaceID)
 	if err != nil {
 		return fmt.Errorf("advance sequence: %w", err)
 	}
@@ -213,7 +213,7 @@ func (t *Tx) updateTransaction(ctx context.Context, w TxWrite, old model.Transac
 	if err != nil {
 		return err
 	}
-	_, err = t.tx.ExecContext(ctx, `UPDATE transactions SET group_key = $1, program = $2, channel = $3, customs = $4, order_ref = $5,
+	_, err = t.exec(ctx, `UPDATE transactions SET group_key = $1, program = $2, channel = $3, customs = $4, order_ref = $5,
 		status = $6, network_status = $7, status_reason = $8, paid = $9, payment_id = $10, currency = $11, sale_amount = $12,
 		commission = $13, commission_estimated = $14, quantity = $15, clicked_at = $16, sold_at = $17, checked_at = $18,
 		updated_at = $19, update_seq = $20 WHERE id = $21 AND workspace_id = $22`,
@@ -226,14 +226,14 @@ func (t *Tx) updateTransaction(ctx context.Context, w TxWrite, old model.Transac
 	for _, c := range changes {
 		switch c.Field {
 		case "items":
-			if _, err := t.tx.ExecContext(ctx, `DELETE FROM transaction_items WHERE transaction_id = $1`, x.ID); err != nil {
+			if _, err := t.exec(ctx, `DELETE FROM transaction_items WHERE transaction_id = $1`, x.ID); err != nil {
 				return fmt.Errorf("replace items of %s: %w", x.ID, err)
 			}
 			if err := t.insertRows(ctx, "transaction_items", itemColumns, appendItemRows(nil, x)); err != nil {
 				return fmt.Errorf("replace items of %s: %w", x.ID, err)
 			}
 		case "customs":
-			if _, err := t.tx.ExecContext(ctx, `DELETE FROM transaction_customs WHERE transaction_id = $1`, x.ID); err != nil {
+			if _, err := t.exec(ctx, `DELETE FROM transaction_customs WHERE transaction_id = $1`, x.ID); err != nil {
 				return fmt.Errorf("replace customs of %s: %w", x.ID, err)
 			}
 			var rows [][]any
@@ -253,7 +253,7 @@ func (t *Tx) addHistory(ctx context.Context, workspaceID, txID string, at time.T
 	if err != nil {
 		return err
 	}
-	_, err = t.tx.ExecContext(ctx, `INSERT INTO transaction_history (workspace_id, transaction_id, at, changes, reason, source)
+	_, err = t.exec(ctx, `INSERT INTO transaction_history (workspace_id, transaction_id, at, changes, reason, source)
 		VALUES ($1, $2, $3, $4, $5, $6)`, workspaceID, txID, t.s.ts(at), body, reason, source)
 	if err != nil {
 		return fmt.Errorf("write history of %s: %w", txID, err)
@@ -295,7 +295,7 @@ func (t *Tx) transactionsByID(ctx context.Context, workspaceID string, ids []str
 		for _, id := range chunk {
 			args = append(args, id)
 		}
-		rows, err := t.tx.QueryContext(ctx, q, args...)
+		rows, err := t.query(ctx, q, args...)
 		if err != nil {
 			return nil, fmt.Errorf("load transactions: %w", err)
 		}
@@ -434,7 +434,7 @@ func (t *Tx) DeleteTransactions(ctx context.Context, workspaceID string, ids []s
 		for _, id := range chunk {
 			args = append(args, id)
 		}
-		if _, err := t.tx.ExecContext(ctx, `DELETE FROM transactions WHERE workspace_id = $1 AND id IN (`+placeholders(t.s.dialect, 2, len(chunk))+`)`, args...); err != nil {
+		if _, err := t.exec(ctx, `DELETE FROM transactions WHERE workspace_id = $1 AND id IN (`+placeholders(t.s.dialect, 2, len(chunk))+`)`, args...); err != nil {
 			return fmt.Errorf("delete transactions: %w", err)
 		}
 	}

@@ -140,7 +140,7 @@ type subscribers map[string][]string
 // subscribers reads a workspace's subscriptions: one query per written
 // batch, and none of the event work when it is empty.
 func (t *Tx) subscribers(ctx context.Context, workspaceID string) (subscribers, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT id, events FROM webhooks WHERE workspace_id = $1 AND active ORDER BY id`, workspaceID)
+	rows, err := t.query(ctx, `SELECT id, events FROM webhooks WHERE workspace_id = $1 AND active ORDER BY id`, workspaceID)
 	if err != nil {
 		return nil, fmt.Errorf("read subscriptions: %w", err)
 	}
