@@ -53,7 +53,14 @@ func (t *Tx) upsertRows(ctx context.Context, table string, columns []string, row
 // insertSQL is the text of a multi-row INSERT of n rows.
 func insertSQL(d Dialect, table string, columns []string, n int, onConflict string) string {
 	var b strings.Builder
-	b.WriteString("INSERT INTO " + table + " (" + strings.Join(columns, ", ") + ") VALUES ")
+	verb := "INSERT INTO "
+	if d == SQLite && onConflict == "" {
+		// A broken constraint ends the whole transaction, which fails
+		// anyway: SQLite then needs no statement journal to undo just this
+		// statement (with the deferred foreign keys of the schema).
+		verb = "INSERT OR ROLLBACK INTO "
+	}
+	b.WriteString(verb + table + " (" + strings.Join(columns, ", ") + ") VALUES ")
 	for i := range n {
 		if i > 0 {
 			b.WriteString(", ")

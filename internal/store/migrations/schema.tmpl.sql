@@ -1,6 +1,10 @@
 -- +goose Up
 -- The whole data model of SPEC §2. Instants are {TS} (UTC), calendar dates {DATE},
 -- money BIGINT minor units beside an ISO 4217 currency, never floating point.
+-- Foreign keys: on SQLite gen.sh makes them DEFERRABLE INITIALLY DEFERRED,
+-- checked at commit. One checked at once makes SQLite keep a statement
+-- journal for every multi-row INSERT (a tenth of an import's time), and a
+-- write transaction is all or nothing anyway. PostgreSQL checks them at once.
 
 CREATE TABLE workspaces (
     id         TEXT PRIMARY KEY,
@@ -22,8 +26,8 @@ CREATE TABLE users (
 );
 
 CREATE TABLE memberships (
-    workspace_id TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
-    user_id      TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    workspace_id TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE{DEFER},
+    user_id      TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE{DEFER},
     role         TEXT NOT NULL CHECK (role IN ('admin', 'member', 'read-only')),
     created_at   {TS} NOT NULL,
     PRIMARY KEY (workspace_id, user_id)
@@ -31,8 +35,8 @@ CREATE TABLE memberships (
 
 CREATE TABLE sessions (
     token_hash   TEXT PRIMARY KEY,
-    user_id      TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-    workspace_id TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+    user_id      TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE{DEFER},
+    workspace_id TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE{DEFER},
     csrf_token   TEXT NOT NULL,
     created_at   {TS} NOT NULL,
     expires_at   {TS} NOT NULL
@@ -40,7 +44,7 @@ CREATE TABLE sessions (
 
 CREATE TABLE api_keys (
     id           TEXT PRIMARY KEY,
-    workspace_id TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+    workspace_id TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE{DEFER},
     name         TEXT NOT NULL,
     prefix       TEXT NOT NULL,
     hash         TEXT NOT NULL UNIQUE,
@@ -53,7 +57,7 @@ CREATE INDEX api_keys_workspace ON api_keys (workspace_id);
 
 CREATE TABLE connections (
     id                    TEXT PRIMARY KEY,
-    workspace_id          TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+    workspace_id          TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE{DEFER},
     network               TEXT NOT NULL,
     connector             TEXT NOT NULL,
     name                  TEXT NOT NULL,
@@ -75,8 +79,8 @@ CREATE INDEX connections_due ON connections (next_run_at);
 
 CREATE TABLE connection_runs (
     id            {SERIAL},
-    workspace_id  TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
-    connection_id TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE,
+    workspace_id  TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE{DEFER},
+    connection_id TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE{DEFER},
     trigger_kind  TEXT NOT NULL,
     started_at    {TS} NOT NULL,
     finished_at   {TS},
@@ -90,8 +94,8 @@ CREATE INDEX connection_runs_connection ON connection_runs (connection_id, id);
 -- Every report file read, once per (connection, filename, md5).
 CREATE TABLE imported_files (
     id             {SERIAL},
-    workspace_id   TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
-    connection_id  TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE,
+    workspace_id   TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE{DEFER},
+    connection_id  TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE{DEFER},
     filename       TEXT NOT NULL,
     md5            TEXT NOT NULL,
     size           BIGINT NOT NULL DEFAULT 0,
@@ -109,10 +113,10 @@ CREATE TABLE imported_files (
 -- (-subtags over plain, TSV over XML), then the coverage that ends latest,
 -- then the latest lastModified, then the file imported last.
 CREATE TABLE file_days (
-    connection_id TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE,
+    connection_id TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE{DEFER},
     report_type   TEXT NOT NULL,
     day           {DATE} NOT NULL,
-    file_id       BIGINT NOT NULL REFERENCES imported_files (id) ON DELETE CASCADE,
+    file_id       BIGINT NOT NULL REFERENCES imported_files (id) ON DELETE CASCADE{DEFER},
     priority      INTEGER NOT NULL,
     coverage_end  {DATE} NOT NULL,
     PRIMARY KEY (connection_id, report_type, day, file_id)
@@ -122,19 +126,19 @@ CREATE INDEX file_days_file ON file_days (file_id);
 -- The file chosen for each (connection, report type, day) by the rule above,
 -- kept current by every import so reads need not re-decide it.
 CREATE TABLE chosen_days (
-    connection_id TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE,
+    connection_id TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE{DEFER},
     report_type   TEXT NOT NULL,
     day           {DATE} NOT NULL,
-    file_id       BIGINT NOT NULL REFERENCES imported_files (id) ON DELETE CASCADE,
+    file_id       BIGINT NOT NULL REFERENCES imported_files (id) ON DELETE CASCADE{DEFER},
     PRIMARY KEY (connection_id, report_type, day)
 );
 
 -- Report rows as read: the only truth; transactions, revenues and clicks are projections.
 CREATE TABLE facts (
     id            {SERIAL},
-    workspace_id  TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
-    connection_id TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE,
-    file_id       BIGINT NOT NULL REFERENCES imported_files (id) ON DELETE CASCADE,
+    workspace_id  TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE{DEFER},
+    connection_id TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE{DEFER},
+    file_id       BIGINT NOT NULL REFERENCES imported_files (id) ON DELETE CASCADE{DEFER},
     line          INTEGER NOT NULL,
     report_type   TEXT NOT NULL,
     day           {DATE} NOT NULL,
@@ -166,8 +170,8 @@ CREATE INDEX facts_file ON facts (file_id);
 CREATE INDEX facts_day ON facts (connection_id, report_type, day, file_id);
 
 CREATE TABLE channels (
-    workspace_id  TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
-    connection_id TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE,
+    workspace_id  TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE{DEFER},
+    connection_id TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE{DEFER},
     code          TEXT NOT NULL,
     name          TEXT NOT NULL DEFAULT '',
     created_at    {TS} NOT NULL,
@@ -176,8 +180,8 @@ CREATE TABLE channels (
 CREATE INDEX channels_workspace ON channels (workspace_id, code);
 
 CREATE TABLE programs (
-    workspace_id  TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
-    connection_id TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE,
+    workspace_id  TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE{DEFER},
+    connection_id TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE{DEFER},
     program       TEXT NOT NULL,
     status        TEXT NOT NULL,
     reason        TEXT NOT NULL DEFAULT '',
@@ -188,8 +192,8 @@ CREATE INDEX programs_workspace ON programs (workspace_id);
 
 CREATE TABLE program_history (
     id            {SERIAL},
-    workspace_id  TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
-    connection_id TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE,
+    workspace_id  TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE{DEFER},
+    connection_id TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE{DEFER},
     program       TEXT NOT NULL,
     at            {TS} NOT NULL,
     from_status   TEXT NOT NULL,
@@ -200,8 +204,8 @@ CREATE INDEX program_history_program ON program_history (connection_id, program,
 
 CREATE TABLE transactions (
     id                   TEXT PRIMARY KEY,
-    workspace_id         TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
-    connection_id        TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE,
+    workspace_id         TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE{DEFER},
+    connection_id        TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE{DEFER},
     network              TEXT NOT NULL,
     source_key           TEXT NOT NULL,
     group_key            TEXT NOT NULL DEFAULT '',
@@ -238,13 +242,13 @@ CREATE INDEX transactions_group ON transactions (connection_id, group_key);
 CREATE TABLE transaction_customs (
     workspace_id   TEXT NOT NULL,
     custom         TEXT NOT NULL,
-    transaction_id TEXT NOT NULL REFERENCES transactions (id) ON DELETE CASCADE,
+    transaction_id TEXT NOT NULL REFERENCES transactions (id) ON DELETE CASCADE{DEFER},
     PRIMARY KEY (workspace_id, custom, transaction_id)
 );
 CREATE INDEX transaction_customs_tx ON transaction_customs (transaction_id);
 
 CREATE TABLE transaction_items (
-    transaction_id TEXT NOT NULL REFERENCES transactions (id) ON DELETE CASCADE,
+    transaction_id TEXT NOT NULL REFERENCES transactions (id) ON DELETE CASCADE{DEFER},
     position       INTEGER NOT NULL,
     sku            TEXT NOT NULL,
     name           TEXT NOT NULL,
@@ -265,7 +269,7 @@ CREATE TABLE transaction_items (
 CREATE TABLE transaction_history (
     id             {SERIAL},
     workspace_id   TEXT NOT NULL,
-    transaction_id TEXT NOT NULL REFERENCES transactions (id) ON DELETE CASCADE,
+    transaction_id TEXT NOT NULL REFERENCES transactions (id) ON DELETE CASCADE{DEFER},
     at             {TS} NOT NULL,
     changes        TEXT NOT NULL,
     reason         TEXT NOT NULL DEFAULT '',
@@ -274,8 +278,8 @@ CREATE TABLE transaction_history (
 CREATE INDEX transaction_history_tx ON transaction_history (transaction_id, id);
 
 CREATE TABLE clicks (
-    workspace_id  TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
-    connection_id TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE,
+    workspace_id  TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE{DEFER},
+    connection_id TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE{DEFER},
     day           {DATE} NOT NULL,
     channel       TEXT NOT NULL,
     program       TEXT NOT NULL,
@@ -286,8 +290,8 @@ CREATE TABLE clicks (
 CREATE INDEX clicks_workspace ON clicks (workspace_id, day);
 
 CREATE TABLE revenues (
-    workspace_id   TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
-    connection_id  TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE,
+    workspace_id   TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE{DEFER},
+    connection_id  TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE{DEFER},
     day            {DATE} NOT NULL,
     channel        TEXT NOT NULL,
     program        TEXT NOT NULL,
@@ -308,8 +312,8 @@ CREATE INDEX revenues_workspace ON revenues (workspace_id, day);
 -- Kept current inside every write transaction that changes their sources
 -- (store/rollup.go), for the days it touched.
 CREATE TABLE revenue_days (
-    workspace_id  TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
-    connection_id TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE,
+    workspace_id  TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE{DEFER},
+    connection_id TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE{DEFER},
     day           {DATE} NOT NULL,
     channel       TEXT NOT NULL,
     program       TEXT NOT NULL,
@@ -323,8 +327,8 @@ CREATE TABLE revenue_days (
 CREATE INDEX revenue_days_workspace ON revenue_days (workspace_id, day);
 
 CREATE TABLE click_days (
-    workspace_id  TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
-    connection_id TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE,
+    workspace_id  TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE{DEFER},
+    connection_id TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE{DEFER},
     day           {DATE} NOT NULL,
     channel       TEXT NOT NULL,
     program       TEXT NOT NULL,
@@ -335,8 +339,8 @@ CREATE INDEX click_days_workspace ON click_days (workspace_id, day);
 
 -- Transactions per UTC day of sale and status.
 CREATE TABLE status_days (
-    workspace_id  TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
-    connection_id TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE,
+    workspace_id  TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE{DEFER},
+    connection_id TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE{DEFER},
     day           {DATE} NOT NULL,
     status        TEXT NOT NULL,
     currency      TEXT NOT NULL,
@@ -354,8 +358,8 @@ CREATE INDEX status_days_workspace ON status_days (workspace_id, day);
 CREATE TABLE payments (
     seq           {SERIAL},
     id            TEXT NOT NULL UNIQUE,
-    workspace_id  TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
-    connection_id TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE,
+    workspace_id  TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE{DEFER},
+    connection_id TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE{DEFER},
     reference     TEXT NOT NULL,
     paid_on       {DATE} NOT NULL,
     period_start  {DATE} NOT NULL,
@@ -373,8 +377,8 @@ CREATE INDEX payments_workspace ON payments (workspace_id, seq);
 CREATE TABLE deals (
     seq           {SERIAL},
     id            TEXT NOT NULL UNIQUE,
-    workspace_id  TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
-    connection_id TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE,
+    workspace_id  TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE{DEFER},
+    connection_id TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE{DEFER},
     reference     TEXT NOT NULL,
     program       TEXT NOT NULL,
     title         TEXT NOT NULL,
@@ -392,15 +396,15 @@ CREATE INDEX deals_workspace ON deals (workspace_id, seq);
 
 CREATE TABLE inquiries (
     id              TEXT PRIMARY KEY,
-    workspace_id    TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
-    connection_id   TEXT REFERENCES connections (id) ON DELETE SET NULL,
+    workspace_id    TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE{DEFER},
+    connection_id   TEXT REFERENCES connections (id) ON DELETE SET NULL{DEFER},
     custom          TEXT NOT NULL,
     order_date      {DATE} NOT NULL,
     currency        TEXT NOT NULL,
     expected_amount BIGINT NOT NULL,
     note            TEXT NOT NULL DEFAULT '',
     status          TEXT NOT NULL CHECK (status IN ('open', 'matched', 'accepted', 'rejected', 'expired')),
-    transaction_id  TEXT REFERENCES transactions (id) ON DELETE SET NULL,
+    transaction_id  TEXT REFERENCES transactions (id) ON DELETE SET NULL{DEFER},
     created_at      {TS} NOT NULL,
     updated_at      {TS} NOT NULL
 );
@@ -410,7 +414,7 @@ CREATE INDEX inquiries_created ON inquiries (workspace_id, created_at, id);
 
 CREATE TABLE inquiry_history (
     id          {SERIAL},
-    inquiry_id  TEXT NOT NULL REFERENCES inquiries (id) ON DELETE CASCADE,
+    inquiry_id  TEXT NOT NULL REFERENCES inquiries (id) ON DELETE CASCADE{DEFER},
     at          {TS} NOT NULL,
     from_status TEXT NOT NULL,
     to_status   TEXT NOT NULL,
@@ -420,7 +424,7 @@ CREATE INDEX inquiry_history_inquiry ON inquiry_history (inquiry_id, id);
 
 CREATE TABLE links (
     id               TEXT PRIMARY KEY,
-    workspace_id     TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+    workspace_id     TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE{DEFER},
     code             TEXT NOT NULL UNIQUE,
     url              TEXT NOT NULL,
     channel          TEXT NOT NULL,
@@ -436,7 +440,7 @@ CREATE INDEX links_workspace ON links (workspace_id);
 -- (RecordLinkClicks); a per-row check tripled the cost of a hit.
 CREATE TABLE link_clicks (
     id           {SERIAL},
-    workspace_id TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+    workspace_id TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE{DEFER},
     link_id      TEXT NOT NULL,
     subtag       TEXT NOT NULL,
     custom       TEXT NOT NULL DEFAULT '',
@@ -448,7 +452,7 @@ CREATE INDEX link_clicks_link ON link_clicks (link_id, id);
 -- Redirect hits counted by day × channel × program × the app's custom,
 -- written with the hits: GET /v1/clicks adds them to the report clicks.
 CREATE TABLE link_click_days (
-    workspace_id TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+    workspace_id TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE{DEFER},
     day          {DATE} NOT NULL,
     channel      TEXT NOT NULL,
     program      TEXT NOT NULL,
@@ -459,7 +463,7 @@ CREATE TABLE link_click_days (
 
 CREATE TABLE webhooks (
     id           TEXT PRIMARY KEY,
-    workspace_id TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+    workspace_id TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE{DEFER},
     url          TEXT NOT NULL,
     description  TEXT NOT NULL DEFAULT '',
     secret       {BLOB} NOT NULL,
@@ -474,8 +478,8 @@ CREATE INDEX webhooks_workspace ON webhooks (workspace_id);
 -- next_attempt_at past its lease and naming itself lease_owner.
 CREATE TABLE webhook_deliveries (
     id               {SERIAL},
-    workspace_id     TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
-    webhook_id       TEXT NOT NULL REFERENCES webhooks (id) ON DELETE CASCADE,
+    workspace_id     TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE{DEFER},
+    webhook_id       TEXT NOT NULL REFERENCES webhooks (id) ON DELETE CASCADE{DEFER},
     event_id         TEXT NOT NULL,
     event            TEXT NOT NULL,
     payload          TEXT NOT NULL,
@@ -496,7 +500,7 @@ CREATE INDEX webhook_deliveries_ended ON webhook_deliveries (status, created_at)
 -- The delivery log: every attempt, as the receiver answered it.
 CREATE TABLE webhook_attempts (
     id          {SERIAL},
-    delivery_id BIGINT NOT NULL REFERENCES webhook_deliveries (id) ON DELETE CASCADE,
+    delivery_id BIGINT NOT NULL REFERENCES webhook_deliveries (id) ON DELETE CASCADE{DEFER},
     at          {TS} NOT NULL,
     status_code INTEGER NOT NULL,
     error       TEXT NOT NULL,

@@ -1,0 +1,73 @@
+package store_test
+
+import (
+	"testing"
+
+	"github.com/affsync/affsync/internal/model"
+	"github.com/affsync/affsync/internal/store"
+	"github.com/affsync/affsync/internal/store/storetest"
+)
+
+// A write transaction is all or nothing, whether a constraint breaks in the
+// middle (SQLite's multi-row INSERTs then end the transaction at once) or
+// at commit (SQLite's deferred foreign keys); the store stays usable after.
+func TestBrokenConstraintLeavesNothing(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s, "acme")
+		file := func(name string) store.ImportedFile {
+			return store.ImportedFile{WorkspaceID: f.ws.ID, ConnectionID: f.conn.ID, Filename: name, MD5: "m-" + name, Outcome: store.FileApplied}
+		}
+		known := func(name string) bool {
+			t.Helper()
+			ok, err := s.FileKnown(ctx, f.conn.ID, name, "m-"+name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ok
+		}
+		cases := []struct {
+			name  string
+			write func(tx *store.Tx, fileID int64) error
+		}{
+			{"duplicate key in a multi-row insert", func(tx *store.Tx, fileID int64) error {
+				if err := tx.CoverDays(ctx, f.conn.ID, model.ReportEarnings, fileID, 1, day("2026-10-01"), day("2026-10-03")); err != nil {
+					return err
+				}
+				return tx.CoverDays(ctx, f.conn.ID, model.ReportEarnings, fileID, 1, day("2026-10-02"), day("2026-10-02"))
+			}},
+			{"fact of a file that does not exist", func(tx *store.Tx, fileID int64) error {
+				fact := model.Fact{ConnectionID: f.conn.ID, Report: model.ReportEarnings, Day: day("2026-10-01"), Key: "k", Currency: "USD"}
+				return tx.InsertFacts(ctx, f.ws.ID, fileID+1000, []store.GroupedFact{{Fact: fact, Group: "g"}})
+			}},
+		}
+		for _, c := range cases {
+			err := s.Write(ctx, func(tx *store.Tx) error {
+				id, err := tx.AddFile(ctx, file(c.name))
+				if err != nil {
+					return err
+				}
+				if _, err := tx.UpsertTransactions(ctx, f.ws.ID, batchOf(f.conn, 0, 3)); err != nil {
+					return err
+				}
+				return c.write(tx, id)
+			})
+			if err == nil {
+				t.Fatalf("%s: the write succeeded", c.name)
+			}
+			if known(c.name) {
+				t.Errorf("%s: the file of the failed transaction is stored", c.name)
+			}
+			if n, err := s.CountTransactions(ctx, f.ws.ID); err != nil || n != 0 {
+				t.Errorf("%s: %d transactions of the failed transaction are stored (%v)", c.name, n, err)
+			}
+		}
+		// The store goes on as before.
+		err := s.Write(ctx, func(tx *store.Tx) error {
+			_, err := tx.AddFile(ctx, file("good"))
+			return err
+		})
+		if err != nil || !known("good") {
+			t.Fatalf("a good write after the failed ones: %v, known %v", err, known("good"))
+		}
+	})
+}
