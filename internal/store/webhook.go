@@ -175,7 +175,7 @@ func (s *Store) UpdateWebhook(ctx context.Context, workspaceID, id string, c Web
 			// A delivery under a live lease is in flight: its sender records it.
 			_, err = tx.tx.ExecContext(ctx, `UPDATE webhook_deliveries SET next_attempt_at = $1, attempts = 0, first_attempt_at = NULL
 				WHERE webhook_id = $2 AND workspace_id = $3 AND status = 'pending'
-				AND (lease_owner IS NULL OR next_attempt_at IS NULL OR next_attempt_at <= $1)`, s.ts(now), id, workspaceID)
+				AND (lease_owner IS NULL OR next_attempt_at <= $1)`, s.ts(now), id, workspaceID)
 		}
 		return err
 	})
