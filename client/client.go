@@ -133,6 +133,11 @@ func (c *Client) getJSON(ctx context.Context, path string, query url.Values, out
 }
 
 func (c *Client) postJSON(ctx context.Context, path string, in, out any) error {
+	return c.sendJSON(ctx, http.MethodPost, path, in, out)
+}
+
+// sendJSON sends in (unless nil) as a JSON body and decodes the answer into out.
+func (c *Client) sendJSON(ctx context.Context, method, path string, in, out any) error {
 	var body io.Reader
 	if in != nil {
 		b, err := json.Marshal(in)
@@ -141,7 +146,7 @@ func (c *Client) postJSON(ctx context.Context, path string, in, out any) error {
 		}
 		body = bytes.NewReader(b)
 	}
-	return c.do(ctx, http.MethodPost, path, nil, body, "application/json", out)
+	return c.do(ctx, method, path, nil, body, "application/json", out)
 }
 
 // list fetches one page of a list endpoint.

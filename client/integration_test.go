@@ -270,6 +270,10 @@ func TestWorkspaceIsolation(t *testing.T) {
 			"reject inquiry": {func() error { _, err := w.RejectInquiry(ctx, bInq.ID, "alpha"); return err }, 404},
 			"revoke key":     {func() error { return w.RevokeAPIKey(ctx, bKey.ID) }, 404},
 			"delete webhook": {func() error { return w.DeleteWebhook(ctx, hook.ID) }, 404},
+			"update webhook": {func() error {
+				_, err := w.UpdateWebhook(ctx, hook.ID, client.WebhookUpdate{URL: ptr("http://127.0.0.1:9/alpha-hook"), Active: ptr(false)})
+				return err
+			}, 404},
 			"redeliver":      {func() error { _, err := w.Redeliver(ctx, hook.ID, deliveries.Data[0].ID); return err }, 404},
 			"import":         {func() error { _, err := w.Import(ctx, b.conn.ID, earnings("beta-20", 3, "a-into-b")); return err }, 400},
 			"inquiry on beta's connection": {func() error {
@@ -293,7 +297,7 @@ func TestWorkspaceIsolation(t *testing.T) {
 		if keys, err := b.read.APIKeys(ctx); err != nil || len(keys) != 3 || slices.ContainsFunc(keys, func(k client.APIKey) bool { return k.RevokedAt != nil }) {
 			t.Fatalf("beta's keys: %+v %v", keys, err)
 		}
-		if hooks, err := b.read.Webhooks(ctx); err != nil || len(hooks) != 1 {
+		if hooks, err := b.read.Webhooks(ctx); err != nil || len(hooks) != 1 || hooks[0].URL != hook.URL || !hooks[0].Active {
 			t.Fatalf("beta's webhooks: %+v %v", hooks, err)
 		}
 		if leaks := e.a.raw.leaks(markers...); len(leaks) > 0 {
@@ -601,6 +605,102 @@ func TestWebhookThroughTheAPI(t *testing.T) {
 			t.Fatalf("delivery: %+v", dl)
 		}
 	})
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// TestWebhookEditAndPause: PATCH moves a webhook and changes its events; a
+// paused webhook gets no new events and holds the queued ones, which go out
+// when it is resumed.
+func TestWebhookEditAndPause(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s, api.Config{})
+		var (
+			mu  sync.Mutex
+			got []string // path and custom of each delivery received
+		)
+		receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			var ev client.Event
+			if err := json.NewDecoder(r.Body).Decode(&ev); err != nil {
+				http.Error(w, err.Error(), http.StatusBadRequest)
+				return
+			}
+			mu.Lock()
+			got = append(got, r.URL.Path+" "+ev.Data.Transaction.Customs[0])
+			mu.Unlock()
+		}))
+		defer receiver.Close()
+		received := func() []string { mu.Lock(); defer mu.Unlock(); return slices.Clone(got) }
+		box, _ := secret.NewBox([]byte("0123456789abcdef0123456789abcdef"))
+		d := &webhook.Dispatcher{Store: s, Sealer: box, Owner: "test"}
+		deliver := func(want int) {
+			t.Helper()
+			if n, err := d.DeliverDue(ctx); err != nil || n != want {
+				t.Fatalf("sent %d (%v), want %d", n, err, want)
+			}
+		}
+
+		hook, err := e.a.write.CreateWebhook(ctx, client.NewWebhook{URL: receiver.URL + "/old", Events: []string{"transaction.updated"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		edited, err := e.a.write.UpdateWebhook(ctx, hook.ID, client.WebhookUpdate{URL: ptr(receiver.URL + "/new"),
+			Events: &[]string{"transaction.created"}, Description: ptr("edited")})
+		if err != nil || edited.URL != receiver.URL+"/new" || !slices.Equal(edited.Events, []string{"transaction.created"}) ||
+			edited.Description != "edited" || !edited.Active || edited.Secret != "" || edited.ID != hook.ID {
+			t.Fatalf("edit: %+v %v", edited, err)
+		}
+		if list, err := e.a.read.Webhooks(ctx); err != nil || len(list) != 1 || !sameWebhook(list[0], edited) {
+			t.Fatalf("the list shows %+v, the edit answered %+v (%v)", list, edited, err)
+		}
+
+		// Queued before the pause: held while paused, sent on the resume.
+		mustImport(t, e.a.write, e.a.conn.ID, earnings("alpha-20", 2, "before-pause"))
+		if paused, err := e.a.write.UpdateWebhook(ctx, hook.ID, client.WebhookUpdate{Active: ptr(false)}); err != nil || paused.Active ||
+			paused.URL != edited.URL || paused.Description != "edited" {
+			t.Fatalf("pause: %+v %v", paused, err)
+		}
+		mustImport(t, e.a.write, e.a.conn.ID, earnings("alpha-20", 3, "while-paused"))
+		deliver(0)
+		log, err := e.a.read.Deliveries(ctx, hook.ID, 0, "")
+		if err != nil || len(log.Data) != 1 || log.Data[0].Status != "pending" || log.Data[0].NextAttemptAt != nil {
+			t.Fatalf("log while paused: %+v %v; want the one from before the pause, unscheduled", log.Data, err)
+		}
+		if _, err := e.a.write.UpdateWebhook(ctx, hook.ID, client.WebhookUpdate{Active: ptr(true)}); err != nil {
+			t.Fatal(err)
+		}
+		deliver(1)
+		mustImport(t, e.a.write, e.a.conn.ID, earnings("alpha-20", 4, "after-resume"))
+		deliver(1)
+		if r := received(); !slices.Equal(r, []string{"/new before-pause", "/new after-resume"}) {
+			t.Fatalf("received %q", r)
+		}
+
+		// Refused: checked as on creation, write scope, own workspace only.
+		for name, c := range map[string]struct {
+			by     *client.Client
+			in     client.WebhookUpdate
+			status int
+		}{
+			"plain http elsewhere": {e.a.write, client.WebhookUpdate{URL: ptr("http://example.com/hook")}, 400},
+			"no events":            {e.a.write, client.WebhookUpdate{Events: &[]string{}}, 400},
+			"unknown event":        {e.a.write, client.WebhookUpdate{Events: &[]string{"transaction.deleted"}}, 400},
+			"read key":             {e.a.read, client.WebhookUpdate{Active: ptr(false)}, 403},
+			"another workspace":    {e.b.write, client.WebhookUpdate{Active: ptr(false)}, 404},
+		} {
+			if _, err := c.by.UpdateWebhook(ctx, hook.ID, c.in); !client.IsStatus(err, c.status) {
+				t.Errorf("%s: %v, want %d", name, err, c.status)
+			}
+		}
+		if list, _ := e.a.read.Webhooks(ctx); len(list) != 1 || list[0].URL != edited.URL || !list[0].Active || len(list[0].Events) != 1 {
+			t.Fatalf("refused updates changed the webhook: %+v", list)
+		}
+	})
+}
+
+func sameWebhook(a, b client.Webhook) bool {
+	return a.ID == b.ID && a.URL == b.URL && slices.Equal(a.Events, b.Events) && a.Description == b.Description &&
+		a.Active == b.Active && a.CreatedAt.Equal(b.CreatedAt) && a.Secret == b.Secret
 }
 
 // TestRedirectCarriesTheAppsCustom: a redirect link made through the client

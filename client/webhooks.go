@@ -28,6 +28,18 @@ type NewWebhook struct {
 	Description string   `json:"description,omitempty"`
 }
 
+// WebhookUpdate is what PATCH /v1/webhooks/{id} takes; an absent (nil)
+// field stays as it is.
+type WebhookUpdate struct {
+	URL         *string   `json:"url,omitempty"`
+	Events      *[]string `json:"events,omitempty"`
+	Description *string   `json:"description,omitempty"`
+	// Active false pauses the webhook: no events are queued for it, and
+	// those already queued wait. true resumes it: the waiting ones are sent
+	// at once, with a fresh day of retries.
+	Active *bool `json:"active,omitempty"`
+}
+
 // Delivery is one event sent to a webhook, with its every attempt.
 type Delivery struct {
 	ID            int64             `json:"id"`
@@ -75,6 +87,13 @@ func (c *Client) Webhooks(ctx context.Context) ([]Webhook, error) {
 func (c *Client) CreateWebhook(ctx context.Context, in NewWebhook) (Webhook, error) {
 	var out Webhook
 	err := c.postJSON(ctx, "/v1/webhooks", in, &out)
+	return out, err
+}
+
+// UpdateWebhook edits a webhook, pauses it or resumes it (see WebhookUpdate).
+func (c *Client) UpdateWebhook(ctx context.Context, id string, in WebhookUpdate) (Webhook, error) {
+	var out Webhook
+	err := c.sendJSON(ctx, http.MethodPatch, "/v1/webhooks/"+url.PathEscape(id), in, &out)
 	return out, err
 }
 

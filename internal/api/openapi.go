@@ -62,6 +62,7 @@ var endpoints = []endpoint{
 
 	{"GET /v1/webhooks", "read", "List webhooks (never their secrets)", nil, nil, 200, client.Page[client.Webhook]{}},
 	{"POST /v1/webhooks", "write", "Subscribe a URL to events; the answer holds the signing secret, this once", nil, client.NewWebhook{}, 201, client.Webhook{}},
+	{"PATCH /v1/webhooks/{id}", "write", "Edit a webhook, pause it (active false: no new events are queued, queued ones wait) or resume it (they are sent at once); absent fields stay", nil, client.WebhookUpdate{}, 200, client.Webhook{}},
 	{"DELETE /v1/webhooks/{id}", "write", "Delete a webhook", nil, nil, 204, nil},
 	{"GET /v1/webhooks/{id}/deliveries", "read", "A webhook's delivery log, newest first, with every attempt", []string{"cursor", "limit"}, nil, 200, client.Page[client.Delivery]{}},
 	{"POST /v1/webhooks/{id}/deliveries/{delivery_id}/redeliver", "write", "Send a delivery again now (same event id and body)", nil, nil, 202, client.Delivery{}},

@@ -124,6 +124,7 @@ func (s *Server) Register(mux Mux) {
 
 	mux.Handle("GET /v1/webhooks", s.read(s.listWebhooks))
 	mux.Handle("POST /v1/webhooks", s.write(s.createWebhook))
+	mux.Handle("PATCH /v1/webhooks/{id}", s.write(s.updateWebhook))
 	mux.Handle("DELETE /v1/webhooks/{id}", s.write(s.deleteWebhook))
 	mux.Handle("GET /v1/webhooks/{id}/deliveries", s.read(s.listDeliveries))
 	mux.Handle("POST /v1/webhooks/{id}/deliveries/{delivery_id}/redeliver", s.write(s.redeliver))

@@ -2,11 +2,11 @@ package api
 
 import (
 	"encoding/json"
-	"github.com/affsync/affsync/client"
 	"net/http"
 	"strconv"
 	"unicode/utf8"
 
+	"github.com/affsync/affsync/client"
 	"github.com/affsync/affsync/internal/secret"
 	"github.com/affsync/affsync/internal/store"
 	"github.com/affsync/affsync/internal/webhook"
@@ -102,6 +102,40 @@ func eventTypes(in []string) ([]string, error) {
 		return nil, badRequest{err.Error()}
 	}
 	return out, nil
+}
+
+// updateWebhook edits, pauses or resumes a webhook: the fields the body
+// leaves out stay, and the ones it has are checked as on creation.
+func (s *Server) updateWebhook(w http.ResponseWriter, r *http.Request) {
+	var body client.WebhookUpdate
+	if err := decodeJSON(r, &body); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	change := store.WebhookChange{URL: body.URL, Description: body.Description, Active: body.Active}
+	if body.URL != nil {
+		if err := checkWebhookURL(*body.URL); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	if body.Events != nil {
+		var err error
+		if change.Events, err = eventTypes(*body.Events); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	if body.Description != nil && utf8.RuneCountInString(*body.Description) > webhook.MaxDescription {
+		s.fail(w, r, badRequest{"description must be at most 500 characters"})
+		return
+	}
+	hook, err := s.store.UpdateWebhook(r.Context(), workspace(r), r.PathValue("id"), change, s.now())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, webhookJSON(hook))
 }
 
 func (s *Server) deleteWebhook(w http.ResponseWriter, r *http.Request) {

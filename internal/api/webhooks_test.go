@@ -167,3 +167,69 @@ func TestWebhookNeedsTheSecretKey(t *testing.T) {
 		}
 	})
 }
+
+// PATCH /v1/webhooks/{id} changes what its body names, with the checks of
+// creation, and answers the webhook as the list shows it.
+func TestUpdateWebhookAPI(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		box, _ := secret.NewBox([]byte("0123456789abcdef0123456789abcdef"))
+		e := newEnvWith(t, s, api.Config{Sealer: box})
+		var hook api.Webhook
+		if st := e.do("POST", "/v1/webhooks", e.a.writeKey, `{"url":"https://example.com/old","events":["transaction.created"],"description":"old"}`, &hook); st != 201 {
+			t.Fatalf("create: %d", st)
+		}
+		path := "/v1/webhooks/" + hook.ID
+		long := strings.Repeat("x", webhook.MaxDescription+1)
+		for _, tc := range []struct {
+			name, path, key, body string
+			status                int
+			code                  string
+		}{
+			{"no key", path, "", `{"active":false}`, 401, "unauthorized"},
+			{"read key", path, e.a.readKey, `{"active":false}`, 403, "forbidden"},
+			{"another workspace's", path, e.b.writeKey, `{"active":false}`, 404, "not_found"},
+			{"missing", "/v1/webhooks/wh_nope", e.a.writeKey, `{"active":false}`, 404, "not_found"},
+			{"plain http elsewhere", path, e.a.writeKey, `{"url":"http://example.com/h"}`, 400, "bad_request"},
+			{"empty url", path, e.a.writeKey, `{"url":""}`, 400, "bad_request"},
+			{"no events", path, e.a.writeKey, `{"events":[]}`, 400, "bad_request"},
+			{"unknown event", path, e.a.writeKey, `{"events":["transaction.deleted"]}`, 400, "bad_request"},
+			{"unknown field", path, e.a.writeKey, `{"active":false,"secret":"x"}`, 400, "bad_request"},
+			{"active not a bool", path, e.a.writeKey, `{"active":"no"}`, 400, "bad_request"},
+			{"description too long", path, e.a.writeKey, `{"description":"` + long + `"}`, 400, "bad_request"},
+			{"no body", path, e.a.writeKey, ``, 400, "bad_request"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				var got apiError
+				if st := e.do("PATCH", tc.path, tc.key, tc.body, &got); st != tc.status || got.Error.Code != tc.code {
+					t.Fatalf("%d %+v, want %d %s", st, got, tc.status, tc.code)
+				}
+			})
+		}
+		if w, _ := s.Webhook(ctx, e.a.ws.ID, hook.ID); w.URL != "https://example.com/old" || !w.Active || w.Description != "old" {
+			t.Fatalf("refused requests changed the webhook: %+v", w)
+		}
+
+		// One field: the others stay; the answer is the list's entry, byte for byte.
+		res, answer := e.raw("PATCH", path, e.a.writeKey, `{"active":false}`)
+		patched := string(answer)
+		if res.StatusCode != 200 {
+			t.Fatalf("pause: %d %s", res.StatusCode, patched)
+		}
+		var list struct{ Data []json.RawMessage }
+		e.do("GET", "/v1/webhooks", e.a.readKey, "", &list)
+		if len(list.Data) != 1 || strings.TrimSpace(patched) != string(list.Data[0]) || strings.Contains(patched, "secret") {
+			t.Fatalf("PATCH answered %s, the list shows %s", patched, list.Data)
+		}
+		var got api.Webhook
+		if err := json.Unmarshal([]byte(patched), &got); err != nil || got.Active || got.URL != "https://example.com/old" ||
+			got.Description != "old" || len(got.Events) != 1 {
+			t.Fatalf("after the pause: %+v %v", got, err)
+		}
+
+		// Every field at once; repeated events count once.
+		if st := e.do("PATCH", path, e.a.writeKey, `{"url":"https://example.com/new","events":["transaction.updated","transaction.created","transaction.updated"],"description":"","active":true}`, &got); st != 200 ||
+			got.URL != "https://example.com/new" || got.Description != "" || !got.Active || strings.Join(got.Events, ",") != "transaction.updated,transaction.created" {
+			t.Fatalf("edit: %d %+v", st, got)
+		}
+	})
+}

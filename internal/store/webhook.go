@@ -118,6 +118,73 @@ func (s *Store) DeleteWebhook(ctx context.Context, workspaceID, id string) error
 	})
 }
 
+// WebhookChange is an edit of a webhook: a nil field stays as it is. The
+// caller checks the URL and events as on creation (webhook.CheckURL,
+// webhook.CheckEvents), which this package cannot import.
+type WebhookChange struct {
+	URL         *string
+	Description *string
+	Events      []string
+	Active      *bool
+}
+
+// UpdateWebhook edits a webhook of a workspace and answers it as stored.
+//
+// Pausing (Active false) stops the queueing of new events for it at once
+// (subscribers reads only active webhooks) and holds the deliveries already
+// pending: they are unscheduled (no next attempt), so the senders' claims
+// neither send them nor walk over them while it is paused. A delivery a
+// sender holds at that moment is left to it; if it fails, its retry waits
+// for the resume too (ClaimDeliveries takes only active webhooks'). Resuming
+// makes every pending delivery due at now with a fresh retry window, as a
+// redelivery would: the pause was no failure of the receiver's. Events that
+// happened while it was paused are not sent; they were never queued.
+func (s *Store) UpdateWebhook(ctx context.Context, workspaceID, id string, c WebhookChange, now time.Time) (Webhook, error) {
+	var w Webhook
+	err := s.Write(ctx, func(tx *Tx) error {
+		q := `SELECT ` + webhookColumns + ` FROM webhooks WHERE id = $1 AND workspace_id = $2`
+		if s.dialect == Postgres {
+			q += ` FOR UPDATE` // the pause or resume below goes by the state it replaces
+		}
+		var err error
+		if w, err = scanWebhook(tx.tx.QueryRowContext(ctx, q, id, workspaceID)); err != nil {
+			return err
+		}
+		wasActive := w.Active
+		if c.URL != nil {
+			w.URL = *c.URL
+		}
+		if c.Description != nil {
+			w.Description = *c.Description
+		}
+		if c.Events != nil {
+			w.Events = c.Events
+		}
+		if c.Active != nil {
+			w.Active = *c.Active
+		}
+		if _, err := tx.tx.ExecContext(ctx, `UPDATE webhooks SET url = $1, description = $2, events = $3, active = $4
+			WHERE id = $5 AND workspace_id = $6`, w.URL, w.Description, strings.Join(w.Events, ","), w.Active, id, workspaceID); err != nil {
+			return err
+		}
+		switch {
+		case wasActive && !w.Active:
+			_, err = tx.tx.ExecContext(ctx, `UPDATE webhook_deliveries SET next_attempt_at = NULL
+				WHERE webhook_id = $1 AND workspace_id = $2 AND status = 'pending' AND lease_owner IS NULL`, id, workspaceID)
+		case !wasActive && w.Active:
+			// A delivery under a live lease is in flight: its sender records it.
+			_, err = tx.tx.ExecContext(ctx, `UPDATE webhook_deliveries SET next_attempt_at = $1, attempts = 0, first_attempt_at = NULL
+				WHERE webhook_id = $2 AND workspace_id = $3 AND status = 'pending'
+				AND (lease_owner IS NULL OR next_attempt_at <= $1)`, s.ts(now), id, workspaceID)
+		}
+		return err
+	})
+	if err != nil {
+		return Webhook{}, fmt.Errorf("update webhook: %w", err)
+	}
+	return w, nil
+}
+
 // WebhookSecret opens a webhook's signing secret.
 func (s *Store) WebhookSecret(ctx context.Context, sealer Sealer, workspaceID, id string) (string, error) {
 	var sealed []byte
@@ -248,8 +315,8 @@ func (s *Store) ClaimDeliveries(ctx context.Context, owner string, now time.Time
 	// A look on the read pool first: an idle queue then costs no write
 	// transaction, which on SQLite would wait behind a running import.
 	var due int
-	err := s.read.QueryRowContext(ctx, `SELECT 1 FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= $1 LIMIT 1`,
-		s.ts(now)).Scan(&due)
+	err := s.read.QueryRowContext(ctx, `SELECT 1 FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+		WHERE d.status = 'pending' AND d.next_attempt_at <= $1 AND w.active LIMIT 1`, s.ts(now)).Scan(&due)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -421,12 +488,22 @@ func (s *Store) Delivery(ctx context.Context, workspaceID, webhookID string, id 
 // Redeliver queues a delivery again, due at now, with a fresh retry window
 // (and backoff), whatever became of it; the log keeps the earlier attempts.
 // The event and its body stay the same, so a receiver that already has it
-// can tell by the event id.
+// can tell by the event id. A paused webhook's redelivery waits, unscheduled,
+// for the resume (see UpdateWebhook).
 func (s *Store) Redeliver(ctx context.Context, workspaceID, webhookID string, id int64, now time.Time) error {
 	return s.Write(ctx, func(tx *Tx) error {
+		var active bool
+		if err := tx.tx.QueryRowContext(ctx, `SELECT active FROM webhooks WHERE id = $1 AND workspace_id = $2`,
+			webhookID, workspaceID).Scan(&active); err != nil {
+			return notFound(err, "delivery")
+		}
+		next := &now
+		if !active {
+			next = nil
+		}
 		res, err := tx.tx.ExecContext(ctx, `UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = $1, first_attempt_at = NULL,
 			lease_owner = NULL, delivered_at = NULL WHERE id = $2 AND webhook_id = $3 AND workspace_id = $4`,
-			s.ts(now), id, webhookID, workspaceID)
+			s.tsp(next), id, webhookID, workspaceID)
 		if err != nil {
 			return fmt.Errorf("redeliver: %w", err)
 		}

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -138,6 +141,10 @@ func postRoutes(e *env) []postRoute {
 		}
 		return list[0].ID
 	}
+	keys, err := e.s.APIKeys(ctx, e.ws.ID)
+	if err != nil || len(keys) != 1 {
+		e.t.Fatalf("seed API key: %v %d", err, len(keys))
+	}
 	hook := "/webhooks/" + hooks[0].ID
 	return []postRoute{
 		{"/connections", []string{"connector", "import", "store_id", "new-20"}, false, false},
@@ -147,12 +154,16 @@ func postRoutes(e *env) []postRoute {
 		{"/inquiries", []string{"custom", "sub-77", "order_date", "2025-03-01", "expected_amount", "1.00"}, false, false},
 		{"/import", nil, false, false},
 		{"/apikeys", []string{"name", "k", "scope", "read"}, true, false},
+		{"/apikeys/" + keys[0].ID + "/revoke", nil, true, false},
 		{"/users", []string{"email", "new@example.com", "password", "long enough", "role", "member"}, true, false},
 		{"/links", []string{"url", "https://www.amazon.com/dp/B0C1234567", "channel", "store-20", "unique_per_click", "1"}, false, false},
 		{"/inquiries/" + inquiry("sub-3") + "/accept", []string{"note", "paid in April"}, false, false},
 		{"/inquiries/" + inquiry("sub-9") + "/reject", nil, false, false},
 		{"/webhooks", []string{"url", "https://example.com/hook", "events", "transaction.created"}, false, false},
 		{hook + "/deliveries/" + itoa(deliveries[0].ID) + "/redeliver", nil, false, false},
+		{hook + "/edit", []string{"url", "https://hooks.example.com/edited", "events", "transaction.updated", "description", "edited"}, false, false},
+		{hook + "/pause", []string{"from", "list"}, false, false},
+		{hook + "/resume", nil, false, false},
 		{hook + "/delete", nil, false, false},
 		{"/settings/time-zone", []string{"time_zone", "Europe/Berlin"}, false, true},
 	}
@@ -170,6 +181,7 @@ func counts(t *testing.T, e *env) string {
 	hooks, _ := e.s.Webhooks(ctx, e.ws.ID)
 	var deliveries, statuses, zones []string
 	for _, h := range hooks {
+		deliveries = append(deliveries, fmt.Sprint(h.URL, h.Events, h.Description, h.Active))
 		list, _ := e.s.Deliveries(ctx, e.ws.ID, h.ID, 0, 100)
 		for _, d := range list {
 			deliveries = append(deliveries, d.Status+" "+fmt.Sprint(d.NextAttemptAt))
@@ -177,6 +189,9 @@ func counts(t *testing.T, e *env) string {
 	}
 	for _, in := range inq {
 		statuses = append(statuses, in.Status)
+	}
+	for _, k := range keys {
+		statuses = append(statuses, fmt.Sprint(k.RevokedAt))
 	}
 	for _, m := range members {
 		zones = append(zones, m.TimeZone)
@@ -228,6 +243,21 @@ func TestReadOnlyChangesNothingAndEveryFormNeedsCSRF(t *testing.T) {
 				t.Errorf("read-only %s shows a change form", page)
 			}
 		}
+		// Those are all the forms there are: every post form of every
+		// template (its {{…}} parts standing for ids) is one of them.
+		walked := map[string]bool{"/login": true, "/logout": true}
+		for _, r := range routes {
+			walked[routeShape(r.path)] = true
+		}
+		forms := templateForms(t)
+		if len(forms) < len(routes) {
+			t.Fatalf("found %d post forms in the templates, fewer than the %d walked", len(forms), len(routes))
+		}
+		for _, f := range forms {
+			if !walked[f.shape] {
+				t.Errorf("%s has a form to %s that this test does not walk: add it to postRoutes", f.file, f.action)
+			}
+		}
 		// And the same forms work with the token and the role.
 		admin := e.login("admin@example.com")
 		for _, r := range routes {
@@ -239,4 +269,51 @@ func TestReadOnlyChangesNothingAndEveryFormNeedsCSRF(t *testing.T) {
 			}
 		}
 	})
+}
+
+var (
+	postForm    = regexp.MustCompile(`<form\b[^>]*\bmethod="post"[^>]*>`)
+	formAction  = regexp.MustCompile(`\baction="([^"]*)"`)
+	templateArg = regexp.MustCompile(`\{\{[^}]*\}\}`)
+	idSegment   = regexp.MustCompile(`^([a-z]+_[a-z0-9]+|[0-9]+)$`)
+)
+
+type templateForm struct{ file, action, shape string }
+
+// templateForms is every post form in the dashboard's templates.
+func templateForms(t *testing.T) []templateForm {
+	t.Helper()
+	files, err := filepath.Glob("templates/*.html")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("templates: %v %d", err, len(files))
+	}
+	var out []templateForm
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tag := range postForm.FindAllString(string(b), -1) {
+			m := formAction.FindStringSubmatch(tag)
+			if m == nil {
+				t.Fatalf("%s: a post form without an action: %s", file, tag)
+			}
+			out = append(out, templateForm{file, m[1], routeShape(templateArg.ReplaceAllString(m[1], "{}"))})
+		}
+	}
+	return out
+}
+
+// routeShape is a form's path with every id (or template expression) as
+// {} and no query: "/webhooks/wh_x/deliveries/3/redeliver" and
+// "/webhooks/{{.ID}}/deliveries/{{.ID}}/redeliver" are the same form.
+func routeShape(path string) string {
+	path, _, _ = strings.Cut(path, "?")
+	segs := strings.Split(path, "/")
+	for i, seg := range segs {
+		if idSegment.MatchString(seg) {
+			segs[i] = "{}"
+		}
+	}
+	return strings.Join(segs, "/")
 }

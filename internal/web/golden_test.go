@@ -70,6 +70,7 @@ func TestPagesGolden(t *testing.T) {
 			{"webhooks", "/webhooks", admin, 200},
 			{"webhooks-read-only", "/webhooks", reader, 200},
 			{"webhook", "/webhooks/" + hooks[0].ID, admin, 200},
+			{"webhook-read-only", "/webhooks/" + hooks[0].ID, reader, 200},
 			{"inquiries", "/inquiries", admin, 200},
 			{"inquiries-matched", "/inquiries?status=matched", admin, 200},
 			{"inquiry", "/inquiries/" + inquiryOf("sub-3"), admin, 200},
@@ -123,6 +124,17 @@ func TestPagesGolden(t *testing.T) {
 		golden(t, "pages/webhooks-invalid.html", normalise(body, start, time.Now().UTC().Add(time.Minute)))
 		_, body = reader.post("/settings/time-zone", reader.form("time_zone", "Mars/Olympus_Mons"))
 		golden(t, "pages/settings-invalid.html", normalise(body, start, time.Now().UTC().Add(time.Minute)))
+		// A refused edit of the webhook, then the webhook paused.
+		hook := "/webhooks/" + hooks[0].ID
+		_, body = admin.post(hook+"/edit", admin.form("url", "https://hooks.example.com/affsync", "description", "bookkeeping"))
+		golden(t, "pages/webhook-edit-invalid.html", normalise(body, start, time.Now().UTC().Add(time.Minute)))
+		if status, _ := admin.post(hook+"/pause", admin.form()); status != http.StatusSeeOther {
+			t.Fatalf("pause: %d", status)
+		}
+		for _, p := range []struct{ name, path string }{{"webhooks-paused", "/webhooks"}, {"webhook-paused", hook}} {
+			_, body = admin.get(p.path)
+			golden(t, "pages/"+p.name+".html", normalise(body, start, time.Now().UTC().Add(time.Minute)))
+		}
 	})
 }
 

@@ -6,6 +6,7 @@ import (
 	"html"
 	"io"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -440,6 +441,146 @@ func TestPaymentAndDealPaging(t *testing.T) {
 			if len(seen) != c.want || pages != 2 {
 				t.Fatalf("%s: %d rows in %d pages, want %d in 2", c.path, len(seen), pages, c.want)
 			}
+		}
+	})
+}
+
+// TestWebhookEditAndPause: the edit form changes URL, events and description
+// with the checks of creation; pause holds the queued deliveries and resume
+// sends them now; another workspace's webhook cannot be touched.
+func TestWebhookEditAndPause(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s)
+		member := e.login("member@example.com")
+		hooks, err := s.Webhooks(ctx, e.ws.ID)
+		if err != nil || len(hooks) != 1 {
+			t.Fatalf("seed webhook: %v %d", err, len(hooks))
+		}
+		hook := hooks[0]
+		path := "/webhooks/" + hook.ID
+		stored := func() store.Webhook {
+			w, err := s.Webhook(ctx, e.ws.ID, hook.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return w
+		}
+		// postTo posts a form and answers the status and where it leads.
+		postTo := func(path string, form url.Values) (int, string) {
+			resp, err := member.http.PostForm(e.url+path, form)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			return resp.StatusCode, resp.Header.Get("Location")
+		}
+
+		_, page := member.get(path)
+		if !strings.Contains(page, `value="https://hooks.example.com/affsync"`) || !strings.Contains(page, `value="bookkeeping"`) ||
+			strings.Count(page, `name="events" value="transaction.`) != 2 || strings.Count(page, " checked>") != 2 {
+			t.Fatalf("the edit form does not hold the webhook:\n%s", page)
+		}
+
+		for _, c := range []struct {
+			form []string
+			want string
+		}{
+			{[]string{"url", "http://example.com/hook", "events", "transaction.created"}, "https://"},
+			{[]string{"url", "https://user:pw@example.com/hook", "events", "transaction.created"}, "no user name"},
+			{[]string{"url", "https://example.com/kept-in-the-form"}, "at least one"},
+			{[]string{"url", "https://example.com/hook", "events", "payment.created"}, "unknown event"},
+			{[]string{"url", "https://example.com/hook", "events", "transaction.created", "description", strings.Repeat("d", 501)}, "at most 500"},
+		} {
+			status, body := member.post(path+"/edit", member.form(c.form...))
+			if status != http.StatusBadRequest || !strings.Contains(html.UnescapeString(body), c.want) ||
+				!strings.Contains(body, `id="edit-url" name="url" type="url" required value="`+c.form[1]+`"`) {
+				t.Errorf("%v: %d, want 400 saying %q with the URL sent", c.form, status, c.want)
+			}
+		}
+		if w := stored(); w.URL != hook.URL || w.Description != hook.Description || strings.Join(w.Events, ",") != strings.Join(hook.Events, ",") {
+			t.Fatalf("refused edits changed the webhook: %+v", w)
+		}
+
+		form := member.form("url", " https://receiver.example.com/moved ", "description", "ledger")
+		form["events"] = []string{"transaction.updated"}
+		if status, to := postTo(path+"/edit", form); status != http.StatusSeeOther || !strings.HasPrefix(to, path+"?flash=") {
+			t.Fatalf("edit: %d to %s", status, to)
+		}
+		if w := stored(); w.URL != "https://receiver.example.com/moved" || w.Description != "ledger" ||
+			strings.Join(w.Events, ",") != "transaction.updated" || !w.Active {
+			t.Fatalf("after the edit: %+v", w)
+		}
+		if sec, err := s.WebhookSecret(ctx, testBox{}, e.ws.ID, hook.ID); err != nil || sec != "whsec_seed" {
+			t.Fatalf("the edit changed the secret: %q %v", sec, err)
+		}
+
+		// Pause from the list: back to the list; the queued deliveries wait.
+		pending := func() []store.Delivery {
+			list, err := s.Deliveries(ctx, e.ws.ID, hook.ID, 0, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []store.Delivery
+			for _, d := range list {
+				if d.Status == store.DeliveryPending {
+					out = append(out, d)
+				}
+			}
+			if len(out) == 0 {
+				t.Fatal("the seed has no pending delivery")
+			}
+			return out
+		}
+		if status, to := postTo(path+"/pause", member.form("from", "list")); status != http.StatusSeeOther || !strings.HasPrefix(to, "/webhooks?flash=") {
+			t.Fatalf("pause: %d to %s", status, to)
+		}
+		if stored().Active {
+			t.Fatal("still active after the pause")
+		}
+		for _, d := range pending() {
+			if d.NextAttemptAt != nil {
+				t.Fatalf("delivery %d is due at %v while paused", d.ID, d.NextAttemptAt)
+			}
+		}
+		_, list := member.get("/webhooks")
+		_, page = member.get(path)
+		if !strings.Contains(list, `action="`+path+`/resume"`) || strings.Contains(list, `action="`+path+`/pause"`) ||
+			!strings.Contains(page, "paused: no new events") || !strings.Contains(page, "when resumed") || !strings.Contains(page, `action="`+path+`/resume"`) {
+			t.Fatalf("a paused webhook's pages do not say so:\n%s\n%s", list, page)
+		}
+
+		// Resume from its page: back there; the waiting deliveries are due now.
+		if status, to := postTo(path+"/resume", member.form()); status != http.StatusSeeOther || !strings.HasPrefix(to, path+"?flash=") {
+			t.Fatalf("resume: %d to %s", status, to)
+		}
+		if !stored().Active {
+			t.Fatal("still paused after the resume")
+		}
+		for _, d := range pending() {
+			if d.NextAttemptAt == nil || !d.NextAttemptAt.Equal(today) || d.Attempts != 0 {
+				t.Fatalf("delivery %d after the resume: %+v", d.ID, d)
+			}
+		}
+
+		// Another workspace's webhook: not found, and untouched.
+		other, err := s.EnsureWorkspace(ctx, "other")
+		if err != nil {
+			t.Fatal(err)
+		}
+		theirs, err := s.CreateWebhook(ctx, testBox{}, store.Webhook{WorkspaceID: other.ID, URL: "https://other.example.com/", Events: []string{"transaction.created"}}, "whsec_other")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			action string
+			form   []string
+		}{{"edit", []string{"url", "https://evil.example.com/", "events", "transaction.updated"}}, {"pause", nil}, {"resume", nil}} {
+			if status, _ := member.post("/webhooks/"+theirs.ID+"/"+c.action, member.form(c.form...)); status != http.StatusNotFound {
+				t.Errorf("%s another workspace's webhook: %d, want 404", c.action, status)
+			}
+		}
+		if w, err := s.Webhook(ctx, other.ID, theirs.ID); err != nil || w.URL != "https://other.example.com/" || !w.Active {
+			t.Fatalf("another workspace's webhook: %+v %v", w, err)
 		}
 	})
 }

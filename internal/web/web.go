@@ -126,6 +126,9 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("GET /webhooks", s.view(s.webhooks))
 	mux.Handle("POST /webhooks", s.change(s.createWebhook))
 	mux.Handle("GET /webhooks/{id}", s.view(s.webhook))
+	mux.Handle("POST /webhooks/{id}/edit", s.change(s.editWebhook))
+	mux.Handle("POST /webhooks/{id}/pause", s.change(s.pauseWebhook))
+	mux.Handle("POST /webhooks/{id}/resume", s.change(s.resumeWebhook))
 	mux.Handle("POST /webhooks/{id}/delete", s.change(s.deleteWebhook))
 	mux.Handle("POST /webhooks/{id}/deliveries/{delivery}/redeliver", s.change(s.redeliver))
 
