@@ -70,6 +70,7 @@ func FuzzXML(f *testing.F) {
 // FuzzXLSX: workbooks with bytes changed in place.
 func FuzzXLSX(f *testing.F) {
 	f.Add(workbook(f), uint(100), byte(0))
+	f.Add(records(f, true), uint(100), byte(0))
 	f.Fuzz(func(t *testing.T, data []byte, at uint, b byte) {
 		if len(data) > 0 {
 			data = bytes.Clone(data)
