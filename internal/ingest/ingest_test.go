@@ -33,6 +33,7 @@ type rowDump struct {
 	Line   int
 	Values map[string]string // canonical column → value
 	At     map[string]int    // canonical column → 1-based column
+	Number []string          `json:",omitempty"` // columns read from spreadsheet number cells
 }
 
 func day(t interface{ Format(string) string }, zero bool) string {
@@ -64,6 +65,9 @@ func readAll(name string, data []byte, lim Limits) ([]tableDump, error) {
 			for _, col := range tb.Columns {
 				if v, c, ok := r.Get(col); ok {
 					rd.Values[col], rd.At[col] = v, c
+				}
+				if r.Numeric(col) {
+					rd.Number = append(rd.Number, col)
 				}
 			}
 			d.Rows = append(d.Rows, rd)

@@ -133,12 +133,19 @@ func readSheet(name, sheet string, wb *excelize.File, date1904 bool, lim Limits,
 					cols[i] = excelDate(cols[i], date1904)
 				}
 			}
+			row := h.row(line, cols)
 			for _, i := range numberCols {
-				if i < len(cols) {
-					cols[i] = excelNumber(cols[i])
+				if i >= len(cols) {
+					continue
+				}
+				if v, ok := excelNumber(cols[i]); ok {
+					if row.numeric == nil {
+						row.numeric = make([]bool, len(cols))
+					}
+					cols[i], row.numeric[i] = v, true
 				}
 			}
-			return h.row(line, cols), nil
+			return row, nil
 		}
 	}
 	return fn(t)
@@ -168,25 +175,21 @@ func excelDate(v string, date1904 bool) string {
 // them are binary noise ("1.1000000000000001", "0.30000000000000004").
 const excelSignificant = 15
 
-// excelNumber rewrites a number cell as the decimal a person typed, read
-// from its stored text and never through float64: the XML form
-// ("-12.5", "1.1000000000000001", "1.5E-2") rounded to 15 significant
-// digits and written out in full ("0.015"). Text cells that are not in that
-// form ("1.234,56", "$12.50") pass through for the locale-aware parsers.
-//
-// A number cell's point is always the decimal one, yet a marketplace that
-// writes decimal commas reads "1.234" as a thousand: so a result with
-// exactly three decimals gets a fourth, a zero ("1.2340"), which no hint
-// reads as a thousands separator.
-func excelNumber(v string) string {
+// excelNumber reads a number cell as the decimal a person typed, from its
+// stored text and never through float64: the XML form ("-12.5",
+// "1.1000000000000001", "1.5E-2") rounded to 15 significant digits and
+// written out in full ("0.015"), its point the decimal one. ok is false
+// for text in any other form ("1.234,56", "$12.50"), which the
+// locale-aware parsers read as it is.
+func excelNumber(v string) (string, bool) {
 	neg, digits, exp, ok := parseXMLNumber(strings.TrimSpace(v))
 	if !ok {
-		return v
+		return v, false
 	}
 	// value = 0.digits × 10^exp, digits without leading zeros.
 	if len(digits) > excelSignificant {
 		round := digits[excelSignificant] >= '5'
-		digits = []byte(digits[:excelSignificant])
+		digits = digits[:excelSignificant]
 		for i := len(digits) - 1; round && i >= 0; i-- {
 			if digits[i] == '9' {
 				digits[i] = '0'
@@ -202,7 +205,7 @@ func excelNumber(v string) string {
 	}
 	s := strings.TrimRight(string(digits), "0")
 	if s == "" {
-		return "0"
+		return "0", true
 	}
 	var whole, frac string
 	switch {
@@ -215,15 +218,12 @@ func excelNumber(v string) string {
 	}
 	out := whole
 	if frac != "" {
-		if len(frac) == 3 {
-			frac += "0"
-		}
 		out += "." + frac
 	}
 	if neg {
 		out = "-" + out
 	}
-	return out
+	return out, true
 }
 
 // maxExcelExponent bounds the exponents excelNumber writes out in full;

@@ -86,22 +86,23 @@ func TestXLSXRecords(t *testing.T) {
 		table, col string
 		line, at   int
 		want       string
+		numeric    bool
 	}
 	want := []cell{
-		{"Payments", "amount", 2, 5, "1234.56"},
-		{"Payments", "paid_on", 2, 2, "2026-12-28"},
-		{"Payments", "month", 2, 3, "2026-10"},
-		{"Payments", "amount", 4, 5, "0.3"},       // binary noise beyond 15 digits dropped
-		{"Payments", "month", 4, 3, "2026-11-01"}, // a date cell in a month column
-		{"Payments", "amount", 5, 5, "0.0150"},    // exponent written out; a fourth decimal so no hint takes "." for thousands
-		{"Payments", "amount", 6, 5, "1.234,56"},  // text passes through for the connection's decimal mark
-		{"Deals", "id", 3, 1, "1001"},
-		{"Deals", "starts", 3, 4, "2026-10-01"},
-		{"Deals", "ends", 3, 5, "2026-10-31"},
-		{"Custom", "sold", 2, 2, "2026-10-01T09:15:00"},
-		{"Custom", "revenue", 2, 3, "2.4"},
-		{"Custom", "price", 2, 4, "1.2340"},
-		{"Custom", "custom_1", 2, 6, "00042"}, // text, not a number
+		{"Payments", "amount", 2, 5, "1234.56", true},
+		{"Payments", "paid_on", 2, 2, "2026-12-28", false},
+		{"Payments", "month", 2, 3, "2026-10", false},
+		{"Payments", "amount", 4, 5, "0.3", true},        // binary noise beyond 15 digits dropped
+		{"Payments", "month", 4, 3, "2026-11-01", false}, // a date cell in a month column
+		{"Payments", "amount", 5, 5, "0.015", true},      // the exponent written out
+		{"Payments", "amount", 6, 5, "1.234,56", false},  // text, for the connection's decimal mark
+		{"Deals", "id", 3, 1, "1001", false},
+		{"Deals", "starts", 3, 4, "2026-10-01", false},
+		{"Deals", "ends", 3, 5, "2026-10-31", false},
+		{"Custom", "sold", 2, 2, "2026-10-01T09:15:00", false},
+		{"Custom", "revenue", 2, 3, "2.4", true},
+		{"Custom", "price", 2, 4, "1.234", true},     // a point a decimal-comma connection reads as one
+		{"Custom", "custom_1", 2, 6, "00042", false}, // text, not a number
 	}
 	for _, date1904 := range []bool{false, true} {
 		kinds := map[string]Kind{}
@@ -140,53 +141,58 @@ func TestXLSXRecords(t *testing.T) {
 		for _, c := range want {
 			r, ok := got[[2]string{c.table, c.col}][c.line]
 			v, at, _ := r.Get(c.col)
-			if !ok || v != c.want || at != c.at {
-				t.Errorf("1904=%v: %s %s row %d = %q at column %d, want %q at %d", date1904, c.table, c.col, c.line, v, at, c.want, c.at)
+			if !ok || v != c.want || at != c.at || r.Numeric(c.col) != c.numeric {
+				t.Errorf("1904=%v: %s %s row %d = %q at column %d, number %v; want %q at %d, number %v", date1904, c.table, c.col, c.line,
+					v, at, r.Numeric(c.col), c.want, c.at, c.numeric)
 			}
 		}
 	}
 }
 
 func TestExcelNumber(t *testing.T) {
-	for _, tc := range []struct{ in, want string }{
-		{"12.5", "12.5"},
-		{"-7.99", "-7.99"},
-		{"46298", "46298"},
-		{"1.1000000000000001", "1.1"},
-		{"0.30000000000000004", "0.3"},
-		{"2.3999999999999999", "2.4"},
-		{"9.9999999999999999", "10"},
-		{"-0.99999999999999999", "-1"},
-		{"12345678901234567", "12345678901234600"}, // Excel keeps 15 digits
-		{"1.5E-2", "0.0150"},
-		{"1e-7", "0.0000001"},
-		{"1E+3", "1000"},
-		{"2.5e2", "250"},
-		{"1.234", "1.2340"},
-		{"123.456", "123.4560"},
-		{"1234.567", "1234.5670"},
-		{"0", "0"},
-		{"-0", "0"},
-		{"0.000", "0"},
-		{"007.50", "7.5"},
-		{".5", "0.5"},
-		{"5.", "5"},
-		{" 3.25 ", "3.25"},
+	for _, tc := range []struct {
+		in, want string
+		number   bool
+	}{
+		{"12.5", "12.5", true},
+		{"-7.99", "-7.99", true},
+		{"46298", "46298", true},
+		{"1.1000000000000001", "1.1", true},
+		{"0.30000000000000004", "0.3", true},
+		{"2.3999999999999999", "2.4", true},
+		{"9.9999999999999999", "10", true},
+		{"-0.99999999999999999", "-1", true},
+		{"12345678901234567", "12345678901234600", true}, // Excel keeps 15 digits
+		{"1.5E-2", "0.015", true},
+		{"1e-7", "0.0000001", true},
+		{"1E+3", "1000", true},
+		{"2.5e2", "250", true},
+		{"1.234", "1.234", true},
+		{"123.456", "123.456", true},
+		{"1234.567", "1234.567", true},
+		{"0", "0", true},
+		{"-0", "0", true},
+		{"0.000", "0", true},
+		{"007.50", "7.5", true},
+		{".5", "0.5", true},
+		{"5.", "5", true},
+		{" 3.25 ", "3.25", true},
+		{"00042", "42", true},
 		// Not the XML form: text for the locale-aware parsers.
-		{"1.234,56", "1.234,56"},
-		{"$12.50", "$12.50"},
-		{"1,234.56", "1,234.56"},
-		{"12.5 €", "12.5 €"},
-		{"1E+400", "1E+400"},
-		{"1e", "1e"},
-		{".", "."},
-		{"-", "-"},
-		{"", ""},
-		{"abc", "abc"},
-		{"00042", "42"},
+		{"1.234,56", "1.234,56", false},
+		{"$12.50", "$12.50", false},
+		{"1,234.56", "1,234.56", false},
+		{"12.5 €", "12.5 €", false},
+		{"1E+400", "1E+400", false},
+		{"1e", "1e", false},
+		{".", ".", false},
+		{"-", "-", false},
+		{"", "", false},
+		{"abc", "abc", false},
 	} {
-		if got := excelNumber(tc.in); got != tc.want {
-			t.Errorf("excelNumber(%q) = %q, want %q", tc.in, got, tc.want)
+		got, ok := excelNumber(tc.in)
+		if got != tc.want || ok != tc.number {
+			t.Errorf("excelNumber(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.number)
 		}
 	}
 }
