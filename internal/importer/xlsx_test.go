@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -276,3 +277,71 @@ func TestBadXLSXCellLeavesStoreAsItWas(t *testing.T) {
 		}
 	})
 }
+
+// TestXLSXNumberCellsOnDecimalComma: on amazon.de, whose files write
+// decimal commas, a number cell's point is still the decimal one (1.234 is
+// no thousand), while text cells keep the marketplace's forms; for the
+// payments file and an Associates Central Fee-* sheet alike.
+func TestXLSXNumberCellsOnDecimalComma(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s, "de")
+		conn, err := s.CreateConnection(ctx, nil, store.Connection{WorkspaceID: e.ws.ID, Network: "amazon", Connector: "import", Name: "de",
+			Settings: map[string]string{"marketplace": "www.amazon.de"}}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.conn = conn
+		payHead := []any{"Payment ID", "Paid On", "Month", "Amount", "Method"}
+		e.importAll(t, memFile("payments.xlsx", book(t, sheet{"Payments", [][]any{payHead,
+			{"P-1", at(2026, 12, 28, 0, 0), "2026-10", 1234.5, "Überweisung"},
+			{"P-2", at(2027, 1, 27, 0, 0), "2026-11", "1.234,56", "Überweisung"},
+			{"P-3", at(2027, 2, 26, 0, 0), "2026-12", "=12.75", "Überweisung"},
+		}})))
+		pays, _, err := s.Payments(ctx, e.ws.ID, store.PaymentFilter{Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]string{}
+		for _, p := range pays {
+			got[p.Reference] = p.Currency + " " + strconvI(p.Amount)
+		}
+		if want := map[string]string{"P-1": "EUR 123450", "P-2": "EUR 123456", "P-3": "EUR 1275"}; !equalMaps(got, want) {
+			t.Fatalf("payments %v, want %v", got, want)
+		}
+
+		earnHead := []any{"Category", "Name", "ASIN", "Seller", "Tracking ID", "Date Shipped", "Price(€)", "Items Shipped", "Returns",
+			"Revenue(€)", "Ad Fees(€)", "Device Type Group"}
+		for _, tc := range []struct {
+			name     string
+			sheet    sheet
+			row, col int
+			says     string
+		}{
+			{"payment of three decimals", sheet{"Payments", [][]any{payHead, {"P-4", at(2027, 3, 29, 0, 0), "2027-01", 1.234, "Überweisung"}}},
+				2, 4, `"1.234": more decimals`},
+			{"ad fees of three decimals", sheet{"Fee-Earnings", [][]any{{"Fee-Earnings reports from 10-01-2026 to 10-31-2026"}, earnHead,
+				{"Bücher", "Roman", "3423000000", "Amazon.de", "shop-21", at(2026, 10, 2, 0, 0), 12.5, 1, 0, 12.5, 1.875, "PHONE"}}},
+				3, 11, `"1.875": more decimals`},
+		} {
+			_, err := e.im.Import(ctx, e.conn, memFile("bad.xlsx", book(t, tc.sheet)), nil)
+			var rej *importer.RejectedError
+			if !errors.As(err, &rej) || rej.File.File != "bad.xlsx#"+tc.sheet.name || rej.File.Line != tc.row || rej.File.Column != tc.col ||
+				!strings.Contains(rej.File.Message, tc.says) {
+				t.Fatalf("%s: %v, want bad.xlsx#%s:%d:%d saying %q", tc.name, err, tc.sheet.name, tc.row, tc.col, tc.says)
+			}
+		}
+
+		// A good Fee-Earnings sheet: number cells with points, on amazon.de.
+		e.importAll(t, memFile("earnings.xlsx", book(t, sheet{"Fee-Earnings", [][]any{{"Fee-Earnings reports from 10-01-2026 to 10-31-2026"}, earnHead,
+			{"Bücher", "Roman", "3423000000", "Amazon.de", "shop-21", at(2026, 10, 2, 0, 0), 1234.5, 1, 0, 1234.5, "=37.039999999999999", "PHONE"}}})))
+		txs, _, err := s.Transactions(ctx, e.ws.ID, store.TransactionFilter{Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(txs) != 1 || txs[0].Currency != "EUR" || txs[0].SaleAmount != 123450 || txs[0].Commission != 3704 {
+			t.Fatalf("transactions %+v", txs)
+		}
+	})
+}
+
+func strconvI(n int64) string { return strconv.FormatInt(n, 10) }
