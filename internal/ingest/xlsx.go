@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -79,7 +80,7 @@ func readSheet(name, sheet string, wb *excelize.File, date1904 bool, lim Limits,
 	}
 	var h *header
 	var kind Kind
-	seen := false // a row with a value
+	seen := false // a row with a value: a sheet without one is passed over
 	for {
 		cols, err := next()
 		if errors.Is(err, io.EOF) {
@@ -95,7 +96,7 @@ func readSheet(name, sheet string, wb *excelize.File, date1904 bool, lim Limits,
 		if err != nil {
 			return err
 		}
-		seen = seen || !isTotalRow(cols)
+		seen = seen || slices.ContainsFunc(cols, func(c string) bool { return strings.TrimSpace(c) != "" })
 		if h, kind = detectHeader(cols); h.known >= 2 {
 			t.HeaderLine = line
 			break
