@@ -46,9 +46,9 @@ func readSheet(name, sheet string, wb *excelize.File, date1904 bool, lim Limits,
 	}
 	defer rows.Close()
 	fee := strings.HasPrefix(strings.ToLower(sheet), "fee-")
-	t := &Table{Name: name, Kind: KindReport, Format: "xlsx", RawType: sheet, Report: reportOf(sheet)}
-	if !fee {
-		t.RawType = ""
+	t := &Table{Name: name, Kind: KindReport, Format: "xlsx"}
+	if fee {
+		t.RawType, t.Report = sheet, reportOf(sheet)
 	}
 	other := func() error {
 		*t = Table{Name: name, Kind: KindOther, Format: "xlsx", RawType: sheet, Next: func() (Row, error) { return Row{}, io.EOF }}
