@@ -68,6 +68,10 @@ func (im *Importer) apply(ctx context.Context, tx *store.Tx, conn store.Connecti
 	facts := &factWriter{tx: tx, workspaceID: conn.WorkspaceID, fileID: fileID}
 	err = ingest.Open(f.Name, cr, im.Limits, func(t *ingest.Table) error {
 		switch {
+		case t.Kind == ingest.KindOther:
+			sum.Notes = append(sum.Notes, fmt.Sprintf("%s: sheet %q skipped: its first rows hold no header of a report, payments, "+
+				"deals or custom transactions file", t.Name, t.RawType))
+			return nil
 		case t.Kind == ingest.KindPayments:
 			run.types = append(run.types, "payments")
 			return im.readPayments(ctx, tx, conn, st, t, run)

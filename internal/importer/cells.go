@@ -73,6 +73,9 @@ func (c *cells) amount(col, currency string, hint money.DecimalHint) (int64, boo
 		c.fail(n, "%s: unknown currency %q", c.row.Header(col), currency)
 		return 0, false
 	}
+	if c.row.Numeric(col) {
+		hint = money.HintDot // a spreadsheet number: its point is the decimal one
+	}
 	x, err := money.ParseMinor(v, cur.Exponent, hint)
 	if err != nil {
 		// money's errors quote the value already.

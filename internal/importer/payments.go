@@ -90,6 +90,10 @@ func paymentPeriod(c *cells, st settings) (time.Time, time.Time) {
 			c.fail(n, "%s %q: %v", c.row.Header("month"), v, err)
 			return time.Time{}, time.Time{}
 		}
+		if m.Year() < 1995 || m.Year() > 2100 {
+			c.fail(n, "%s %q is out of range (1995 to 2100)", c.row.Header("month"), v)
+			return time.Time{}, time.Time{}
+		}
 		return m, m.AddDate(0, 1, -1)
 	}
 	c.required("period_start")

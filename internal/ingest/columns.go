@@ -93,6 +93,7 @@ type header struct {
 	hintColumn   int // 1-based
 	known        int
 	dates        []string // canonical columns holding dates
+	numbers      []string // canonical columns holding amounts, counts or rates
 }
 
 func parseHeader(fields []string) *header {
@@ -138,6 +139,17 @@ func (h *header) has(cols ...string) bool {
 		}
 	}
 	return true
+}
+
+// indexes are the 0-based fields of those of cols the header has.
+func (h *header) indexes(cols []string) []int {
+	var out []int
+	for _, c := range cols {
+		if i, ok := h.index[c]; ok {
+			out = append(out, i)
+		}
+	}
+	return out
 }
 
 // row makes a Row of fields under this header.

@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"math"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -70,12 +73,41 @@ func FuzzXML(f *testing.F) {
 // FuzzXLSX: workbooks with bytes changed in place.
 func FuzzXLSX(f *testing.F) {
 	f.Add(workbook(f), uint(100), byte(0))
+	f.Add(records(f, true), uint(100), byte(0))
 	f.Fuzz(func(t *testing.T, data []byte, at uint, b byte) {
 		if len(data) > 0 {
 			data = bytes.Clone(data)
 			data[at%uint(len(data))] = b
 		}
 		drain(t, "report.xlsx", data, small())
+	})
+}
+
+// FuzzExcelNumber: a number cell read exactly is the same number as the
+// float64 its text stands for, to the 15 digits a spreadsheet keeps.
+func FuzzExcelNumber(f *testing.F) {
+	for _, s := range []string{"12.5", "0.30000000000000004", "1.5E-2", "-9.9999999999999999", "1E+30", "1,5", ".5", "007"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		out, ok := excelNumber(in)
+		if !ok {
+			if out != in {
+				t.Fatalf("excelNumber(%q) changed text to %q", in, out)
+			}
+			return
+		}
+		if strings.ContainsAny(out, "eE+,") || strings.Count(out, ".") > 1 {
+			t.Fatalf("excelNumber(%q) = %q, not a plain decimal", in, out)
+		}
+		want, err1 := strconv.ParseFloat(strings.TrimSpace(in), 64)
+		got, err2 := strconv.ParseFloat(out, 64)
+		if err1 != nil || err2 != nil {
+			t.Fatalf("excelNumber(%q) = %q: %v %v", in, out, err1, err2)
+		}
+		if diff := math.Abs(got - want); diff > 1e-14*math.Abs(want) && diff > 1e-300 {
+			t.Fatalf("excelNumber(%q) = %q: %g, want %g", in, out, got, want)
+		}
 	})
 }
 

@@ -98,6 +98,9 @@ type Row struct {
 	fields []string
 	h      *header
 	column int // when set, the column every value is located at (an XML element)
+	// numeric marks the fields that were spreadsheet number cells, written
+	// out by excelNumber; nil for text rows.
+	numeric []bool
 }
 
 // Get returns a column's value (spaces trimmed) and its 1-based column
@@ -115,6 +118,17 @@ func (r Row) Get(col string) (value string, column int, ok bool) {
 		column = r.column
 	}
 	return strings.TrimSpace(r.fields[i]), column, true
+}
+
+// Numeric tells a value read from a spreadsheet's number cell ("1.234",
+// written out exactly): its point is the decimal one, whatever decimal
+// mark the file's marketplace or connection otherwise uses.
+func (r Row) Numeric(col string) bool {
+	if r.h == nil || r.numeric == nil {
+		return false
+	}
+	i, ok := r.h.index[col]
+	return ok && i < len(r.numeric) && r.numeric[i]
 }
 
 // Header returns the file's own name of a canonical column ("Ad Fees($)"

@@ -20,6 +20,7 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 
 // tableDump is what a golden file holds of one table.
 type tableDump struct {
+	Kind                                               string `json:",omitempty"` // when not a report
 	Name, Report, RawType, Format, Title, CurrencyHint string
 	Subtags                                            bool
 	Coverage                                           [2]string
@@ -32,6 +33,7 @@ type rowDump struct {
 	Line   int
 	Values map[string]string // canonical column → value
 	At     map[string]int    // canonical column → 1-based column
+	Number []string          `json:",omitempty"` // columns read from spreadsheet number cells
 }
 
 func day(t interface{ Format(string) string }, zero bool) string {
@@ -48,6 +50,9 @@ func readAll(name string, data []byte, lim Limits) ([]tableDump, error) {
 		d := tableDump{Name: tb.Name, Report: string(tb.Report), RawType: tb.RawType, Format: tb.Format, Title: tb.Title,
 			CurrencyHint: tb.CurrencyHint, Subtags: tb.Subtags, Columns: tb.Columns, HeaderLine: tb.HeaderLine, HintColumn: tb.HintColumn,
 			Coverage: [2]string{day(tb.Coverage[0], tb.Coverage[0].IsZero()), day(tb.Coverage[1], tb.Coverage[1].IsZero())}, Rows: []rowDump{}}
+		if tb.Kind != KindReport {
+			d.Kind = string(tb.Kind)
+		}
 		for {
 			r, err := tb.Next()
 			if errors.Is(err, io.EOF) {
@@ -60,6 +65,9 @@ func readAll(name string, data []byte, lim Limits) ([]tableDump, error) {
 			for _, col := range tb.Columns {
 				if v, c, ok := r.Get(col); ok {
 					rd.Values[col], rd.At[col] = v, c
+				}
+				if r.Numeric(col) {
+					rd.Number = append(rd.Number, col)
 				}
 			}
 			d.Rows = append(d.Rows, rd)
@@ -183,6 +191,7 @@ func generated(t testing.TB) map[string][]byte {
 		"shop-20-earnings-report-20261002.tsv.gz": gz(fixture(t, "shop-20-earnings-report-20261002.tsv")),
 		"shop-21-orders-report-20261002.xml.gz":   gz(fixture(t, "shop-21-orders-report-20261002.xml")),
 		"report.xlsx":                             workbook(t),
+		"records.xlsx":                            records(t, false),
 		"download.zip": zipOf(t,
 			[2]string{"Fee-Earnings.csv", string(fixture(t, "Fee-Earnings.csv"))},
 			[2]string{"Fee-Orders-de.tsv", string(fixture(t, "Fee-Orders-de.tsv"))},

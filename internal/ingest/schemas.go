@@ -10,6 +10,9 @@ const (
 	KindPayments Kind = "payments" // money paid out: payment_id, paid_on, period or month, currency, amount, method
 	KindDeals    Kind = "deals"    // offers, coupons, vouchers: program, title, code, url, starts, ends
 	KindCustom   Kind = "custom"   // the generic transactions CSV of SPEC §4.4
+	// KindOther is a workbook sheet with no header of any kind above in its
+	// first rows (a person's notes, a pivot table): listed, never read.
+	KindOther Kind = "other"
 )
 
 // schema is the header of one kind of person-written file: its column
@@ -20,6 +23,7 @@ type schema struct {
 	kind    Kind
 	aliases map[string]string
 	dates   []string // canonical columns holding dates (XLSX serials are converted)
+	numbers []string // canonical columns holding amounts or counts (XLSX numbers are written out exactly)
 	// is tells the kind from its header; the importer then checks that the
 	// columns it needs are there and says which are missing.
 	is func(h *header) bool
@@ -38,7 +42,8 @@ var schemas = []schema{
 			"amount":   "amount", "paymentamount": "amount", "amountpaid": "amount", "paidamount": "amount",
 			"method": "method", "paymentmethod": "method", "paymenttype": "method",
 		},
-		dates: []string{"paid_on", "period_start", "period_end"},
+		dates:   []string{"paid_on", "period_start", "period_end", "month"},
+		numbers: []string{"amount"},
 		is: func(h *header) bool {
 			return h.has("amount") && (h.has("paid_on") || h.has("payment_id") || h.has("method"))
 		},
@@ -74,7 +79,8 @@ var schemas = []schema{
 			"custom2": "custom_2", "subid2": "custom_2",
 			"program": "program", "channel": "channel", "quantity": "quantity",
 		},
-		dates: []string{"clicked", "sold"},
+		dates:   []string{"clicked", "sold"},
+		numbers: []string{"revenue", "price", "quantity"},
 		// Amazon's headers say "Date Shipped", "Clicks", "Sub Tag": never
 		// these words.
 		is: func(h *header) bool {
@@ -88,11 +94,15 @@ var schemas = []schema{
 func detectHeader(fields []string) (*header, Kind) {
 	for _, s := range schemas {
 		if h := parseHeaderWith(fields, s.aliases); h.known >= 2 && s.is(h) {
-			h.dates = s.dates
+			h.dates, h.numbers = s.dates, s.numbers
 			return h, s.kind
 		}
 	}
 	h := parseHeader(fields)
-	h.dates = []string{"date"}
+	h.dates, h.numbers = []string{"date"}, reportNumbers
 	return h, KindReport
 }
+
+// reportNumbers are the report columns holding amounts, counts or rates.
+var reportNumbers = []string{"price", "rate", "quantity", "items_shipped", "items_ordered", "returns", "revenue", "ordered_revenue",
+	"commission", "referral_fees", "clicks", "direct_clicks", "direct_quantity", "indirect_quantity"}

@@ -24,6 +24,9 @@ var marketplaces = []Marketplace{
 	{"www.amazon.com.mx", "amazon.com.mx", "MXN", money.HintDot, true},
 	{"www.amazon.com.br", "amazon.com.br", "BRL", money.HintComma, true},
 	{"www.amazon.co.uk", "amazon.co.uk", "GBP", money.HintDot, true},
+	// Ireland (2025): English-language reports written as the UK's (day-first
+	// dates, decimal point), amounts in euros.
+	{"www.amazon.ie", "amazon.ie", "EUR", money.HintDot, true},
 	{"www.amazon.de", "amazon.de", "EUR", money.HintComma, true},
 	{"www.amazon.fr", "amazon.fr", "EUR", money.HintComma, true},
 	{"www.amazon.it", "amazon.it", "EUR", money.HintComma, true},

@@ -40,15 +40,24 @@ func (r *rowReader) str(col string) string {
 // amount reads money in minor units; "" when absent or empty.
 func (r *rowReader) amount(col string) (int64, bool) {
 	return r.parse(col, func(v string) (int64, error) {
-		return money.ParseMinor(v, r.n.exp, r.n.opt.Marketplace.Decimal)
+		return money.ParseMinor(v, r.n.exp, r.decimal(col))
 	})
 }
 
 // count reads a whole number of items or clicks.
 func (r *rowReader) count(col string) (int64, bool) {
 	return r.parse(col, func(v string) (int64, error) {
-		return money.ParseMinor(v, 0, r.n.opt.Marketplace.Decimal)
+		return money.ParseMinor(v, 0, r.decimal(col))
 	})
+}
+
+// decimal is the decimal mark of a column's value: the marketplace's, but
+// a point in a spreadsheet's number cell.
+func (r *rowReader) decimal(col string) money.DecimalHint {
+	if r.row.Numeric(col) {
+		return money.HintDot
+	}
+	return r.n.opt.Marketplace.Decimal
 }
 
 // rate reads a percentage; a rate is never in the thousands, so a lone

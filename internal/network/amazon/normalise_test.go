@@ -154,6 +154,7 @@ func TestGolden(t *testing.T) {
 		{"Fee-Tracking-us.tsv", "www.amazon.com", nil},
 		{"Fee-Earnings-ca.csv", "www.amazon.ca", nil},
 		{"Fee-Earnings-uk.tsv", "www.amazon.co.uk", nil},
+		{"Fee-Earnings-ie.tsv", "www.amazon.ie", nil},
 		{"Fee-Earnings-de.tsv", "www.amazon.de", nil},
 		{"Fee-Earnings-jp.tsv", "www.amazon.co.jp", nil},
 		{"Fee-Earnings-in.csv", "www.amazon.in", nil},
@@ -339,6 +340,7 @@ func TestLookupMarketplace(t *testing.T) {
 		{"www.amazon.com.br", "amazon.com.br", "BRL"}, {"www.amazon.se", "amazon.se", "SEK"}, {"www.amazon.pl", "amazon.pl", "PLN"},
 		{"www.amazon.com.tr", "amazon.com.tr", "TRY"}, {"www.amazon.ae", "amazon.ae", "AED"}, {"www.amazon.sa", "amazon.sa", "SAR"},
 		{"www.amazon.sg", "amazon.sg", "SGD"}, {"www.amazon.eg", "amazon.eg", "EGP"}, {"www.amazon.com.be", "amazon.com.be", "EUR"},
+		{"www.amazon.ie", "amazon.ie", "EUR"}, {"amazon.ie", "amazon.ie", "EUR"},
 		{"amazon.de", "amazon.de", "EUR"}, {"https://www.amazon.co.jp/", "amazon.co.jp", "JPY"}, {" WWW.AMAZON.COM ", "amazon.com", "USD"},
 		{"www.amazon.cn", "", ""}, {"", "", ""}, {"www.ebay.com", "", ""},
 	} {
@@ -350,6 +352,10 @@ func TestLookupMarketplace(t *testing.T) {
 	de, _ := LookupMarketplace("www.amazon.de")
 	if de != (Marketplace{"www.amazon.de", "amazon.de", "EUR", 2, true}) {
 		t.Errorf("de = %+v", de)
+	}
+	ie, _ := LookupMarketplace("www.amazon.ie")
+	if ie != (Marketplace{"www.amazon.ie", "amazon.ie", "EUR", money.HintDot, true}) {
+		t.Errorf("ie = %+v", ie)
 	}
 }
 
