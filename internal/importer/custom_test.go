@@ -12,7 +12,7 @@ import (
 )
 
 // newCustomEnv is a workspace with a connection of the custom network.
-func newCustomEnv(t *testing.T, s *store.Store, name string) env {
+func newCustomEnv(t testing.TB, s *store.Store, name string) env {
 	t.Helper()
 	e := newEnv(t, s, name)
 	conn, err := s.CreateConnection(ctx, nil, store.Connection{WorkspaceID: e.ws.ID, Network: "custom", Connector: "import", Name: "Other network",
