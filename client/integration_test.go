@@ -196,6 +196,11 @@ func TestWorkspaceIsolation(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		bLink, err := b.write.CreateLink(ctx, client.NewLink{URL: "https://www.amazon.com/dp/B0C1234567", Channel: "beta-20", Custom: "b-secret-3",
+			UniquePerClick: true})
+		if err != nil {
+			t.Fatal(err)
+		}
 		if err := s.SetProgramStatus(ctx, b.ws.ID, b.conn.ID, "amazon.com", "active", "beta-synced"); err != nil {
 			t.Fatal(err)
 		}
@@ -210,7 +215,7 @@ func TestWorkspaceIsolation(t *testing.T) {
 		if p, err := b.read.Deals(ctx, client.PageQuery{}); err != nil || len(p.Data) != 1 {
 			t.Fatalf("beta's deals: %+v %v", p, err)
 		}
-		markers := []string{b.ws.ID, b.conn.ID, "beta-", "b-secret", "B-PAY", "B-DEAL", "BETACODE", bTx[0].ID, bInq.ID, hook.ID, bKey.ID, bKey.Prefix}
+		markers := []string{b.ws.ID, b.conn.ID, "beta-", "b-secret", "B-PAY", "B-DEAL", "BETACODE", bTx[0].ID, bInq.ID, hook.ID, bKey.ID, bKey.Prefix, bLink.ID, bLink.Code}
 
 		// Everything alpha may read, read with both of alpha's keys.
 		for _, c := range []*client.Client{e.a.read, e.a.write} {
@@ -239,6 +244,7 @@ func TestWorkspaceIsolation(t *testing.T) {
 				"deals":       func() error { _, err := c.Deals(ctx, client.PageQuery{}); return err },
 				"webhooks":    func() error { _, err := c.Webhooks(ctx); return err },
 				"apikeys":     func() error { _, err := c.APIKeys(ctx); return err },
+				"links":       func() error { _, err := c.Links(ctx, client.LinkQuery{}); return err },
 			}
 			for name, f := range lists {
 				if err := f(); err != nil {
@@ -251,6 +257,7 @@ func TestWorkspaceIsolation(t *testing.T) {
 				"inquiry":         func() error { _, err := c.Inquiry(ctx, bInq.ID); return err },
 				"deliveries":      func() error { _, err := c.Deliveries(ctx, hook.ID, 0, ""); return err },
 				"program history": func() error { _, err := c.ProgramHistory(ctx, b.conn.ID, "amazon.com"); return err },
+				"link":            func() error { _, err := c.Link(ctx, bLink.ID); return err },
 			}
 			for name, f := range byID {
 				if err := f(); !client.IsStatus(err, http.StatusNotFound) {
@@ -747,6 +754,14 @@ func TestRedirectCarriesTheAppsCustom(t *testing.T) {
 		txs := collect(t, e.a.read.AllTransactions(ctx, client.TransactionQuery{Custom: "app-user-7"}))
 		if len(txs) != 1 || !slices.Contains(txs[0].Customs, subtag) || !slices.Contains(txs[0].Customs, "app-user-7") {
 			t.Fatalf("transactions of app-user-7: %+v", txs)
+		}
+		// The link counts its hit and finds the sale of its subtag.
+		got, err := e.a.read.Link(ctx, link.ID)
+		if err != nil || got.Clicks != 1 || got.Customs != 1 || got.LastClickAt == nil || len(got.Sales) != 1 || got.Sales[0].Transactions != 1 {
+			t.Fatalf("link: %+v %v", got, err)
+		}
+		if page, err := e.a.read.Links(ctx, client.LinkQuery{}); err != nil || len(page.Data) != 1 || page.Data[0].Clicks != 1 {
+			t.Fatalf("links: %+v %v", page, err)
 		}
 	})
 }

@@ -2,6 +2,8 @@ package client
 
 import (
 	"context"
+	"net/url"
+	"strconv"
 	"time"
 )
 
@@ -17,6 +19,42 @@ type Link struct {
 	Custom         string     `json:"custom"`
 	UniquePerClick bool       `json:"unique_per_click"`
 	CreatedAt      *time.Time `json:"created_at,omitempty"`
+	// What a redirect link's hits add up to (zero for a plain tracked link):
+	// clicks (in the list, those of since..until when asked), distinct app
+	// customs and the last hit (null before the first), both of all time.
+	Clicks      int64      `json:"clicks"`
+	Customs     int64      `json:"customs"`
+	LastClickAt *time.Time `json:"last_click_at"`
+}
+
+// LinkDetail is a stored link with the sales of its minted subtags (GET /v1/links/{id}).
+type LinkDetail struct {
+	Link
+	Sales []LinkSales `json:"sales"`
+}
+
+// LinkSales is what the transactions carrying a link's minted subtags add up
+// to in one currency.
+type LinkSales struct {
+	Currency     string `json:"currency"`
+	Transactions int64  `json:"transactions"`
+	Commission   string `json:"commission"`
+}
+
+// LinkQuery pages GET /v1/links; Since and Until (dates, inclusive) narrow
+// the clicks counted.
+type LinkQuery struct {
+	Since, Until string
+	Limit        int
+	Cursor       string
+}
+
+func (q LinkQuery) values() url.Values {
+	v := values("since", q.Since, "until", q.Until, "cursor", q.Cursor)
+	if q.Limit > 0 {
+		v.Set("limit", strconv.Itoa(q.Limit))
+	}
+	return v
 }
 
 // NewLink is what POST /v1/links takes: an Amazon product URL, the channel
@@ -36,8 +74,19 @@ func (c *Client) CreateLink(ctx context.Context, in NewLink) (Link, error) {
 	return out, err
 }
 
-// Links lists the workspace's stored redirect links.
-func (c *Client) Links(ctx context.Context) ([]Link, error) {
-	p, err := list[Link](ctx, c, "/v1/links", nil)
-	return p.Data, err
+// Links fetches one page of the workspace's stored redirect links, newest first.
+func (c *Client) Links(ctx context.Context, q LinkQuery) (Page[Link], error) {
+	return list[Link](ctx, c, "/v1/links", q.values())
+}
+
+// AllLinks walks every page of stored links.
+func (c *Client) AllLinks(ctx context.Context, q LinkQuery) func(yield func(Link, error) bool) {
+	return all[Link](ctx, c, "/v1/links", q.values())
+}
+
+// Link fetches a stored link with the sales of its subtags.
+func (c *Client) Link(ctx context.Context, id string) (LinkDetail, error) {
+	var out LinkDetail
+	err := c.getJSON(ctx, "/v1/links/"+url.PathEscape(id), nil, &out)
+	return out, err
 }

@@ -43,12 +43,29 @@ func (s *Server) createLink(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, s.linkJSON(r, l))
 }
 
+// linkFilter reads GET /v1/links: keyset pages, and since/until (inclusive
+// dates) for the clicks counted.
+func linkFilter(r *http.Request) (store.LinkFilter, error) {
+	q := r.URL.Query()
+	if err := onlyParams(q, "since", "until", "cursor", "limit"); err != nil {
+		return store.LinkFilter{}, err
+	}
+	f := store.LinkFilter{Cursor: q.Get("cursor")}
+	var err error
+	if f.Limit, err = limitParam(q.Get("limit")); err != nil {
+		return f, err
+	}
+	f.Since, f.Until, err = dateRange(q.Get("since"), q.Get("until"))
+	return f, err
+}
+
 func (s *Server) listLinks(w http.ResponseWriter, r *http.Request) {
-	if err := onlyParams(r.URL.Query()); err != nil {
+	f, err := linkFilter(r)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	list, err := s.store.Links(r.Context(), workspace(r))
+	list, next, err := s.store.Links(r.Context(), workspace(r), f)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -57,12 +74,36 @@ func (s *Server) listLinks(w http.ResponseWriter, r *http.Request) {
 	for i, l := range list {
 		out[i] = s.linkJSON(r, l)
 	}
-	writeJSON(w, http.StatusOK, newPage(out, ""))
+	writeJSON(w, http.StatusOK, newPage(out, next))
+}
+
+// getLink answers a stored link with the sales of its minted subtags.
+func (s *Server) getLink(w http.ResponseWriter, r *http.Request) {
+	if err := onlyParams(r.URL.Query()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ws := workspace(r)
+	l, err := s.store.Link(r.Context(), ws, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	sales, err := s.store.LinkSales(r.Context(), ws, l.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := client.LinkDetail{Link: s.linkJSON(r, l), Sales: make([]client.LinkSales, len(sales))}
+	for i, x := range sales {
+		out.Sales[i] = client.LinkSales{Currency: x.Currency, Transactions: x.Transactions, Commission: amount(x.Commission, x.Currency)}
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) linkJSON(r *http.Request, l store.Link) Link {
 	out := Link{ID: l.ID, Code: l.Code, URL: l.URL, AmazonURL: l.URL, Channel: l.Channel, Program: l.Program, Custom: l.Custom,
-		UniquePerClick: l.UniquePerClick, CreatedAt: &l.CreatedAt}
+		UniquePerClick: l.UniquePerClick, CreatedAt: &l.CreatedAt, Clicks: l.Clicks, Customs: l.Customs, LastClickAt: l.LastClickAt}
 	if p, err := linkbuilder.Parse(l.URL); err == nil {
 		out.ASIN = p.ASIN
 	}

@@ -8,7 +8,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/affsync/affsync/client"
 	"github.com/affsync/affsync/internal/api"
 	"github.com/affsync/affsync/internal/linkbuilder"
 	"github.com/affsync/affsync/internal/store"
@@ -16,7 +18,8 @@ import (
 )
 
 type linkPage struct {
-	Data []api.Link `json:"data"`
+	Data       []api.Link `json:"data"`
+	NextCursor *string    `json:"next_cursor"`
 }
 
 func TestLinkBuilderAPI(t *testing.T) {
@@ -194,6 +197,46 @@ func TestRedirectEndToEnd(t *testing.T) {
 		}
 		if e.do("GET", "/v1/clicks?custom=user42", e.b.readKey, "", &cp); len(cp.Data) != 1 || cp.Data[0].Clicks != 0 {
 			t.Fatalf("b sees a's clicks: %+v", cp.Data)
+		}
+
+		// The link's own counts: three hits (HEAD is none) by two customs,
+		// and the sale of its first subtag. A link without hits has none.
+		var quiet api.Link
+		if status := e.do("POST", "/v1/links", e.a.writeKey,
+			`{"url":"https://www.amazon.com/dp/B0C1234568","channel":"store-20","unique_per_click":true}`, &quiet); status != 201 {
+			t.Fatalf("create: %d", status)
+		}
+		var list linkPage
+		if status := e.do("GET", "/v1/links?limit=1", e.a.readKey, "", &list); status != 200 || len(list.Data) != 1 || list.Data[0].ID != quiet.ID ||
+			list.Data[0].Clicks != 0 || list.Data[0].Customs != 0 || list.Data[0].LastClickAt != nil || list.NextCursor == nil {
+			t.Fatalf("first page: %d %+v", status, list)
+		}
+		e.do("GET", "/v1/links?limit=1&cursor="+*list.NextCursor, e.a.readKey, "", &list)
+		if len(list.Data) != 1 || list.Data[0].ID != made.ID || list.Data[0].Clicks != 3 || list.Data[0].Customs != 2 ||
+			list.Data[0].LastClickAt == nil || list.NextCursor != nil {
+			t.Fatalf("second page: %+v", list)
+		}
+		// since/until count the clicks of those days only.
+		hitDay := list.Data[0].LastClickAt.UTC().Truncate(24 * time.Hour)
+		days := func(from, to int) string {
+			return "since=" + hitDay.AddDate(0, 0, from).Format("2006-01-02") + "&until=" + hitDay.AddDate(0, 0, to).Format("2006-01-02")
+		}
+		for q, want := range map[string]int64{days(-1, 1): 3, days(-3, -1): 0, days(1, 2): 0} {
+			if status := e.do("GET", "/v1/links?"+q, e.a.readKey, "", &list); status != 200 || len(list.Data) != 2 || list.Data[1].Clicks != want ||
+				list.Data[1].Customs != 2 {
+				t.Fatalf("links?%s: %d %+v, want %d clicks", q, status, list, want)
+			}
+		}
+		if status := e.do("GET", "/v1/links?since=2026-13-01", e.a.readKey, "", nil); status != 400 {
+			t.Fatalf("bad since: %d", status)
+		}
+		var detail client.LinkDetail
+		if status := e.do("GET", "/v1/links/"+made.ID, e.a.readKey, "", &detail); status != 200 || detail.Clicks != 3 || detail.Customs != 2 ||
+			len(detail.Sales) != 1 || detail.Sales[0] != (client.LinkSales{Currency: "USD", Transactions: 1, Commission: "1.20"}) {
+			t.Fatalf("GET link: %d %+v", status, detail)
+		}
+		if status := e.do("GET", "/v1/links/"+made.ID, e.b.readKey, "", nil); status != 404 {
+			t.Fatalf("b reads a's link: %d", status)
 		}
 	})
 }

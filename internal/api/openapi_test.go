@@ -109,7 +109,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 			}
 		}
 		e.do("GET", "/v1/programs", e.a.readKey, "", &programs)
-		var link struct{ Code string }
+		var link struct{ ID, Code string }
 		if code := e.do("POST", "/v1/links", e.a.writeKey, `{"url":"https://www.amazon.com/dp/B0C1234567","channel":"store-20","unique_per_click":true}`, &link); code != 201 {
 			t.Fatalf("link: %d", code)
 		}
@@ -121,7 +121,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		samples := map[string]string{
 			"transactions/{id}": e.a.firstTxID, "connections/{id}": e.a.conn.ID, "inquiries/{id}": inqs.Data[0].ID,
 			"apikeys/{id}": keys.Data[0].ID, "webhooks/{id}": hooks.Data[0].ID, "deliveries/{delivery_id}": itoa(int(deliveries.Data[0].ID)),
-			"r/{code}": link.Code, "programs/{connection_id}": programs.Data[0].ConnectionID, "{connection_id}/{program}": programs.Data[0].Program,
+			"r/{code}": link.Code, "links/{id}": link.ID, "programs/{connection_id}": programs.Data[0].ConnectionID, "{connection_id}/{program}": programs.Data[0].Program,
 		}
 		for _, pattern := range served {
 			method, path, _ := strings.Cut(pattern, " ")

@@ -111,6 +111,7 @@ func (s *Server) Register(mux Mux) {
 	mux.Handle("POST /v1/imports", s.write(s.createImport))
 
 	mux.Handle("GET /v1/links", s.read(s.listLinks))
+	mux.Handle("GET /v1/links/{id}", s.read(s.getLink))
 	mux.Handle("POST /v1/links", s.write(s.createLink))
 
 	mux.Handle("GET /v1/apikeys", s.read(s.listAPIKeys))

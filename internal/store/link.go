@@ -2,7 +2,11 @@ package store
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
+	"math/bits"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -17,6 +21,13 @@ type Link struct {
 	Custom         string
 	UniquePerClick bool
 	CreatedAt      time.Time
+
+	// What its redirect hits add up to. Clicks is every hit, or those of the
+	// days a LinkFilter asks for; Customs (distinct app customs) and
+	// LastClickAt (nil before the first hit) are of all time.
+	Clicks      int64
+	Customs     int64
+	LastClickAt *time.Time
 }
 
 // LinkClick is one redirect hit and the subtag minted for it.
@@ -30,7 +41,9 @@ type LinkClick struct {
 
 // CreateLink stores a link.
 func (s *Store) CreateLink(ctx context.Context, l Link) (Link, error) {
-	l.ID, l.CreatedAt = newID("lnk"), time.Now().UTC()
+	// Microseconds: what both engines keep, so the cursor of a list finds it again.
+	l.ID, l.CreatedAt = newID("lnk"), time.Now().UTC().Truncate(time.Microsecond)
+	l.Clicks, l.Customs, l.LastClickAt = 0, 0, nil
 	err := s.Write(ctx, func(tx *Tx) error {
 		_, err := tx.tx.ExecContext(ctx, `INSERT INTO links (id, workspace_id, code, url, channel, program, custom, unique_per_click, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, l.ID, l.WorkspaceID, l.Code, l.URL, l.Channel, l.Program, l.Custom, l.UniquePerClick, s.ts(l.CreatedAt))
@@ -42,15 +55,16 @@ func (s *Store) CreateLink(ctx context.Context, l Link) (Link, error) {
 	return l, nil
 }
 
-const linkColumns = `id, workspace_id, code, url, channel, program, custom, unique_per_click, created_at`
+const linkColumns = `id, workspace_id, code, url, channel, program, custom, unique_per_click, created_at, clicks, customs, last_click_at`
 
 func scanLink(r rowScanner) (Link, error) {
 	var l Link
-	var created scanTime
-	if err := r.Scan(&l.ID, &l.WorkspaceID, &l.Code, &l.URL, &l.Channel, &l.Program, &l.Custom, &l.UniquePerClick, &created); err != nil {
+	var created, last scanTime
+	if err := r.Scan(&l.ID, &l.WorkspaceID, &l.Code, &l.URL, &l.Channel, &l.Program, &l.Custom, &l.UniquePerClick, &created,
+		&l.Clicks, &l.Customs, &last); err != nil {
 		return l, notFound(err, "link")
 	}
-	l.CreatedAt = created.T
+	l.CreatedAt, l.LastClickAt = created.T, last.ptr()
 	return l, nil
 }
 
@@ -59,13 +73,144 @@ func (s *Store) LinkByCode(ctx context.Context, code string) (Link, error) {
 	return scanLink(s.read.QueryRowContext(ctx, `SELECT `+linkColumns+` FROM links WHERE code = $1`, code))
 }
 
-// Links lists a workspace's links, newest first.
-func (s *Store) Links(ctx context.Context, workspaceID string) ([]Link, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT `+linkColumns+` FROM links WHERE workspace_id = $1 ORDER BY created_at DESC, id`, workspaceID)
-	if err != nil {
-		return nil, fmt.Errorf("list links: %w", err)
+// Link finds one of a workspace's links.
+func (s *Store) Link(ctx context.Context, workspaceID, id string) (Link, error) {
+	return scanLink(s.read.QueryRowContext(ctx, `SELECT `+linkColumns+` FROM links WHERE workspace_id = $1 AND id = $2`, workspaceID, id))
+}
+
+// LinkFilter pages a list of links and, with Since or Until (calendar days,
+// UTC, inclusive), counts only those days' clicks.
+type LinkFilter struct {
+	Since, Until *time.Time
+	Cursor       string
+	Limit        int
+}
+
+// Links lists a workspace's links newest first, a page at a time. Pages
+// follow (created_at, id), which never change, so paging neither skips nor
+// repeats a link; new ones appear before the first page. The counts come
+// from the links' own counters, or, for a date range, from link_days: a
+// page reads at most a row per link and day, never the hits.
+func (s *Store) Links(ctx context.Context, workspaceID string, f LinkFilter) ([]Link, string, error) {
+	if f.Limit <= 0 {
+		f.Limit = 100
 	}
-	return collect(rows, scanLink)
+	args := []any{workspaceID}
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	where := "workspace_id = $1"
+	if f.Cursor != "" {
+		at, id, err := decodeLinkCursor(f.Cursor)
+		if err != nil {
+			return nil, "", err
+		}
+		t := arg(s.ts(at))
+		where += " AND (created_at < " + t + " OR (created_at = " + t + " AND id < " + arg(id) + "))"
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT `+linkColumns+` FROM links WHERE `+where+
+		` ORDER BY created_at DESC, id DESC LIMIT `+arg(f.Limit+1), args...)
+	if err != nil {
+		return nil, "", fmt.Errorf("list links: %w", err)
+	}
+	list, err := collect(rows, scanLink)
+	if err != nil {
+		return nil, "", fmt.Errorf("list links: %w", err)
+	}
+	next := ""
+	if len(list) > f.Limit {
+		list = list[:f.Limit]
+		last := list[len(list)-1]
+		next = base64.RawURLEncoding.EncodeToString([]byte("lnk:" + last.CreatedAt.Format(time.RFC3339Nano) + "|" + last.ID))
+	}
+	if f.Since != nil || f.Until != nil {
+		if err := s.linkClicksBetween(ctx, workspaceID, list, f.Since, f.Until); err != nil {
+			return nil, "", err
+		}
+	}
+	return list, next, nil
+}
+
+// linkClicksBetween sets each link's Clicks to its hits of the days since..until.
+func (s *Store) linkClicksBetween(ctx context.Context, workspaceID string, list []Link, since, until *time.Time) error {
+	if len(list) == 0 {
+		return nil
+	}
+	index := make(map[string]int, len(list))
+	args := []any{workspaceID}
+	marks := make([]string, len(list))
+	for i := range list {
+		list[i].Clicks = 0
+		index[list[i].ID] = i
+		args = append(args, list[i].ID)
+		marks[i] = "$" + strconv.Itoa(len(args))
+	}
+	q := `SELECT link_id, SUM(clicks) FROM link_days WHERE workspace_id = $1 AND link_id IN (` + strings.Join(marks, ", ") + `)`
+	if since != nil {
+		args = append(args, date(*since))
+		q += ` AND day >= $` + strconv.Itoa(len(args))
+	}
+	if until != nil {
+		args = append(args, date(*until))
+		q += ` AND day <= $` + strconv.Itoa(len(args))
+	}
+	rows, err := s.read.QueryContext(ctx, q+` GROUP BY link_id`, args...)
+	if err != nil {
+		return fmt.Errorf("link clicks between: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var n int64
+		if err := rows.Scan(&id, &n); err != nil {
+			return fmt.Errorf("link clicks between: %w", err)
+		}
+		list[index[id]].Clicks = n
+	}
+	return rows.Err()
+}
+
+func decodeLinkCursor(c string) (time.Time, string, error) {
+	raw, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return time.Time{}, "", ErrBadCursor
+	}
+	rest, ok := strings.CutPrefix(string(raw), "lnk:")
+	if !ok {
+		return time.Time{}, "", fmt.Errorf("%w: it belongs to another list", ErrBadCursor)
+	}
+	ts, id, ok := strings.Cut(rest, "|")
+	at, err := time.Parse(time.RFC3339Nano, ts)
+	if !ok || err != nil || id == "" {
+		return time.Time{}, "", ErrBadCursor
+	}
+	return at, id, nil
+}
+
+// LinkDay is a link's hits of one UTC day.
+type LinkDay struct {
+	Day    time.Time
+	Clicks int64
+}
+
+// LinkDays lists a link's hits per day of since..until (inclusive), days
+// without hits left out, oldest first.
+func (s *Store) LinkDays(ctx context.Context, workspaceID, linkID string, since, until time.Time) ([]LinkDay, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT day, clicks FROM link_days WHERE workspace_id = $1 AND link_id = $2
+		AND day >= $3 AND day <= $4 ORDER BY day`, workspaceID, linkID, date(since), date(until))
+	if err != nil {
+		return nil, fmt.Errorf("link days: %w", err)
+	}
+	return collect(rows, func(r rowScanner) (LinkDay, error) {
+		var d LinkDay
+		var day scanTime
+		if err := r.Scan(&day, &d.Clicks); err != nil {
+			return d, fmt.Errorf("read link day: %w", err)
+		}
+		d.Day = day.T
+		return d, nil
+	})
 }
 
 // RecordLinkClicks stores redirect hits in one transaction (callers batch them
@@ -88,8 +233,95 @@ func (s *Store) RecordLinkClicks(ctx context.Context, workspaceID string, clicks
 		if err := tx.insertLinkClicks(ctx, workspaceID, clicks); err != nil {
 			return fmt.Errorf("record link clicks: %w", err)
 		}
+		if err := tx.countLinkStats(ctx, workspaceID, clicks); err != nil {
+			return fmt.Errorf("record link clicks: %w", err)
+		}
 		return nil
 	})
+}
+
+// countLinkStats adds a batch of hits to each link's days, distinct customs
+// and counters. The links were checked by countLinkClicks.
+func (t *Tx) countLinkStats(ctx context.Context, workspaceID string, clicks []LinkClick) error {
+	type linkDay struct{ link, day string }
+	type linkCustom struct{ link, custom string }
+	type counter struct {
+		clicks, customs int64
+		last            time.Time
+	}
+	days := map[linkDay]int64{}
+	var dayOrder []linkDay
+	customs := map[linkCustom]bool{}
+	var customRows [][]any
+	counters := map[string]*counter{}
+	var linkOrder []string
+	for _, c := range clicks {
+		d := linkDay{c.LinkID, date(c.ClickedAt)}
+		if days[d] == 0 {
+			dayOrder = append(dayOrder, d)
+		}
+		days[d]++
+		if k := (linkCustom{c.LinkID, c.Custom}); c.Custom != "" && !customs[k] {
+			customs[k] = true
+			customRows = append(customRows, []any{workspaceID, c.LinkID, c.Custom})
+		}
+		n := counters[c.LinkID]
+		if n == nil {
+			n = &counter{}
+			counters[c.LinkID] = n
+			linkOrder = append(linkOrder, c.LinkID)
+		}
+		n.clicks++
+		if c.ClickedAt.After(n.last) {
+			n.last = c.ClickedAt
+		}
+	}
+	dayRows := make([][]any, len(dayOrder))
+	for i, d := range dayOrder {
+		dayRows[i] = []any{workspaceID, d.link, d.day, days[d]}
+	}
+	if err := t.upsertRows(ctx, "link_days", []string{"workspace_id", "link_id", "day", "clicks"}, dayRows,
+		"ON CONFLICT (workspace_id, link_id, day) DO UPDATE SET clicks = link_days.clicks + excluded.clicks"); err != nil {
+		return err
+	}
+	// Only the rows really inserted come back: those customs are new to their link.
+	columns := []string{"workspace_id", "link_id", "custom"}
+	for len(customRows) > 0 {
+		// A power of two rows per statement, as upsertRows does, keeps the
+		// statement texts few.
+		n := min(512, 1<<(bits.Len(uint(len(customRows)))-1))
+		chunk := customRows[:n]
+		customRows = customRows[n:]
+		var args []any
+		for _, row := range chunk {
+			args = append(args, row...)
+		}
+		rows, err := t.query(ctx, insertSQL(t.s.dialect, "link_customs", columns, len(chunk),
+			"ON CONFLICT (workspace_id, link_id, custom) DO NOTHING RETURNING link_id"), args...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			counters[id].customs++
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+	}
+	for _, id := range linkOrder {
+		n := counters[id]
+		if _, err := t.exec(ctx, `UPDATE links SET clicks = clicks + $1, customs = customs + $2,
+			last_click_at = CASE WHEN last_click_at IS NULL OR last_click_at < $3 THEN $3 ELSE last_click_at END
+			WHERE workspace_id = $4 AND id = $5`, n.clicks, n.customs, t.s.ts(n.last), workspaceID, id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // insertLinkClicks writes the hit rows the cheapest way each engine offers:
@@ -171,8 +403,18 @@ func (t *Tx) countLinkClicks(ctx context.Context, workspaceID string, linkIDs []
 
 // LinkClicks lists a link's hits, oldest first.
 func (s *Store) LinkClicks(ctx context.Context, workspaceID, linkID string) ([]LinkClick, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT id, link_id, subtag, custom, clicked_at FROM link_clicks
+	return s.linkClicks(ctx, `SELECT id, link_id, subtag, custom, clicked_at FROM link_clicks
 		WHERE workspace_id = $1 AND link_id = $2 ORDER BY id`, workspaceID, linkID)
+}
+
+// LatestLinkClicks lists a link's last n hits, newest first.
+func (s *Store) LatestLinkClicks(ctx context.Context, workspaceID, linkID string, n int) ([]LinkClick, error) {
+	return s.linkClicks(ctx, `SELECT id, link_id, subtag, custom, clicked_at FROM link_clicks
+		WHERE workspace_id = $1 AND link_id = $2 ORDER BY id DESC LIMIT $3`, workspaceID, linkID, n)
+}
+
+func (s *Store) linkClicks(ctx context.Context, query string, args ...any) ([]LinkClick, error) {
+	rows, err := s.read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list link clicks: %w", err)
 	}
@@ -211,4 +453,33 @@ func (t *Tx) CustomsForSubtags(ctx context.Context, workspaceID string, subtags 
 		rows.Close()
 	}
 	return out, nil
+}
+
+// LinkSales is what the transactions of a link's minted subtags add up to
+// in one currency.
+type LinkSales struct {
+	Currency     string
+	Transactions int64
+	Commission   int64
+}
+
+// LinkSales sums, per currency, the transactions that carry a subtag one of
+// the link's hits minted. It follows the link's hits (an index lookup each)
+// and never reads other transactions, so it is for one link, not a list.
+func (s *Store) LinkSales(ctx context.Context, workspaceID, linkID string) ([]LinkSales, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT t.currency, COUNT(*), COALESCE(SUM(t.commission), 0) FROM transactions t
+		WHERE t.workspace_id = $1 AND t.id IN (SELECT c.transaction_id FROM link_clicks k
+			JOIN transaction_customs c ON c.workspace_id = k.workspace_id AND c.custom = k.subtag
+			WHERE k.workspace_id = $1 AND k.link_id = $2)
+		GROUP BY t.currency ORDER BY t.currency`, workspaceID, linkID)
+	if err != nil {
+		return nil, fmt.Errorf("link sales: %w", err)
+	}
+	return collect(rows, func(r rowScanner) (LinkSales, error) {
+		var ls LinkSales
+		if err := r.Scan(&ls.Currency, &ls.Transactions, &ls.Commission); err != nil {
+			return ls, fmt.Errorf("read link sales: %w", err)
+		}
+		return ls, nil
+	})
 }

@@ -177,7 +177,7 @@ func counts(t *testing.T, e *env) string {
 	keys, _ := e.s.APIKeys(ctx, e.ws.ID)
 	members, _ := e.s.Members(ctx, e.ws.ID)
 	c, _ := e.s.Connection(ctx, e.ws.ID, e.api.ID)
-	links, _ := e.s.Links(ctx, e.ws.ID)
+	links, _, _ := e.s.Links(ctx, e.ws.ID, store.LinkFilter{})
 	hooks, _ := e.s.Webhooks(ctx, e.ws.ID)
 	var deliveries, statuses, zones []string
 	for _, h := range hooks {

@@ -243,7 +243,7 @@ func TestBrowser(t *testing.T) {
 	run("build a redirect link", chromedp.Click("#unique_per_click", chromedp.ByID),
 		chromedp.Click(`#link-form button[type="submit"]`, chromedp.ByQuery), chromedp.WaitVisible("#built-per-user", chromedp.ByID),
 		chromedp.Text("#built-url", &text, chromedp.ByID), chromedp.Text("#built-per-user", &perUser, chromedp.ByID), shot("10-link-redirect"))
-	links, err := s.Links(bg, ws.ID)
+	links, _, err := s.Links(bg, ws.ID, store.LinkFilter{})
 	if err != nil || len(links) != 1 {
 		t.Fatalf("stored links: %v, %d", err, len(links))
 	}

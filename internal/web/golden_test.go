@@ -92,6 +92,25 @@ func TestPagesGolden(t *testing.T) {
 			}
 			golden(t, "pages/"+p.name+".html", normalise(body, start, time.Now().UTC().Add(time.Minute)))
 		}
+		// The seed's link after a few hits: the list with its counts, and its page.
+		seedLink, err := s.LinkByCode(ctx, "SeedLinkCode")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.RecordLinkClicks(ctx, e.ws.ID, []store.LinkClick{
+			{LinkID: seedLink.ID, Subtag: "seed-minted-1", Custom: "newsletter", ClickedAt: day("2025-03-17").Add(9 * time.Hour)},
+			{LinkID: seedLink.ID, Subtag: "seed-minted-2", Custom: "app-user-7", ClickedAt: day("2025-03-19").Add(18 * time.Hour)},
+			{LinkID: seedLink.ID, Subtag: "seed-minted-3", Custom: "newsletter", ClickedAt: day("2025-03-19").Add(19 * time.Hour)},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []struct{ name, path string }{{"links-clicked", "/links"}, {"link", "/links/" + seedLink.ID}} {
+			status, body := admin.get(p.path)
+			if status != http.StatusOK {
+				t.Errorf("%s: status %d", p.path, status)
+			}
+			golden(t, "pages/"+p.name+".html", normalise(body, start, time.Now().UTC().Add(time.Minute)))
+		}
 		// The import page with a summary: one good file, one with an error.
 		status, body := admin.upload(e.conn.ID, map[string]string{
 			"store-20-earnings-report-subtags-20250310.tsv": uploadHeader + "Electronics\tCable\tB0C1234567\tAmazon.com\tstore-20\tMarch 10, 2025\t29.99\t4.00\t2\t59.98\t2.40\tup-1\n",

@@ -1,9 +1,13 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
+	"net/url"
 	"strings"
+	"time"
 
+	"github.com/affsync/affsync/internal/chart"
 	"github.com/affsync/affsync/internal/linkbuilder"
 	"github.com/affsync/affsync/internal/store"
 )
@@ -11,6 +15,9 @@ import (
 type linksData struct {
 	Channels []string // the workspace's tracking IDs, offered as choices
 	Links    []linkRow
+	Query    url.Values
+	Cursor   string // of the page shown; empty on the first
+	Next     string
 	Form     linkForm
 	Built    *builtLink // the answer to the form, shown once under it
 }
@@ -50,11 +57,16 @@ func (s *Server) showLinks(w http.ResponseWriter, r *http.Request, v *viewer, st
 			d.Channels = append(d.Channels, c.Code)
 		}
 	}
-	links, err := s.store.Links(ctx, ws)
+	d.Query, d.Cursor = r.URL.Query(), r.URL.Query().Get("cursor")
+	if r.Method != http.MethodGet {
+		d.Query, d.Cursor = url.Values{}, "" // after building a link, the newest come first
+	}
+	links, next, err := s.store.Links(ctx, ws, store.LinkFilter{Cursor: d.Cursor, Limit: pageSize})
 	if err != nil {
 		s.fail(w, r, v, err)
 		return
 	}
+	d.Next = next
 	for _, l := range links {
 		d.Links = append(d.Links, linkRow{Link: l, Share: s.shareURL(r, l)})
 	}
@@ -96,4 +108,64 @@ func (s *Server) shareURL(r *http.Request, l store.Link) string {
 		return l.URL
 	}
 	return linkbuilder.PublicBase(s.publicURL, r) + "/r/" + l.Code
+}
+
+// linkChartDays is how many days, up to today, a link's page draws.
+const linkChartDays = 30
+
+// latestLinkClicks is how many of a link's hits its page lists.
+const latestLinkClicks = 20
+
+type linkData struct {
+	Link   linkRow
+	Chart  template.HTML // clicks per day of the last linkChartDays days
+	Latest []store.LinkClick
+	Sales  []store.LinkSales
+}
+
+// link shows one stored link: its counts, clicks per day, its latest hits
+// with the subtags they minted, and the sales of those subtags.
+func (s *Server) link(w http.ResponseWriter, r *http.Request, v *viewer) {
+	ctx, ws := r.Context(), v.WorkspaceID
+	l, err := s.store.Link(ctx, ws, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
+	d := linkData{Link: linkRow{Link: l, Share: s.shareURL(r, l)}}
+	until := s.now().UTC().Truncate(24 * time.Hour)
+	since := until.AddDate(0, 0, 1-linkChartDays)
+	days, err := s.store.LinkDays(ctx, ws, l.ID, since, until)
+	if err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
+	d.Chart = linkChart(since, days)
+	if d.Latest, err = s.store.LatestLinkClicks(ctx, ws, l.ID, latestLinkClicks); err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
+	if d.Sales, err = s.store.LinkSales(ctx, ws, l.ID); err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
+	s.render(w, r, v, http.StatusOK, "link", "Link "+l.Code, "links", d)
+}
+
+// linkChart draws clicks per UTC day from since, a point for every day.
+func linkChart(since time.Time, days []store.LinkDay) template.HTML {
+	labels := make([]string, linkChartDays)
+	series := chart.Series{Name: "clicks", Values: make([]int64, linkChartDays)}
+	index := make(map[string]int, linkChartDays)
+	for i := range labels {
+		labels[i] = since.AddDate(0, 0, i).Format("2006-01-02")
+		index[labels[i]] = i
+	}
+	for _, d := range days {
+		if i, ok := index[d.Day.UTC().Format("2006-01-02")]; ok {
+			series.Values[i] = d.Clicks
+		}
+	}
+	svg := chart.Line{ID: "link-clicks", Title: "Clicks per day (UTC)", Labels: labels, Series: []chart.Series{series}, Format: formatCount}.SVG()
+	return template.HTML(svg) // the chart package escapes every text it draws
 }

@@ -25,7 +25,7 @@ func TestLinkBuilder(t *testing.T) {
 		e := newEnv(t, s)
 		member := e.login("member@example.com")
 		stored := func() []store.Link {
-			list, err := s.Links(ctx, e.ws.ID)
+			list, _, err := s.Links(ctx, e.ws.ID, store.LinkFilter{})
 			if err != nil {
 				t.Fatal(err)
 			}

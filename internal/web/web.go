@@ -105,6 +105,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 
 	mux.Handle("GET /links", s.view(s.links))
 	mux.Handle("POST /links", s.change(s.createLink))
+	mux.Handle("GET /links/{id}", s.view(s.link))
 
 	mux.Handle("GET /inquiries", s.view(s.inquiries))
 	mux.Handle("POST /inquiries", s.change(s.createInquiry))

@@ -431,9 +431,14 @@ CREATE TABLE links (
     program          TEXT NOT NULL DEFAULT '',
     custom           TEXT NOT NULL DEFAULT '',
     unique_per_click {BOOL} NOT NULL DEFAULT {FALSE},
-    created_at       {TS} NOT NULL
+    created_at       {TS} NOT NULL,
+    -- Counters of the link's redirect hits, kept in the transaction that
+    -- writes the hits (RecordLinkClicks), so a list of links reads no hits.
+    clicks           BIGINT NOT NULL DEFAULT 0,
+    customs          BIGINT NOT NULL DEFAULT 0,
+    last_click_at    {TS}
 );
-CREATE INDEX links_workspace ON links (workspace_id);
+CREATE INDEX links_workspace ON links (workspace_id, created_at);
 
 -- One row per redirect hit: the minted subtag and the app's custom it stands for.
 -- No foreign key on link_id: the writer checks a batch's links once
@@ -459,6 +464,25 @@ CREATE TABLE link_click_days (
     custom       TEXT NOT NULL DEFAULT '',
     clicks       BIGINT NOT NULL,
     PRIMARY KEY (workspace_id, day, channel, program, custom)
+);
+
+-- A link's redirect hits per UTC day (its chart, its clicks over a date
+-- range), written with the hits.
+CREATE TABLE link_days (
+    workspace_id TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE{DEFER},
+    link_id      TEXT NOT NULL,
+    day          {DATE} NOT NULL,
+    clicks       BIGINT NOT NULL,
+    PRIMARY KEY (workspace_id, link_id, day)
+);
+
+-- The distinct app customs that followed a link: a new row here is what
+-- adds one to links.customs.
+CREATE TABLE link_customs (
+    workspace_id TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE{DEFER},
+    link_id      TEXT NOT NULL,
+    custom       TEXT NOT NULL,
+    PRIMARY KEY (workspace_id, link_id, custom)
 );
 
 CREATE TABLE webhooks (
@@ -512,6 +536,8 @@ CREATE INDEX webhook_attempts_delivery ON webhook_attempts (delivery_id, id);
 DROP TABLE webhook_attempts;
 DROP TABLE webhook_deliveries;
 DROP TABLE webhooks;
+DROP TABLE link_customs;
+DROP TABLE link_days;
 DROP TABLE link_clicks;
 DROP TABLE links;
 DROP TABLE inquiry_history;
