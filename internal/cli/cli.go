@@ -60,7 +60,7 @@ func commands() []command {
 		{"migrate", "create or update the database schema", runMigrate},
 		{"serve", "serve the REST API, the dashboard and the scheduler", runServe},
 		{"apikey", "manage API keys (apikey create, list, revoke)", runAPIKey},
-		{"user", "add a dashboard user (user create)", runUser},
+		{"user", "manage dashboard users (user create, list, role, remove, password)", runUser},
 		{"connection", "manage network connections (connection add)", runConnection},
 		{"import", "import report files into a connection", runImport},
 		{"sync", "sync connections from their networks now", runSync},

@@ -355,3 +355,121 @@ func TestUserCreate(t *testing.T) {
 		}
 	}
 }
+
+func TestUserListRoleRemovePassword(t *testing.T) {
+	db := "sqlite:" + filepath.Join(t.TempDir(), "u.db")
+	vars := map[string]string{"AFFSYNC_DB": db}
+	runIn := func(stdin string, args ...string) (int, string, string) {
+		t.Helper()
+		var stdout, stderr bytes.Buffer
+		code := Main(args, Env{Stdin: strings.NewReader(stdin), Stdout: &stdout, Stderr: &stderr, Context: context.Background(),
+			Getenv: func(k string) string { return vars[k] }})
+		return code, stdout.String(), stderr.String()
+	}
+	for _, u := range [][]string{{"boss@example.com", "admin"}, {"ann@example.com", "member"}, {"cat@example.com", "read-only"}} {
+		if code, _, errOut := run(t, vars, "user", "create", "--email", u[0], "--role", u[1]); code != 0 {
+			t.Fatalf("create %s: %d %s", u[0], code, errOut)
+		}
+	}
+	if code, _, errOut := run(t, vars, "--workspace", "other", "user", "create", "--email", "out@example.com"); code != 0 {
+		t.Fatalf("create in other: %d %s", code, errOut)
+	}
+	roles := func() map[string]string {
+		t.Helper()
+		code, out, errOut := run(t, vars, "user", "list", "--json")
+		var list []struct{ Email, Role string }
+		if err := json.Unmarshal([]byte(out), &list); code != 0 || err != nil {
+			t.Fatalf("user list --json: %d %q %q %v", code, out, errOut, err)
+		}
+		got := map[string]string{}
+		for _, m := range list {
+			got[m.Email] = m.Role
+		}
+		return got
+	}
+	if got := fmt.Sprint(roles()); got != "map[ann@example.com:member boss@example.com:admin cat@example.com:read-only]" {
+		t.Fatalf("members: %s", got)
+	}
+	code, out, _ := run(t, vars, "user", "list")
+	if lines := strings.Split(strings.TrimSpace(out), "\n"); code != 0 || len(lines) != 4 || !strings.HasPrefix(lines[0], "EMAIL") ||
+		!strings.HasPrefix(lines[1], "ann@example.com") || !strings.Contains(lines[2], "admin") {
+		t.Fatalf("user list: %d %q", code, out)
+	}
+
+	// Roles change; the last admin stays one.
+	if code, out, errOut := run(t, vars, "user", "role", "--email", "ANN@example.com", "--role", "admin"); code != 0 || !strings.Contains(out, "ann@example.com is now admin") {
+		t.Fatalf("role: %d %q %q", code, out, errOut)
+	}
+	if code, _, errOut := run(t, vars, "user", "role", "--email", "boss@example.com", "--role", "read-only"); code != 0 {
+		t.Fatalf("demote one of two admins: %d %q", code, errOut)
+	}
+	if code, _, errOut := run(t, vars, "user", "role", "--email", "ann@example.com", "--role", "member"); code != 2 ||
+		!strings.Contains(errOut, `ann@example.com is the only admin of workspace "default"`) {
+		t.Fatalf("demote the last admin: %d %q", code, errOut)
+	}
+	if code, _, errOut := run(t, vars, "user", "remove", "--email", "ann@example.com"); code != 2 || !strings.Contains(errOut, "only admin") {
+		t.Fatalf("remove the last admin: %d %q", code, errOut)
+	}
+	if got := fmt.Sprint(roles()); got != "map[ann@example.com:admin boss@example.com:read-only cat@example.com:read-only]" {
+		t.Fatalf("members after the role changes: %s", got)
+	}
+
+	// A password from stdin, or a made one printed once.
+	s := storetest.Open(t, db)
+	signsIn := func(email, password string) bool {
+		t.Helper()
+		u, err := s.UserByEmail(context.Background(), email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ok, err := secret.CheckPassword(u.PasswordHash, password)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	if code, _, errOut := runIn("cat's new password\n", "user", "password", "--email", "cat@example.com", "--password-stdin"); code != 0 {
+		t.Fatalf("password from stdin: %d %q", code, errOut)
+	}
+	if !signsIn("cat@example.com", "cat's new password") {
+		t.Fatal("the password from stdin does not sign in")
+	}
+	code, out, _ = run(t, vars, "user", "password", "--email", "cat@example.com")
+	if made := strings.TrimSpace(out); code != 0 || len(made) < 10 || !signsIn("cat@example.com", made) {
+		t.Fatalf("made password: %d %q", code, out)
+	}
+
+	// Removing a member; they are gone from the list and the database.
+	if code, out, errOut := run(t, vars, "user", "remove", "--email", "cat@example.com"); code != 0 || !strings.Contains(out, "removed cat@example.com") {
+		t.Fatalf("remove: %d %q %q", code, out, errOut)
+	}
+	if got := fmt.Sprint(roles()); got != "map[ann@example.com:admin boss@example.com:read-only]" {
+		t.Fatalf("members after the removal: %s", got)
+	}
+
+	// Another workspace's user, an unknown one, and bad calls.
+	for _, tc := range []struct {
+		stdin string
+		args  []string
+		want  string
+	}{
+		{"", []string{"user", "role", "--email", "out@example.com", "--role", "member"}, `no user out@example.com in workspace "default"`},
+		{"", []string{"user", "remove", "--email", "out@example.com"}, `no user out@example.com in workspace "default"`},
+		{"", []string{"user", "password", "--email", "out@example.com"}, `no user out@example.com in workspace "default"`},
+		{"", []string{"user", "remove", "--email", "cat@example.com"}, `no user cat@example.com`},
+		{"", []string{"user", "role", "--email", "ann@example.com", "--role", "owner"}, "--role must be"},
+		{"", []string{"user", "role", "--role", "member"}, "--email is required"},
+		{"", []string{"user", "remove"}, "--email is required"},
+		{"short\n", []string{"user", "password", "--email", "ann@example.com", "--password-stdin"}, "at least 10 characters"},
+		{"", []string{"user", "password", "--email", "ann@example.com", "--password-stdin"}, "no password on stdin"},
+		{"", []string{"user", "list", "extra"}, "no arguments"},
+		{"", []string{"user", "frob"}, "user list"},
+	} {
+		if code, _, errOut := runIn(tc.stdin, tc.args...); code != 2 || !strings.Contains(errOut, tc.want) {
+			t.Errorf("affsync %v: exit %d, %q; want 2 with %q", tc.args, code, errOut, tc.want)
+		}
+	}
+	if code, out, _ := run(t, vars, "--workspace", "other", "user", "list"); code != 0 || !strings.Contains(out, "out@example.com  admin") {
+		t.Fatalf("the other workspace's user changed: %q", out)
+	}
+}

@@ -106,6 +106,145 @@ func (s *Store) SetUserTimeZone(ctx context.Context, workspaceID, userID, zone s
 // ErrBadTimeZone is a time zone that is not an IANA name this program knows.
 var ErrBadTimeZone = errors.New("not an IANA time zone name")
 
+// ErrLastAdmin refuses a change that would leave a workspace without an
+// admin: nobody could then manage its users and keys from the dashboard.
+var ErrLastAdmin = fmt.Errorf("%w: this is the workspace's only admin; make another member admin first", ErrConflict)
+
+// ErrSharedUser refuses to set the password of a user who also belongs to
+// other workspaces: one workspace's admin must not be able to sign in as
+// them to a workspace they do not administer.
+var ErrSharedUser = fmt.Errorf("%w: this user belongs to other workspaces too, so their password is not this workspace's to set", ErrConflict)
+
+// SetMemberRole changes a member's role in the workspace. Demoting the
+// workspace's last admin is refused (ErrLastAdmin). The check lives here,
+// in the transaction that makes the change, so that two admins demoting
+// each other at once cannot both succeed; every caller (dashboard, CLI)
+// gets it. A session reads its role on every request, so the change takes
+// effect on the member's next click.
+func (s *Store) SetMemberRole(ctx context.Context, workspaceID, userID, role string) error {
+	if role != RoleAdmin && role != RoleMember && role != RoleReadOnly {
+		return fmt.Errorf("role %q: want admin, member or read-only", role)
+	}
+	err := s.Write(ctx, func(tx *Tx) error {
+		if role != RoleAdmin {
+			if err := tx.keepAnAdmin(ctx, workspaceID, userID); err != nil {
+				return err
+			}
+		}
+		res, err := tx.tx.ExecContext(ctx, `UPDATE memberships SET role = $1 WHERE workspace_id = $2 AND user_id = $3`,
+			role, workspaceID, userID)
+		if err != nil {
+			return err
+		}
+		return mustAffect(res, "member")
+	})
+	if err != nil {
+		return fmt.Errorf("set role: %w", err)
+	}
+	return nil
+}
+
+// RemoveMember takes a user out of the workspace and ends their sessions in
+// it. Removing the last admin is refused (ErrLastAdmin). A user left in no
+// workspace is deleted altogether: they could not sign in anyway, and their
+// address becomes free to be added again (as a new user) here or elsewhere.
+// A user who belongs to other workspaces keeps their account and those
+// sessions.
+func (s *Store) RemoveMember(ctx context.Context, workspaceID, userID string) error {
+	err := s.Write(ctx, func(tx *Tx) error {
+		if err := tx.keepAnAdmin(ctx, workspaceID, userID); err != nil {
+			return err
+		}
+		res, err := tx.tx.ExecContext(ctx, `DELETE FROM memberships WHERE workspace_id = $1 AND user_id = $2`, workspaceID, userID)
+		if err != nil {
+			return err
+		}
+		if err := mustAffect(res, "member"); err != nil {
+			return err
+		}
+		if _, err := tx.tx.ExecContext(ctx, `DELETE FROM sessions WHERE workspace_id = $1 AND user_id = $2`, workspaceID, userID); err != nil {
+			return err
+		}
+		_, err = tx.tx.ExecContext(ctx, `DELETE FROM users WHERE id = $1
+			AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = users.id)`, userID)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("remove member: %w", err)
+	}
+	return nil
+}
+
+// keepAnAdmin refuses (ErrLastAdmin) when userID is the workspace's only
+// admin, so demoting or removing them would leave none. On PostgreSQL it
+// locks the workspace's admin memberships until the transaction ends, so a
+// concurrent demotion waits and then counts what this one left; SQLite has
+// one writer at a time anyway.
+func (t *Tx) keepAnAdmin(ctx context.Context, workspaceID, userID string) error {
+	q := `SELECT user_id FROM memberships WHERE workspace_id = $1 AND role = 'admin'`
+	if t.s.dialect == Postgres {
+		q += ` FOR UPDATE`
+	}
+	rows, err := t.tx.QueryContext(ctx, q, workspaceID)
+	if err != nil {
+		return fmt.Errorf("list admins: %w", err)
+	}
+	defer rows.Close()
+	admins, isAdmin := 0, false
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return fmt.Errorf("list admins: %w", err)
+		}
+		admins++
+		isAdmin = isAdmin || id == userID
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("list admins: %w", err)
+	}
+	if isAdmin && admins == 1 {
+		return ErrLastAdmin
+	}
+	return nil
+}
+
+// SetUserPassword replaces a member's password hash (argon2id, made by
+// secret.HashPassword) and ends their sessions in the workspace but the one
+// whose token hash is keepSession ("" for none), so that an admin who resets
+// their own password stays signed in while every other browser is signed
+// out. A user who belongs to other workspaces too is refused
+// (ErrSharedUser).
+func (s *Store) SetUserPassword(ctx context.Context, workspaceID, userID, passwordHash, keepSession string) error {
+	if passwordHash == "" {
+		return errors.New("set password: empty hash")
+	}
+	err := s.Write(ctx, func(tx *Tx) error {
+		var here, elsewhere int
+		if err := tx.tx.QueryRowContext(ctx, `SELECT
+				COALESCE(SUM(CASE WHEN workspace_id = $1 THEN 1 ELSE 0 END), 0),
+				COALESCE(SUM(CASE WHEN workspace_id <> $1 THEN 1 ELSE 0 END), 0)
+			FROM memberships WHERE user_id = $2`, workspaceID, userID).Scan(&here, &elsewhere); err != nil {
+			return err
+		}
+		switch {
+		case here == 0:
+			return fmt.Errorf("member: %w", ErrNotFound)
+		case elsewhere > 0:
+			return ErrSharedUser
+		}
+		if _, err := tx.tx.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, passwordHash, userID); err != nil {
+			return err
+		}
+		_, err := tx.tx.ExecContext(ctx, `DELETE FROM sessions WHERE workspace_id = $1 AND user_id = $2 AND token_hash <> $3`,
+			workspaceID, userID, keepSession)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("set password: %w", err)
+	}
+	return nil
+}
+
 // UserWorkspaces lists the workspaces a user belongs to.
 func (s *Store) UserWorkspaces(ctx context.Context, userID string) ([]Workspace, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT w.id, w.name, w.currency, w.created_at FROM workspaces w

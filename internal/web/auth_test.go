@@ -156,6 +156,9 @@ func postRoutes(e *env) []postRoute {
 		{"/apikeys", []string{"name", "k", "scope", "read"}, true, false},
 		{"/apikeys/" + keys[0].ID + "/revoke", nil, true, false},
 		{"/users", []string{"email", "new@example.com", "password", "long enough", "role", "member"}, true, false},
+		{"/users/" + memberID(e.t, e, "member@example.com") + "/role", []string{"role", store.RoleReadOnly}, true, false},
+		{"/users/" + memberID(e.t, e, "reader@example.com") + "/password", []string{"password", "a new long one"}, true, false},
+		{"/users/" + memberID(e.t, e, "reader@example.com") + "/remove", nil, true, false},
 		{"/links", []string{"url", "https://www.amazon.com/dp/B0C1234567", "channel", "store-20", "unique_per_click", "1"}, false, false},
 		{"/inquiries/" + inquiry("sub-3") + "/accept", []string{"note", "paid in April"}, false, false},
 		{"/inquiries/" + inquiry("sub-9") + "/reject", nil, false, false},
@@ -194,7 +197,7 @@ func counts(t *testing.T, e *env) string {
 		statuses = append(statuses, fmt.Sprint(k.RevokedAt))
 	}
 	for _, m := range members {
-		zones = append(zones, m.TimeZone)
+		zones = append(zones, m.TimeZone, m.Role, m.PasswordHash)
 	}
 	return strings.Join([]string{itoa(int64(len(conns))), itoa(int64(len(inq))), itoa(int64(len(keys))), itoa(int64(len(members))), c.Status,
 		c.UpdatedAt.String(), fmt.Sprint(c.NextRunAt), itoa(int64(len(links))), itoa(int64(len(hooks))), strings.Join(deliveries, ","),

@@ -2,7 +2,7 @@ package web
 
 import (
 	"context"
-
+	"errors"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -88,6 +88,10 @@ func TestBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := s.CreateUser(bg, ws.ID, "admin@example.com", hash, store.RoleAdmin); err != nil {
+		t.Fatal(err)
+	}
+	ann, err := s.CreateUser(bg, ws.ID, "ann@example.com", hash, store.RoleMember)
+	if err != nil {
 		t.Fatal(err)
 	}
 	account := collector.AmazonAccount{Connector: "creators-subtags", StoreID: simulator.StoreID(), Name: "Simulated " + simulator.StoreID(),
@@ -277,6 +281,29 @@ func TestBrowser(t *testing.T) {
 		chromedp.WaitVisible("p.flash", chromedp.ByQuery), chromedp.Text("main", &text, chromedp.ByQuery), shot("14-settings"))
 	if !strings.Contains(text, "Asia/Tokyo") || !strings.Contains(text, "JST") {
 		t.Fatalf("settings after choosing Asia/Tokyo:\n%s", text)
+	}
+
+	// Make a member read-only, then remove them through the confirmation.
+	run("change a role", chromedp.Navigate(site.URL+"/users"), chromedp.WaitVisible(`select[aria-label="Role of ann@example.com"]`, chromedp.ByQuery),
+		chromedp.SetValue(`select[aria-label="Role of ann@example.com"]`, store.RoleReadOnly, chromedp.ByQuery),
+		chromedp.Click(`button[aria-label="Save the role of ann@example.com"]`, chromedp.ByQuery),
+		chromedp.WaitVisible("p.flash", chromedp.ByQuery), chromedp.Text("p.flash", &text, chromedp.ByQuery), shot("15-users-role"))
+	if m, err := s.Member(bg, ws.ID, ann.ID); err != nil || m.Role != store.RoleReadOnly || text != "ann@example.com is now read-only." {
+		t.Fatalf("role change: %q; stored %q %v", text, m.Role, err)
+	}
+	removeForm := `form[action="/users/` + ann.ID + `/remove"]`
+	run("remove a member", chromedp.Click(`details:has(`+removeForm+`) > summary`, chromedp.ByQuery),
+		chromedp.WaitVisible(removeForm+` button`, chromedp.ByQuery), shot("16-users-remove-confirm"),
+		// The role change's flash is on the page already: wait for the form to go.
+		chromedp.Click(removeForm+` button`, chromedp.ByQuery), chromedp.WaitNotPresent(removeForm, chromedp.ByQuery),
+		chromedp.Text("p.flash", &text, chromedp.ByQuery))
+	if _, err := s.Member(bg, ws.ID, ann.ID); !errors.Is(err, store.ErrNotFound) || text != "Removed ann@example.com from this workspace." {
+		t.Fatalf("after removing ann: %v\n%s", err, text)
+	}
+	run("users at 360 px", chromedp.EmulateViewport(360, 740), chromedp.Reload(), chromedp.WaitVisible("table", chromedp.ByQuery),
+		chromedp.Evaluate(`document.documentElement.scrollWidth > 370`, &overflow), shot("17-users-360px"), chromedp.EmulateViewport(1280, 900))
+	if overflow {
+		t.Errorf("the users page is wider than a 360 px screen")
 	}
 }
 

@@ -199,7 +199,8 @@ var (
 	idPattern    = regexp.MustCompile(`\b(conn|usr|inq|key|ws|tx|wh|evt|lnk|pay|deal)_[a-z0-9]{12,}`)
 	csrfPattern  = regexp.MustCompile(`(name="csrf" value="|csrf=)[A-Za-z0-9_-]+`)
 	stampPattern = regexp.MustCompile(`\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC`)
-	codePattern  = regexp.MustCompile(`/r/[A-Za-z0-9_-]{12}\b`)
+	// No \b after a code: one that ends in "-" (base64url) has no word boundary there.
+	codePattern = regexp.MustCompile(`/r/[A-Za-z0-9_-]{12}`)
 )
 
 // normalise makes a page stable: random ids numbered by first appearance,

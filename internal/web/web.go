@@ -142,6 +142,9 @@ func (s *Server) Register(mux *http.ServeMux) {
 
 	mux.Handle("GET /users", s.view(s.users))
 	mux.Handle("POST /users", s.admin(s.createUser))
+	mux.Handle("POST /users/{id}/role", s.admin(s.setMemberRole))
+	mux.Handle("POST /users/{id}/password", s.admin(s.setMemberPassword))
+	mux.Handle("POST /users/{id}/remove", s.admin(s.removeMember))
 
 	mux.Handle("/", s.view(s.notFound))
 }

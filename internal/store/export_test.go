@@ -1,0 +1,16 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// AddMembershipForTest makes an existing user a member of a second
+// workspace, which the schema allows but no product path does yet.
+func (s *Store) AddMembershipForTest(ctx context.Context, workspaceID, userID, role string) error {
+	return s.Write(ctx, func(tx *Tx) error {
+		_, err := tx.tx.ExecContext(ctx, `INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)`,
+			workspaceID, userID, role, s.ts(time.Now().UTC()))
+		return err
+	})
+}
