@@ -93,5 +93,43 @@ func (t *Tx) analyze(ctx context.Context, tables ...string) error {
 	if _, err := t.exec(ctx, "ANALYZE "+strings.Join(tables, ", ")); err != nil {
 		return fmt.Errorf("analyze: %w", err)
 	}
+	for _, table := range tables {
+		if t.analyzed == nil {
+			t.analyzed = map[string]int{}
+		}
+		t.analyzed[table] += t.grown[table]
+		delete(t.grown, table)
+	}
 	return nil
+}
+
+// grew notes rows written to a table in this transaction.
+func (t *Tx) grew(table string, rows int) {
+	if t.s.dialect != Postgres {
+		return
+	}
+	if t.grown == nil {
+		t.grown = map[string]int{}
+	}
+	t.grown[table] += rows
+}
+
+// freshStats analyzes the tables, of those a query is about to read, that
+// grew by analyzeAfter rows or more since their statistics were taken in
+// this transaction, and by at least as many rows as this transaction had
+// written to them then (so a large import analyzes a table a few times, not
+// every few thousand rows). An import reads back the facts it just wrote:
+// planned with the statistics of an empty table, one lookup of a thousand
+// groups took a second on PostgreSQL.
+func (t *Tx) freshStats(ctx context.Context, tables ...string) error {
+	var stale []string
+	for _, table := range tables {
+		if t.grown[table] >= max(analyzeAfter, t.analyzed[table]) {
+			stale = append(stale, table)
+		}
+	}
+	if len(stale) == 0 {
+		return nil
+	}
+	return t.analyze(ctx, stale...)
 }

@@ -14,3 +14,11 @@ func (s *Store) AddMembershipForTest(ctx context.Context, workspaceID, userID, r
 		return err
 	})
 }
+
+// PlannerRowsForTest is PostgreSQL's estimate of a table's rows, as the
+// planner sees it inside a write transaction (-1: never analyzed).
+func (t *Tx) PlannerRowsForTest(ctx context.Context, table string) (float64, error) {
+	var n float64
+	err := t.tx.QueryRowContext(ctx, `SELECT reltuples FROM pg_class WHERE relname = $1`, table).Scan(&n)
+	return n, err
+}

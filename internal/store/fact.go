@@ -33,6 +33,7 @@ func (t *Tx) InsertFacts(ctx context.Context, workspaceID string, fileID int64, 
 	if err := t.insertRows(ctx, "facts", factColumns, rows); err != nil {
 		return fmt.Errorf("store facts: %w", err)
 	}
+	t.grew("facts", len(rows))
 	return nil
 }
 
@@ -75,6 +76,9 @@ type DayRange struct {
 // groups whose projection a file covering these days may change. Paging
 // keeps memory flat however many groups a large file touches.
 func (t *Tx) GroupsOnDays(ctx context.Context, connectionID string, ranges []DayRange, after string, limit int) ([]string, error) {
+	if err := t.freshStats(ctx, "facts"); err != nil {
+		return nil, err
+	}
 	if len(ranges) == 0 {
 		return nil, nil
 	}
@@ -129,6 +133,9 @@ const activeJoin = ` FROM facts f
 
 // ActiveFactsOfGroups loads the facts that count, of the given groups.
 func (t *Tx) ActiveFactsOfGroups(ctx context.Context, connectionID string, groups []string) ([]GroupedFact, error) {
+	if err := t.freshStats(ctx, "facts"); err != nil {
+		return nil, err
+	}
 	var out []GroupedFact
 	for chunk := range slicesChunk(groups, 900) {
 		args := []any{connectionID}
@@ -151,6 +158,9 @@ func (t *Tx) ActiveFactsOfGroups(ctx context.Context, connectionID string, group
 
 // ActiveFactsOnDays loads the facts that count, of some report types on days [from, to].
 func (t *Tx) ActiveFactsOnDays(ctx context.Context, connectionID string, reports []model.ReportType, from, to time.Time) ([]GroupedFact, error) {
+	if err := t.freshStats(ctx, "facts"); err != nil {
+		return nil, err
+	}
 	args := []any{connectionID, date(from), date(to)}
 	for _, r := range reports {
 		args = append(args, string(r))
@@ -182,6 +192,9 @@ func scanFact(r rowScanner) (GroupedFact, error) {
 // TransactionIDsOfGroups lists the stored transactions of projection groups,
 // so that one no longer projected can be found.
 func (t *Tx) TransactionIDsOfGroups(ctx context.Context, connectionID string, groups []string) (map[string]string, error) {
+	if err := t.freshStats(ctx, "transactions"); err != nil {
+		return nil, err
+	}
 	out := map[string]string{}
 	for chunk := range slicesChunk(groups, 900) {
 		args := []any{connectionID}
@@ -224,6 +237,9 @@ func (t *Tx) TransactionsByID(ctx context.Context, workspaceID string, ids []str
 // costs no memory: sale amount and commission summed per day, tracking ID,
 // program, subtag and currency; a return counts, negative, on its own date.
 func (t *Tx) ProjectRevenues(ctx context.Context, workspaceID, connectionID string, from, to time.Time) error {
+	if err := t.freshStats(ctx, "facts"); err != nil {
+		return err
+	}
 	t.touch(workspaceID, connectionID, from, to)
 	if _, err := t.exec(ctx, `DELETE FROM revenues WHERE connection_id = $1 AND kind = 'cps' AND day >= $2 AND day <= $3`,
 		connectionID, date(from), date(to)); err != nil {
@@ -248,6 +264,9 @@ func (t *Tx) ProjectRevenues(ctx context.Context, workspaceID, connectionID stri
 // ProjectClicks recomputes a connection's daily clicks on days [from, to]
 // from the Tracking facts that count.
 func (t *Tx) ProjectClicks(ctx context.Context, workspaceID, connectionID string, from, to time.Time) error {
+	if err := t.freshStats(ctx, "facts"); err != nil {
+		return err
+	}
 	t.touch(workspaceID, connectionID, from, to)
 	if _, err := t.exec(ctx, `DELETE FROM clicks WHERE connection_id = $1 AND day >= $2 AND day <= $3`,
 		connectionID, date(from), date(to)); err != nil {
@@ -268,6 +287,9 @@ func (t *Tx) ProjectClicks(ctx context.Context, workspaceID, connectionID string
 // shipments that count (the rows lifecycle.Rates takes): the basis of
 // order-mode estimates, in SQL so that it costs no memory.
 func (t *Tx) CategoryFeeSums(ctx context.Context, connectionID string) (map[string]model.FeeSums, error) {
+	if err := t.freshStats(ctx, "facts"); err != nil {
+		return nil, err
+	}
 	rows, err := t.query(ctx, `SELECT f.category, SUM(f.commission), SUM(f.revenue)`+activeJoin+`WHERE f.connection_id = $1
 		AND f.report_type = 'earnings' AND f.category <> '' AND f.quantity > 0 AND f.revenue > 0 GROUP BY f.category`, connectionID)
 	if err != nil {
@@ -290,6 +312,9 @@ func (t *Tx) CategoryFeeSums(ctx context.Context, connectionID string) (map[stri
 // shipped yet (pending, "ordered") in one of the categories: their estimates
 // follow the category's rate.
 func (t *Tx) UnshippedOrderGroups(ctx context.Context, connectionID string, categories []string) ([]string, error) {
+	if err := t.freshStats(ctx, "facts"); err != nil {
+		return nil, err
+	}
 	var out []string
 	for chunk := range slicesChunk(categories, 900) {
 		args := []any{connectionID}

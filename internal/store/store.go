@@ -8,10 +8,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -182,10 +184,12 @@ func (s *Store) Maintain(ctx context.Context) error {
 // Tx is one write transaction. Domain methods on Tx let a caller make several
 // changes atomically (an imported file is one Tx).
 type Tx struct {
-	s       *Store
-	tx      *sql.Tx
-	touched map[string]touchedRange // days whose rollups need refreshing (rollup.go)
-	stmts   map[string]*sql.Stmt    // prepared in this transaction (stmtcache.go)
+	s        *Store
+	tx       *sql.Tx
+	touched  map[string]touchedRange // days whose rollups need refreshing (rollup.go)
+	stmts    map[string]*sql.Stmt    // prepared in this transaction (stmtcache.go)
+	grown    map[string]int          // rows written per table since its last ANALYZE (batch.go)
+	analyzed map[string]int          // rows written per table before its last ANALYZE
 }
 
 // Write runs fn in one write transaction, committed when fn returns nil.
@@ -200,6 +204,12 @@ func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
 		return err
 	}
 	if err := t.refreshRollups(ctx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	// Readers after this commit plan with statistics of the tables as they
+	// now are, not as they were before a large write.
+	if err := t.freshStats(ctx, slices.Sorted(maps.Keys(t.grown))...); err != nil {
 		_ = tx.Rollback()
 		return err
 	}

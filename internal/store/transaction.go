@@ -108,11 +108,6 @@ func (t *Tx) UpsertTransactions(ctx context.Context, workspaceID string, batch [
 	if err := t.insertTransactions(ctx, inserts); err != nil {
 		return st, err
 	}
-	if len(inserts) >= analyzeAfter {
-		if err := t.analyze(ctx, "transactions", "transaction_items", "transaction_customs"); err != nil {
-			return st, err
-		}
-	}
 	if err := t.setSequence(ctx, workspaceID, seq); err != nil {
 		return st, err
 	}
@@ -187,6 +182,9 @@ func (t *Tx) insertTransactions(ctx context.Context, ins []pendingInsert) error 
 }
 
 func (t *Tx) insertWithRows(ctx context.Context, txRows, itemRows, customRows [][]any) error {
+	t.grew("transactions", len(txRows))
+	t.grew("transaction_items", len(itemRows))
+	t.grew("transaction_customs", len(customRows))
 	if err := t.insertRows(ctx, "transactions", txInsertColumns, txRows); err != nil {
 		return fmt.Errorf("insert transactions: %w", err)
 	}
@@ -286,6 +284,9 @@ func scanTransaction(r rowScanner) (txWithSeq, error) {
 
 // transactionsByID loads transactions with their items, in chunks.
 func (t *Tx) transactionsByID(ctx context.Context, workspaceID string, ids []string) (map[string]txWithSeq, error) {
+	if err := t.freshStats(ctx, "transactions"); err != nil {
+		return nil, err
+	}
 	out := make(map[string]txWithSeq, len(ids))
 	for chunk := range slicesChunk(ids, 900) {
 		// By primary key alone: with the workspace in the WHERE clause too,

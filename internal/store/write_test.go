@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/affsync/affsync/internal/model"
@@ -70,4 +71,54 @@ func TestBrokenConstraintLeavesNothing(t *testing.T) {
 			t.Fatalf("a good write after the failed ones: %v, known %v", err, known("good"))
 		}
 	})
+}
+
+// On PostgreSQL a large write refreshes the statistics of what it wrote
+// before it reads it back, and before it commits: planned as an empty
+// table, an import's read-back of its own facts took seconds per lookup.
+func TestLargeWritesRefreshStatistics(t *testing.T) {
+	s := storetest.OpenPostgres(t)
+	f := newFixture(t, s, "acme")
+	const n = 6000
+	facts := make([]store.GroupedFact, n)
+	for i := range facts {
+		facts[i] = store.GroupedFact{Group: fmt.Sprintf("g%d", i), Fact: model.Fact{ConnectionID: f.conn.ID, Report: model.ReportEarnings,
+			Day: day("2026-10-01"), Key: fmt.Sprintf("k%d", i), Currency: "USD"}}
+	}
+	var beforeRead float64
+	err := s.Write(ctx, func(tx *store.Tx) error {
+		id, err := tx.AddFile(ctx, store.ImportedFile{WorkspaceID: f.ws.ID, ConnectionID: f.conn.ID, Filename: "big.tsv", MD5: "m",
+			Outcome: store.FileApplied})
+		if err != nil {
+			return err
+		}
+		if err := tx.InsertFacts(ctx, f.ws.ID, id, facts); err != nil {
+			return err
+		}
+		if _, err := tx.ActiveFactsOfGroups(ctx, f.conn.ID, []string{"g1"}); err != nil {
+			return err
+		}
+		beforeRead, err = tx.PlannerRowsForTest(ctx, "facts")
+		if err != nil {
+			return err
+		}
+		_, err = tx.UpsertTransactions(ctx, f.ws.ID, batchOf(f.conn, 0, n))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if beforeRead < n {
+		t.Errorf("facts: the planner saw %.0f rows when the write read them back, want %d", beforeRead, n)
+	}
+	var afterCommit float64
+	if err := s.Write(ctx, func(tx *store.Tx) (err error) {
+		afterCommit, err = tx.PlannerRowsForTest(ctx, "transactions")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if afterCommit < n {
+		t.Errorf("transactions: the planner sees %.0f rows after the commit, want %d", afterCommit, n)
+	}
 }
