@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"slices"
@@ -287,13 +286,12 @@ func (s *Store) Inquiries(ctx context.Context, workspaceID string, f InquiryFilt
 			where = append(where, eq.col+" = "+arg(eq.v))
 		}
 	}
-	if f.Cursor != "" {
-		at, id, err := decodeInquiryCursor(f.Cursor)
-		if err != nil {
-			return nil, "", err
-		}
-		t := arg(s.ts(at))
-		where = append(where, "(created_at < "+t+" OR (created_at = "+t+" AND id < "+arg(id)+"))")
+	after, err := inquiryPages.after(s, f.Cursor, arg)
+	if err != nil {
+		return nil, "", err
+	}
+	if after != "" {
+		where = append(where, after)
 	}
 	rows, err := s.read.QueryContext(ctx, `SELECT `+inquiryColumns+` FROM inquiries WHERE `+strings.Join(where, " AND ")+
 		` ORDER BY created_at DESC, id DESC LIMIT `+arg(f.Limit+1), args...)
@@ -308,26 +306,9 @@ func (s *Store) Inquiries(ctx context.Context, workspaceID string, f InquiryFilt
 	if len(list) > f.Limit {
 		list = list[:f.Limit]
 		last := list[len(list)-1]
-		next = base64.RawURLEncoding.EncodeToString([]byte("inq:" + last.CreatedAt.Format(time.RFC3339Nano) + "|" + last.ID))
+		next = inquiryPages.cursor(last.CreatedAt, last.ID)
 	}
 	return list, next, nil
-}
-
-func decodeInquiryCursor(c string) (time.Time, string, error) {
-	raw, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil {
-		return time.Time{}, "", ErrBadCursor
-	}
-	rest, ok := strings.CutPrefix(string(raw), "inq:")
-	if !ok {
-		return time.Time{}, "", fmt.Errorf("%w: it belongs to another list", ErrBadCursor)
-	}
-	ts, id, ok := strings.Cut(rest, "|")
-	at, err := time.Parse(time.RFC3339Nano, ts)
-	if !ok || err != nil || id == "" {
-		return time.Time{}, "", ErrBadCursor
-	}
-	return at, id, nil
 }
 
 func scanInquiry(r rowScanner) (Inquiry, error) {

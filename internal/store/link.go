@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
 	"math/bits"
 	"strconv"
@@ -101,13 +100,12 @@ func (s *Store) Links(ctx context.Context, workspaceID string, f LinkFilter) ([]
 		return "$" + strconv.Itoa(len(args))
 	}
 	where := "workspace_id = $1"
-	if f.Cursor != "" {
-		at, id, err := decodeLinkCursor(f.Cursor)
-		if err != nil {
-			return nil, "", err
-		}
-		t := arg(s.ts(at))
-		where += " AND (created_at < " + t + " OR (created_at = " + t + " AND id < " + arg(id) + "))"
+	after, err := linkPages.after(s, f.Cursor, arg)
+	if err != nil {
+		return nil, "", err
+	}
+	if after != "" {
+		where += " AND " + after
 	}
 	rows, err := s.read.QueryContext(ctx, `SELECT `+linkColumns+` FROM links WHERE `+where+
 		` ORDER BY created_at DESC, id DESC LIMIT `+arg(f.Limit+1), args...)
@@ -122,7 +120,7 @@ func (s *Store) Links(ctx context.Context, workspaceID string, f LinkFilter) ([]
 	if len(list) > f.Limit {
 		list = list[:f.Limit]
 		last := list[len(list)-1]
-		next = base64.RawURLEncoding.EncodeToString([]byte("lnk:" + last.CreatedAt.Format(time.RFC3339Nano) + "|" + last.ID))
+		next = linkPages.cursor(last.CreatedAt, last.ID)
 	}
 	if f.Since != nil || f.Until != nil {
 		if err := s.linkClicksBetween(ctx, workspaceID, list, f.Since, f.Until); err != nil {
@@ -169,23 +167,6 @@ func (s *Store) linkClicksBetween(ctx context.Context, workspaceID string, list 
 		list[index[id]].Clicks = n
 	}
 	return rows.Err()
-}
-
-func decodeLinkCursor(c string) (time.Time, string, error) {
-	raw, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil {
-		return time.Time{}, "", ErrBadCursor
-	}
-	rest, ok := strings.CutPrefix(string(raw), "lnk:")
-	if !ok {
-		return time.Time{}, "", fmt.Errorf("%w: it belongs to another list", ErrBadCursor)
-	}
-	ts, id, ok := strings.Cut(rest, "|")
-	at, err := time.Parse(time.RFC3339Nano, ts)
-	if !ok || err != nil || id == "" {
-		return time.Time{}, "", ErrBadCursor
-	}
-	return at, id, nil
 }
 
 // LinkDay is a link's hits of one UTC day.
