@@ -32,7 +32,7 @@ type fixture struct {
 	conn store.Connection
 }
 
-func newFixture(t *testing.T, s *store.Store, name string) fixture {
+func newFixture(t testing.TB, s *store.Store, name string) fixture {
 	t.Helper()
 	ws, err := s.EnsureWorkspace(ctx, name)
 	if err != nil {
