@@ -90,16 +90,21 @@ func (p *readPool) closeStmts() {
 	}
 }
 
-// A write transaction prepares each statement text once and reuses it: an
-// import runs the same few INSERTs and lookups thousands of times, and on
-// SQLite parsing a multi-row INSERT costs as much as running it. The
-// statements die with the transaction (database/sql closes them).
+// A write transaction on SQLite prepares each statement text once and
+// reuses it: an import runs the same few INSERTs and lookups thousands of
+// times, and parsing a multi-row INSERT costs as much as running it. The
+// statements die with the transaction (database/sql closes them). On
+// PostgreSQL pgx already prepares each text once per connection and keeps
+// it; preparing in the transaction would only add round trips.
 
 // maxTxStmts bounds the statements one transaction keeps; texts beyond it
-// (rare one-offs) run unprepared.
+// (rare one-offs) run as plain statements, as every text does on PostgreSQL.
 const maxTxStmts = 256
 
 func (t *Tx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if t.s.dialect != SQLite {
+		return nil, nil
+	}
 	if st, ok := t.stmts[query]; ok {
 		return st, nil
 	}
