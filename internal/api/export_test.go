@@ -10,6 +10,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/affsync/affsync/client"
 	"github.com/affsync/affsync/internal/api"
 	"github.com/affsync/affsync/internal/model"
 	"github.com/affsync/affsync/internal/money"
@@ -168,6 +169,11 @@ func TestExportOtherLists(t *testing.T) {
 			t.Fatal(err)
 		}
 		e.do("POST", "/v1/inquiries", e.a.writeKey, `{"custom":"lost","order_date":"2026-10-01","expected_amount":"12.34"}`, nil)
+		var link client.Link
+		if status := e.do("POST", "/v1/links", e.a.writeKey,
+			`{"url":"https://www.amazon.com/dp/B0C1234567","channel":"store-20","custom":"app","unique_per_click":true}`, &link); status != 201 {
+			t.Fatalf("create link: %d", status)
+		}
 
 		for _, tc := range []struct {
 			query string
@@ -191,6 +197,11 @@ func TestExportOtherLists(t *testing.T) {
 					return r["custom"] == "lost" && r["expected_amount"] == "12.34" && r["status"] == "open"
 				}},
 			{"/v1/inquiries?status=matched&format=csv", "inquiries-2026-12-02.csv", 0, nil},
+			{"/v1/links?format=csv", "links-2026-12-02.csv", 1,
+				func(r map[string]string) bool {
+					return r["id"] == link.ID && r["code"] == link.Code && r["unique_per_click"] == "true" && r["clicks"] == "0" &&
+						r["last_click_at"] == ""
+				}},
 		} {
 			res, body := e.raw("GET", tc.query, e.a.readKey, "")
 			if res.StatusCode != 200 || res.Header.Get("Content-Disposition") != `attachment; filename="`+tc.file+`"` {

@@ -77,6 +77,16 @@ func (s *Server) listLinks(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, newPage(out, next))
 }
 
+// linkRows walks every link, a store page at a time (exports).
+func (s *Server) linkRows(r *http.Request, emit func(Link) error) error {
+	f, err := linkFilter(r)
+	if err != nil {
+		return err
+	}
+	return walkPages(&f.Cursor, &f.Limit, func() ([]store.Link, string, error) { return s.store.Links(r.Context(), workspace(r), f) },
+		func(l store.Link) Link { return s.linkJSON(r, l) }, emit)
+}
+
 // getLink answers a stored link with the sales of its minted subtags.
 func (s *Server) getLink(w http.ResponseWriter, r *http.Request) {
 	if err := onlyParams(r.URL.Query()); err != nil {

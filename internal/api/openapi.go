@@ -53,7 +53,7 @@ var endpoints = []endpoint{
 
 	{"POST /v1/imports", "write", "Import report files (multipart/form-data, one or more file parts); 422 with the summary when a file is rejected", []string{"connection_id"}, nil, 200, client.ImportSummary{}},
 
-	{"GET /v1/links", "read", "List redirect links, newest first, with their clicks (since/until: of those days, inclusive), distinct customs and last click", []string{"since", "until", "cursor", "limit"}, nil, 200, client.Page[client.Link]{}},
+	{"GET /v1/links", "read", "List redirect links, newest first, with their clicks (since/until: of those days, inclusive), distinct customs and last click", []string{"since", "until", "cursor", "limit", "format"}, nil, 200, client.Page[client.Link]{}},
 	{"GET /v1/links/{id}", "read", "A redirect link with its clicks and the sales (transactions, commission per currency) of its minted subtags", nil, nil, 200, client.LinkDetail{}},
 	{"POST /v1/links", "write", "Build a tracked link (200), or a redirect link with unique_per_click (201)", nil, client.NewLink{}, 201, client.Link{}},
 

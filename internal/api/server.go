@@ -110,7 +110,7 @@ func (s *Server) Register(mux Mux) {
 
 	mux.Handle("POST /v1/imports", s.write(s.createImport))
 
-	mux.Handle("GET /v1/links", s.read(s.listLinks))
+	mux.Handle("GET /v1/links", s.read(exportable(s, "links", s.listLinks, s.linkRows)))
 	mux.Handle("GET /v1/links/{id}", s.read(s.getLink))
 	mux.Handle("POST /v1/links", s.write(s.createLink))
 
