@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -88,6 +89,14 @@ func defuse(s string) string {
 		return "'" + s
 	}
 	return s
+}
+
+// isoStamp writes an instant as RFC 3339 in UTC; nil is an empty cell.
+func isoStamp(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
 }
 
 func joinCustoms(cs []string) string { return strings.Join(cs, " ") }

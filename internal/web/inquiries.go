@@ -37,15 +37,23 @@ func (s *Server) inquiries(w http.ResponseWriter, r *http.Request, v *viewer) {
 	s.showInquiries(w, r, v, http.StatusOK, inquiryForm{Currency: "USD"})
 }
 
+// inquiryFilter reads the list's query: a status from inquiryStatuses, or any.
+func inquiryFilter(q url.Values) (store.InquiryFilter, error) {
+	f := store.InquiryFilter{Status: q.Get("status"), Cursor: q.Get("cursor"), Limit: pageSize}
+	if f.Status != "" && !contains(inquiryStatuses, f.Status) {
+		return f, userError{"Unknown status; choose one from the list."}
+	}
+	return f, nil
+}
+
 func (s *Server) showInquiries(w http.ResponseWriter, r *http.Request, v *viewer, status int, f inquiryForm) {
 	q := r.URL.Query()
-	d := inquiriesData{Query: q, Form: f, Statuses: inquiryStatuses,
-		Filter: store.InquiryFilter{Status: q.Get("status"), Cursor: q.Get("cursor"), Limit: pageSize}}
-	if d.Filter.Status != "" && !contains(inquiryStatuses, d.Filter.Status) {
-		s.fail(w, r, v, userError{"Unknown status; choose one from the list."})
+	filter, err := inquiryFilter(q)
+	if err != nil {
+		s.fail(w, r, v, err)
 		return
 	}
-	var err error
+	d := inquiriesData{Query: q, Form: f, Statuses: inquiryStatuses, Filter: filter}
 	if d.List, d.Next, err = s.store.Inquiries(r.Context(), v.WorkspaceID, d.Filter); err != nil {
 		s.fail(w, r, v, err)
 		return
@@ -55,6 +63,48 @@ func (s *Server) showInquiries(w http.ResponseWriter, r *http.Request, v *viewer
 		return
 	}
 	s.render(w, r, v, status, "inquiries", "Inquiries", "inquiries", d)
+}
+
+// exportInquiries writes every inquiry the filter selects, a page of the
+// store at a time, as CSV or XLSX.
+func (s *Server) exportInquiries(w http.ResponseWriter, r *http.Request, v *viewer) {
+	q := r.URL.Query()
+	f, err := inquiryFilter(q)
+	if err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
+	f.Cursor, f.Limit = "", 1000
+	out, err := newExport(w, q.Get("format"), "inquiries")
+	if err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
+	if err := out.row("id", "created_at", "connection_id", "custom", "order_date", "currency", "expected_amount", "status",
+		"transaction_id", "note", "updated_at"); err != nil {
+		return
+	}
+	for {
+		list, next, err := s.store.Inquiries(r.Context(), v.WorkspaceID, f)
+		if err != nil {
+			s.log.Error("export inquiries", "err", err)
+			out.abort()
+			return
+		}
+		for _, x := range list {
+			if err := out.row(x.ID, isoStamp(&x.CreatedAt), x.ConnectionID, x.Custom, isoDay(&x.OrderDate), x.Currency,
+				money.FormatIn(x.ExpectedAmount, x.Currency), x.Status, x.TransactionID, x.Note, isoStamp(&x.UpdatedAt)); err != nil {
+				return
+			}
+		}
+		if next == "" {
+			break
+		}
+		f.Cursor = next
+	}
+	if err := out.close(); err != nil {
+		s.log.Warn("export inquiries", "err", err)
+	}
 }
 
 // createInquiry opens a claim for a missing or wrong commission; it is

@@ -323,9 +323,23 @@ func TestExports(t *testing.T) {
 			{"/payments/export?since=2025-03-16", "id", nil, []string{"reference"}},
 			{"/deals/export?program=amazon.com", "id", [][]string{{"Spring sale", "SPRING25", "2025-03-01", "2025-03-31"}},
 				[]string{"title", "code", "starts_on", "ends_on"}},
+			{"/channels/export", "code", [][]string{{"blog-20", e.conn.ID}, {"store-20", e.conn.ID}}, []string{"code", "connection_id"}},
+			{"/programs/export", "program", [][]string{{"amazon.com", "active", "reports arrive", e.conn.ID}},
+				[]string{"program", "status", "reason", "connection_id"}},
+			{"/inquiries/export", "id", [][]string{{"sub-3", "matched"}, {"sub-9", "open"}}, []string{"custom", "status"}},
+			{"/inquiries/export?status=open", "id", [][]string{{"sub-9", "2025-03-09", "4.50", "USD", "open", "", "order 111-9 missing"}},
+				[]string{"custom", "order_date", "expected_amount", "currency", "status", "transaction_id", "note"}},
+			{"/inquiries/export?status=rejected", "id", nil, []string{"custom"}},
+			{"/links/export", "id", [][]string{{"https://go.example.com/r/SeedLinkCode", "SeedLinkCode", "store-20", "amazon.com", "newsletter", "true", "0", "",
+				"https://www.amazon.com/dp/B0C1234561?tag=store-20"}},
+				[]string{"url", "code", "channel", "program", "custom", "unique_per_click", "clicks", "last_click_at", "amazon_url"}},
 		} {
 			for _, format := range []string{"csv", "xlsx"} {
-				resp, err := reader.http.Get(e.url + c.path + "&format=" + format)
+				sep := "?"
+				if strings.Contains(c.path, "?") {
+					sep = "&"
+				}
+				resp, err := reader.http.Get(e.url + c.path + sep + "format=" + format)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -374,6 +388,10 @@ func TestExports(t *testing.T) {
 					}
 				}
 			}
+		}
+		// The export checks the filter as its page does.
+		if status, _ := reader.get("/inquiries/export?status=lost&format=csv"); status != http.StatusBadRequest {
+			t.Errorf("an unknown status exports with %d, want 400", status)
 		}
 	})
 }

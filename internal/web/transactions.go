@@ -122,12 +122,6 @@ func (s *Server) exportTransactions(w http.ResponseWriter, r *http.Request, v *v
 	if err := out.row(header...); err != nil {
 		return
 	}
-	stamp := func(t *time.Time) string {
-		if t == nil {
-			return ""
-		}
-		return t.UTC().Format(time.RFC3339)
-	}
 	for {
 		list, next, err := s.store.Transactions(r.Context(), v.WorkspaceID, f)
 		if err != nil {
@@ -143,7 +137,7 @@ func (s *Server) exportTransactions(w http.ResponseWriter, r *http.Request, v *v
 			sold := x.SoldAt
 			err := out.row(x.ID, x.ConnectionID, x.Program, x.Channel, joinCustoms(x.Customs), ref, string(x.Status), x.NetworkStatus,
 				x.StatusReason, boolText(x.Paid), x.Currency, money.FormatIn(x.SaleAmount, x.Currency), money.FormatIn(x.Commission, x.Currency),
-				boolText(x.CommissionEstimated), itoa(x.Quantity), stamp(x.ClickedAt), stamp(&sold), stamp(x.CheckedAt), stamp(&x.UpdatedAt))
+				boolText(x.CommissionEstimated), itoa(x.Quantity), isoStamp(x.ClickedAt), isoStamp(&sold), isoStamp(x.CheckedAt), isoStamp(&x.UpdatedAt))
 			if err != nil {
 				return
 			}

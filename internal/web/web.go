@@ -101,13 +101,17 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("GET /clicks", s.view(s.clicks))
 	mux.Handle("GET /clicks/export", s.view(s.exportClicks))
 	mux.Handle("GET /channels", s.view(s.channels))
+	mux.Handle("GET /channels/export", s.view(s.exportChannels))
 	mux.Handle("GET /programs", s.view(s.programs))
+	mux.Handle("GET /programs/export", s.view(s.exportPrograms))
 
 	mux.Handle("GET /links", s.view(s.links))
+	mux.Handle("GET /links/export", s.view(s.exportLinks))
 	mux.Handle("POST /links", s.change(s.createLink))
 	mux.Handle("GET /links/{id}", s.view(s.link))
 
 	mux.Handle("GET /inquiries", s.view(s.inquiries))
+	mux.Handle("GET /inquiries/export", s.view(s.exportInquiries))
 	mux.Handle("POST /inquiries", s.change(s.createInquiry))
 	mux.Handle("GET /inquiries/{id}", s.view(s.inquiry))
 	mux.Handle("POST /inquiries/{id}/accept", s.change(s.acceptInquiry))
