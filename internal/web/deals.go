@@ -47,40 +47,17 @@ func (s *Server) deals(w http.ResponseWriter, r *http.Request, v *viewer) {
 
 // exportDeals writes every deal the filter selects as CSV or XLSX.
 func (s *Server) exportDeals(w http.ResponseWriter, r *http.Request, v *viewer) {
-	q := r.URL.Query()
-	f, err := dealFilter(q)
+	f, err := dealFilter(r.URL.Query())
 	if err != nil {
 		s.fail(w, r, v, err)
 		return
 	}
-	f.Cursor, f.Limit = "", 1000
-	out, err := newExport(w, q.Get("format"), "deals")
-	if err != nil {
-		s.fail(w, r, v, err)
-		return
-	}
-	if err := out.row("id", "connection_id", "reference", "program", "title", "description", "code", "url", "starts_on", "ends_on"); err != nil {
-		return
-	}
-	for {
-		list, next, err := s.store.Deals(r.Context(), v.WorkspaceID, f)
-		if err != nil {
-			s.log.Error("export deals", "err", err)
-			out.abort()
-			return
-		}
-		for _, x := range list {
-			if err := out.row(x.ID, x.ConnectionID, x.Reference, x.Program, x.Title, x.Description, x.Code, x.URL,
-				isoDay(x.StartsOn), isoDay(x.EndsOn)); err != nil {
-				return
-			}
-		}
-		if next == "" {
-			break
-		}
-		f.Cursor = next
-	}
-	if err := out.close(); err != nil {
-		s.log.Warn("export deals", "err", err)
-	}
+	f.Limit = 1000
+	header := []string{"id", "connection_id", "reference", "program", "title", "description", "code", "url", "starts_on", "ends_on"}
+	exportPages(s, w, r, v, "deals", header, func(cursor string) ([]store.Deal, string, error) {
+		f.Cursor = cursor
+		return s.store.Deals(r.Context(), v.WorkspaceID, f)
+	}, func(x store.Deal) []string {
+		return []string{x.ID, x.ConnectionID, x.Reference, x.Program, x.Title, x.Description, x.Code, x.URL, isoDay(x.StartsOn), isoDay(x.EndsOn)}
+	})
 }

@@ -107,3 +107,40 @@ func boolText(b bool) string {
 	}
 	return "false"
 }
+
+// exportPages answers a list page's export as CSV or XLSX: the header, then
+// the cells of every row of every store page. page answers the page after
+// cursor ("" for the first) and the next cursor ("" after the last). A store
+// error midway aborts the file, so a download that broke is never taken
+// for a whole one.
+func exportPages[T any](s *Server, w http.ResponseWriter, r *http.Request, v *viewer, name string, header []string,
+	page func(cursor string) ([]T, string, error), cells func(T) []string) {
+	out, err := newExport(w, r.URL.Query().Get("format"), name)
+	if err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
+	if err := out.row(header...); err != nil {
+		return
+	}
+	for cursor := ""; ; {
+		list, next, err := page(cursor)
+		if err != nil {
+			s.log.Error("export "+name, "err", err)
+			out.abort()
+			return
+		}
+		for _, x := range list {
+			if err := out.row(cells(x)...); err != nil {
+				return
+			}
+		}
+		if next == "" {
+			break
+		}
+		cursor = next
+	}
+	if err := out.close(); err != nil {
+		s.log.Warn("export "+name, "err", err)
+	}
+}

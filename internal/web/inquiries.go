@@ -68,43 +68,21 @@ func (s *Server) showInquiries(w http.ResponseWriter, r *http.Request, v *viewer
 // exportInquiries writes every inquiry the filter selects, a page of the
 // store at a time, as CSV or XLSX.
 func (s *Server) exportInquiries(w http.ResponseWriter, r *http.Request, v *viewer) {
-	q := r.URL.Query()
-	f, err := inquiryFilter(q)
+	f, err := inquiryFilter(r.URL.Query())
 	if err != nil {
 		s.fail(w, r, v, err)
 		return
 	}
-	f.Cursor, f.Limit = "", 1000
-	out, err := newExport(w, q.Get("format"), "inquiries")
-	if err != nil {
-		s.fail(w, r, v, err)
-		return
-	}
-	if err := out.row("id", "created_at", "connection_id", "custom", "order_date", "currency", "expected_amount", "status",
-		"transaction_id", "note", "updated_at"); err != nil {
-		return
-	}
-	for {
-		list, next, err := s.store.Inquiries(r.Context(), v.WorkspaceID, f)
-		if err != nil {
-			s.log.Error("export inquiries", "err", err)
-			out.abort()
-			return
-		}
-		for _, x := range list {
-			if err := out.row(x.ID, isoStamp(&x.CreatedAt), x.ConnectionID, x.Custom, isoDay(&x.OrderDate), x.Currency,
-				money.FormatIn(x.ExpectedAmount, x.Currency), x.Status, x.TransactionID, x.Note, isoStamp(&x.UpdatedAt)); err != nil {
-				return
-			}
-		}
-		if next == "" {
-			break
-		}
-		f.Cursor = next
-	}
-	if err := out.close(); err != nil {
-		s.log.Warn("export inquiries", "err", err)
-	}
+	f.Limit = 1000
+	header := []string{"id", "created_at", "connection_id", "custom", "order_date", "currency", "expected_amount", "status",
+		"transaction_id", "note", "updated_at"}
+	exportPages(s, w, r, v, "inquiries", header, func(cursor string) ([]store.Inquiry, string, error) {
+		f.Cursor = cursor
+		return s.store.Inquiries(r.Context(), v.WorkspaceID, f)
+	}, func(x store.Inquiry) []string {
+		return []string{x.ID, isoStamp(&x.CreatedAt), x.ConnectionID, x.Custom, isoDay(&x.OrderDate), x.Currency,
+			money.FormatIn(x.ExpectedAmount, x.Currency), x.Status, x.TransactionID, x.Note, isoStamp(&x.UpdatedAt)}
+	})
 }
 
 // createInquiry opens a claim for a missing or wrong commission; it is

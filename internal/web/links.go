@@ -77,37 +77,14 @@ func (s *Server) showLinks(w http.ResponseWriter, r *http.Request, v *viewer, st
 // CSV or XLSX: url is the one to share, amazon_url where it leads (the
 // names of the API's fields).
 func (s *Server) exportLinks(w http.ResponseWriter, r *http.Request, v *viewer) {
-	f := store.LinkFilter{Limit: 1000}
-	out, err := newExport(w, r.URL.Query().Get("format"), "links")
-	if err != nil {
-		s.fail(w, r, v, err)
-		return
-	}
-	if err := out.row("id", "created_at", "url", "code", "channel", "program", "custom", "unique_per_click", "clicks", "customs",
-		"last_click_at", "amazon_url"); err != nil {
-		return
-	}
-	for {
-		list, next, err := s.store.Links(r.Context(), v.WorkspaceID, f)
-		if err != nil {
-			s.log.Error("export links", "err", err)
-			out.abort()
-			return
-		}
-		for _, l := range list {
-			if err := out.row(l.ID, isoStamp(&l.CreatedAt), s.shareURL(r, l), l.Code, l.Channel, l.Program, l.Custom, boolText(l.UniquePerClick),
-				itoa(l.Clicks), itoa(l.Customs), isoStamp(l.LastClickAt), l.URL); err != nil {
-				return
-			}
-		}
-		if next == "" {
-			break
-		}
-		f.Cursor = next
-	}
-	if err := out.close(); err != nil {
-		s.log.Warn("export links", "err", err)
-	}
+	header := []string{"id", "created_at", "url", "code", "channel", "program", "custom", "unique_per_click", "clicks", "customs",
+		"last_click_at", "amazon_url"}
+	exportPages(s, w, r, v, "links", header, func(cursor string) ([]store.Link, string, error) {
+		return s.store.Links(r.Context(), v.WorkspaceID, store.LinkFilter{Cursor: cursor, Limit: 1000})
+	}, func(l store.Link) []string {
+		return []string{l.ID, isoStamp(&l.CreatedAt), s.shareURL(r, l), l.Code, l.Channel, l.Program, l.Custom, boolText(l.UniquePerClick),
+			itoa(l.Clicks), itoa(l.Customs), isoStamp(l.LastClickAt), l.URL}
+	})
 }
 
 // createLink builds a tracked link as POST /v1/links does: without "unique

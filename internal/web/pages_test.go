@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"html"
 	"io"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/affsync/affsync/internal/model"
 	"github.com/affsync/affsync/internal/store"
 	"github.com/affsync/affsync/internal/store/storetest"
 )
@@ -599,6 +601,45 @@ func TestWebhookEditAndPause(t *testing.T) {
 		}
 		if w, err := s.Webhook(ctx, other.ID, theirs.ID); err != nil || w.URL != "https://other.example.com/" || !w.Active {
 			t.Fatalf("another workspace's webhook: %+v %v", w, err)
+		}
+	})
+}
+
+// An export walks every page of the store, not the first one: 2,500 more
+// transactions make three store pages of the export's 1,000 rows.
+func TestExportWalksEveryPage(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s)
+		const extra = 2500
+		batch := make([]store.TxWrite, extra)
+		for i := range batch {
+			batch[i] = store.TxWrite{Tx: model.Transaction{ConnectionID: e.conn.ID, Network: "amazon", SourceKey: fmt.Sprintf("s:bulk-%d", i),
+				Program: "amazon.com", Channel: "store-20", Customs: []string{fmt.Sprintf("bulk-%d", i)}, Status: model.StatusPending,
+				NetworkStatus: "shipped", Currency: "USD", SaleAmount: 1000, Commission: 40, Quantity: 1,
+				SoldAt: time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)}, Group: fmt.Sprintf("s:bulk-%d", i), Reason: "shipped", Source: "test"}
+		}
+		if _, err := s.UpsertTransactions(ctx, e.ws.ID, batch); err != nil {
+			t.Fatal(err)
+		}
+		total, err := s.CountTransactions(ctx, e.ws.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := e.login("reader@example.com").http.Get(e.url + "/transactions/export?format=csv")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		table, err := csv.NewReader(resp.Body).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := map[string]bool{}
+		for _, row := range table[1:] {
+			ids[row[0]] = true
+		}
+		if len(table)-1 != total || len(ids) != total {
+			t.Fatalf("export: %d rows, %d distinct, want the workspace's %d transactions", len(table)-1, len(ids), total)
 		}
 	})
 }

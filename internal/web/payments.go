@@ -81,42 +81,20 @@ func (s *Server) connectionNames(r *http.Request, v *viewer) ([]store.Connection
 
 // exportPayments writes every payment the filter selects as CSV or XLSX.
 func (s *Server) exportPayments(w http.ResponseWriter, r *http.Request, v *viewer) {
-	q := r.URL.Query()
-	f, err := paymentFilter(q)
+	f, err := paymentFilter(r.URL.Query())
 	if err != nil {
 		s.fail(w, r, v, err)
 		return
 	}
-	f.Cursor, f.Limit = "", 1000
-	out, err := newExport(w, q.Get("format"), "payments")
-	if err != nil {
-		s.fail(w, r, v, err)
-		return
-	}
-	if err := out.row("id", "connection_id", "reference", "paid_on", "period_start", "period_end", "currency", "amount", "method"); err != nil {
-		return
-	}
-	for {
-		list, next, err := s.store.Payments(r.Context(), v.WorkspaceID, f)
-		if err != nil {
-			s.log.Error("export payments", "err", err)
-			out.abort()
-			return
-		}
-		for _, p := range list {
-			if err := out.row(p.ID, p.ConnectionID, p.Reference, isoDay(&p.PaidOn), isoDay(&p.PeriodStart), isoDay(&p.PeriodEnd), p.Currency,
-				money.FormatIn(p.Amount, p.Currency), p.Method); err != nil {
-				return
-			}
-		}
-		if next == "" {
-			break
-		}
-		f.Cursor = next
-	}
-	if err := out.close(); err != nil {
-		s.log.Warn("export payments", "err", err)
-	}
+	f.Limit = 1000
+	header := []string{"id", "connection_id", "reference", "paid_on", "period_start", "period_end", "currency", "amount", "method"}
+	exportPages(s, w, r, v, "payments", header, func(cursor string) ([]store.Payment, string, error) {
+		f.Cursor = cursor
+		return s.store.Payments(r.Context(), v.WorkspaceID, f)
+	}, func(p store.Payment) []string {
+		return []string{p.ID, p.ConnectionID, p.Reference, isoDay(&p.PaidOn), isoDay(&p.PeriodStart), isoDay(&p.PeriodEnd), p.Currency,
+			money.FormatIn(p.Amount, p.Currency), p.Method}
+	})
 }
 
 func isoDay(t *time.Time) string {

@@ -105,49 +105,24 @@ func (s *Server) transaction(w http.ResponseWriter, r *http.Request, v *viewer) 
 // exportTransactions writes every transaction the filter selects, a page
 // of the store at a time, as CSV or XLSX.
 func (s *Server) exportTransactions(w http.ResponseWriter, r *http.Request, v *viewer) {
-	q := r.URL.Query()
-	f, err := transactionFilter(q, v.Loc)
+	f, err := transactionFilter(r.URL.Query(), v.Loc)
 	if err != nil {
 		s.fail(w, r, v, err)
 		return
 	}
-	f.Cursor, f.Limit = "", 1000
-	out, err := newExport(w, q.Get("format"), "transactions")
-	if err != nil {
-		s.fail(w, r, v, err)
-		return
-	}
+	f.Limit = 1000
 	header := []string{"id", "connection_id", "program", "channel", "customs", "order_ref", "status", "network_status", "status_reason",
 		"paid", "currency", "sale_amount", "commission", "commission_estimated", "quantity", "clicked_at", "sold_at", "checked_at", "updated_at"}
-	if err := out.row(header...); err != nil {
-		return
-	}
-	for {
-		list, next, err := s.store.Transactions(r.Context(), v.WorkspaceID, f)
-		if err != nil {
-			s.log.Error("export transactions", "err", err)
-			out.abort()
-			return
+	exportPages(s, w, r, v, "transactions", header, func(cursor string) ([]model.Transaction, string, error) {
+		f.Cursor = cursor
+		return s.store.Transactions(r.Context(), v.WorkspaceID, f)
+	}, func(x model.Transaction) []string {
+		ref := ""
+		if x.OrderRef != nil {
+			ref = *x.OrderRef
 		}
-		for _, x := range list {
-			ref := ""
-			if x.OrderRef != nil {
-				ref = *x.OrderRef
-			}
-			sold := x.SoldAt
-			err := out.row(x.ID, x.ConnectionID, x.Program, x.Channel, joinCustoms(x.Customs), ref, string(x.Status), x.NetworkStatus,
-				x.StatusReason, boolText(x.Paid), x.Currency, money.FormatIn(x.SaleAmount, x.Currency), money.FormatIn(x.Commission, x.Currency),
-				boolText(x.CommissionEstimated), itoa(x.Quantity), isoStamp(x.ClickedAt), isoStamp(&sold), isoStamp(x.CheckedAt), isoStamp(&x.UpdatedAt))
-			if err != nil {
-				return
-			}
-		}
-		if next == "" {
-			break
-		}
-		f.Cursor = next
-	}
-	if err := out.close(); err != nil {
-		s.log.Warn("export transactions", "err", err)
-	}
+		return []string{x.ID, x.ConnectionID, x.Program, x.Channel, joinCustoms(x.Customs), ref, string(x.Status), x.NetworkStatus,
+			x.StatusReason, boolText(x.Paid), x.Currency, money.FormatIn(x.SaleAmount, x.Currency), money.FormatIn(x.Commission, x.Currency),
+			boolText(x.CommissionEstimated), itoa(x.Quantity), isoStamp(x.ClickedAt), isoStamp(&x.SoldAt), isoStamp(x.CheckedAt), isoStamp(&x.UpdatedAt)}
+	})
 }
