@@ -312,7 +312,7 @@ func (t *Tx) CategoryFeeSums(ctx context.Context, connectionID string) (map[stri
 // shipped yet (pending, "ordered") in one of the categories: their estimates
 // follow the category's rate.
 func (t *Tx) UnshippedOrderGroups(ctx context.Context, connectionID string, categories []string) ([]string, error) {
-	if err := t.freshStats(ctx, "facts"); err != nil {
+	if err := t.freshStats(ctx, "transactions", "transaction_items"); err != nil {
 		return nil, err
 	}
 	var out []string
