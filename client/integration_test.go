@@ -281,8 +281,8 @@ func TestWorkspaceIsolation(t *testing.T) {
 				_, err := w.UpdateWebhook(ctx, hook.ID, client.WebhookUpdate{URL: ptr("http://127.0.0.1:9/alpha-hook"), Active: ptr(false)})
 				return err
 			}, 404},
-			"redeliver":      {func() error { _, err := w.Redeliver(ctx, hook.ID, deliveries.Data[0].ID); return err }, 404},
-			"import":         {func() error { _, err := w.Import(ctx, b.conn.ID, earnings("beta-20", 3, "a-into-b")); return err }, 400},
+			"redeliver": {func() error { _, err := w.Redeliver(ctx, hook.ID, deliveries.Data[0].ID); return err }, 404},
+			"import":    {func() error { _, err := w.Import(ctx, b.conn.ID, earnings("beta-20", 3, "a-into-b")); return err }, 400},
 			"inquiry on beta's connection": {func() error {
 				_, err := w.CreateInquiry(ctx, client.NewInquiry{ConnectionID: b.conn.ID, Custom: "x", OrderDate: "2026-10-01", ExpectedAmount: "1.00"})
 				return err
