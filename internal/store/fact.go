@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -82,16 +81,13 @@ func (t *Tx) GroupsOnDays(ctx context.Context, connectionID string, ranges []Day
 	if len(ranges) == 0 {
 		return nil, nil
 	}
-	args := []any{connectionID, after}
+	args := sqlArgs{connectionID, after}
 	var or []string
 	for _, r := range mergeRanges(ranges) {
-		args = append(args, string(r.Report), date(r.From), date(r.To))
-		n := len(args)
-		or = append(or, fmt.Sprintf("(report_type = $%d AND day >= $%d AND day <= $%d)", n-2, n-1, n))
+		or = append(or, "(report_type = "+args.bind(string(r.Report))+" AND day >= "+args.bind(date(r.From))+" AND day <= "+args.bind(date(r.To))+")")
 	}
-	args = append(args, limit)
 	rows, err := t.query(ctx, `SELECT DISTINCT group_key FROM facts WHERE connection_id = $1 AND group_key > $2
-		AND (`+strings.Join(or, " OR ")+`) ORDER BY group_key LIMIT $`+strconv.Itoa(len(args)), args...)
+		AND (`+strings.Join(or, " OR ")+`) ORDER BY group_key LIMIT `+args.bind(limit), args...)
 	if err != nil {
 		return nil, fmt.Errorf("touched groups: %w", err)
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -275,18 +274,15 @@ func (s *Store) Inquiries(ctx context.Context, workspaceID string, f InquiryFilt
 	if f.Limit <= 0 {
 		f.Limit = 100
 	}
-	args := []any{workspaceID}
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
+	args := sqlArgs{workspaceID}
+	arg := args.bind
 	where := []string{"workspace_id = $1"}
 	for _, eq := range []struct{ col, v string }{{"status", f.Status}, {"custom", f.Custom}, {"connection_id", f.ConnectionID}} {
 		if eq.v != "" {
 			where = append(where, eq.col+" = "+arg(eq.v))
 		}
 	}
-	after, err := inquiryPages.after(s, f.Cursor, arg)
+	after, err := inquiryPages.after(s, f.Cursor, &args)
 	if err != nil {
 		return nil, "", err
 	}

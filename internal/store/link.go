@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/bits"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -94,13 +93,9 @@ func (s *Store) Links(ctx context.Context, workspaceID string, f LinkFilter) ([]
 	if f.Limit <= 0 {
 		f.Limit = 100
 	}
-	args := []any{workspaceID}
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
+	args := sqlArgs{workspaceID}
 	where := "workspace_id = $1"
-	after, err := linkPages.after(s, f.Cursor, arg)
+	after, err := linkPages.after(s, f.Cursor, &args)
 	if err != nil {
 		return nil, "", err
 	}
@@ -108,7 +103,7 @@ func (s *Store) Links(ctx context.Context, workspaceID string, f LinkFilter) ([]
 		where += " AND " + after
 	}
 	rows, err := s.read.QueryContext(ctx, `SELECT `+linkColumns+` FROM links WHERE `+where+
-		` ORDER BY created_at DESC, id DESC LIMIT `+arg(f.Limit+1), args...)
+		` ORDER BY created_at DESC, id DESC LIMIT `+args.bind(f.Limit+1), args...)
 	if err != nil {
 		return nil, "", fmt.Errorf("list links: %w", err)
 	}
@@ -136,22 +131,19 @@ func (s *Store) linkClicksBetween(ctx context.Context, workspaceID string, list 
 		return nil
 	}
 	index := make(map[string]int, len(list))
-	args := []any{workspaceID}
+	args := sqlArgs{workspaceID}
 	marks := make([]string, len(list))
 	for i := range list {
 		list[i].Clicks = 0
 		index[list[i].ID] = i
-		args = append(args, list[i].ID)
-		marks[i] = "$" + strconv.Itoa(len(args))
+		marks[i] = args.bind(list[i].ID)
 	}
 	q := `SELECT link_id, SUM(clicks) FROM link_days WHERE workspace_id = $1 AND link_id IN (` + strings.Join(marks, ", ") + `)`
 	if since != nil {
-		args = append(args, date(*since))
-		q += ` AND day >= $` + strconv.Itoa(len(args))
+		q += ` AND day >= ` + args.bind(date(*since))
 	}
 	if until != nil {
-		args = append(args, date(*until))
-		q += ` AND day <= $` + strconv.Itoa(len(args))
+		q += ` AND day <= ` + args.bind(date(*until))
 	}
 	rows, err := s.read.QueryContext(ctx, q+` GROUP BY link_id`, args...)
 	if err != nil {

@@ -24,8 +24,8 @@ func (k newestFirst) cursor(at time.Time, id string) string {
 }
 
 // after is the WHERE condition of the rows after cursor c, or "" without
-// one; arg binds a value and returns its placeholder.
-func (k newestFirst) after(s *Store, c string, arg func(any) string) (string, error) {
+// one, its values bound in args.
+func (k newestFirst) after(s *Store, c string, args *sqlArgs) (string, error) {
 	if c == "" {
 		return "", nil
 	}
@@ -42,6 +42,6 @@ func (k newestFirst) after(s *Store, c string, arg func(any) string) (string, er
 	if !ok || err != nil || id == "" {
 		return "", ErrBadCursor
 	}
-	t := arg(s.ts(at))
-	return "(created_at < " + t + " OR (created_at = " + t + " AND id < " + arg(id) + "))", nil
+	t := args.bind(s.ts(at))
+	return "(created_at < " + t + " OR (created_at = " + t + " AND id < " + args.bind(id) + "))", nil
 }

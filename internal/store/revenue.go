@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -72,13 +71,10 @@ type RevenueRow struct {
 var groupColumns = map[string]string{"day": "day", "channel": "channel", "program": "program", "custom": "custom"}
 
 // aggregateWhere builds the shared WHERE of revenue and click reads.
-func aggregateWhere(workspaceID string, f AggregateFilter, clicks bool) (string, []any, error) {
-	args := []any{workspaceID}
+func aggregateWhere(workspaceID string, f AggregateFilter, clicks bool) (string, sqlArgs, error) {
+	args := sqlArgs{workspaceID}
 	where := []string{"workspace_id = $1"}
-	add := func(cond string, v any) {
-		args = append(args, v)
-		where = append(where, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
-	}
+	add := func(cond string, v any) { where = append(where, strings.ReplaceAll(cond, "?", args.bind(v))) }
 	if f.Since != nil {
 		add("day >= ?", date(*f.Since))
 	}
@@ -112,8 +108,7 @@ func (s *Store) Revenues(ctx context.Context, workspaceID string, f AggregateFil
 		return nil, err
 	}
 	if f.Kind != "" {
-		args = append(args, f.Kind)
-		where += " AND kind = $" + strconv.Itoa(len(args))
+		where += " AND kind = " + args.bind(f.Kind)
 	}
 	group := append(slicesClone(f.GroupBy), "currency", "kind")
 	q := `SELECT ` + strings.Join(group, ", ") + `, SUM(sale_amount), SUM(commission), SUM(items_shipped), SUM(items_returned),

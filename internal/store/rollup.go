@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/affsync/affsync/internal/model"
@@ -153,11 +152,10 @@ type DayFilter struct {
 }
 
 func (f DayFilter) where(workspaceID string) (string, []any) {
-	args := []any{workspaceID, date(f.Since), date(f.Until)}
+	args := sqlArgs{workspaceID, date(f.Since), date(f.Until)}
 	w := "workspace_id = $1 AND day >= $2 AND day <= $3"
 	if f.ConnectionID != "" {
-		args = append(args, f.ConnectionID)
-		w += " AND connection_id = $" + strconv.Itoa(len(args))
+		w += " AND connection_id = " + args.bind(f.ConnectionID)
 	}
 	return w, args
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -75,13 +76,22 @@ func nullString(s string) any {
 	return s
 }
 
+// sqlArgs collects a statement's arguments; bind adds one and answers its
+// placeholder ($n; the store rewrites them for SQLite).
+type sqlArgs []any
+
+func (a *sqlArgs) bind(v any) string {
+	*a = append(*a, v)
+	return "$" + strconv.Itoa(len(*a))
+}
+
 // seqPage is one page of a workspace's list keyed by an immutable seq
 // column: its conditions and arguments, the rows after the cursor's.
 type seqPage struct {
 	key   string // the cursor's kind: "pay", "deal"
 	limit int
 	conds []string
-	args  []any
+	args  sqlArgs
 }
 
 func newSeqPage(workspaceID, key, cursor string, limit int) (*seqPage, error) {
@@ -92,20 +102,20 @@ func newSeqPage(workspaceID, key, cursor string, limit int) (*seqPage, error) {
 	if limit <= 0 {
 		limit = 100
 	}
-	return &seqPage{key: key, limit: limit, conds: []string{"workspace_id = $1", "seq > $2"}, args: []any{workspaceID, after}}, nil
+	return &seqPage{key: key, limit: limit, conds: []string{"workspace_id = $1", "seq > $2"}, args: sqlArgs{workspaceID, after}}, nil
 }
 
 // where adds a condition whose one "?" takes v.
 func (p *seqPage) where(cond string, v any) {
-	p.args = append(p.args, v)
-	p.conds = append(p.conds, strings.Replace(cond, "?", "$"+strconv.Itoa(len(p.args)), 1))
+	p.conds = append(p.conds, strings.Replace(cond, "?", p.args.bind(v), 1))
 }
 
 // readSeqPage reads the page: selectFrom selects seq first, then what scan
 // reads. It answers the rows and the cursor of the next page ("" on the last).
 func readSeqPage[T any](ctx context.Context, db querier, p *seqPage, selectFrom string, scan func(rowScanner) (T, error)) ([]T, string, error) {
-	args := append(p.args, p.limit+1)
-	rows, err := db.QueryContext(ctx, selectFrom+" WHERE "+strings.Join(p.conds, " AND ")+" ORDER BY seq LIMIT $"+strconv.Itoa(len(args)), args...)
+	args := slices.Clone(p.args)
+	limit := args.bind(p.limit + 1)
+	rows, err := db.QueryContext(ctx, selectFrom+" WHERE "+strings.Join(p.conds, " AND ")+" ORDER BY seq LIMIT "+limit, args...)
 	if err != nil {
 		return nil, "", fmt.Errorf("list %s: %w", p.key, err)
 	}

@@ -57,11 +57,8 @@ func (s *Store) Transactions(ctx context.Context, workspaceID string, f Transact
 		return nil, "", err
 	}
 	var where []string
-	args := []any{workspaceID}
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
+	args := sqlArgs{workspaceID}
+	arg := args.bind
 	from := "transactions t"
 	where = append(where, "t.workspace_id = $1")
 	if f.Custom != "" {
