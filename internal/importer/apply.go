@@ -359,15 +359,7 @@ func (im *Importer) projectGroups(ctx context.Context, tx *store.Tx, conn store.
 	if err != nil {
 		return Counts{}, err
 	}
-	ids := make([]string, 0, len(projected))
-	for i := range projected {
-		ids = append(ids, projected[i].Tx.ID)
-	}
 	stored, err := tx.TransactionIDsOfGroups(ctx, conn.ID, groups)
-	if err != nil {
-		return Counts{}, err
-	}
-	old, err := tx.TransactionsByID(ctx, conn.WorkspaceID, append(ids, sortedKeys(stored)...))
 	if err != nil {
 		return Counts{}, err
 	}
@@ -381,11 +373,11 @@ func (im *Importer) projectGroups(ctx context.Context, tx *store.Tx, conn store.
 			}
 		}
 		live[x.ID] = true
-		reason, source := "created", p.Source
-		if prev, ok := old[x.ID]; ok {
-			_, reason = lifecycle.Diff(prev, x)
+		explain := func(prev model.Transaction) string {
+			_, reason := lifecycle.Diff(prev, x)
+			return reason
 		}
-		writes = append(writes, store.TxWrite{Tx: x, Group: p.Group, Reason: reason, Source: source})
+		writes = append(writes, store.TxWrite{Tx: x, Group: p.Group, Source: p.Source, Explain: explain})
 		seen.channels[x.Channel] = true
 		seen.programs[x.Program] = true
 	}

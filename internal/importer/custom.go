@@ -140,20 +140,9 @@ func (im *Importer) flushCustom(ctx context.Context, tx *store.Tx, conn store.Co
 	if cr == nil || len(cr.batch) == 0 {
 		return nil
 	}
-	ids := make([]string, len(cr.batch))
-	for i, w := range cr.batch {
-		ids[i] = w.Tx.ID
-	}
-	old, err := tx.TransactionsByID(ctx, conn.WorkspaceID, ids)
-	if err != nil {
-		return err
-	}
 	for i := range cr.batch {
-		if prev, ok := old[cr.batch[i].Tx.ID]; ok {
-			cr.batch[i].Reason = customReason(prev, cr.batch[i].Tx)
-		} else {
-			cr.batch[i].Reason = "created"
-		}
+		x := cr.batch[i].Tx
+		cr.batch[i].Explain = func(prev model.Transaction) string { return customReason(prev, x) }
 	}
 	us, err := tx.UpsertTransactions(ctx, conn.WorkspaceID, cr.batch)
 	cr.batch = cr.batch[:0]

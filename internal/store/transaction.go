@@ -16,6 +16,9 @@ type TxWrite struct {
 	Tx     model.Transaction
 	Group  string // the projection group it came from (lifecycle.GroupKey)
 	Reason string // history reason when it changed ("shipped", "returned", …)
+	// Explain, when set, works the reason out from the stored row the write
+	// changes, so a caller need not read that row first (the upsert has it).
+	Explain func(prev model.Transaction) string
 	Source string // the fact behind it, "file:line", or "daily pass"
 }
 
@@ -89,6 +92,9 @@ func (t *Tx) UpsertTransactions(ctx context.Context, workspaceID string, batch [
 		if len(changes) == 0 {
 			st.Unchanged++
 			continue
+		}
+		if w.Explain != nil {
+			w.Reason = w.Explain(old.Transaction)
 		}
 		seq++
 		w.Tx.WorkspaceID = workspaceID
