@@ -19,7 +19,7 @@ type TxWrite struct {
 	// Explain, when set, works the reason out from the stored row the write
 	// changes, so a caller need not read that row first (the upsert has it).
 	Explain func(prev model.Transaction) string
-	Source string // the fact behind it, "file:line", or "daily pass"
+	Source  string // the fact behind it, "file:line", or "daily pass"
 }
 
 // UpsertStats counts what an upsert did.
