@@ -77,7 +77,7 @@ func New(reg *prometheus.Registry, opt Options) (*Metrics, error) {
 		}, []string{"connector"}),
 		importFiles: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "affsync_import_files_total",
-			Help: "Report files handed to the importer (syncs and uploads), by outcome: imported, skipped (already imported) or rejected.",
+			Help: "Report files handed to the importer (syncs and uploads), by outcome: imported, skipped (already imported), rejected (bad input) or error (the store failed).",
 		}, []string{"outcome"}),
 		importRows: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "affsync_import_rows_total",
@@ -85,7 +85,7 @@ func New(reg *prometheus.Registry, opt Options) (*Metrics, error) {
 		}),
 		importDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "affsync_import_duration_seconds",
-			Help:    "How long one file's import took, by outcome (imported or rejected).",
+			Help:    "How long one file's import took, by outcome (imported, rejected or error).",
 			Buckets: []float64{.01, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60, 300},
 		}, []string{"outcome"}),
 		deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -100,7 +100,7 @@ func New(reg *prometheus.Registry, opt Options) (*Metrics, error) {
 	}
 	// Outcomes known in advance start at zero, so a rate() over them works
 	// before the first one happens.
-	for _, o := range []string{"imported", "skipped", "rejected"} {
+	for _, o := range []string{ImportImported, ImportSkipped, ImportRejected, ImportError} {
 		m.importFiles.WithLabelValues(o)
 	}
 	for _, o := range []string{outcomeDelivered, outcomeRetry, outcomeFailed} {
@@ -175,6 +175,7 @@ const (
 	ImportImported = "imported"
 	ImportSkipped  = "skipped"
 	ImportRejected = "rejected"
+	ImportError    = "error"
 )
 
 // Import counts one file handed to the importer and, unless it was skipped,

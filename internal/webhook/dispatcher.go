@@ -21,6 +21,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/affsync/affsync/internal/metrics"
 	"github.com/affsync/affsync/internal/store"
 )
 
@@ -34,6 +35,8 @@ type Dispatcher struct {
 	Log    *slog.Logger
 	Client *http.Client // default: follows no redirects
 	Owner  string       // this instance; default host:pid:random
+	// Metrics counts the attempts; nil: none.
+	Metrics *metrics.Metrics
 
 	Poll     time.Duration // how often the queue is looked at when idle; default 5 seconds
 	Timeout  time.Duration // per POST; default 10 seconds
@@ -186,12 +189,10 @@ func (d *Dispatcher) deliver(ctx context.Context, o store.Outgoing, sec secret) 
 	if _, err := d.Store.RecordAttempt(ctx, res); err != nil {
 		return fmt.Errorf("delivery %d: %w", o.ID, err)
 	}
-	level := slog.LevelDebug
-	if !res.Delivered {
-		level = slog.LevelInfo
-	}
-	d.Log.Log(ctx, level, "webhook delivery", "delivery", o.ID, "webhook", o.WebhookID, "event", o.Event, "status", code,
-		"err", errText, "retry_at", res.NextAttemptAt)
+	d.Metrics.Delivery(res.Delivered, res.NextAttemptAt != nil, res.Duration)
+	// One line per attempt; the body and the signature stay out of it.
+	d.Log.Info("webhook delivery", "delivery", o.ID, "webhook", o.WebhookID, "event", o.Event, "status", code,
+		"delivered", res.Delivered, "err", errText, "retry_at", res.NextAttemptAt, "duration", res.Duration.Round(time.Millisecond))
 	return nil
 }
 
