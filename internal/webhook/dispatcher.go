@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	mrand "math/rand/v2"
 	"net/http"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -213,6 +214,15 @@ func (d *Dispatcher) post(ctx context.Context, o store.Outgoing, secret string, 
 	req.Header.Set(DeliveryHeader, strconv.FormatInt(o.ID, 10))
 	res, err := d.Client.Do(req)
 	if err != nil {
+		// The error names the URL; a receiver's query may hold its own
+		// token, which belongs in neither the log nor the delivery log.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			if u, perr := url.Parse(ue.URL); perr == nil && (u.RawQuery != "" || u.User != nil) {
+				u.RawQuery, u.User = "", nil
+				ue.URL = u.String()
+			}
+		}
 		return 0, err.Error()
 	}
 	defer res.Body.Close()
