@@ -33,6 +33,10 @@ func guessHeader(text string) headerGuess {
 			best = headerGuess{h: h, kind: kind, delim: d}
 		}
 	}
+	if best.h == nil { // open quotes under every delimiter: text, no header
+		best.h, best.kind = detectHeader([]string{text})
+		best.delim = '\t'
+	}
 	return best
 }
 

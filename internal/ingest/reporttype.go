@@ -152,11 +152,16 @@ func parseAny(s string, layouts []string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// looksLikeTitle tells a title line from a header or data line.
-func looksLikeTitle(fields []string) bool {
+// looksLikeTitle tells a title line from a header or data line where no
+// header was found: one field, or a line that names a report type or the
+// days it covers.
+func looksLikeTitle(text string, fields []string) bool {
 	if len(fields) == 1 {
 		return true
 	}
-	joined := strings.ToLower(strings.Join(fields, " "))
-	return strings.Contains(joined, "reports from") || strings.HasPrefix(joined, "fee-")
+	if raw, _ := titleType(text); raw != "" {
+		return true
+	}
+	_, _, dated := titleCoverage(text)
+	return dated
 }

@@ -225,7 +225,7 @@ func readText(name string, r io.Reader, lim Limits, fn func(*Table) error) error
 			if err != nil {
 				fields = []string{l.text} // an open quote: no header, perhaps a title
 			}
-			if len(pre) == 0 && l.line <= 2 && looksLikeTitle(fields) {
+			if len(pre) == 0 && l.line <= 2 && looksLikeTitle(l.text, fields) {
 				pre = append(pre, l.text)
 				continue
 			}
