@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/affsync/affsync/internal/money"
+	"github.com/affsync/affsync/internal/network/amazon"
 
 	"github.com/affsync/affsync/internal/store"
 )
@@ -53,9 +54,6 @@ func (a *AmazonAccount) check() error {
 	if a.CredentialVersion == "" {
 		a.CredentialVersion = "3.1"
 	}
-	if a.Marketplace == "" {
-		a.Marketplace = "www.amazon.com"
-	}
 	invalid := func(format string, args ...any) error { return &InvalidError{fmt.Sprintf(format, args...)} }
 	switch {
 	case !slices.Contains(AmazonConnectors, a.Connector):
@@ -73,6 +71,13 @@ func (a *AmazonAccount) check() error {
 	case a.Connector != "import" && a.Transport == "datafeed" && a.Secret == "":
 		return invalid("the secret (the DataFeed password) is required with the datafeed transport")
 	}
+	// The marketplace and the currency decide each other (SPEC §3.5); both
+	// are stored, so every reader of the connection sees the same pair.
+	m, err := amazon.ConnectionMarketplace(a.Marketplace, a.Currency)
+	if err != nil {
+		return invalid("%s", err.Error())
+	}
+	a.Marketplace, a.Currency = m.Host, m.Currency
 	return nil
 }
 
