@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -8,6 +9,8 @@ import (
 	"testing"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // titleFixture reads the one file of a testdata/titles variant.
@@ -204,4 +207,71 @@ func FuzzTitleLine(f *testing.F) {
 		}
 		sameRows(t, got[0].Rows, want[0].Rows)
 	})
+}
+
+// sheetWith is a workbook of one Fee-Earnings sheet: preamble rows, then
+// the header and two data rows (none when header is false).
+func sheetWith(t *testing.T, preamble [][]any, header bool) []byte {
+	t.Helper()
+	wb := excelize.NewFile()
+	wb.SetSheetName("Sheet1", "Fee-Earnings")
+	rows := append([][]any{}, preamble...)
+	if header {
+		rows = append(rows,
+			[]any{"Category", "Name", "ASIN", "Seller", "Tracking ID", "Date Shipped", "Price($)", "Items Shipped", "Returns", "Revenue($)", "Ad Fees($)", "Sub Tag"},
+			[]any{"Electronics", "Cable, 2 m", "B0C1234567", "Amazon.com", "shop-20", "2026-10-11", 29.99, 2, 0, 59.98, 2.40, "x1"},
+			[]any{"Books", "Novel", "0060527307", "Amazon.com", "shop-20", 46306.0, 7.99, 1, 0, 7.99, 0.60, ""})
+	}
+	for i, r := range rows {
+		if len(r) == 0 {
+			continue // a blank row
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := wb.SetSheetRow("Fee-Earnings", cell, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var b bytes.Buffer
+	if err := wb.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// TestXLSXTitleRows: a sheet's header is found the same way, below any
+// title rows, and its rows read the same; a Fee-* sheet without one in its
+// first ten rows is refused at the row after its title.
+func TestXLSXTitleRows(t *testing.T) {
+	want, err := readAll("book.xlsx", sheetWith(t, nil, true), DefaultLimits())
+	if err != nil || len(want) != 1 || len(want[0].Rows) != 2 {
+		t.Fatalf("base: %v %+v", err, want)
+	}
+	oct := [2]string{"2026-10-11", "2026-10-11"}
+	for _, tc := range []struct {
+		name     string
+		preamble [][]any
+		title    string
+		header   int
+		coverage [2]string
+	}{
+		{"commas", [][]any{{"Earnings Report (Sub Tags) for shop-20 from October 11, 2026 to October 11, 2026"}}, "Earnings Report (Sub Tags) for shop-20 from October 11, 2026 to October 11, 2026", 2, oct},
+		{"two rows and a blank one", [][]any{{"Amazon Associates; shop-20"}, {"Fee-Earnings reports from 10-11-2026 to 10-11-2026"}, {}},
+			"Amazon Associates; shop-20 | Fee-Earnings reports from 10-11-2026 to 10-11-2026", 4, oct},
+		{"title in two cells", [][]any{{"Fee-Earnings reports", "from 2026-10-11 to 2026-10-11"}}, "Fee-Earnings reports from 2026-10-11 to 2026-10-11", 2, oct},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := readAll("book.xlsx", sheetWith(t, tc.preamble, true), DefaultLimits())
+			if err != nil || len(got) != 1 {
+				t.Fatalf("%v %+v", err, got)
+			}
+			if g := got[0]; g.Report != "earnings" || g.Title != tc.title || g.HeaderLine != tc.header || g.Coverage != tc.coverage {
+				t.Errorf("report %q title %q header row %d coverage %v; want %q %d %v", g.Report, g.Title, g.HeaderLine, g.Coverage, tc.title, tc.header, tc.coverage)
+			}
+			sameRows(t, got[0].Rows, want[0].Rows)
+		})
+	}
+	_, err = readAll("book.xlsx", sheetWith(t, [][]any{{"Fee-Earnings reports"}, {}, {"Foo", "Bar"}, {"1", "2"}}, false), DefaultLimits())
+	if err == nil || err.Error() != "book.xlsx#Fee-Earnings:3:1: wrong columns: no report header found in the first 10 rows of sheet Fee-Earnings" {
+		t.Errorf("no header: %v", err)
+	}
 }
