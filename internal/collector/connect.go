@@ -22,7 +22,7 @@ type AmazonAccount struct {
 	Connector         string `json:"connector"`
 	StoreID           string `json:"store_id"`
 	Name              string `json:"name"`
-	Currency          string `json:"currency"`
+	Currency          string `json:"currency"` // default: the marketplace's; must be it when both are given
 	TrackingID        string `json:"tracking_id"`
 	Mode              string `json:"mode"` // import: orders (default) or subtags
 	CredentialID      string `json:"credential_id"`
@@ -30,7 +30,7 @@ type AmazonAccount struct {
 	CredentialVersion string `json:"credential_version"` // default 3.1
 	APIBase           string `json:"api_base"`
 	TokenURL          string `json:"token_url"`
-	Marketplace       string `json:"marketplace"` // default www.amazon.com
+	Marketplace       string `json:"marketplace"` // default: the currency's (amazon.HomeMarketplace), else www.amazon.com
 	Transport         string `json:"transport"`   // creators (default) or datafeed
 }
 
