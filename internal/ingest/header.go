@@ -56,14 +56,15 @@ func pickHeader(known []int) int {
 }
 
 // cleanTitle is a preamble line as a person reads it: without the
-// separators a spreadsheet pads a one-cell row with, and without the quotes
-// a CSV writer puts around a cell holding commas.
+// separators a spreadsheet pads a one-cell row with, without the quotes a
+// CSV writer puts around a cell holding commas, and with tabs (cells of a
+// TSV title) as spaces.
 func cleanTitle(s string) string {
 	s = strings.TrimRight(strings.TrimSpace(s), "\t,; ")
 	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
 		s = strings.ReplaceAll(s[1:len(s)-1], `""`, `"`)
 	}
-	return strings.TrimSpace(s)
+	return strings.TrimSpace(strings.ReplaceAll(s, "\t", " "))
 }
 
 // setTitle records the lines before the header and what they say: the
