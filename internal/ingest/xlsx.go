@@ -118,7 +118,8 @@ func readSheet(name, sheet string, wb *excelize.File, date1904 bool, lim Limits,
 			}
 			t.Next = func() (Row, error) { return Row{}, io.EOF }
 			return fn(t)
-		case len(filled) > 0:
+		case len(filled) > 0 || len(top) == headerWindow:
+			// Values without a header, or more rows below blank ones.
 			return other()
 		}
 		return nil
