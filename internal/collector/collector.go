@@ -163,12 +163,8 @@ func ProgramOf(conn store.Connection) string {
 	if conn.Network != "amazon" {
 		return ""
 	}
-	host := conn.Settings["marketplace"]
-	if host == "" {
-		host = "www.amazon.com"
-	}
-	m, ok := amazon.LookupMarketplace(host)
-	if !ok {
+	m, err := amazon.StoredMarketplace(conn.Settings["marketplace"], conn.Currency)
+	if err != nil {
 		return ""
 	}
 	return m.Program

@@ -281,13 +281,11 @@ func connectionSettings(conn store.Connection) (settings, error) {
 	if strings.HasSuffix(conn.Connector, "-tracking") || conn.Connector == "import" {
 		st.trackingID = conn.Settings["tracking_id"]
 	}
-	host := conn.Settings["marketplace"]
-	if host == "" {
-		host = "www.amazon.com"
-	}
-	m, ok := amazon.LookupMarketplace(host)
-	if !ok {
-		return st, fmt.Errorf("connection %s: unknown marketplace %q", conn.ID, host)
+	// The connection's currency, when it has one, is what its transactions
+	// are in; its marketplace's forms read the files (SPEC §3.5).
+	m, err := amazon.StoredMarketplace(conn.Settings["marketplace"], conn.Currency)
+	if err != nil {
+		return st, fmt.Errorf("connection %s: %w", conn.ID, err)
 	}
 	st.marketplace = m
 	st.dayFirst, st.decimal, st.currency, st.program = m.DayFirst, m.Decimal, m.Currency, m.Program
