@@ -85,7 +85,7 @@ type overviewData struct {
 	Statuses    []store.StatusTotal
 	Channels    []store.Breakdown
 	Programs    []store.Breakdown
-	Charts      []template.HTML
+	Charts      overviewChartsData
 	Empty       bool
 }
 
@@ -137,7 +137,7 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request, v *viewer) {
 		d.Clicks += c.Clicks
 	}
 	d.Empty = len(revenue) == 0 && len(clicks) == 0 && len(d.Statuses) == 0
-	d.Charts = overviewCharts(p, revenue, clicks, d.Channels, d.Totals)
+	d.Charts = overviewCharts(p, revenue, clicks, d.Channels, d.Programs, d.Totals)
 	s.render(w, r, v, http.StatusOK, "overview", "Overview", "overview", d)
 }
 
@@ -159,20 +159,23 @@ func totalsByCurrency(rows []store.DayTotal) []currencyTotal {
 	return out
 }
 
-// overviewCharts draws commission and sales per day (a line per currency),
-// clicks per day, and commission by channel in the leading currency.
-func overviewCharts(p period, revenue []store.DayTotal, clicks []store.DayClicks, channels []store.Breakdown, totals []currencyTotal) []template.HTML {
+// overviewCharts draws the main chart, commission and sales per day in
+// two panels over the width of the page (a line per currency), with the
+// same values as a table for reading a day without hovering; then the
+// smaller charts: clicks per day and commission by channel and by
+// program, in the leading currency.
+func overviewCharts(p period, revenue []store.DayTotal, clicks []store.DayClicks, channels, programs []store.Breakdown, totals []currencyTotal) overviewChartsData {
 	days := p.days()
-	labels := make([]string, len(days))
+	labels, axis := dayLabels(days)
 	index := make(map[string]int, len(days))
-	for i, d := range days {
-		labels[i] = d.Format("2006-01-02")
-		index[labels[i]] = i
+	for i, l := range labels {
+		index[l] = i
 	}
 	var commission, sales []chart.Series
 	for _, t := range totals {
-		c := chart.Series{Name: t.Currency, Values: make([]int64, len(days))}
-		sa := chart.Series{Name: t.Currency, Values: make([]int64, len(days))}
+		format := func(v int64) string { return formatMoney(v, t.Currency) }
+		c := chart.Series{Name: t.Currency, Values: make([]int64, len(days)), Format: format}
+		sa := chart.Series{Name: t.Currency, Values: make([]int64, len(days)), Format: format}
 		for _, r := range revenue {
 			if i, ok := index[r.Day.UTC().Format("2006-01-02")]; ok && r.Currency == t.Currency {
 				c.Values[i] += r.Commission
@@ -195,23 +198,108 @@ func overviewCharts(p period, revenue []store.DayTotal, clicks []store.DayClicks
 	if len(totals) == 1 {
 		moneyAxis = func(v int64) string { return formatMoney(v, lead) }
 	}
-	var barLabels []string
-	var barValues []int64
-	for _, c := range channels {
-		if c.Currency == lead && len(barLabels) < 10 {
-			barLabels, barValues = append(barLabels, c.Key), append(barValues, c.Commission)
+	title := "Commission and sales per day"
+	if len(totals) == 1 {
+		title += " (" + lead + ")"
+	}
+	main := chart.Line{ID: "main", Title: title, Labels: labels, Axis: axis, Panels: []chart.Panel{
+		{Name: "Commission", Series: commission, Format: moneyAxis},
+		{Name: "Sales", Series: sales, Format: moneyAxis, Height: 120},
+	}}
+	d := overviewChartsData{
+		Main:  figure{title, trusted(main.SVG())},
+		Table: dayTable(labels, main.Panels, clickSeries),
+	}
+	clicksChart := chart.Line{ID: "clicks", Title: "Clicks per day", Labels: labels, Axis: axis,
+		Panels: []chart.Panel{{Series: []chart.Series{clickSeries}, Format: formatCount, Height: 120}}}
+	d.Small = []figure{
+		{clicksChart.Title, trusted(clicksChart.SVG())},
+		topBars("by-channel", "Commission by channel", channels, lead),
+		topBars("by-program", "Commission by program", programs, lead),
+	}
+	return d
+}
+
+type overviewChartsData struct {
+	Main  figure
+	Table dayValues
+	Small []figure
+}
+
+// figure is a chart and its caption.
+type figure struct {
+	Title string
+	Chart template.HTML
+}
+
+// dayValues is the main chart's data as a table, one row per day.
+type dayValues struct {
+	Head []string
+	Rows []dayRow
+}
+
+type dayRow struct {
+	Day    string
+	Values []string
+}
+
+func dayTable(labels []string, panels []chart.Panel, clicks chart.Series) dayValues {
+	var t dayValues
+	for _, p := range panels {
+		for _, s := range p.Series {
+			t.Head = append(t.Head, p.Name+" "+s.Name)
 		}
 	}
-	svgs := [][]byte{
-		chart.Line{ID: "commission", Title: "Commission per day", Labels: labels, Series: commission, Format: moneyAxis}.SVG(),
-		chart.Line{ID: "sales", Title: "Sales per day", Labels: labels, Series: sales, Format: moneyAxis}.SVG(),
-		chart.Line{ID: "clicks", Title: "Clicks per day", Labels: labels, Series: []chart.Series{clickSeries}, Format: formatCount}.SVG(),
-		chart.Bars{ID: "by-channel", Title: "Commission by channel (" + lead + ")", Labels: barLabels, Values: barValues,
-			Format: func(v int64) string { return formatMoney(v, lead) }}.SVG(),
+	t.Head = append(t.Head, "Clicks")
+	for i, l := range labels {
+		row := dayRow{Day: l}
+		for _, p := range panels {
+			for _, s := range p.Series {
+				row.Values = append(row.Values, s.Format(s.Values[i]))
+			}
+		}
+		row.Values = append(row.Values, formatCount(clicks.Values[i]))
+		t.Rows = append(t.Rows, row)
 	}
-	out := make([]template.HTML, len(svgs))
-	for i, svg := range svgs {
-		out[i] = template.HTML(svg) // the chart package escapes every text it draws
-	}
-	return out
+	return t
 }
+
+// dayLabels names the days in full (2025-03-10, in the day titles and the
+// table) and short for the axis ("10 Mar", with the year when the period
+// spans two).
+func dayLabels(days []time.Time) (labels, axis []string) {
+	short := "2 Jan"
+	if len(days) > 0 && days[0].Year() != days[len(days)-1].Year() {
+		short = "2 Jan 2006"
+	}
+	for _, d := range days {
+		labels = append(labels, d.Format("2006-01-02"))
+		axis = append(axis, d.Format(short))
+	}
+	return labels, axis
+}
+
+// topBars draws the largest commissions of a breakdown in one currency.
+func topBars(id, title string, rows []store.Breakdown, currency string) figure {
+	const top = 6
+	var labels []string
+	var values []int64
+	for _, r := range rows {
+		if r.Currency == currency && len(labels) < top {
+			key := r.Key
+			if key == "" {
+				key = "(none)"
+			}
+			labels, values = append(labels, key), append(values, r.Commission)
+		}
+	}
+	if currency != "" {
+		title += " (" + currency + ")"
+	}
+	svg := chart.Bars{ID: id, Title: title, Labels: labels, Values: values,
+		Format: func(v int64) string { return formatMoney(v, currency) }}.SVG()
+	return figure{title, trusted(svg)}
+}
+
+// trusted marks a chart as safe HTML: the chart package escapes every text it draws.
+func trusted(svg []byte) template.HTML { return template.HTML(svg) }
