@@ -37,6 +37,22 @@ type Transaction struct {
 	CreatedAt     time.Time  `json:"created_at"`
 	UpdatedAt     time.Time  `json:"updated_at"`
 	Items         []Item     `json:"items"`
+	// Converted is the transaction in the workspace's reporting currency,
+	// on the UTC date of sold_at (SPEC §4.2a); nil (JSON null) when no rate
+	// is known, and ConvertedReason then says why.
+	Converted       *Converted `json:"converted"`
+	ConvertedReason string     `json:"converted_reason,omitempty"`
+}
+
+// Converted is a transaction's amounts in the reporting currency: exact,
+// rounded half to even once per amount. Rate is R_currency / R_original to
+// 10 significant digits (display only) of the ECB date RateDate.
+type Converted struct {
+	Currency   string `json:"currency"`
+	SaleAmount string `json:"sale_amount"`
+	Commission string `json:"commission"`
+	Rate       string `json:"rate"`
+	RateDate   string `json:"rate_date"`
 }
 
 // TransactionDetail is a transaction with its history.
