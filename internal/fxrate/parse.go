@@ -57,7 +57,7 @@ func Parse(name string, r io.Reader) ([]Rate, error) {
 	br := bufio.NewReader(io.LimitReader(r, MaxFileBytes+1))
 	head, _ := br.Peek(512)
 	switch {
-	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")), bytes.HasPrefix(head, []byte("PK\x05\x06")): // a ZIP, or an empty one
 		return parseZip(name, br)
 	case bytes.HasPrefix(bytes.TrimLeft(bytes.TrimPrefix(head, bom), " \t\r\n"), []byte("<")):
 		return ParseXML(name, limitErr(name, br))
@@ -299,7 +299,7 @@ func ParseXML(name string, r io.Reader) ([]Rate, error) {
 			if el.Name.Local != "Cube" {
 				continue
 			}
-			line, col := dec.InputPos()
+			line, col := dec.InputPos() // the end of the element: it names the element's line
 			attr := func(k string) (string, bool) {
 				for _, a := range el.Attr {
 					if a.Name.Local == k {
