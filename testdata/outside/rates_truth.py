@@ -7,7 +7,7 @@ Writes into testdata/outside/rates/:
     Windows-1252), from gen.py's invented clicks (FORMATS.md §3);
   - eurofxref-hist.csv, ECB-format rates (units per 1 EUR) on working days
     only, starting after the first sales (so some have no rate), with an
-    N/A and a day without any rate;
+    N/A, a day without any rate, and two days whose rates make ties;
   - rates_truth.json: every transaction converted to EUR, and revenues by
     day with currency=reporting, computed here with fractions.Fraction.
 
@@ -36,6 +36,9 @@ TARGET = "EUR"
 FIRST_RATE = gen.START + dt.timedelta(days=3)  # sales of the first days have no rate
 NO_RATES = {dt.date(2026, 10, 9)}  # a working day the ECB published nothing
 NA = {(dt.date(2026, 10, 14), "GBP")}  # "N/A" in the file
+# Days of rates that make exact ties (x.5 minor units) common: 1 / 1.6 is
+# 5/8, so USD cents ≡ 4 (mod 8) tie; 1 / 0.8 is 5/4, so pence ≡ 2 (mod 4) tie.
+TIES = {dt.date(2026, 10, 20): {"USD": "1.6000", "GBP": "0.80000"}, dt.date(2026, 10, 21): {"USD": "1.6000", "GBP": "0.80000"}}
 
 MARKETS = [  # marketplace, program, currency, seller, tag, seed
     ("www.amazon.com", "amazon.com", "USD", "Amazon.com", "rates-us-20", 31),
@@ -56,6 +59,7 @@ def ecb_rates():
                 "JPY": "%.2f" % (158 + rnd.randrange(800) / 100),
                 "GBP": "%.5f" % (0.84 + rnd.randrange(4000) / 100000),
             }
+            table[d].update(TIES.get(d, {}))
         d += dt.timedelta(days=1)
     lines = ["Date,USD,JPY,GBP,"]
     for day in sorted(table, reverse=True):
