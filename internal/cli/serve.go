@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/affsync/affsync/internal/api"
 	"github.com/affsync/affsync/internal/collector"
+	"github.com/affsync/affsync/internal/fxfeed"
 	"github.com/affsync/affsync/internal/importer"
 	"github.com/affsync/affsync/internal/store"
 	"github.com/affsync/affsync/internal/web"
@@ -20,7 +22,7 @@ import (
 )
 
 func runServe(env Env, args []string) error {
-	fs, g := newFlags(env, "serve", "serve [--addr 127.0.0.1:8080] [--public-url URL] [--rate-limit 20] [--rate-burst 100] [--webhook-poll 5s]")
+	fs, g := newFlags(env, "serve", "serve [--addr 127.0.0.1:8080] [--rates-url URL|off] [--public-url URL] [--rate-limit 20] [--rate-burst 100] [--webhook-poll 5s]")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	poll := fs.Duration("webhook-poll", 5*time.Second, "how often the webhook queue is looked at when idle")
 	rate := fs.Float64("rate-limit", api.DefaultRateLimit.PerSecond, "API requests a second per key, refilled (0: no limit)")
@@ -29,6 +31,8 @@ func runServe(env Env, args []string) error {
 	publicURL := fs.String("public-url", env.Getenv("AFFSYNC_PUBLIC_URL"),
 		"where shoppers reach this server, the base of /r/ redirect links (default $AFFSYNC_PUBLIC_URL, else the request's host)")
 	secureCookies := fs.Bool("secure-cookies", false, "mark dashboard cookies Secure (set it behind a proxy that ends TLS)")
+	ratesURL := fs.String("rates-url", cmp.Or(env.Getenv("AFFSYNC_RATES_URL"), fxfeed.DefaultURL),
+		"ECB-format exchange rates feed, refreshed daily (default $AFFSYNC_RATES_URL, else the ECB's 90-day XML); off: no refresh")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -43,6 +47,9 @@ func runServe(env Env, args []string) error {
 	}
 	if *poll <= 0 {
 		return usagef("--webhook-poll must be a positive duration, like 5s")
+	}
+	if u, err := url.Parse(*ratesURL); *ratesURL != "off" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
+		return usagef("--rates-url must be an http(s) URL or off")
 	}
 	s, err := g.openStore(env)
 	if err != nil {
@@ -67,7 +74,16 @@ func runServe(env Env, args []string) error {
 		web:   web.Config{Store: s, Sealer: box, Logger: log, SecureCookies: *secureCookies, PublicURL: *publicURL},
 		sched: sched,
 		hooks: hooks,
+		rates: ratesRefresher(s, *ratesURL, log),
 	})
+}
+
+// ratesRefresher is serve's daily rates refresh, or nil with --rates-url off.
+func ratesRefresher(s *store.Store, url string, log *slog.Logger) *fxfeed.Refresher {
+	if url == "off" {
+		return nil
+	}
+	return fxfeed.New(s, fxfeed.Config{URL: url, Log: log})
 }
 
 // services is what serve runs: the API, the dashboard, and the background
@@ -77,6 +93,7 @@ type services struct {
 	web   web.Config
 	sched *collector.Scheduler
 	hooks *webhook.Dispatcher
+	rates *fxfeed.Refresher // nil: no refresh
 }
 
 // serve runs the HTTP server and the background work (the sync scheduler,
@@ -109,6 +126,9 @@ func serve(ctx context.Context, ln net.Listener, sv services) error {
 	background.Go(func() { maintain(ctx, log, s) })
 	background.Go(func() { sched.Run(ctx) })
 	background.Go(func() { hooks.Run(ctx) })
+	if sv.rates != nil {
+		background.Go(func() { sv.rates.Run(ctx) })
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
