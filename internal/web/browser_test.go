@@ -16,7 +16,9 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/affsync/affsync/internal/collector"
+	"github.com/affsync/affsync/internal/fxfeed"
 	"github.com/affsync/affsync/internal/importer"
+	"github.com/affsync/affsync/internal/model"
 	"github.com/affsync/affsync/internal/network/amazon/sim"
 	"github.com/affsync/affsync/internal/secret"
 	"github.com/affsync/affsync/internal/store"
@@ -109,6 +111,32 @@ func TestBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	custom, withHistory := pickTransactions(t, s, ws.ID)
+	// A second currency: a UK account's revenues in GBP over the last days,
+	// and the simulator's ECB feed, so that the overview reports in EUR.
+	uk, err := s.CreateConnection(bg, box, store.Connection{WorkspaceID: ws.ID, Network: "amazon", Connector: "import", Name: "Amazon UK",
+		Currency: "GBP", Settings: map[string]string{"store_id": "shop-21", "mode": "subtags"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Write(bg, func(w *store.Tx) error {
+		var days []time.Time
+		var revs []model.Revenue
+		for i := range 5 {
+			d := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -2-i)
+			days = append(days, d)
+			revs = append(revs, model.Revenue{Date: d, Channel: "shop-21", Program: "amazon.co.uk", Currency: "GBP", Kind: "cps",
+				SaleAmount: 150000 + int64(i)*2500, Commission: 6000 + int64(i)*100, ItemsShipped: 3, Transactions: 2})
+		}
+		return w.ReplaceRevenues(bg, ws.ID, uk.ID, days, revs)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := fxfeed.New(s, fxfeed.Config{URL: simSrv.URL + "/eurofxref-hist.csv", Log: log}).Refresh(bg); err != nil {
+		t.Fatalf("rates from the simulator: %v", err)
+	}
+	if _, err := s.SetReportingCurrency(bg, ws.ID, "EUR"); err != nil {
+		t.Fatal(err)
+	}
 
 	srv, err := New(Config{Store: s, Sealer: box, Logger: log})
 	if err != nil {
@@ -181,8 +209,18 @@ func TestBrowser(t *testing.T) {
 	if charts < 4 || lines < 3 {
 		t.Fatalf("overview: %d charts, %d lines", charts, lines)
 	}
-	if !strings.Contains(text, "Commission USD") || strings.Contains(text, "Commission USD\nUSD 0.00") || !strings.Contains(text, "Clicks") {
-		t.Fatalf("overview shows no data:\n%s", text)
+	// In the reporting currency, the originals one click away.
+	var kpis string
+	run("totals", chromedp.Text("section.kpis", &kpis, chromedp.ByQuery))
+	if !strings.HasPrefix(kpis, "Commission\nEUR ") || strings.HasPrefix(kpis, "Commission\nEUR 0.00") || !strings.Contains(kpis, "Clicks") ||
+		!strings.Contains(text, "Commission and sales per day (EUR)") || strings.Contains(text, "left out of these totals") {
+		t.Fatalf("overview shows no data in EUR:\n%s", text)
+	}
+	run("totals by original currency", chromedp.Click(`details.by-currency > summary`, chromedp.ByQuery),
+		chromedp.WaitVisible(`details.by-currency table`, chromedp.ByQuery), chromedp.Text(`details.by-currency table`, &text, chromedp.ByQuery),
+		shot("02-overview-original-currencies"), chromedp.Click(`details.by-currency > summary`, chromedp.ByQuery))
+	if !strings.Contains(text, "USD") || !strings.Contains(text, "GBP") {
+		t.Fatalf("the totals by original currency:\n%s", text)
 	}
 	// The charts are readable as laid out: the main one across the content,
 	// no text under the body's size, the day labels apart and inside.

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"errors"
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -8,7 +10,10 @@ import (
 	"time"
 
 	"github.com/affsync/affsync/internal/chart"
+	"github.com/affsync/affsync/internal/fxrate"
+	"github.com/affsync/affsync/internal/money"
 	"github.com/affsync/affsync/internal/store"
+	"github.com/affsync/affsync/internal/wire"
 )
 
 // period is the overview's range of UTC report days, both ends included.
@@ -87,6 +92,58 @@ type overviewData struct {
 	Programs    []store.Breakdown
 	Charts      overviewChartsData
 	Empty       bool
+	// In the workspace's reporting currency ("" when it has none yet):
+	// the period's totals, and what had no rate on its day.
+	Reporting   string
+	Converted   *currencyTotal
+	Unconverted []unconverted
+}
+
+// unconverted is a currency's amounts on the days that had no rate, left
+// out of the converted totals (SPEC §4.2a: no value rather than a guess).
+type unconverted struct {
+	Currency               string
+	SaleAmount, Commission int64
+	Days                   int
+	Reason                 string // of the first such day
+}
+
+// convertDays converts each day's total per currency at that day's rate,
+// rounded once per day and currency as GET /v1/revenues?currency=reporting
+// does, and sums them per day: one row per day in the reporting currency.
+// It reads the daily rollups only, so its cost follows the days.
+func convertDays(conv fxrate.Converter, rows []store.DayTotal) ([]store.DayTotal, []unconverted, error) {
+	var out []store.DayTotal
+	var missing []unconverted
+	for _, r := range rows {
+		c, err := conv.Convert(r.Currency, r.Day, r.SaleAmount, r.Commission)
+		if errors.Is(err, fxrate.ErrNoRate) {
+			i := slices.IndexFunc(missing, func(u unconverted) bool { return u.Currency == r.Currency })
+			if i < 0 {
+				missing = append(missing, unconverted{Currency: r.Currency, Reason: wire.Reason(err)})
+				i = len(missing) - 1
+			}
+			missing[i].SaleAmount += r.SaleAmount
+			missing[i].Commission += r.Commission
+			missing[i].Days++
+			c = fxrate.Conversion{Currency: conv.Currency(), Minor: []int64{0, 0}}
+		} else if err != nil {
+			return nil, nil, fmt.Errorf("overview: convert %s on %s: %w", r.Currency, r.Day.Format(time.DateOnly), err)
+		}
+		if n := len(out); n == 0 || !out[n-1].Day.Equal(r.Day) {
+			out = append(out, store.DayTotal{Day: r.Day, Currency: c.Currency})
+		}
+		o := &out[len(out)-1]
+		var err2 error
+		if o.SaleAmount, err2 = money.AddMinor(o.SaleAmount, c.Minor[0]); err2 == nil {
+			o.Commission, err2 = money.AddMinor(o.Commission, c.Minor[1])
+		}
+		if err2 != nil {
+			return nil, nil, fmt.Errorf("overview: %w", err2)
+		}
+		o.Transactions += r.Transactions
+	}
+	return out, missing, nil
 }
 
 type currencyTotal struct {
@@ -132,12 +189,33 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request, v *viewer) {
 		s.fail(w, r, v, err)
 		return
 	}
+	conv, err := s.store.Converter(ctx, ws)
+	if err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
 	d.Totals = totalsByCurrency(revenue)
 	for _, c := range clicks {
 		d.Clicks += c.Clicks
 	}
 	d.Empty = len(revenue) == 0 && len(clicks) == 0 && len(d.Statuses) == 0
-	d.Charts = overviewCharts(p, revenue, clicks, d.Channels, d.Programs, d.Totals)
+	lead := ""
+	if len(d.Totals) > 0 {
+		lead = d.Totals[0].Currency
+	}
+	shown, shownTotals := revenue, d.Totals
+	if d.Reporting = conv.Currency(); d.Reporting != "" {
+		if shown, d.Unconverted, err = convertDays(conv, revenue); err != nil {
+			s.fail(w, r, v, err)
+			return
+		}
+		shownTotals = totalsByCurrency(shown)
+		if len(shownTotals) == 0 {
+			shownTotals = []currencyTotal{{Currency: d.Reporting}}
+		}
+		d.Converted = &shownTotals[0]
+	}
+	d.Charts = overviewCharts(p, shown, clicks, d.Channels, d.Programs, shownTotals, lead)
 	s.render(w, r, v, http.StatusOK, "overview", "Overview", "overview", d)
 }
 
@@ -164,7 +242,7 @@ func totalsByCurrency(rows []store.DayTotal) []currencyTotal {
 // same values as a table for reading a day without hovering; then the
 // smaller charts: clicks per day and commission by channel and by
 // program, in the leading currency.
-func overviewCharts(p period, revenue []store.DayTotal, clicks []store.DayClicks, channels, programs []store.Breakdown, totals []currencyTotal) overviewChartsData {
+func overviewCharts(p period, revenue []store.DayTotal, clicks []store.DayClicks, channels, programs []store.Breakdown, totals []currencyTotal, barsIn string) overviewChartsData {
 	days := p.days()
 	labels, axis := dayLabels(days)
 	index := make(map[string]int, len(days))
@@ -214,8 +292,8 @@ func overviewCharts(p period, revenue []store.DayTotal, clicks []store.DayClicks
 		Panels: []chart.Panel{{Series: []chart.Series{clickSeries}, Format: formatCount, Height: 120}}}
 	d.Small = []figure{
 		{clicksChart.Title, trusted(clicksChart.SVG())},
-		topBars("by-channel", "Commission by channel", channels, lead),
-		topBars("by-program", "Commission by program", programs, lead),
+		topBars("by-channel", "Commission by channel", channels, barsIn),
+		topBars("by-program", "Commission by program", programs, barsIn),
 	}
 	return d
 }
