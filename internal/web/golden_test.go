@@ -172,6 +172,7 @@ func TestPagesGolden(t *testing.T) {
 		for _, p := range []struct{ name, path string }{
 			{"overview-reporting", "/?period=custom&since=2025-03-08&until=2025-03-14"},
 			{"transaction-reporting", "/transactions/" + txID},
+			{"revenues-reporting", "/revenues?currency=reporting"},
 		} {
 			_, body = admin.get(p.path)
 			golden(t, "pages/"+p.name+".html", normalise(body, start, time.Now().UTC().Add(time.Minute)))
