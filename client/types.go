@@ -37,6 +37,22 @@ type Transaction struct {
 	CreatedAt     time.Time  `json:"created_at"`
 	UpdatedAt     time.Time  `json:"updated_at"`
 	Items         []Item     `json:"items"`
+	// Converted is the transaction in the workspace's reporting currency,
+	// on the UTC date of sold_at (SPEC §4.2a); nil (JSON null) when no rate
+	// is known, and ConvertedReason then says why.
+	Converted       *Converted `json:"converted"`
+	ConvertedReason string     `json:"converted_reason,omitempty"`
+}
+
+// Converted is a transaction's amounts in the reporting currency: exact,
+// rounded half to even once per amount. Rate is R_currency / R_original to
+// 10 significant digits (display only) of the ECB date RateDate.
+type Converted struct {
+	Currency   string `json:"currency"`
+	SaleAmount string `json:"sale_amount"`
+	Commission string `json:"commission"`
+	Rate       string `json:"rate"`
+	RateDate   string `json:"rate_date"`
 }
 
 // TransactionDetail is a transaction with its history.
@@ -90,6 +106,19 @@ type Revenue struct {
 	ItemsShipped  int64   `json:"items_shipped"`
 	ItemsReturned int64   `json:"items_returned"`
 	Transactions  int64   `json:"transactions"`
+	// Unconverted (currency=reporting only): per original currency, the
+	// totals of the group's days that had no rate; they are not in
+	// sale_amount and commission, which sum what could be converted.
+	Unconverted []UnconvertedRevenue `json:"unconverted,omitempty"`
+}
+
+// UnconvertedRevenue is an original currency's part of a revenues row that
+// no rate converts, and why.
+type UnconvertedRevenue struct {
+	Currency   string `json:"currency"`
+	SaleAmount string `json:"sale_amount"`
+	Commission string `json:"commission"`
+	Reason     string `json:"reason"`
 }
 
 // Click is one group of clicks.
@@ -282,6 +311,62 @@ type Payment struct {
 	Source       string    `json:"source"`
 	CreatedAt    time.Time `json:"created_at"`
 	UpdatedAt    time.Time `json:"updated_at"`
+	// Converted is the amount in the reporting currency on the paid date;
+	// nil (null) when no rate is known, and ConvertedReason says why.
+	Converted       *ConvertedAmount `json:"converted"`
+	ConvertedReason string           `json:"converted_reason,omitempty"`
+}
+
+// ConvertedAmount is one amount in the reporting currency, with the rate
+// (10 significant digits, display only) and its ECB date.
+type ConvertedAmount struct {
+	Currency string `json:"currency"`
+	Amount   string `json:"amount"`
+	Rate     string `json:"rate"`
+	RateDate string `json:"rate_date"`
+}
+
+// Workspace is the workspace an API key belongs to.
+type Workspace struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// ReportingCurrency is what converted amounts are in; null until set
+	// or taken from the first connection.
+	ReportingCurrency *string `json:"reporting_currency"`
+}
+
+// WorkspaceUpdate changes a workspace (PATCH /v1/workspace).
+type WorkspaceUpdate struct {
+	ReportingCurrency string `json:"reporting_currency"`
+}
+
+// Health is GET /healthz: the store answers, and what the rates are.
+type Health struct {
+	Status string      `json:"status"`
+	Rates  RatesHealth `json:"rates"`
+}
+
+// RatesHealth says which exchange rates the instance converts with and
+// how the last refresh went. Conversion goes on with the rates it has when
+// a refresh fails.
+type RatesHealth struct {
+	Days        int           `json:"days"`
+	Currencies  int           `json:"currencies"`
+	FirstDate   *string       `json:"first_date"`
+	LastDate    *string       `json:"last_date"`
+	LastRefresh *RatesRefresh `json:"last_refresh"`
+}
+
+// RatesRefresh is one refresh (or import) of the rates.
+type RatesRefresh struct {
+	Source     string    `json:"source"`
+	StartedAt  time.Time `json:"started_at"`
+	FinishedAt time.Time `json:"finished_at"`
+	Outcome    string    `json:"outcome"`
+	Error      string    `json:"error,omitempty"`
+	Attempts   int       `json:"attempts"`
+	Added      int       `json:"added"`
+	Changed    int       `json:"changed"`
 }
 
 // Deal is an offer, coupon or voucher of a program.

@@ -86,7 +86,7 @@ func (s *Server) revenueRows(r *http.Request, emit func(Revenue) error) error {
 // revenues answers GET /v1/revenues: one row per group, all at once (a
 // group per day at most, so the list stays small).
 func (s *Server) revenues(r *http.Request) ([]Revenue, error) {
-	f, err := aggregateFilter(r, "kind")
+	f, err := aggregateFilter(r, "kind", "currency")
 	if err != nil {
 		return nil, err
 	}
@@ -94,6 +94,13 @@ func (s *Server) revenues(r *http.Request) ([]Revenue, error) {
 	case "", "cps", "cpc":
 	default:
 		return nil, badRequest{"kind must be cps or cpc"}
+	}
+	switch r.URL.Query().Get("currency") {
+	case "":
+	case "reporting":
+		return s.reportingRevenues(r, f)
+	default:
+		return nil, badRequest{"currency takes reporting (one row per group in the workspace's reporting currency); without it rows stay per original currency"}
 	}
 	rows, err := s.store.Revenues(r.Context(), workspace(r), f)
 	if err != nil {
@@ -106,6 +113,28 @@ func (s *Server) revenues(r *http.Request) ([]Revenue, error) {
 			ItemsShipped: x.ItemsShipped, ItemsReturned: x.ItemsReturned, Transactions: x.Transactions}
 		if x.Date != nil {
 			out[i].Date = grouped(f, "day", x.Date.Format("2006-01-02"))
+		}
+	}
+	return out, nil
+}
+
+// reportingRevenues answers currency=reporting (SPEC §4.2a).
+func (s *Server) reportingRevenues(r *http.Request, f store.AggregateFilter) ([]Revenue, error) {
+	rows, err := s.store.ReportingRevenues(r.Context(), workspace(r), f)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Revenue, len(rows))
+	for i, x := range rows {
+		out[i] = Revenue{Channel: grouped(f, "channel", x.Channel), Program: grouped(f, "program", x.Program), Custom: grouped(f, "custom", x.Custom),
+			Currency: x.Currency, Kind: x.Kind, SaleAmount: amount(x.SaleAmount, x.Currency), Commission: amount(x.Commission, x.Currency),
+			ItemsShipped: x.ItemsShipped, ItemsReturned: x.ItemsReturned, Transactions: x.Transactions}
+		if x.Date != nil {
+			out[i].Date = grouped(f, "day", x.Date.Format("2006-01-02"))
+		}
+		for _, u := range x.Unconverted {
+			out[i].Unconverted = append(out[i].Unconverted, client.UnconvertedRevenue{Currency: u.Currency,
+				SaleAmount: amount(u.SaleAmount, u.Currency), Commission: amount(u.Commission, u.Currency), Reason: u.Reason})
 		}
 	}
 	return out, nil

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/affsync/affsync/client"
 	"github.com/affsync/affsync/internal/api"
 	"github.com/affsync/affsync/internal/model"
 	"github.com/affsync/affsync/internal/secret"
@@ -162,8 +163,8 @@ func TestAuthAndErrors(t *testing.T) {
 				}
 			})
 		}
-		var health map[string]string
-		if status := e.do("GET", "/healthz", "", "", &health); status != 200 || health["status"] != "ok" {
+		var health client.Health
+		if status := e.do("GET", "/healthz", "", "", &health); status != 200 || health.Status != "ok" || health.Rates.LastRefresh != nil {
 			t.Fatalf("healthz: %d %v", status, health)
 		}
 		var in api.Inquiry

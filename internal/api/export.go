@@ -231,6 +231,7 @@ type columns []column
 type column struct {
 	name  string
 	index int
+	inner int // the field's index inside a nested object (converted), or -1
 }
 
 // columnsOf lists T's JSON fields in order, leaving out nested lists.
@@ -248,7 +249,14 @@ func columnsOf(t reflect.Type) columns {
 		if f.Type.Kind() == reflect.Slice && f.Type.Elem().Kind() != reflect.String {
 			continue
 		}
-		cols = append(cols, column{name: name, index: i})
+		// A nested object (converted) is flattened: converted_currency, …
+		if et := f.Type; et.Kind() == reflect.Pointer && et.Elem().Kind() == reflect.Struct && et.Elem() != reflect.TypeFor[time.Time]() {
+			for _, in := range columnsOf(et.Elem()) {
+				cols = append(cols, column{name: name + "_" + in.name, index: i, inner: in.index})
+			}
+			continue
+		}
+		cols = append(cols, column{name: name, index: i, inner: -1})
 	}
 	return cols
 }
@@ -266,7 +274,15 @@ func (cols columns) header() []any {
 func (cols columns) cells(v reflect.Value) []any {
 	out := make([]any, len(cols))
 	for i, c := range cols {
-		out[i] = cell(v.Field(c.index))
+		f := v.Field(c.index)
+		switch {
+		case c.inner < 0:
+			out[i] = cell(f)
+		case f.IsNil():
+			out[i] = nil
+		default:
+			out[i] = cell(f.Elem().Field(c.inner))
+		}
 	}
 	return out
 }

@@ -30,14 +30,14 @@ type endpoint struct {
 }
 
 var endpoints = []endpoint{
-	{"GET /healthz", "", "Health: 200 when the database answers", nil, nil, 200, nil},
+	{"GET /healthz", "", "Health: 200 when the database answers; details of the exchange rates and their last refresh", nil, nil, 200, client.Health{}},
 	{"GET /v1/openapi.json", "", "This document", nil, nil, 200, nil},
 	{"GET /r/{code}", "", "A redirect link: records the click, mints a fresh subtag, answers 302 to Amazon (custom: the app's user)", []string{"custom"}, nil, 302, nil},
 
 	{"GET /v1/transactions", "read", "List transactions", []string{"since", "until", "time_type", "status", "custom", "connection_id", "channel", "program", "cursor", "limit", "format"}, nil, 200, client.Page[client.Transaction]{}},
 	{"GET /v1/transactions/{id}", "read", "One transaction with its history", nil, nil, 200, client.TransactionDetail{}},
 
-	{"GET /v1/revenues", "read", "Revenues grouped by day, channel, program and/or custom; one row per group and currency", []string{"since", "until", "group_by", "connection_id", "channel", "program", "custom", "kind", "format"}, nil, 200, client.Page[client.Revenue]{}},
+	{"GET /v1/revenues", "read", "Revenues grouped by day, channel, program and/or custom; one row per group and currency, or with currency=reporting one row per group in the reporting currency (each original currency's total of each date converted at that date's rate, rounded once per currency, group and date, then summed; totals of dates without a rate are left out of the sums and listed in unconverted)", []string{"since", "until", "group_by", "connection_id", "channel", "program", "custom", "kind", "currency", "format"}, nil, 200, client.Page[client.Revenue]{}},
 	{"GET /v1/clicks", "read", "Clicks grouped by day, channel, program, custom and/or source (report: a network's reports; redirect: affsync's redirect links, which the network's reports count again)", []string{"since", "until", "group_by", "connection_id", "channel", "program", "custom", "source", "format"}, nil, 200, client.Page[client.Click]{}},
 	{"GET /v1/channels", "read", "Channels (Amazon tracking IDs)", []string{"format"}, nil, 200, client.Page[client.Channel]{}},
 	{"GET /v1/programs", "read", "Program statuses per connection and marketplace, with history", []string{"connection_id", "program", "format"}, nil, 200, client.Page[client.Program]{}},
@@ -68,6 +68,9 @@ var endpoints = []endpoint{
 	{"GET /v1/webhooks/{id}/deliveries", "read", "A webhook's delivery log, newest first, with every attempt", []string{"cursor", "limit"}, nil, 200, client.Page[client.Delivery]{}},
 	{"POST /v1/webhooks/{id}/deliveries/{delivery_id}/redeliver", "write", "Send a delivery again now (same event id and body)", nil, nil, 202, client.Delivery{}},
 
+	{"GET /v1/workspace", "read", "The key's workspace and its reporting currency", nil, nil, 200, client.Workspace{}},
+	{"PATCH /v1/workspace", "write", "Set the reporting currency; converted amounts follow at once, without touching updated_at or sending webhook events", nil, client.WorkspaceUpdate{}, 200, client.Workspace{}},
+
 	{"GET /v1/connections", "read", "List connections (never their secrets)", nil, nil, 200, client.Page[client.Connection]{}},
 	{"POST /v1/connections", "write", "Connect an account, checked for real first (422 connection_refused)", nil, client.NewAmazonConnection{}, 201, client.Connection{}},
 	{"POST /v1/connections/{id}/sync", "write", "Sync a connection now", nil, nil, 202, nil},
@@ -88,6 +91,7 @@ var paramDocs = map[string]struct{ desc, typ string }{
 	"limit":         {"page size, 1 to 1000 (default 100)", "integer"},
 	"group_by":      {"comma-separated: day, channel, program, custom", "string"},
 	"kind":          {"cps or cpc", "string"},
+	"currency":      {"revenues: reporting, to sum every currency into the workspace's reporting currency", "string"},
 	"source":        {"clicks only: report (a network's reports) or redirect (affsync's redirect links)", "string"},
 	"format":        {"csv or xlsx: the whole list as a file instead of a JSON page", "string"},
 }

@@ -5,16 +5,22 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/affsync/affsync/internal/fxrate"
 	"github.com/affsync/affsync/internal/store"
 )
 
 // Payment is money paid out to a connection's account (JSON form).
 type Payment = client.Payment
 
-func paymentJSON(p store.Payment) Payment {
-	return Payment{ID: p.ID, ConnectionID: p.ConnectionID, Reference: p.Reference, PaidOn: day(p.PaidOn), PeriodStart: day(p.PeriodStart),
-		PeriodEnd: day(p.PeriodEnd), Currency: p.Currency, Amount: amount(p.Amount, p.Currency), Method: p.Method, Source: p.Source,
-		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
+// paymentJSON shapes a payment, converted on the day it was paid.
+func paymentJSON(conv fxrate.Converter) func(p store.Payment) Payment {
+	return func(p store.Payment) Payment {
+		out := Payment{ID: p.ID, ConnectionID: p.ConnectionID, Reference: p.Reference, PaidOn: day(p.PaidOn), PeriodStart: day(p.PeriodStart),
+			PeriodEnd: day(p.PeriodEnd), Currency: p.Currency, Amount: amount(p.Amount, p.Currency), Method: p.Method, Source: p.Source,
+			CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
+		out.Converted, out.ConvertedReason = convertedAmount(conv, p.Currency, p.Amount, p.PaidOn)
+		return out
+	}
 }
 
 // paymentFilter reads GET /v1/payments: since/until on the day paid
@@ -44,7 +50,12 @@ func (s *Server) listPayments(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, newPage(mapSlice(list, paymentJSON), next))
+	conv, err := s.store.Converter(r.Context(), workspace(r))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, newPage(mapSlice(list, paymentJSON(conv)), next))
 }
 
 func (s *Server) paymentRows(r *http.Request, emit func(Payment) error) error {
@@ -52,8 +63,12 @@ func (s *Server) paymentRows(r *http.Request, emit func(Payment) error) error {
 	if err != nil {
 		return err
 	}
+	conv, err := s.store.Converter(r.Context(), workspace(r))
+	if err != nil {
+		return err
+	}
 	return walkPages(&f.Cursor, &f.Limit, func() ([]store.Payment, string, error) { return s.store.Payments(r.Context(), workspace(r), f) },
-		paymentJSON, emit)
+		paymentJSON(conv), emit)
 }
 
 // dateRange reads since and until as inclusive calendar dates.

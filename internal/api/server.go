@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/affsync/affsync/client"
 	"github.com/affsync/affsync/internal/clickqueue"
 	"github.com/affsync/affsync/internal/metrics"
 	"github.com/affsync/affsync/internal/store"
@@ -123,6 +124,9 @@ func (s *Server) Register(mux Mux) {
 	mux.Handle("POST /v1/apikeys", s.write(s.createAPIKey))
 	mux.Handle("DELETE /v1/apikeys/{id}", s.write(s.revokeAPIKey))
 
+	mux.Handle("GET /v1/workspace", s.read(s.getWorkspace))
+	mux.Handle("PATCH /v1/workspace", s.write(s.updateWorkspace))
+
 	mux.Handle("GET /v1/connections", s.read(s.listConnections))
 	mux.Handle("POST /v1/connections", s.write(s.createConnection))
 	mux.Handle("POST /v1/connections/{id}/sync", s.write(s.syncConnection))
@@ -151,7 +155,28 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusServiceUnavailable, "unavailable", "the database does not answer")
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	h := client.Health{Status: "ok"}
+	// The rates are details: a failed refresh leaves the instance healthy,
+	// converting with the rates it has.
+	if st, err := s.store.RatesStatus(r.Context()); err != nil {
+		s.log.Error("health check: rates", "err", err)
+	} else {
+		h.Rates = ratesHealth(st)
+	}
+	writeJSON(w, http.StatusOK, h)
+}
+
+func ratesHealth(st store.RatesStatus) client.RatesHealth {
+	out := client.RatesHealth{Days: st.Days, Currencies: len(st.Currencies)}
+	if st.Days > 0 {
+		first, last := day(st.First), day(st.Last)
+		out.FirstDate, out.LastDate = &first, &last
+	}
+	if l := st.LastRefresh; l != nil {
+		out.LastRefresh = &client.RatesRefresh{Source: l.Source, StartedAt: l.StartedAt, FinishedAt: l.FinishedAt, Outcome: l.Outcome,
+			Error: l.Error, Attempts: l.Attempts, Added: l.Result.Added, Changed: l.Result.Changed}
+	}
+	return out
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {

@@ -42,9 +42,14 @@ func (s *Server) listTransactions(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	conv, err := s.store.Converter(r.Context(), workspace(r))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	out := make([]Transaction, len(list))
 	for i, x := range list {
-		out[i] = wire.TransactionOf(x)
+		out[i] = wire.TransactionOf(x, conv)
 	}
 	writeJSON(w, http.StatusOK, newPage(out, next))
 }
@@ -56,8 +61,12 @@ func (s *Server) transactionRows(r *http.Request, emit func(Transaction) error) 
 	if err != nil {
 		return err
 	}
+	conv, err := s.store.Converter(r.Context(), workspace(r))
+	if err != nil {
+		return err
+	}
 	return walkPages(&f.Cursor, &f.Limit, func() ([]model.Transaction, string, error) { return s.store.Transactions(r.Context(), workspace(r), f) },
-		wire.TransactionOf, emit)
+		func(x model.Transaction) Transaction { return wire.TransactionOf(x, conv) }, emit)
 }
 
 func (s *Server) getTransaction(w http.ResponseWriter, r *http.Request) {
@@ -76,7 +85,12 @@ func (s *Server) getTransaction(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	out := TransactionDetail{Transaction: wire.TransactionOf(x), History: []History{}}
+	conv, err := s.store.Converter(r.Context(), ws)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := TransactionDetail{Transaction: wire.TransactionOf(x, conv), History: []History{}}
 	for _, h := range hist {
 		out.History = append(out.History, History{At: h.At, Changes: wire.ChangesOf(h.Changes), Reason: h.Reason, Source: h.Source})
 	}

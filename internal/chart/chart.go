@@ -1,7 +1,14 @@
-// Package chart draws small line and bar charts as SVG on the server, so the
+// Package chart draws line and bar charts as SVG on the server, so the
 // dashboard needs no JavaScript and no CDN to show them. Values are int64
 // (minor units, counts): the package never rounds money it was given, only
 // pixel positions. Output is deterministic, so it can be golden-tested.
+//
+// The SVGs have no viewBox: they fill their container's width, horizontal
+// positions are percentages of it and vertical ones pixels. Text is
+// therefore drawn at its real size (the body's 15 px) on a phone as on a
+// wide screen, instead of shrinking with a scaled drawing. A chart's Title
+// is its accessible name; the page shows it as HTML (a figcaption), where
+// a long one wraps on a narrow screen as SVG text cannot.
 package chart
 
 import (
@@ -10,174 +17,300 @@ import (
 	"html"
 	"math"
 	"strconv"
+	"strings"
 )
 
 // Palette is the series colours, in order; chosen to stay apart for the
 // common colour-vision deficiencies.
 var Palette = []string{"#1f6feb", "#e36209", "#2da44e", "#8250df", "#bf3989", "#6e7781"}
 
+const (
+	fontSize = 15 // the dashboard body's reading size
+	inkText  = "#1d232b"
+	inkMuted = "#5b6673"
+	inkGrid  = "#d8dde3"
+	inkZero  = "#8c959f"
+)
+
 // Series is one named line.
 type Series struct {
 	Name   string
-	Values []int64 // one per label; a missing day is 0
+	Values []int64            // one per label; a missing day is 0
+	Format func(int64) string // values in the day titles; the panel's Format when nil
 }
 
-// Line is a line chart over labelled points (days).
-type Line struct {
-	ID     string // prefix of the element ids, unique on its page; "chart" when empty
-	Title  string
-	Labels []string
+// Panel is one band of a Line chart with its own vertical scale; the
+// panels of a chart share the days. Commission and sales differ by an
+// order of magnitude, so each gets a panel rather than a second y-axis.
+type Panel struct {
+	Name   string // drawn above the band and in the day titles
 	Series []Series
 	Format func(int64) string // axis values; plain integers when nil
-	Width  int                // viewBox width; 640 when zero
-	Height int                // viewBox height; 240 when zero
+	Height int                // of the plot in px; 140 when zero
 }
 
+// Line is a line chart over labelled points (days), one or more panels
+// stacked over a shared horizontal axis.
+type Line struct {
+	ID     string   // prefix of the element ids, unique on its page; "chart" when empty
+	Title  string   // the accessible name
+	Labels []string // one per point, in full: the day titles use them
+	Axis   []string // the horizontal axis's text per point, shorter; Labels when nil
+	Panels []Panel
+}
+
+// Layout of a Line, in px from the top.
 const (
-	padLeft   = 64
-	padRight  = 12
-	padTop    = 28
-	padBottom = 28
+	legendRow = 26 // a legend, when a panel holds several series
+	panelHead = 44 // a panel's name, then room for its top tick's label
+	tickHead  = 22 // the room for the top tick's label alone
+	panelFoot = 22
+	axisRow   = 28
+	maxPoints = 62 // above this, points are not marked, only joined
+	axisTexts = 7  // x-axis labels on a wide screen; every other one on a narrow one
 )
 
 // SVG renders the chart.
 func (c Line) SVG() []byte {
-	w, h := size(c.Width, c.Height, 640, 240)
-	format := c.Format
-	if format == nil {
-		format = plain
+	n := len(c.Labels)
+	axis := c.Axis
+	if len(axis) != n {
+		axis = c.Labels
 	}
-	lo, hi := int64(0), int64(0)
-	for _, s := range c.Series {
-		for _, v := range s.Values {
-			lo, hi = min(lo, v), max(hi, v)
+	legendNames := c.legend()
+	top := 0
+	if len(legendNames) > 1 {
+		top = legendRow
+	}
+	type band struct{ plotTop, plotH int }
+	bands := make([]band, len(c.Panels))
+	y := top
+	for i, p := range c.Panels {
+		h := p.Height
+		if h <= 0 {
+			h = 140
 		}
-	}
-	ticks := niceTicks(lo, hi, 4)
-	lo, hi = ticks[0], ticks[len(ticks)-1]
-	plotW, plotH := float64(w-padLeft-padRight), float64(h-padTop-padBottom)
-	x := func(i int) float64 {
-		if len(c.Labels) <= 1 {
-			return padLeft + plotW/2
+		head := panelHead
+		if p.Name == "" {
+			head = tickHead
 		}
-		return padLeft + plotW*float64(i)/float64(len(c.Labels)-1)
+		bands[i] = band{y + head, h}
+		y += head + h + panelFoot
 	}
-	y := func(v int64) float64 { return padTop + plotH*(1-float64(v-lo)/float64(hi-lo)) }
+	height := y - panelFoot + axisRow
+	if n == 0 || len(c.Panels) == 0 {
+		height = top + 40
+	}
 
 	var b bytes.Buffer
-	open(&b, c.ID, w, h, c.Title, describe(c))
-	for _, t := range ticks {
-		fmt.Fprintf(&b, `<line x1="%d" y1="%s" x2="%d" y2="%s" stroke="#d8dde3"/>`+"\n", padLeft, f(y(t)), w-padRight, f(y(t)))
-		fmt.Fprintf(&b, `<text x="%d" y="%s" text-anchor="end" font-size="11" fill="#5b6673">%s</text>`+"\n", padLeft-6, f(y(t)+4), esc(format(t)))
+	open(&b, c.ID, height, c.Title, c.describe())
+	if len(legendNames) > 1 {
+		legend(&b, legendNames, top-8)
 	}
-	for _, i := range labelIndexes(len(c.Labels), 6) {
+	if n == 0 || len(c.Panels) == 0 {
+		fmt.Fprintf(&b, `<text x="0" y="%d" fill="%s">no data</text>`+"\n", top+24, inkMuted)
+		b.WriteString("</svg>\n")
+		return b.Bytes()
+	}
+	// The centre of point i's column, in percent of the width.
+	x := func(i int) float64 { return 100 * (float64(i) + 0.5) / float64(n) }
+	for pi, p := range c.Panels {
+		format := orPlain(p.Format)
+		lo, hi := int64(0), int64(0)
+		for _, s := range p.Series {
+			for _, v := range s.Values {
+				lo, hi = min(lo, v), max(hi, v)
+			}
+		}
+		ticks := niceTicks(lo, hi, 4)
+		lo, hi = ticks[0], ticks[len(ticks)-1]
+		bd := bands[pi]
+		yv := func(v int64) float64 {
+			return float64(bd.plotTop) + float64(bd.plotH)*(1-float64(v-lo)/float64(hi-lo))
+		}
+		if p.Name != "" {
+			fmt.Fprintf(&b, `<text x="0" y="%d" font-weight="600" fill="%s">%s</text>`+"\n", bd.plotTop-panelHead+16, inkText, esc(p.Name))
+		}
+		for _, t := range ticks {
+			stroke := inkGrid
+			if t == 0 && lo < 0 {
+				stroke = inkZero
+			}
+			fmt.Fprintf(&b, `<line x1="0" y1="%s" x2="100%%" y2="%s" stroke="%s"/>`+"\n", f(yv(t)), f(yv(t)), stroke)
+		}
+		for si, s := range p.Series {
+			colour := Palette[si%len(Palette)]
+			m := min(len(s.Values), n)
+			if m == 0 {
+				continue
+			}
+			fmt.Fprintf(&b, `<g class="series" stroke="%s" stroke-width="2.5" fill="%s">`+"\n", colour, colour)
+			for i := 1; i < m; i++ {
+				fmt.Fprintf(&b, `<line x1="%s%%" y1="%s" x2="%s%%" y2="%s"/>`+"\n", f(x(i-1)), f(yv(s.Values[i-1])), f(x(i)), f(yv(s.Values[i])))
+			}
+			if n <= maxPoints || m == 1 {
+				for i := range m {
+					fmt.Fprintf(&b, `<circle cx="%s%%" cy="%s" r="3" stroke="none"/>`+"\n", f(x(i)), f(yv(s.Values[i])))
+				}
+			}
+			b.WriteString("</g>\n")
+		}
+		// Tick labels sit above their grid lines at the left (a gutter in
+		// px cannot be taken from a width in percent), over the lines with
+		// a halo so that a line crossing them leaves them readable.
+		for _, t := range ticks {
+			fmt.Fprintf(&b, `<text x="0" y="%s" fill="%s" stroke="#fff" stroke-width="4" paint-order="stroke">%s</text>`+"\n",
+				f(yv(t)-5), inkMuted, esc(format(t)))
+		}
+	}
+	last := bands[len(bands)-1]
+	axisY := last.plotTop + last.plotH + 22
+	positions := labelIndexes(n, axisTexts)
+	for k, i := range positions {
 		anchor := "middle"
-		if i == 0 && len(c.Labels) > 1 {
+		if k == 0 && n > 1 {
 			anchor = "start"
-		} else if i == len(c.Labels)-1 && len(c.Labels) > 1 {
+		} else if k == len(positions)-1 && n > 1 {
 			anchor = "end"
 		}
-		fmt.Fprintf(&b, `<text x="%s" y="%d" text-anchor="%s" font-size="11" fill="#5b6673">%s</text>`+"\n", f(x(i)), h-8, anchor, esc(c.Labels[i]))
-	}
-	for si, s := range c.Series {
-		colour := Palette[si%len(Palette)]
-		if len(s.Values) == 0 {
-			continue
+		xp := x(i)
+		if anchor == "start" {
+			xp = 0
+		} else if anchor == "end" {
+			xp = 100
 		}
-		var pts bytes.Buffer
-		for i, v := range s.Values {
-			if i >= len(c.Labels) {
-				break
-			}
-			if i > 0 {
-				pts.WriteByte(' ')
-			}
-			pts.WriteString(f(x(i)) + "," + f(y(v)))
+		// On a narrow screen only the first, middle and last stay (CSS
+		// hides .minor), so that the texts never run into each other.
+		class := "x"
+		if k != 0 && k != len(positions)-1 && k != len(positions)/2 {
+			class = "x minor"
 		}
-		fmt.Fprintf(&b, `<polyline fill="none" stroke="%s" stroke-width="2" points="%s"><title>%s</title></polyline>`+"\n", colour, pts.String(), esc(s.Name))
+		fmt.Fprintf(&b, `<text x="%s%%" y="%d" text-anchor="%s" fill="%s" class="%s">%s</text>`+"\n", f(xp), axisY, anchor, inkMuted, class, esc(axis[i]))
 	}
-	legend(&b, c.Series, w)
+	// One transparent column per day over every panel, titled with the
+	// day's values: hovering anywhere above a day reads it.
+	first, end := bands[0].plotTop, last.plotTop+last.plotH
+	for i := range n {
+		fmt.Fprintf(&b, `<rect x="%s%%" y="%d" width="%s%%" height="%d" fill="transparent"><title>%s</title></rect>`+"\n",
+			f(100*float64(i)/float64(n)), first-8, f(100/float64(n)), end-first+16, esc(c.dayTitle(i)))
+	}
 	b.WriteString("</svg>\n")
 	return b.Bytes()
 }
 
-// Bars is a horizontal bar chart: one bar per label, longest first as given.
+// legend lists the series names when they are the same in every panel
+// (the currencies of commission and of sales); nil when there is nothing
+// to tell apart.
+func (c Line) legend() []string {
+	var names []string
+	for _, p := range c.Panels {
+		if len(p.Series) > len(names) {
+			names = names[:0]
+			for _, s := range p.Series {
+				names = append(names, s.Name)
+			}
+		}
+	}
+	return names
+}
+
+// dayTitle is point i's values, one line per panel and series.
+func (c Line) dayTitle(i int) string {
+	lines := []string{c.Labels[i]}
+	for _, p := range c.Panels {
+		for _, s := range p.Series {
+			var v int64
+			if i < len(s.Values) {
+				v = s.Values[i]
+			}
+			format := s.Format
+			if format == nil {
+				format = orPlain(p.Format)
+			}
+			name := p.Name
+			if len(p.Series) > 1 || name == "" {
+				name = strings.TrimSpace(name + " " + s.Name)
+			}
+			lines = append(lines, name+": "+format(v))
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (c Line) describe() string {
+	if len(c.Labels) == 0 || len(c.Panels) == 0 {
+		return "no data"
+	}
+	return fmt.Sprintf("%d days from %s to %s", len(c.Labels), c.Labels[0], c.Labels[len(c.Labels)-1])
+}
+
+// Bars is a horizontal bar chart: one bar per label, in the order given.
 type Bars struct {
 	ID     string // prefix of the element ids, unique on its page; "chart" when empty
-	Title  string
+	Title  string // the accessible name
 	Labels []string
 	Values []int64
 	Format func(int64) string
-	Width  int // viewBox width; 640 when zero
 }
 
-// SVG renders the chart; its height follows the number of bars.
+// SVG renders the chart; its height follows the number of bars. Each bar
+// has its label and value on a line above it, so that neither needs a
+// column of fixed width beside a bar whose length is a percentage.
 func (c Bars) SVG() []byte {
-	const rowH, labelW, valueW = 22, 150, 110
-	w, _ := size(c.Width, 1, 640, 1)
-	h := padTop + rowH*max(len(c.Labels), 1) + 8
-	format := c.Format
-	if format == nil {
-		format = plain
-	}
+	const rowH, top = 44, 0
+	h := top + rowH*max(len(c.Labels), 1) + 4
+	format := orPlain(c.Format)
 	lo, hi := int64(0), int64(0)
 	for _, v := range c.Values {
 		lo, hi = min(lo, v), max(hi, v)
 	}
 	span := hi - lo
-	plotW := float64(w - labelW - valueW)
-	zero := labelW + plotW*ratio(-lo, span)
+	zero := 100 * ratio(-lo, span)
 	var b bytes.Buffer
-	desc := fmt.Sprintf("%d bars", len(c.Labels))
-	open(&b, c.ID, w, h, c.Title, desc)
+	open(&b, c.ID, h, c.Title, fmt.Sprintf("%d bars", len(c.Labels)))
 	for i, label := range c.Labels {
 		var v int64
 		if i < len(c.Values) {
 			v = c.Values[i]
 		}
-		top := float64(padTop + rowH*i)
-		length := plotW * ratio(abs(v), span)
+		row := top + rowH*i
+		length := 100 * ratio(abs(v), span)
 		left := zero
 		if v < 0 {
 			left = zero - length
 		}
-		fmt.Fprintf(&b, `<text x="%d" y="%s" text-anchor="end" font-size="12" fill="#1d232b">%s</text>`+"\n", labelW-6, f(top+15), esc(clip(label, 22)))
-		fmt.Fprintf(&b, `<rect x="%s" y="%s" width="%s" height="16" fill="%s"><title>%s: %s</title></rect>`+"\n",
-			f(left), f(top+3), f(math.Max(length, 1)), Palette[0], esc(label), esc(format(v)))
-		fmt.Fprintf(&b, `<text x="%d" y="%s" font-size="12" fill="#5b6673">%s</text>`+"\n", w-valueW+6, f(top+15), esc(format(v)))
+		fmt.Fprintf(&b, `<text x="0" y="%d" fill="%s">%s</text>`+"\n", row+18, inkText, esc(clip(label, 28)))
+		fmt.Fprintf(&b, `<text x="100%%" y="%d" text-anchor="end" fill="%s">%s</text>`+"\n", row+18, inkMuted, esc(format(v)))
+		fmt.Fprintf(&b, `<rect x="%s%%" y="%d" width="%s%%" height="14" fill="%s"><title>%s: %s</title></rect>`+"\n",
+			f(left), row+25, f(length), Palette[0], esc(label), esc(format(v)))
 	}
 	if len(c.Labels) == 0 {
-		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="12" fill="#5b6673">no data</text>`+"\n", labelW, padTop+15)
+		fmt.Fprintf(&b, `<text x="0" y="%d" fill="%s">no data</text>`+"\n", top+24, inkMuted)
 	}
 	b.WriteString("</svg>\n")
 	return b.Bytes()
 }
 
-func open(b *bytes.Buffer, id string, w, h int, title, desc string) {
+func open(b *bytes.Buffer, id string, h int, title, desc string) {
 	if id == "" {
 		id = "chart"
 	}
 	id = esc(id)
-	fmt.Fprintf(b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" class="chart" role="img" aria-labelledby="%s-t %s-d">`+"\n", w, h, id, id)
+	fmt.Fprintf(b, `<svg xmlns="http://www.w3.org/2000/svg" width="100%%" height="%d" class="chart" role="img" aria-labelledby="%s-t %s-d" font-family="system-ui, sans-serif" font-size="%d">`+"\n",
+		h, id, id, fontSize)
 	fmt.Fprintf(b, "<title id=\"%s-t\">%s</title>\n<desc id=\"%s-d\">%s</desc>\n", id, esc(title), id, esc(desc))
-	fmt.Fprintf(b, `<text x="%d" y="16" font-size="13" font-weight="600" fill="#1d232b">%s</text>`+"\n", 4, esc(title))
 }
 
-func legend(b *bytes.Buffer, series []Series, w int) {
-	x := w - padRight
-	for i := len(series) - 1; i >= 0; i-- {
-		name := clip(series[i].Name, 24)
-		x -= 7*len([]rune(name)) + 22
-		fmt.Fprintf(b, `<rect x="%d" y="7" width="12" height="12" fill="%s"/><text x="%d" y="17" font-size="11" fill="#1d232b">%s</text>`+"\n",
-			x, Palette[i%len(Palette)], x+16, esc(name))
+// legend draws the series' swatches left to right on the baseline y; the
+// text widths are estimated (about 9 px a character at 15 px).
+func legend(b *bytes.Buffer, names []string, y int) {
+	x := 0
+	for i, name := range names {
+		name = clip(name, 24)
+		fmt.Fprintf(b, `<rect x="%d" y="%d" width="14" height="14" fill="%s"/><text x="%d" y="%d" fill="%s">%s</text>`+"\n",
+			x, y-12, Palette[i%len(Palette)], x+20, y, inkText, esc(name))
+		x += 20 + 9*len([]rune(name)) + 18
 	}
-}
-
-func describe(c Line) string {
-	if len(c.Labels) == 0 {
-		return "no data"
-	}
-	return fmt.Sprintf("%d series from %s to %s", len(c.Series), c.Labels[0], c.Labels[len(c.Labels)-1])
 }
 
 // niceTicks covers [lo, hi] with about n steps of 1, 2 or 5 times a power
@@ -227,14 +360,11 @@ func labelIndexes(count, n int) []int {
 	return out
 }
 
-func size(w, h, dw, dh int) (int, int) {
-	if w <= 0 {
-		w = dw
+func orPlain(format func(int64) string) func(int64) string {
+	if format == nil {
+		return plain
 	}
-	if h <= 0 {
-		h = dh
-	}
-	return w, h
+	return format
 }
 
 func ratio(part, whole int64) float64 {
@@ -259,8 +389,9 @@ func clip(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-// f formats a coordinate with one decimal: enough for a screen, stable for goldens.
-func f(v float64) string { return strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64) }
+// f formats a coordinate with two decimals at most: enough for a screen
+// (a hundredth of a percent of 2000 px is under a pixel), stable for goldens.
+func f(v float64) string { return strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64) }
 
 func plain(v int64) string { return strconv.FormatInt(v, 10) }
 

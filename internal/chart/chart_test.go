@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -20,10 +22,18 @@ func TestGolden(t *testing.T) {
 		svg  []byte
 	}{
 		{"line", Line{Title: "Commission", Labels: []string{"2026-01-01", "2026-01-02", "2026-01-03", "2026-01-04"},
-			Series: []Series{{"USD", []int64{1200, 5400, 300, 9900}}, {"EUR", []int64{0, 800, 1600, 400}}}, Format: money}.SVG()},
+			Panels: []Panel{{Series: []Series{{Name: "USD", Values: []int64{1200, 5400, 300, 9900}}, {Name: "EUR", Values: []int64{0, 800, 1600, 400}}},
+				Format: money}}}.SVG()},
+		{"line-panels", Line{ID: "main", Title: "Commission and sales (USD)", Labels: []string{"2026-01-01", "2026-01-02", "2026-01-03"},
+			Axis: []string{"1 Jan", "2 Jan", "3 Jan"}, Panels: []Panel{
+				{Name: "Commission", Series: []Series{{Name: "USD", Values: []int64{120, 540, 30}}}, Format: money},
+				{Name: "Sales", Series: []Series{{Name: "USD", Values: []int64{2999, 13500, 750}}}, Format: money, Height: 100},
+			}}.SVG()},
 		{"line-negative", Line{Title: "Net <returns> & sales", Labels: []string{"a", "b", "c"},
-			Series: []Series{{"net", []int64{-250, 100, 40}}}}.SVG()},
-		{"line-long", Line{Title: "Clicks", Labels: days(30), Series: []Series{{"clicks", ramp(30)}}}.SVG()},
+			Panels: []Panel{{Name: "net", Series: []Series{{Name: "net", Values: []int64{-250, 100, 40}}}}}}.SVG()},
+		{"line-long", Line{Title: "Clicks", Labels: days(30), Panels: []Panel{{Series: []Series{{Name: "clicks", Values: ramp(30)}}}}}.SVG()},
+		{"line-year", Line{Title: "Clicks", Labels: days(90), Panels: []Panel{{Series: []Series{{Name: "clicks", Values: ramp(90)}}}}}.SVG()},
+		{"line-one-day", Line{Title: "Clicks", Labels: days(1), Panels: []Panel{{Series: []Series{{Name: "clicks", Values: []int64{7}}}}}}.SVG()},
 		{"line-empty", Line{Title: "Nothing"}.SVG()},
 		{"bars", Bars{Title: "By channel", Labels: []string{"store-20", "a-very-long-tracking-id-name-21", "x"},
 			Values: []int64{90000, 4500, -1200}, Format: money}.SVG()},
@@ -97,4 +107,99 @@ func ramp(n int) []int64 {
 		out[i] = int64(i * i % 17)
 	}
 	return out
+}
+
+// TestReadable checks what keeps the text readable at any width: no
+// viewBox (which would scale the text with the drawing), text at the
+// body's 15 px or larger, and at most three x-axis texts left on a narrow
+// screen, where CSS hides the "minor" ones.
+func TestReadable(t *testing.T) {
+	charts := map[string][]byte{
+		"line-365": Line{Title: "Commission", Labels: days(365), Panels: []Panel{{Name: "Commission", Series: []Series{{Name: "USD", Values: ramp(365)}}}}}.SVG(),
+		"line-7":   Line{Title: "Clicks", Labels: days(7), Panels: []Panel{{Series: []Series{{Name: "clicks", Values: ramp(7)}}}}}.SVG(),
+		"bars":     Bars{Title: "By channel", Labels: []string{"a", "b"}, Values: []int64{3, -1}}.SVG(),
+	}
+	for name, svg := range charts {
+		t.Run(name, func(t *testing.T) {
+			var root node
+			if err := xml.Unmarshal(svg, &root); err != nil {
+				t.Fatal(err)
+			}
+			if root.attr("viewBox") != "" || root.attr("width") != "100%" {
+				t.Errorf("viewBox %q, width %q: the drawing would scale its text", root.attr("viewBox"), root.attr("width"))
+			}
+			if root.attr("font-size") != "15" {
+				t.Errorf("font-size %q, want the body's 15", root.attr("font-size"))
+			}
+			axis, narrow := 0, 0
+			root.walk(func(n node) {
+				if n.XMLName.Local != "text" {
+					return
+				}
+				if fs := n.attr("font-size"); fs != "" {
+					if size, err := strconv.Atoi(fs); err != nil || size < 15 {
+						t.Errorf("text %q at font-size %q", n.Text, fs)
+					}
+				}
+				switch n.attr("class") {
+				case "x":
+					axis, narrow = axis+1, narrow+1
+				case "x minor":
+					axis++
+				}
+			})
+			if strings.HasPrefix(name, "line") && (narrow != 3 || axis != 7) {
+				t.Errorf("%d x-axis texts, %d of them on a narrow screen", axis, narrow)
+			}
+		})
+	}
+}
+
+// TestDayTitles checks the text a day's column shows on hover: the day,
+// then each panel's value, named by series when a panel has several.
+func TestDayTitles(t *testing.T) {
+	usd := func(v int64) string { return "USD " + plain(v) }
+	c := Line{Labels: []string{"2026-01-01", "2026-01-02"}, Panels: []Panel{
+		{Name: "Commission", Series: []Series{{Name: "USD", Values: []int64{5, 6}, Format: usd}, {Name: "EUR", Values: []int64{7}}}},
+		{Name: "Sales", Series: []Series{{Name: "USD", Values: []int64{50, 60}}}, Format: usd},
+	}}
+	cases := []struct {
+		day  int
+		want string
+	}{
+		{0, "2026-01-01\nCommission USD: USD 5\nCommission EUR: 7\nSales: USD 50"},
+		{1, "2026-01-02\nCommission USD: USD 6\nCommission EUR: 0\nSales: USD 60"},
+	}
+	for _, c2 := range cases {
+		if got := c.dayTitle(c2.day); got != c2.want {
+			t.Errorf("day %d: %q, want %q", c2.day, got, c2.want)
+		}
+	}
+	if n := bytes.Count(c.SVG(), []byte(`fill="transparent"><title>`)); n != 2 {
+		t.Errorf("%d titled day columns, want 2", n)
+	}
+}
+
+// node is any XML element, for walking an SVG.
+type node struct {
+	XMLName xml.Name
+	Attrs   []xml.Attr `xml:",any,attr"`
+	Text    string     `xml:",chardata"`
+	Nodes   []node     `xml:",any"`
+}
+
+func (n node) attr(name string) string {
+	for _, a := range n.Attrs {
+		if a.Name.Local == name {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+func (n node) walk(fn func(node)) {
+	fn(n)
+	for _, c := range n.Nodes {
+		c.walk(fn)
+	}
 }

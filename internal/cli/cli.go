@@ -64,6 +64,8 @@ func commands() []command {
 		{"connection", "manage network connections (connection add)", runConnection},
 		{"import", "import report files into a connection", runImport},
 		{"sync", "sync connections from their networks now", runSync},
+		{"rates", "import ECB exchange rates (rates import FILE...)", runRates},
+		{"workspace", "the workspace's reporting currency (workspace currency [CUR])", runWorkspace},
 		{"transactions", "list transactions from a server's API (filters: custom, status, dates…)", runTransactions},
 		{"revenues", "list revenues from a server's API, grouped", runRevenues},
 		{"clicks", "list clicks from a server's API, grouped", runClicks},

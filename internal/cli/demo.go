@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/affsync/affsync/internal/api"
+	"github.com/affsync/affsync/internal/fxfeed"
 	"github.com/affsync/affsync/internal/network/amazon/sim"
 	"github.com/affsync/affsync/internal/secret"
 	"github.com/affsync/affsync/internal/store"
@@ -86,6 +87,16 @@ func runDemo(env Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// The simulator's ECB-format feed stands in for the ECB, so the demo
+	// converts with no internet, and reports in EUR to show it: the
+	// dashboard's first screen is already converted.
+	rates := fxfeed.New(s, fxfeed.Config{URL: simURL + "/eurofxref-hist.csv", Log: log})
+	if err := rates.Refresh(env.Context); err != nil {
+		return fmt.Errorf("rates from the simulator: %w", err)
+	}
+	if _, err := s.SetReportingCurrency(env.Context, ws.ID, "EUR"); err != nil {
+		return err
+	}
 	// Metrics from the start, so the first sync is in them.
 	obs, err := newMetricsEndpoint(s, "127.0.0.1:0")
 	if err != nil {
@@ -118,5 +129,6 @@ func runDemo(env Env, args []string) error {
 		sched:   sched,
 		hooks:   &webhook.Dispatcher{Store: s, Sealer: box, Log: log, Metrics: m},
 		metrics: obs,
+		rates:   rates,
 	})
 }

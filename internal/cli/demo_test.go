@@ -59,4 +59,11 @@ func TestDemo(t *testing.T) {
 	if err := json.NewDecoder(res.Body).Decode(&page); err != nil || res.StatusCode != 200 || len(page.Data) != 5 {
 		t.Fatalf("transactions with the demo key: %d %v %d", res.StatusCode, err, len(page.Data))
 	}
+	// The demo reports in EUR from the simulator's rates: converted at once.
+	for _, x := range page.Data {
+		c, ok := x["converted"].(map[string]any)
+		if !ok || c["currency"] != "EUR" || c["sale_amount"] == "" || c["rate_date"] == "" {
+			t.Fatalf("demo transaction not converted to EUR: %v (%v)", x["converted"], x["converted_reason"])
+		}
+	}
 }

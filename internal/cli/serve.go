@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/affsync/affsync/internal/api"
 	"github.com/affsync/affsync/internal/collector"
+	"github.com/affsync/affsync/internal/fxfeed"
 	"github.com/affsync/affsync/internal/importer"
 	"github.com/affsync/affsync/internal/metrics"
 	"github.com/affsync/affsync/internal/store"
@@ -21,7 +23,7 @@ import (
 )
 
 func runServe(env Env, args []string) error {
-	fs, g := newFlags(env, "serve", "serve [--addr 127.0.0.1:8080] [--metrics-addr ADDR] [--public-url URL] [--rate-limit 20] [--rate-burst 100] [--webhook-poll 5s]")
+	fs, g := newFlags(env, "serve", "serve [--addr 127.0.0.1:8080] [--metrics-addr ADDR] [--rates-url URL|off] [--public-url URL] [--rate-limit 20] [--rate-burst 100] [--webhook-poll 5s]")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	metricsAddr := fs.String("metrics-addr", "", "serve Prometheus /metrics on this address, apart from --addr (default: off)")
 	poll := fs.Duration("webhook-poll", 5*time.Second, "how often the webhook queue is looked at when idle")
@@ -31,6 +33,8 @@ func runServe(env Env, args []string) error {
 	publicURL := fs.String("public-url", env.Getenv("AFFSYNC_PUBLIC_URL"),
 		"where shoppers reach this server, the base of /r/ redirect links (default $AFFSYNC_PUBLIC_URL, else the request's host)")
 	secureCookies := fs.Bool("secure-cookies", false, "mark dashboard cookies Secure (set it behind a proxy that ends TLS)")
+	ratesURL := fs.String("rates-url", cmp.Or(env.Getenv("AFFSYNC_RATES_URL"), fxfeed.DefaultURL),
+		"ECB-format exchange rates feed, refreshed daily (default $AFFSYNC_RATES_URL, else the ECB's 90-day XML); off: no refresh")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -45,6 +49,9 @@ func runServe(env Env, args []string) error {
 	}
 	if *poll <= 0 {
 		return usagef("--webhook-poll must be a positive duration, like 5s")
+	}
+	if u, err := url.Parse(*ratesURL); *ratesURL != "off" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
+		return usagef("--rates-url must be an http(s) URL or off")
 	}
 	s, err := g.openStore(env)
 	if err != nil {
@@ -76,7 +83,16 @@ func runServe(env Env, args []string) error {
 		sched:   sched,
 		hooks:   hooks,
 		metrics: obs,
+		rates:   ratesRefresher(s, *ratesURL, log),
 	})
+}
+
+// ratesRefresher is serve's daily rates refresh, or nil with --rates-url off.
+func ratesRefresher(s *store.Store, url string, log *slog.Logger) *fxfeed.Refresher {
+	if url == "off" {
+		return nil
+	}
+	return fxfeed.New(s, fxfeed.Config{URL: url, Log: log})
 }
 
 // services is what serve runs: the API, the dashboard, and the background
@@ -88,6 +104,7 @@ type services struct {
 	hooks *webhook.Dispatcher
 	// metrics serves /metrics on its own listener; nil: off.
 	metrics *metricsEndpoint
+	rates   *fxfeed.Refresher // nil: no refresh
 }
 
 // serve runs the HTTP server and the background work (the sync scheduler,
@@ -122,6 +139,9 @@ func serve(ctx context.Context, ln net.Listener, sv services) error {
 	background.Go(func() { hooks.Run(ctx) })
 	if sv.metrics != nil {
 		background.Go(func() { sv.metrics.run(ctx, log) })
+	}
+	if sv.rates != nil {
+		background.Go(func() { sv.rates.Run(ctx) })
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

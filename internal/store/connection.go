@@ -83,7 +83,10 @@ func (s *Store) CreateConnection(ctx context.Context, sealer Sealer, c Connectio
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
 			c.ID, c.WorkspaceID, c.Network, c.Connector, c.Name, c.Currency, settings, sealed,
 			c.Status, c.LastError, int64(c.SyncInterval/time.Second), s.tsp(c.NextRunAt), s.ts(now), s.ts(now))
-		return err
+		if err != nil {
+			return err
+		}
+		return tx.adoptCurrency(ctx, c.WorkspaceID, c.Currency)
 	})
 	if err != nil {
 		return Connection{}, fmt.Errorf("create connection: %w", err)

@@ -42,6 +42,7 @@ type Store struct {
 	path    string // SQLite file path, "" for PostgreSQL
 	write   *sql.DB
 	read    *readPool
+	fx      rateCache // the rates table in memory (rates.go)
 }
 
 // Options tune Open.

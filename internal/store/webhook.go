@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/affsync/affsync/internal/fxrate"
 	"github.com/affsync/affsync/internal/model"
 	"github.com/affsync/affsync/internal/wire"
 )
@@ -234,6 +235,7 @@ type eventQueue struct {
 	now         time.Time
 	rows        [][]any
 	queued      int
+	conv        *fxrate.Converter // read at the first event: the body carries converted as of its write
 }
 
 var deliveryColumns = []string{"workspace_id", "webhook_id", "event_id", "event", "payload", "status", "next_attempt_at", "created_at"}
@@ -247,8 +249,15 @@ func (q *eventQueue) addTransaction(ctx context.Context, eventType string, x mod
 	if !q.wants(eventType) {
 		return nil
 	}
+	if q.conv == nil {
+		conv, err := q.t.s.converter(ctx, q.t.tx, q.workspaceID)
+		if err != nil {
+			return fmt.Errorf("encode %s event: %w", eventType, err)
+		}
+		q.conv = &conv
+	}
 	ev := wire.Event{ID: newID("evt"), Type: eventType, CreatedAt: q.now,
-		Data: wire.EventData{Transaction: wire.TransactionOf(x), Changes: wire.ChangesOf(changes)}}
+		Data: wire.EventData{Transaction: wire.TransactionOf(x, *q.conv), Changes: wire.ChangesOf(changes)}}
 	payload, err := json.Marshal(ev)
 	if err != nil {
 		return fmt.Errorf("encode %s event: %w", eventType, err)

@@ -12,7 +12,7 @@ import (
 type Workspace struct {
 	ID        string
 	Name      string
-	Currency  string // reporting currency
+	Currency  string // reporting currency; "" until chosen or taken from the first connection
 	CreatedAt time.Time
 }
 
@@ -24,7 +24,7 @@ func (s *Store) EnsureWorkspace(ctx context.Context, name string) (Workspace, er
 	if w, err := s.WorkspaceByName(ctx, name); err == nil || !errors.Is(err, ErrNotFound) {
 		return w, err
 	}
-	w := Workspace{ID: newID("ws"), Name: name, Currency: "USD", CreatedAt: time.Now().UTC()}
+	w := Workspace{ID: newID("ws"), Name: name, Currency: "", CreatedAt: time.Now().UTC()}
 	err := s.Write(ctx, func(tx *Tx) error {
 		_, err := tx.tx.ExecContext(ctx,
 			`INSERT INTO workspaces (id, name, currency, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING`,

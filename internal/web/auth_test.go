@@ -169,6 +169,7 @@ func postRoutes(e *env) []postRoute {
 		{hook + "/resume", nil, false, false},
 		{hook + "/delete", nil, false, false},
 		{"/settings/time-zone", []string{"time_zone", "Europe/Berlin"}, false, true},
+		{"/settings/currency", []string{"currency", "EUR"}, true, false},
 	}
 }
 

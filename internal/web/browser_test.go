@@ -16,7 +16,9 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/affsync/affsync/internal/collector"
+	"github.com/affsync/affsync/internal/fxfeed"
 	"github.com/affsync/affsync/internal/importer"
+	"github.com/affsync/affsync/internal/model"
 	"github.com/affsync/affsync/internal/network/amazon/sim"
 	"github.com/affsync/affsync/internal/secret"
 	"github.com/affsync/affsync/internal/store"
@@ -109,6 +111,32 @@ func TestBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	custom, withHistory := pickTransactions(t, s, ws.ID)
+	// A second currency: a UK account's revenues in GBP over the last days,
+	// and the simulator's ECB feed, so that the overview reports in EUR.
+	uk, err := s.CreateConnection(bg, box, store.Connection{WorkspaceID: ws.ID, Network: "amazon", Connector: "import", Name: "Amazon UK",
+		Currency: "GBP", Settings: map[string]string{"store_id": "shop-21", "mode": "subtags"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Write(bg, func(w *store.Tx) error {
+		var days []time.Time
+		var revs []model.Revenue
+		for i := range 5 {
+			d := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -2-i)
+			days = append(days, d)
+			revs = append(revs, model.Revenue{Date: d, Channel: "shop-21", Program: "amazon.co.uk", Currency: "GBP", Kind: "cps",
+				SaleAmount: 150000 + int64(i)*2500, Commission: 6000 + int64(i)*100, ItemsShipped: 3, Transactions: 2})
+		}
+		return w.ReplaceRevenues(bg, ws.ID, uk.ID, days, revs)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := fxfeed.New(s, fxfeed.Config{URL: simSrv.URL + "/eurofxref-hist.csv", Log: log}).Refresh(bg); err != nil {
+		t.Fatalf("rates from the simulator: %v", err)
+	}
+	if _, err := s.SetReportingCurrency(bg, ws.ID, "EUR"); err != nil {
+		t.Fatal(err)
+	}
 
 	srv, err := New(Config{Store: s, Sealer: box, Logger: log})
 	if err != nil {
@@ -133,7 +161,7 @@ func TestBrowser(t *testing.T) {
 	}()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.UserDataDir(profile),
 		chromedp.Flag("headless", true), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true), chromedp.NoFirstRun, chromedp.WindowSize(1280, 900))
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true), chromedp.NoFirstRun, chromedp.WindowSize(1366, 900))
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(bg, opts...)
 	defer cancelAlloc()
 	browser, cancelBrowser := chromedp.NewContext(allocCtx)
@@ -156,6 +184,16 @@ func TestBrowser(t *testing.T) {
 			return os.WriteFile(filepath.Join(artifacts, name+".png"), png, 0o644)
 		})
 	}
+	// elementShot keeps one element at the screen's own scale, to read it.
+	elementShot := func(sel, name string) chromedp.Action {
+		return chromedp.ActionFunc(func(ctx context.Context) error {
+			var png []byte
+			if err := chromedp.Screenshot(sel, &png, chromedp.ByQuery).Do(ctx); err != nil {
+				return err
+			}
+			return os.WriteFile(filepath.Join(artifacts, name+".png"), png, 0o644)
+		})
+	}
 	var text string
 	var charts, lines int
 
@@ -167,18 +205,38 @@ func TestBrowser(t *testing.T) {
 
 	// The overview shows charts drawn from the synced data.
 	run("overview", chromedp.Evaluate(`document.querySelectorAll("svg.chart").length`, &charts),
-		chromedp.Evaluate(`document.querySelectorAll("svg.chart polyline").length`, &lines), shot("02-overview"))
+		chromedp.Evaluate(`document.querySelectorAll("svg.chart g.series").length`, &lines), shot("02-overview"))
 	if charts < 4 || lines < 3 {
 		t.Fatalf("overview: %d charts, %d lines", charts, lines)
 	}
-	if !strings.Contains(text, "Commission USD") || strings.Contains(text, "Commission USD\nUSD 0.00") || !strings.Contains(text, "Clicks") {
-		t.Fatalf("overview shows no data:\n%s", text)
+	// In the reporting currency, the originals one click away.
+	var kpis string
+	run("totals", chromedp.Text("section.kpis", &kpis, chromedp.ByQuery))
+	if !strings.HasPrefix(kpis, "Commission\nEUR ") || strings.HasPrefix(kpis, "Commission\nEUR 0.00") || !strings.Contains(kpis, "Clicks") ||
+		!strings.Contains(text, "Commission and sales per day (EUR)") || strings.Contains(text, "left out of these totals") {
+		t.Fatalf("overview shows no data in EUR:\n%s", text)
+	}
+	run("totals by original currency", chromedp.Click(`details.by-currency > summary`, chromedp.ByQuery),
+		chromedp.WaitVisible(`details.by-currency table`, chromedp.ByQuery), chromedp.Text(`details.by-currency table`, &text, chromedp.ByQuery),
+		shot("02-overview-original-currencies"), chromedp.Click(`details.by-currency > summary`, chromedp.ByQuery))
+	if !strings.Contains(text, "USD") || !strings.Contains(text, "GBP") {
+		t.Fatalf("the totals by original currency:\n%s", text)
+	}
+	// The charts are readable as laid out: the main one across the content,
+	// no text under the body's size, the day labels apart and inside.
+	wide := chartLayout(t, run, "charts at 1366 px")
+	if wide.Main < 1000 || wide.Axis != 7 {
+		t.Errorf("at 1366 px: %+v; want the main chart over 1000 px wide with 7 day labels", wide)
 	}
 	run("overview at 360 px", chromedp.EmulateViewport(360, 740), chromedp.Reload(), chromedp.WaitVisible(`svg.chart`, chromedp.ByQuery),
-		shot("03-overview-360px"), chromedp.EmulateViewport(1280, 900))
+		shot("03-overview-360px"), elementShot("figure.chart-main", "03-overview-360px-main-chart"))
+	narrow := chartLayout(t, run, "charts at 360 px")
+	if narrow.Axis != 3 || narrow.Columns != 1 {
+		t.Errorf("at 360 px: %+v; want 3 day labels and the small charts stacked", narrow)
+	}
 	var overflow bool
-	run("no sideways scroll at 360 px", chromedp.EmulateViewport(360, 740), chromedp.Evaluate(`document.documentElement.scrollWidth > 370`, &overflow),
-		chromedp.EmulateViewport(1280, 900))
+	run("no sideways scroll at 360 px", chromedp.Evaluate(`document.documentElement.scrollWidth > 370`, &overflow),
+		chromedp.EmulateViewport(1366, 900))
 	if overflow {
 		t.Errorf("the overview is wider than a 360 px screen")
 	}
@@ -301,10 +359,53 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("after removing ann: %v\n%s", err, text)
 	}
 	run("users at 360 px", chromedp.EmulateViewport(360, 740), chromedp.Reload(), chromedp.WaitVisible("table", chromedp.ByQuery),
-		chromedp.Evaluate(`document.documentElement.scrollWidth > 370`, &overflow), shot("17-users-360px"), chromedp.EmulateViewport(1280, 900))
+		chromedp.Evaluate(`document.documentElement.scrollWidth > 370`, &overflow), shot("17-users-360px"), chromedp.EmulateViewport(1366, 900))
 	if overflow {
 		t.Errorf("the users page is wider than a 360 px screen")
 	}
+}
+
+// layout is how the overview's charts came out in the browser.
+type layout struct {
+	Main       float64 // the main chart's width in px
+	Smallest   float64 // the smallest font size of a visible chart text, px
+	Axis       int     // the main chart's visible day labels
+	Overlap    bool    // two of them overlap
+	Outside    bool    // a chart text reaches outside its chart
+	Columns    int     // small charts side by side
+	Unreadable string  // the first text under 15 px, if any
+}
+
+// chartLayout measures the overview's charts as drawn and fails on text
+// under 15 px, overlapping day labels, or text outside its chart.
+func chartLayout(t *testing.T, run func(string, ...chromedp.Action), step string) layout {
+	t.Helper()
+	var l layout
+	run(step, chromedp.Evaluate(`(() => {
+		const visible = el => getComputedStyle(el).display !== "none";
+		const main = document.getElementById("main-t").closest("svg");
+		const out = {Main: main.getBoundingClientRect().width, Smallest: 1000, Axis: 0, Overlap: false, Outside: false, Columns: 0, Unreadable: ""};
+		for (const svg of document.querySelectorAll("svg.chart")) {
+			const box = svg.getBoundingClientRect();
+			for (const text of svg.querySelectorAll("text")) {
+				if (!visible(text)) continue;
+				const size = parseFloat(getComputedStyle(text).fontSize), r = text.getBoundingClientRect();
+				if (size < out.Smallest) out.Smallest = size;
+				if (size < 15 && !out.Unreadable) out.Unreadable = text.textContent;
+				if (r.left < box.left - 1 || r.right > box.right + 1) out.Outside = true;
+			}
+		}
+		const days = [...main.querySelectorAll("text.x")].filter(visible).map(t => t.getBoundingClientRect());
+		out.Axis = days.length;
+		for (let i = 1; i < days.length; i++) if (days[i].left < days[i-1].right + 4) out.Overlap = true;
+		const tops = new Set([...document.querySelectorAll(".charts > figure")].map(f => Math.round(f.getBoundingClientRect().top)));
+		out.Columns = document.querySelectorAll(".charts > figure").length / Math.max(tops.size, 1);
+		return out;
+	})()`, &l))
+	if l.Smallest < 15 || l.Overlap || l.Outside {
+		t.Errorf("%s: %+v", step, l)
+	}
+	return l
 }
 
 // pickTransactions finds a custom to filter by and a transaction with history.

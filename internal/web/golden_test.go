@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/affsync/affsync/internal/fxrate"
 	"github.com/affsync/affsync/internal/store"
 	"github.com/affsync/affsync/internal/store/storetest"
 )
@@ -151,6 +152,28 @@ func TestPagesGolden(t *testing.T) {
 			t.Fatalf("pause: %d", status)
 		}
 		for _, p := range []struct{ name, path string }{{"webhooks-paused", "/webhooks"}, {"webhook-paused", hook}} {
+			_, body = admin.get(p.path)
+			golden(t, "pages/"+p.name+".html", normalise(body, start, time.Now().UTC().Add(time.Minute)))
+		}
+		// Reporting in EUR, hand-worked: sub-1 (USD 1.50, 29.99, sold on
+		// Monday 2025-03-10) at Friday's 1.0833 → EUR 1.38 (1.3847) and
+		// 27.68; the overview's 03-10 (USD 2.40 and 59.98 since the upload
+		// above) → 2.22 (2.2154) and 55.37 (55.368), 03-11 (2.95, 59.98) at
+		// 1.0915 → 2.70 and 54.95, 03-12 (3.60, 89.97) → 3.30 and 82.43:
+		// totals EUR 8.22 and 192.75.
+		rates := []fxrate.Rate{{Day: day("2025-03-07"), Currency: "USD", Value: fxrate.Decimal{Coef: 10833, Scale: 4}},
+			{Day: day("2025-03-11"), Currency: "USD", Value: fxrate.Decimal{Coef: 10915, Scale: 4}}}
+		if _, err := s.ImportRates(ctx, rates); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SetReportingCurrency(ctx, e.ws.ID, "EUR"); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []struct{ name, path string }{
+			{"overview-reporting", "/?period=custom&since=2025-03-08&until=2025-03-14"},
+			{"transaction-reporting", "/transactions/" + txID},
+			{"revenues-reporting", "/revenues?currency=reporting"},
+		} {
 			_, body = admin.get(p.path)
 			golden(t, "pages/"+p.name+".html", normalise(body, start, time.Now().UTC().Add(time.Minute)))
 		}

@@ -168,18 +168,21 @@ func (s *Server) link(w http.ResponseWriter, r *http.Request, v *viewer) {
 
 // linkChart draws clicks per UTC day from since, a point for every day.
 func linkChart(since time.Time, days []store.LinkDay) template.HTML {
-	labels := make([]string, linkChartDays)
+	dates := make([]time.Time, linkChartDays)
+	for i := range dates {
+		dates[i] = since.AddDate(0, 0, i)
+	}
+	labels, axis := dayLabels(dates)
 	series := chart.Series{Name: "clicks", Values: make([]int64, linkChartDays)}
 	index := make(map[string]int, linkChartDays)
-	for i := range labels {
-		labels[i] = since.AddDate(0, 0, i).Format("2006-01-02")
-		index[labels[i]] = i
+	for i, l := range labels {
+		index[l] = i
 	}
 	for _, d := range days {
 		if i, ok := index[d.Day.UTC().Format("2006-01-02")]; ok {
 			series.Values[i] = d.Clicks
 		}
 	}
-	svg := chart.Line{ID: "link-clicks", Title: "Clicks per day (UTC)", Labels: labels, Series: []chart.Series{series}, Format: formatCount}.SVG()
-	return template.HTML(svg) // the chart package escapes every text it draws
+	return trusted(chart.Line{ID: "link-clicks", Title: "Clicks per day (UTC)", Labels: labels, Axis: axis,
+		Panels: []chart.Panel{{Series: []chart.Series{series}, Format: formatCount, Height: 120}}}.SVG())
 }

@@ -118,7 +118,7 @@ func TestLinkStatsPages(t *testing.T) {
 			t.Fatalf("latest clicks: %q, want %q", got, want)
 		}
 		// The chart covers the thirty days up to today.
-		if !strings.Contains(body, "1 series from 2025-02-19 to 2025-03-20") {
+		if !strings.Contains(body, "30 days from 2025-02-19 to 2025-03-20") {
 			t.Error("the chart does not cover 2025-02-19 to 2025-03-20")
 		}
 

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"errors"
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -8,7 +10,10 @@ import (
 	"time"
 
 	"github.com/affsync/affsync/internal/chart"
+	"github.com/affsync/affsync/internal/fxrate"
+	"github.com/affsync/affsync/internal/money"
 	"github.com/affsync/affsync/internal/store"
+	"github.com/affsync/affsync/internal/wire"
 )
 
 // period is the overview's range of UTC report days, both ends included.
@@ -85,8 +90,60 @@ type overviewData struct {
 	Statuses    []store.StatusTotal
 	Channels    []store.Breakdown
 	Programs    []store.Breakdown
-	Charts      []template.HTML
+	Charts      overviewChartsData
 	Empty       bool
+	// In the workspace's reporting currency ("" when it has none yet):
+	// the period's totals, and what had no rate on its day.
+	Reporting   string
+	Converted   *currencyTotal
+	Unconverted []unconverted
+}
+
+// unconverted is a currency's amounts on the days that had no rate, left
+// out of the converted totals (SPEC §4.2a: no value rather than a guess).
+type unconverted struct {
+	Currency               string
+	SaleAmount, Commission int64
+	Days                   int
+	Reason                 string // of the first such day
+}
+
+// convertDays converts each day's total per currency at that day's rate,
+// rounded once per day and currency as GET /v1/revenues?currency=reporting
+// does, and sums them per day: one row per day in the reporting currency.
+// It reads the daily rollups only, so its cost follows the days.
+func convertDays(conv fxrate.Converter, rows []store.DayTotal) ([]store.DayTotal, []unconverted, error) {
+	var out []store.DayTotal
+	var missing []unconverted
+	for _, r := range rows {
+		c, err := conv.Convert(r.Currency, r.Day, r.SaleAmount, r.Commission)
+		if errors.Is(err, fxrate.ErrNoRate) {
+			i := slices.IndexFunc(missing, func(u unconverted) bool { return u.Currency == r.Currency })
+			if i < 0 {
+				missing = append(missing, unconverted{Currency: r.Currency, Reason: wire.Reason(err)})
+				i = len(missing) - 1
+			}
+			missing[i].SaleAmount += r.SaleAmount
+			missing[i].Commission += r.Commission
+			missing[i].Days++
+			c = fxrate.Conversion{Currency: conv.Currency(), Minor: []int64{0, 0}}
+		} else if err != nil {
+			return nil, nil, fmt.Errorf("overview: convert %s on %s: %w", r.Currency, r.Day.Format(time.DateOnly), err)
+		}
+		if n := len(out); n == 0 || !out[n-1].Day.Equal(r.Day) {
+			out = append(out, store.DayTotal{Day: r.Day, Currency: c.Currency})
+		}
+		o := &out[len(out)-1]
+		var err2 error
+		if o.SaleAmount, err2 = money.AddMinor(o.SaleAmount, c.Minor[0]); err2 == nil {
+			o.Commission, err2 = money.AddMinor(o.Commission, c.Minor[1])
+		}
+		if err2 != nil {
+			return nil, nil, fmt.Errorf("overview: %w", err2)
+		}
+		o.Transactions += r.Transactions
+	}
+	return out, missing, nil
 }
 
 type currencyTotal struct {
@@ -132,12 +189,33 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request, v *viewer) {
 		s.fail(w, r, v, err)
 		return
 	}
+	conv, err := s.store.Converter(ctx, ws)
+	if err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
 	d.Totals = totalsByCurrency(revenue)
 	for _, c := range clicks {
 		d.Clicks += c.Clicks
 	}
 	d.Empty = len(revenue) == 0 && len(clicks) == 0 && len(d.Statuses) == 0
-	d.Charts = overviewCharts(p, revenue, clicks, d.Channels, d.Totals)
+	lead := ""
+	if len(d.Totals) > 0 {
+		lead = d.Totals[0].Currency
+	}
+	shown, shownTotals := revenue, d.Totals
+	if d.Reporting = conv.Currency(); d.Reporting != "" {
+		if shown, d.Unconverted, err = convertDays(conv, revenue); err != nil {
+			s.fail(w, r, v, err)
+			return
+		}
+		shownTotals = totalsByCurrency(shown)
+		if len(shownTotals) == 0 {
+			shownTotals = []currencyTotal{{Currency: d.Reporting}}
+		}
+		d.Converted = &shownTotals[0]
+	}
+	d.Charts = overviewCharts(p, shown, clicks, d.Channels, d.Programs, shownTotals, lead)
 	s.render(w, r, v, http.StatusOK, "overview", "Overview", "overview", d)
 }
 
@@ -159,20 +237,23 @@ func totalsByCurrency(rows []store.DayTotal) []currencyTotal {
 	return out
 }
 
-// overviewCharts draws commission and sales per day (a line per currency),
-// clicks per day, and commission by channel in the leading currency.
-func overviewCharts(p period, revenue []store.DayTotal, clicks []store.DayClicks, channels []store.Breakdown, totals []currencyTotal) []template.HTML {
+// overviewCharts draws the main chart, commission and sales per day in
+// two panels over the width of the page (a line per currency), with the
+// same values as a table for reading a day without hovering; then the
+// smaller charts: clicks per day and commission by channel and by
+// program, in the leading currency.
+func overviewCharts(p period, revenue []store.DayTotal, clicks []store.DayClicks, channels, programs []store.Breakdown, totals []currencyTotal, barsIn string) overviewChartsData {
 	days := p.days()
-	labels := make([]string, len(days))
+	labels, axis := dayLabels(days)
 	index := make(map[string]int, len(days))
-	for i, d := range days {
-		labels[i] = d.Format("2006-01-02")
-		index[labels[i]] = i
+	for i, l := range labels {
+		index[l] = i
 	}
 	var commission, sales []chart.Series
 	for _, t := range totals {
-		c := chart.Series{Name: t.Currency, Values: make([]int64, len(days))}
-		sa := chart.Series{Name: t.Currency, Values: make([]int64, len(days))}
+		format := func(v int64) string { return formatMoney(v, t.Currency) }
+		c := chart.Series{Name: t.Currency, Values: make([]int64, len(days)), Format: format}
+		sa := chart.Series{Name: t.Currency, Values: make([]int64, len(days)), Format: format}
 		for _, r := range revenue {
 			if i, ok := index[r.Day.UTC().Format("2006-01-02")]; ok && r.Currency == t.Currency {
 				c.Values[i] += r.Commission
@@ -195,23 +276,108 @@ func overviewCharts(p period, revenue []store.DayTotal, clicks []store.DayClicks
 	if len(totals) == 1 {
 		moneyAxis = func(v int64) string { return formatMoney(v, lead) }
 	}
-	var barLabels []string
-	var barValues []int64
-	for _, c := range channels {
-		if c.Currency == lead && len(barLabels) < 10 {
-			barLabels, barValues = append(barLabels, c.Key), append(barValues, c.Commission)
+	title := "Commission and sales per day"
+	if len(totals) == 1 {
+		title += " (" + lead + ")"
+	}
+	main := chart.Line{ID: "main", Title: title, Labels: labels, Axis: axis, Panels: []chart.Panel{
+		{Name: "Commission", Series: commission, Format: moneyAxis},
+		{Name: "Sales", Series: sales, Format: moneyAxis, Height: 120},
+	}}
+	d := overviewChartsData{
+		Main:  figure{title, trusted(main.SVG())},
+		Table: dayTable(labels, main.Panels, clickSeries),
+	}
+	clicksChart := chart.Line{ID: "clicks", Title: "Clicks per day", Labels: labels, Axis: axis,
+		Panels: []chart.Panel{{Series: []chart.Series{clickSeries}, Format: formatCount, Height: 120}}}
+	d.Small = []figure{
+		{clicksChart.Title, trusted(clicksChart.SVG())},
+		topBars("by-channel", "Commission by channel", channels, barsIn),
+		topBars("by-program", "Commission by program", programs, barsIn),
+	}
+	return d
+}
+
+type overviewChartsData struct {
+	Main  figure
+	Table dayValues
+	Small []figure
+}
+
+// figure is a chart and its caption.
+type figure struct {
+	Title string
+	Chart template.HTML
+}
+
+// dayValues is the main chart's data as a table, one row per day.
+type dayValues struct {
+	Head []string
+	Rows []dayRow
+}
+
+type dayRow struct {
+	Day    string
+	Values []string
+}
+
+func dayTable(labels []string, panels []chart.Panel, clicks chart.Series) dayValues {
+	var t dayValues
+	for _, p := range panels {
+		for _, s := range p.Series {
+			t.Head = append(t.Head, p.Name+" "+s.Name)
 		}
 	}
-	svgs := [][]byte{
-		chart.Line{ID: "commission", Title: "Commission per day", Labels: labels, Series: commission, Format: moneyAxis}.SVG(),
-		chart.Line{ID: "sales", Title: "Sales per day", Labels: labels, Series: sales, Format: moneyAxis}.SVG(),
-		chart.Line{ID: "clicks", Title: "Clicks per day", Labels: labels, Series: []chart.Series{clickSeries}, Format: formatCount}.SVG(),
-		chart.Bars{ID: "by-channel", Title: "Commission by channel (" + lead + ")", Labels: barLabels, Values: barValues,
-			Format: func(v int64) string { return formatMoney(v, lead) }}.SVG(),
+	t.Head = append(t.Head, "Clicks")
+	for i, l := range labels {
+		row := dayRow{Day: l}
+		for _, p := range panels {
+			for _, s := range p.Series {
+				row.Values = append(row.Values, s.Format(s.Values[i]))
+			}
+		}
+		row.Values = append(row.Values, formatCount(clicks.Values[i]))
+		t.Rows = append(t.Rows, row)
 	}
-	out := make([]template.HTML, len(svgs))
-	for i, svg := range svgs {
-		out[i] = template.HTML(svg) // the chart package escapes every text it draws
-	}
-	return out
+	return t
 }
+
+// dayLabels names the days in full (2025-03-10, in the day titles and the
+// table) and short for the axis ("10 Mar", with the year when the period
+// spans two).
+func dayLabels(days []time.Time) (labels, axis []string) {
+	short := "2 Jan"
+	if len(days) > 0 && days[0].Year() != days[len(days)-1].Year() {
+		short = "2 Jan 2006"
+	}
+	for _, d := range days {
+		labels = append(labels, d.Format("2006-01-02"))
+		axis = append(axis, d.Format(short))
+	}
+	return labels, axis
+}
+
+// topBars draws the largest commissions of a breakdown in one currency.
+func topBars(id, title string, rows []store.Breakdown, currency string) figure {
+	const top = 6
+	var labels []string
+	var values []int64
+	for _, r := range rows {
+		if r.Currency == currency && len(labels) < top {
+			key := r.Key
+			if key == "" {
+				key = "(none)"
+			}
+			labels, values = append(labels, key), append(values, r.Commission)
+		}
+	}
+	if currency != "" {
+		title += " (" + currency + ")"
+	}
+	svg := chart.Bars{ID: id, Title: title, Labels: labels, Values: values,
+		Format: func(v int64) string { return formatMoney(v, currency) }}.SVG()
+	return figure{title, trusted(svg)}
+}
+
+// trusted marks a chart as safe HTML: the chart package escapes every text it draws.
+func trusted(svg []byte) template.HTML { return template.HTML(svg) }

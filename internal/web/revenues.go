@@ -50,17 +50,44 @@ func aggregateQueryOf(q url.Values) (aggregateQuery, error) {
 
 type revenuesData struct {
 	aggregateQuery
-	Rows []store.RevenueRow
+	// Reporting is the workspace's reporting currency when the page shows
+	// the rows converted into it (?currency=reporting), else "".
+	Reporting string
+	Currency  string // the workspace's reporting currency, to offer the switch
+	Rows      []store.ReportingRevenueRow
 }
 
-// revenueRows reads the revenues a page or its export shows.
+// revenueRows reads the revenues a page or its export shows: per original
+// currency, or with ?currency=reporting one row per group converted as
+// GET /v1/revenues?currency=reporting does (SPEC §4.2a).
 func (s *Server) revenueRows(r *http.Request, v *viewer) (revenuesData, error) {
 	a, err := aggregateQueryOf(r.URL.Query())
 	if err != nil {
 		return revenuesData{}, err
 	}
-	rows, err := s.store.Revenues(r.Context(), v.WorkspaceID, a.Filter)
-	return revenuesData{a, rows}, err
+	d := revenuesData{aggregateQuery: a}
+	ws, err := s.store.Workspace(r.Context(), v.WorkspaceID)
+	if err != nil {
+		return d, err
+	}
+	d.Currency = ws.Currency
+	switch r.URL.Query().Get("currency") {
+	case "":
+		rows, err := s.store.Revenues(r.Context(), v.WorkspaceID, a.Filter)
+		for _, row := range rows {
+			d.Rows = append(d.Rows, store.ReportingRevenueRow{RevenueRow: row})
+		}
+		return d, err
+	case "reporting":
+		if ws.Currency == "" {
+			return d, userError{"The workspace has no reporting currency yet; an admin sets it in Settings."}
+		}
+		d.Reporting = ws.Currency
+		d.Rows, err = s.store.ReportingRevenues(r.Context(), v.WorkspaceID, a.Filter)
+		return d, err
+	default:
+		return d, userError{"currency must be reporting, or left out for the original currencies."}
+	}
 }
 
 func (s *Server) revenues(w http.ResponseWriter, r *http.Request, v *viewer) {
@@ -90,7 +117,7 @@ func groupKey(by string, date *time.Time, channel, program, custom string) strin
 }
 
 // Key is the row's grouped value.
-func (d revenuesData) Key(r store.RevenueRow) string {
+func (d revenuesData) Key(r store.ReportingRevenueRow) string {
 	return groupKey(d.GroupBy, r.Date, r.Channel, r.Program, r.Custom)
 }
 

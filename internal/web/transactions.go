@@ -5,9 +5,11 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/affsync/affsync/internal/fxrate"
 	"github.com/affsync/affsync/internal/model"
 	"github.com/affsync/affsync/internal/money"
 	"github.com/affsync/affsync/internal/store"
+	"github.com/affsync/affsync/internal/wire"
 )
 
 const pageSize = 50
@@ -81,6 +83,10 @@ type transactionData struct {
 	Tx         model.Transaction
 	Connection store.Connection
 	History    []model.HistoryEntry
+	// In the reporting currency on the UTC date of sold_at, as the API's
+	// converted; nil with the reason when no rate is known.
+	Converted       *fxrate.Conversion
+	ConvertedReason string
 }
 
 func (s *Server) transaction(w http.ResponseWriter, r *http.Request, v *viewer) {
@@ -98,6 +104,16 @@ func (s *Server) transaction(w http.ResponseWriter, r *http.Request, v *viewer) 
 	if d.Connection, err = s.store.Connection(ctx, ws, d.Tx.ConnectionID); err != nil {
 		s.fail(w, r, v, err)
 		return
+	}
+	conv, err := s.store.Converter(ctx, ws)
+	if err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
+	if c, err := conv.Convert(d.Tx.Currency, d.Tx.SoldAt.UTC(), d.Tx.SaleAmount, d.Tx.Commission); err != nil {
+		d.ConvertedReason = wire.Reason(err)
+	} else {
+		d.Converted = &c
 	}
 	s.render(w, r, v, http.StatusOK, "transaction", "Transaction "+d.Tx.ID, "transactions", d)
 }

@@ -148,6 +148,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 
 	mux.Handle("GET /settings", s.view(s.settings))
 	mux.Handle("POST /settings/time-zone", s.signedIn(s.setTimeZone))
+	mux.Handle("POST /settings/currency", s.admin(s.setCurrency))
 
 	mux.Handle("GET /users", s.view(s.users))
 	mux.Handle("POST /users", s.admin(s.createUser))

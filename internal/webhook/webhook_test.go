@@ -159,7 +159,11 @@ func TestImportsQueueEvents(t *testing.T) {
 				t.Fatalf("created delivery: %+v %+v", d, ev)
 			}
 			stored, err := s.Transaction(ctx, a.ws.ID, ev.Data.Transaction.ID)
-			if err != nil || wire.TransactionOf(stored).Commission != ev.Data.Transaction.Commission {
+			if err != nil {
+				t.Fatal(err)
+			}
+			conv, err := s.Converter(ctx, a.ws.ID)
+			if err != nil || wire.TransactionOf(stored, conv).Commission != ev.Data.Transaction.Commission {
 				t.Fatalf("the event's transaction is not the stored one: %+v %v", stored, err)
 			}
 			customs[ev.Data.Transaction.Customs[0]] = true

@@ -6,7 +6,12 @@
 package wire
 
 import (
+	"errors"
+	"time"
+
 	"github.com/affsync/affsync/client"
+
+	"github.com/affsync/affsync/internal/fxrate"
 
 	"github.com/affsync/affsync/internal/model"
 	"github.com/affsync/affsync/internal/money"
@@ -22,8 +27,13 @@ type (
 // amount formats minor units in a currency's own exponent.
 var amount = money.FormatIn
 
-// TransactionOf shapes a transaction for the outside world.
-func TransactionOf(x model.Transaction) Transaction {
+// Converted is a transaction's amounts in the reporting currency.
+type Converted = client.Converted
+
+// TransactionOf shapes a transaction for the outside world, with its
+// amounts converted by conv (converted is derived at read time: new rates
+// or a new reporting currency change it without a write).
+func TransactionOf(x model.Transaction, conv fxrate.Converter) Transaction {
 	out := Transaction{
 		ID: x.ID, ConnectionID: x.ConnectionID, Network: x.Network, Program: x.Program, Channel: x.Channel,
 		Customs: x.Customs, OrderRef: x.OrderRef, Status: string(x.Status), NetworkStatus: x.NetworkStatus,
@@ -46,8 +56,32 @@ func TransactionOf(x model.Transaction) Transaction {
 			LinkType: it.LinkType, Direct: it.Direct,
 		})
 	}
+	out.Converted, out.ConvertedReason = ConvertTransaction(conv, x)
 	return out
 }
+
+// ConvertTransaction converts a transaction's sale amount and commission on
+// the UTC date of sold_at: the converted JSON, or nil and the reason.
+func ConvertTransaction(conv fxrate.Converter, x model.Transaction) (*Converted, string) {
+	c, err := conv.Convert(x.Currency, x.SoldAt.UTC(), x.SaleAmount, x.Commission)
+	if err != nil {
+		return nil, Reason(err)
+	}
+	return &Converted{Currency: c.Currency, SaleAmount: amount(c.Minor[0], c.Currency), Commission: amount(c.Minor[1], c.Currency),
+		Rate: c.Quote.Rate(), RateDate: Date(c.Quote.RateDate)}, ""
+}
+
+// Reason is the text shown beside a null converted value.
+func Reason(err error) string {
+	var nr *fxrate.NoRateError
+	if errors.As(err, &nr) {
+		return nr.Reason
+	}
+	return "not converted: " + err.Error()
+}
+
+// Date formats a calendar date.
+func Date(t time.Time) string { return t.UTC().Format(time.DateOnly) }
 
 // Event types a webhook may subscribe to.
 const (

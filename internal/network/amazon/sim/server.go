@@ -87,6 +87,9 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /catalog/v1/getItems", s.api(s.getItems))
 	s.mux.HandleFunc("GET /datafeed/listReports", s.digest(s.datafeedList))
 	s.mux.HandleFunc("GET /datafeed/getReport", s.digest(s.datafeedGet))
+	s.mux.HandleFunc("GET /eurofxref-hist-90d.xml", s.ecbXML(ecbDays))
+	s.mux.HandleFunc("GET /eurofxref-daily.xml", s.ecbXML(1))
+	s.mux.HandleFunc("GET /eurofxref-hist.csv", s.ecbCSV)
 }
 
 // ServeHTTP serves every endpoint.
