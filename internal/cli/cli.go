@@ -68,6 +68,8 @@ func commands() []command {
 		{"revenues", "list revenues from a server's API, grouped", runRevenues},
 		{"clicks", "list clicks from a server's API, grouped", runClicks},
 		{"amazon-sim", "serve a simulated Amazon Associates account", runAmazonSim},
+		{"backup", "consistent copy of an SQLite store, also while serve runs", runBackup},
+		{"restore", "replace a stopped SQLite store with a backup", runRestore},
 		{"demo", "simulator, server and embedded SQLite with ready data", runDemo},
 	}
 }
