@@ -28,9 +28,20 @@ type Env struct {
 	Context context.Context
 }
 
-// StdEnv is the process's own environment.
+// StdEnv is the process's own environment. The first SIGINT or SIGTERM
+// cancels its context (a clean shutdown); a second one exits at once, for
+// an operator who will not wait for it.
 func StdEnv() Env {
-	ctx, _ := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	sig := make(chan os.Signal, 2)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-sig
+		cancel()
+		s := <-sig
+		fmt.Fprintf(os.Stderr, "affsync: second %v, exiting at once\n", s)
+		os.Exit(exitFailure)
+	}()
 	return Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Context: ctx}
 }
 

@@ -28,6 +28,7 @@ func runServe(env Env, args []string) error {
 	maxUpload := fs.Int64("max-upload", api.DefaultMaxUpload, "largest POST /v1/imports, in bytes")
 	publicURL := fs.String("public-url", env.Getenv("AFFSYNC_PUBLIC_URL"),
 		"where shoppers reach this server, the base of /r/ redirect links (default $AFFSYNC_PUBLIC_URL, else the request's host)")
+	grace := fs.Duration("shutdown-timeout", 30*time.Second, "on SIGTERM or SIGINT, how long in-flight requests may take to finish")
 	secureCookies := fs.Bool("secure-cookies", false, "mark dashboard cookies Secure (set it behind a proxy that ends TLS)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -40,6 +41,9 @@ func runServe(env Env, args []string) error {
 	}
 	if *rate < 0 || *burst < 1 || *maxUpload < 1 {
 		return usagef("--rate-limit must be 0 or more, --rate-burst and --max-upload at least 1")
+	}
+	if *grace <= 0 {
+		return usagef("--shutdown-timeout must be a positive duration, like 30s")
 	}
 	if *poll <= 0 {
 		return usagef("--webhook-poll must be a positive duration, like 5s")
@@ -67,6 +71,7 @@ func runServe(env Env, args []string) error {
 		web:   web.Config{Store: s, Sealer: box, Logger: log, SecureCookies: *secureCookies, PublicURL: *publicURL},
 		sched: sched,
 		hooks: hooks,
+		grace: *grace,
 	})
 }
 
@@ -77,6 +82,7 @@ type services struct {
 	web   web.Config
 	sched *collector.Scheduler
 	hooks *webhook.Dispatcher
+	grace time.Duration // for in-flight requests at shutdown (default 30 s)
 }
 
 // serve runs the HTTP server and the background work (the sync scheduler,
@@ -116,7 +122,15 @@ func serve(ctx context.Context, ln net.Listener, sv services) error {
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	grace := sv.grace
+	if grace <= 0 {
+		grace = 30 * time.Second
+	}
+	// ctx has ended, so syncs and webhook deliveries are already stopping
+	// and giving their claims back, for another instance, while requests
+	// finish.
+	log.Info("stopping", "grace", grace)
+	shutdown, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
 	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutdown: %w", err)
