@@ -25,8 +25,8 @@ func buildAffsync(t *testing.T) string {
 	return bin
 }
 
-// startServe runs affsync serve and answers its address once it listens.
-func startServe(t *testing.T, bin, dir string, args ...string) (*exec.Cmd, string, *strings.Builder) {
+// startServeProcess runs affsync serve and answers its address once it listens.
+func startServeProcess(t *testing.T, bin, dir string, args ...string) (*exec.Cmd, string, *strings.Builder) {
 	t.Helper()
 	cmd := exec.Command(bin, append([]string{"--db", "sqlite:" + filepath.Join(dir, "a.db"), "serve", "--addr", "127.0.0.1:0"}, args...)...)
 	cmd.Env = append(os.Environ(), "AFFSYNC_SECRET_KEY=")
@@ -59,7 +59,7 @@ func startServe(t *testing.T, bin, dir string, args ...string) (*exec.Cmd, strin
 	return nil, "", nil
 }
 
-func wait(t *testing.T, cmd *exec.Cmd, within time.Duration) int {
+func waitExit(t *testing.T, cmd *exec.Cmd, within time.Duration) int {
 	t.Helper()
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
@@ -77,7 +77,7 @@ func wait(t *testing.T, cmd *exec.Cmd, within time.Duration) int {
 func TestServeShutdownOnSignal(t *testing.T) {
 	bin := buildAffsync(t)
 	t.Run("clean", func(t *testing.T) {
-		cmd, addr, log := startServe(t, bin, t.TempDir(), "--shutdown-timeout", "20s")
+		cmd, addr, log := startServeProcess(t, bin, t.TempDir(), "--shutdown-timeout", "20s")
 		c, err := net.Dial("tcp", addr)
 		if err != nil {
 			t.Fatal(err)
@@ -89,7 +89,7 @@ func TestServeShutdownOnSignal(t *testing.T) {
 			t.Fatalf("healthz got %q (%v), want 200", status, err)
 		}
 		cmd.Process.Signal(syscall.SIGTERM)
-		if code := wait(t, cmd, 10*time.Second); code != 0 {
+		if code := waitExit(t, cmd, 10*time.Second); code != 0 {
 			t.Fatalf("exit %d after SIGTERM, want 0\n%s", code, log)
 		}
 		if !strings.Contains(log.String(), "stopped") {
@@ -97,7 +97,7 @@ func TestServeShutdownOnSignal(t *testing.T) {
 		}
 	})
 	t.Run("second signal", func(t *testing.T) {
-		cmd, addr, _ := startServe(t, bin, t.TempDir(), "--shutdown-timeout", "1m")
+		cmd, addr, _ := startServeProcess(t, bin, t.TempDir(), "--shutdown-timeout", "1m")
 		c, err := net.Dial("tcp", addr)
 		if err != nil {
 			t.Fatal(err)
@@ -110,7 +110,7 @@ func TestServeShutdownOnSignal(t *testing.T) {
 		time.Sleep(500 * time.Millisecond)
 		start := time.Now()
 		cmd.Process.Signal(syscall.SIGINT)
-		if code := wait(t, cmd, 5*time.Second); code != 1 {
+		if code := waitExit(t, cmd, 5*time.Second); code != 1 {
 			t.Fatalf("exit %d after a second signal, want 1", code)
 		}
 		t.Logf("exited %v after the second signal", time.Since(start).Round(time.Millisecond))
