@@ -28,9 +28,20 @@ type Env struct {
 	Context context.Context
 }
 
-// StdEnv is the process's own environment.
+// StdEnv is the process's own environment. The first SIGINT or SIGTERM
+// cancels its context (a clean shutdown); a second one exits at once, for
+// an operator who will not wait for it.
 func StdEnv() Env {
-	ctx, _ := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	sig := make(chan os.Signal, 2)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-sig
+		cancel()
+		s := <-sig
+		fmt.Fprintf(os.Stderr, "affsync: second %v, exiting at once\n", s)
+		os.Exit(exitFailure)
+	}()
 	return Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Context: ctx}
 }
 
@@ -70,6 +81,8 @@ func commands() []command {
 		{"revenues", "list revenues from a server's API, grouped", runRevenues},
 		{"clicks", "list clicks from a server's API, grouped", runClicks},
 		{"amazon-sim", "serve a simulated Amazon Associates account", runAmazonSim},
+		{"backup", "consistent copy of an SQLite store, also while serve runs", runBackup},
+		{"restore", "replace a stopped SQLite store with a backup", runRestore},
 		{"demo", "simulator, server and embedded SQLite with ready data", runDemo},
 	}
 }

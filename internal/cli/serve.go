@@ -32,6 +32,7 @@ func runServe(env Env, args []string) error {
 	maxUpload := fs.Int64("max-upload", api.DefaultMaxUpload, "largest POST /v1/imports, in bytes")
 	publicURL := fs.String("public-url", env.Getenv("AFFSYNC_PUBLIC_URL"),
 		"where shoppers reach this server, the base of /r/ redirect links (default $AFFSYNC_PUBLIC_URL, else the request's host)")
+	grace := fs.Duration("shutdown-timeout", 30*time.Second, "on SIGTERM or SIGINT, how long in-flight requests may take to finish")
 	secureCookies := fs.Bool("secure-cookies", false, "mark dashboard cookies Secure (set it behind a proxy that ends TLS)")
 	ratesURL := fs.String("rates-url", cmp.Or(env.Getenv("AFFSYNC_RATES_URL"), fxfeed.DefaultURL),
 		"ECB-format exchange rates feed, refreshed daily (default $AFFSYNC_RATES_URL, else the ECB's 90-day XML); off: no refresh")
@@ -46,6 +47,9 @@ func runServe(env Env, args []string) error {
 	}
 	if *rate < 0 || *burst < 1 || *maxUpload < 1 {
 		return usagef("--rate-limit must be 0 or more, --rate-burst and --max-upload at least 1")
+	}
+	if *grace <= 0 {
+		return usagef("--shutdown-timeout must be a positive duration, like 30s")
 	}
 	if *poll <= 0 {
 		return usagef("--webhook-poll must be a positive duration, like 5s")
@@ -84,6 +88,7 @@ func runServe(env Env, args []string) error {
 		hooks:   hooks,
 		metrics: obs,
 		rates:   ratesRefresher(s, *ratesURL, log),
+		grace:   *grace,
 	})
 }
 
@@ -105,6 +110,7 @@ type services struct {
 	// metrics serves /metrics on its own listener; nil: off.
 	metrics *metricsEndpoint
 	rates   *fxfeed.Refresher // nil: no refresh
+	grace   time.Duration     // for in-flight requests at shutdown (default 30 s)
 }
 
 // serve runs the HTTP server and the background work (the sync scheduler,
@@ -150,7 +156,15 @@ func serve(ctx context.Context, ln net.Listener, sv services) error {
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	grace := sv.grace
+	if grace <= 0 {
+		grace = 30 * time.Second
+	}
+	// ctx has ended, so syncs and webhook deliveries are already stopping
+	// and giving their claims back, for another instance, while requests
+	// finish.
+	log.Info("stopping", "grace", grace)
+	shutdown, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
 	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutdown: %w", err)

@@ -416,3 +416,34 @@ func e0(s *store.Store, t *testing.T) store.Workspace {
 	}
 	return ws
 }
+
+// A sync cut short by shutdown is released due now, its state unchanged:
+// another instance claims it at once, and it counts as no failure.
+func TestShutdownReleasesSync(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnvDays(t, s, 3)
+		conn := e.connection(t, "demo-secret", "3.1")
+		now := time.Now()
+		if err := s.ScheduleConnection(ctx, e.ws.ID, conn.ID, now.Add(-time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		claimed, err := s.ClaimDue(ctx, "stopping", now, time.Hour, 10)
+		if err != nil || len(claimed) != 1 {
+			t.Fatalf("claim: %v %v", claimed, err)
+		}
+		stopped, cancel := context.WithCancel(ctx)
+		cancel()
+		stopping := &collector.Scheduler{Collector: e.coll, Owner: "stopping", Lease: time.Hour}
+		if _, err := stopping.RunOne(stopped, claimed[0], "schedule"); err == nil {
+			t.Fatal("a sync on a stopped context succeeded")
+		}
+		got, err := s.ClaimDue(ctx, "other", time.Now(), time.Hour, 10)
+		if err != nil || len(got) != 1 || got[0].ID != conn.ID {
+			t.Fatalf("another instance claimed %v (%v) right after the stop, want the connection", got, err)
+		}
+		if got[0].FailCount != claimed[0].FailCount || got[0].Status != claimed[0].Status || got[0].LastError != claimed[0].LastError {
+			t.Fatalf("the stop changed the connection: %s %q fails %d, was %s %q %d",
+				got[0].Status, got[0].LastError, got[0].FailCount, claimed[0].Status, claimed[0].LastError, claimed[0].FailCount)
+		}
+	})
+}

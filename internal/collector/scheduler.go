@@ -125,6 +125,13 @@ func (s *Scheduler) RunOne(ctx context.Context, c store.Connection, trigger stri
 		backoff := time.Minute << min(out.FailCount-1, 10)
 		out.NextRunAt = s.Now().Add(min(backoff, c.SyncInterval))
 	}
+	if err != nil && ctx.Err() != nil {
+		// Shutting down cut the sync short: not the network's failure. The
+		// connection goes back due now, its state as it was, so another
+		// instance takes it at its next look instead of after the lease.
+		out = store.SyncOutcome{Status: c.Status, LastError: c.LastError, FailCount: c.FailCount, NextRunAt: s.Now()}
+		s.Collector.Log.Info("sync released for another instance", "connection", c.ID)
+	}
 	if rerr := s.Collector.Store.ReleaseConnection(context.WithoutCancel(ctx), c.ID, s.Owner, out); rerr != nil {
 		s.Collector.Log.Warn("release connection", "connection", c.ID, "err", rerr)
 	}

@@ -539,3 +539,30 @@ func (s *Store) PruneDeliveries(ctx context.Context, before time.Time) (int64, e
 	}
 	return n, nil
 }
+
+// ReleaseDeliveries gives back deliveries owner claimed and did not send (it
+// is shutting down): due at now, with no owner, so another instance takes
+// them at its next look rather than when the lease would have run out.
+func (s *Store) ReleaseDeliveries(ctx context.Context, owner string, now time.Time, ids []int64) (int64, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	var n int64
+	err := s.Write(ctx, func(tx *Tx) error {
+		args := []any{s.ts(now), owner}
+		for _, id := range ids {
+			args = append(args, id)
+		}
+		res, err := tx.tx.ExecContext(ctx, `UPDATE webhook_deliveries SET lease_owner = NULL, next_attempt_at = $1
+			WHERE lease_owner = $2 AND status = 'pending' AND id IN (`+placeholders(s.dialect, 3, len(ids))+`)`, args...)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("release deliveries: %w", err)
+	}
+	return n, nil
+}

@@ -180,3 +180,33 @@ func TestPausedWebhookHoldsItsDeliveries(t *testing.T) {
 		}
 	})
 }
+
+// Deliveries an instance claimed and gives back are due at once for another.
+func TestReleaseDeliveries(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		a := newFixture(t, s, "a")
+		newHook(t, s, a, "https://example.com/a", "transaction.created")
+		if _, err := s.UpsertTransactions(ctx, a.ws.ID, batchOf(a.conn, 0, 3)); err != nil {
+			t.Fatal(err)
+		}
+		base := time.Now().UTC().Truncate(time.Millisecond).Add(time.Second)
+		mine, err := s.ClaimDeliveries(ctx, "stopping", base, time.Hour, 2)
+		if err != nil || len(mine) != 2 {
+			t.Fatalf("claim: %d %v", len(mine), err)
+		}
+		if got, _ := s.ClaimDeliveries(ctx, "other", base, time.Hour, 10); len(got) != 1 {
+			t.Fatalf("other instance claimed %d while the lease holds, want the one left", len(got))
+		}
+		// Only the owner's own claims go back.
+		if n, err := s.ReleaseDeliveries(ctx, "someone", base, []int64{mine[0].ID}); err != nil || n != 0 {
+			t.Fatalf("release by another owner: %d %v", n, err)
+		}
+		if n, err := s.ReleaseDeliveries(ctx, "stopping", base, []int64{mine[0].ID, mine[1].ID}); err != nil || n != 2 {
+			t.Fatalf("release: %d %v", n, err)
+		}
+		got, err := s.ClaimDeliveries(ctx, "other", base, time.Hour, 10)
+		if err != nil || len(got) != 2 || got[0].ID != mine[0].ID || got[1].ID != mine[1].ID {
+			t.Fatalf("after the release, the other instance claimed %+v %v; want the 2 released", got, err)
+		}
+	})
+}

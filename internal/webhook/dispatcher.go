@@ -142,8 +142,30 @@ func (d *Dispatcher) DeliverDue(ctx context.Context) (int, error) {
 		}()
 	}
 	wg.Wait()
+	if ctx.Err() != nil {
+		// Shutting down: what was not recorded goes back at once, so
+		// another instance sends it now, not when the lease runs out.
+		var unsent []int64
+		for i, o := range claimed {
+			if errors.Is(errs[i], errUnsent) {
+				unsent = append(unsent, o.ID)
+				errs[i] = nil
+			}
+		}
+		release, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		// Logged here: Run says nothing of errors once ctx has ended.
+		if n, err := d.Store.ReleaseDeliveries(release, d.Owner, d.Now(), unsent); err != nil {
+			d.Log.Warn("webhook deliveries left to their lease", "err", err)
+		} else if n > 0 {
+			d.Log.Info("webhook deliveries released for another instance", "count", n)
+		}
+	}
 	return len(claimed), errors.Join(errs...)
 }
+
+// errUnsent marks a claimed delivery whose attempt the shutdown cut short.
+var errUnsent = errors.New("not sent: shutting down")
 
 // secret is a webhook's signing secret, or why it cannot be had.
 type secret struct {
@@ -178,7 +200,7 @@ func (d *Dispatcher) deliver(ctx context.Context, o store.Outgoing, sec secret) 
 		code, errText = d.post(ctx, o, sec.value, at)
 	}
 	if ctx.Err() != nil {
-		return nil // shutting down: not the receiver's fault; the lease ends and it is sent again
+		return errUnsent // not the receiver's fault: DeliverDue gives it back
 	}
 	res := store.AttemptResult{
 		Attempt:    store.Attempt{At: at, StatusCode: code, Error: errText, Duration: time.Since(started)},

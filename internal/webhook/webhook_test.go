@@ -574,3 +574,42 @@ func mustWebhooks(t *testing.T, s *store.Store, workspaceID string) []store.Webh
 	}
 	return hooks
 }
+
+// A dispatcher stopped while receivers hang gives its claims back: another
+// instance sends them at once, not after the lease.
+func TestShutdownReleasesClaims(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		box := newBox(t)
+		a := newTenant(t, s, "a")
+		arrived, end := make(chan struct{}, 10), make(chan struct{})
+		hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			arrived <- struct{}{}
+			select {
+			case <-r.Context().Done():
+			case <-end:
+			}
+		}))
+		defer hang.Close()
+		defer close(end)
+		a.hook(t, box, hang.URL, "whsec_hang_0123456789", wire.EventTransactionCreated, wire.EventTransactionUpdated)
+		a.importFile(t, file("shop-20-earnings-report-subtags-20261001.tsv.gz", gzipped(day1)))
+
+		stopping := &webhook.Dispatcher{Store: s, Sealer: box, Owner: "stopping", Log: quiet, Timeout: time.Hour}
+		stop, cancel := context.WithCancel(ctx)
+		done := make(chan error, 1)
+		go func() { _, err := stopping.DeliverDue(stop); done <- err }()
+		select {
+		case <-arrived: // a POST in flight, its delivery claimed with the rest of the batch
+		case <-time.After(10 * time.Second):
+			t.Fatal("no delivery reached the receiver")
+		}
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatalf("stopped dispatcher: %v", err)
+		}
+		claimed, err := s.ClaimDeliveries(ctx, "other", time.Now(), time.Minute, 10)
+		if err != nil || len(claimed) != 3 {
+			t.Fatalf("another instance claimed %d right after the stop (%v), want the 3 released", len(claimed), err)
+		}
+	})
+}
