@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -640,6 +641,63 @@ func TestExportWalksEveryPage(t *testing.T) {
 		}
 		if len(table)-1 != total || len(ids) != total {
 			t.Fatalf("export: %d rows, %d distinct, want the workspace's %d transactions", len(table)-1, len(ids), total)
+		}
+	})
+}
+
+// TestAggregatePaging walks the revenues and clicks pages grouped by custom
+// through their next-page links: every group once, in key order, and the
+// export holds them all.
+func TestAggregatePaging(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s)
+		const n = aggregatePageSize + 7
+		d := day("2025-06-01")
+		var revs []model.Revenue
+		var clicks []model.Click
+		for i := range n {
+			c := "pg-" + itoa(int64(1000+i))
+			revs = append(revs, model.Revenue{Date: d, Channel: "store-20", Program: "amazon.com", Custom: c, Currency: "USD", Kind: "cps", Commission: 1})
+			clicks = append(clicks, model.Click{Date: d, Channel: "store-20", Program: "amazon.com", Custom: c, Clicks: 1})
+		}
+		if err := s.Write(ctx, func(tx *store.Tx) error {
+			if err := tx.ReplaceRevenues(ctx, e.ws.ID, e.conn.ID, []time.Time{d}, revs); err != nil {
+				return err
+			}
+			return tx.ReplaceClicks(ctx, e.ws.ID, e.conn.ID, []time.Time{d}, clicks)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		reader := e.login("reader@example.com")
+		item := regexp.MustCompile(`<tr><td>(pg-\d+)</td>`)
+		for _, section := range []string{"revenues", "clicks"} {
+			var seen []string
+			pages := 0
+			for path := "/" + section + "?group_by=custom&since=2025-06-01&until=2025-06-01"; path != ""; pages++ {
+				status, body := reader.get(path)
+				if status != http.StatusOK {
+					t.Fatalf("%s: %d", path, status)
+				}
+				items := item.FindAllStringSubmatch(body, -1)
+				if len(items) == 0 || len(items) > aggregatePageSize {
+					t.Fatalf("%s: %d rows on a page", path, len(items))
+				}
+				for _, m := range items {
+					seen = append(seen, m[1])
+				}
+				path = ""
+				if m := nextPage.FindStringSubmatch(body); m != nil {
+					path = html.UnescapeString(m[1])
+				}
+			}
+			if pages != 2 || len(seen) != n || !slices.IsSorted(seen) || len(slices.Compact(slices.Clone(seen))) != n {
+				t.Fatalf("%s: %d pages, %d groups", section, pages, len(seen))
+			}
+			status, body := reader.get("/" + section + "/export?group_by=custom&since=2025-06-01&until=2025-06-01&format=csv")
+			recs, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+			if status != http.StatusOK || err != nil || len(recs) != n+1 {
+				t.Fatalf("%s export: %d, %d records, %v", section, status, len(recs), err)
+			}
 		}
 	})
 }

@@ -9,6 +9,10 @@ import (
 	"github.com/affsync/affsync/internal/store"
 )
 
+// aggregatePageSize is how many groups a revenues or clicks page shows: a
+// quarter of days fits on two.
+const aggregatePageSize = 100
+
 // aggregateQuery is the shared filter of the revenues and clicks pages.
 type aggregateQuery struct {
 	Query        url.Values
@@ -32,7 +36,7 @@ func aggregateQueryOf(q url.Values) (aggregateQuery, error) {
 		return a, userError{"Kind must be CPS or CPC."}
 	}
 	a.Filter = store.AggregateFilter{GroupBy: []string{a.GroupBy}, Kind: a.Kind, Channel: q.Get("channel"), Program: q.Get("program"),
-		Custom: q.Get("custom"), ConnectionID: q.Get("connection")}
+		Custom: q.Get("custom"), ConnectionID: q.Get("connection"), Cursor: q.Get("cursor"), Limit: aggregatePageSize}
 	for _, b := range []struct {
 		name string
 		dst  **time.Time
@@ -51,16 +55,17 @@ func aggregateQueryOf(q url.Values) (aggregateQuery, error) {
 type revenuesData struct {
 	aggregateQuery
 	Rows []store.RevenueRow
+	Next string // the next page's cursor; "" on the last
 }
 
-// revenueRows reads the revenues a page or its export shows.
+// revenueRows reads the revenues a page shows.
 func (s *Server) revenueRows(r *http.Request, v *viewer) (revenuesData, error) {
 	a, err := aggregateQueryOf(r.URL.Query())
 	if err != nil {
 		return revenuesData{}, err
 	}
-	rows, err := s.store.Revenues(r.Context(), v.WorkspaceID, a.Filter)
-	return revenuesData{a, rows}, err
+	rows, next, err := s.store.Revenues(r.Context(), v.WorkspaceID, a.Filter)
+	return revenuesData{a, rows, next}, err
 }
 
 func (s *Server) revenues(w http.ResponseWriter, r *http.Request, v *viewer) {
@@ -94,28 +99,21 @@ func (d revenuesData) Key(r store.RevenueRow) string {
 	return groupKey(d.GroupBy, r.Date, r.Channel, r.Program, r.Custom)
 }
 
+// exportRevenues writes every group the filter selects, page by page.
 func (s *Server) exportRevenues(w http.ResponseWriter, r *http.Request, v *viewer) {
-	d, err := s.revenueRows(r, v)
+	a, err := aggregateQueryOf(r.URL.Query())
 	if err != nil {
 		s.fail(w, r, v, err)
 		return
 	}
-	a, rows := d.aggregateQuery, d.Rows
-	out, err := newExport(w, r.URL.Query().Get("format"), "revenues")
-	if err != nil {
-		s.fail(w, r, v, err)
-		return
-	}
-	if err := out.row(a.GroupBy, "kind", "currency", "sale_amount", "commission", "items_shipped", "items_returned", "transactions"); err != nil {
-		return
-	}
-	for _, x := range rows {
-		if err := out.row(groupKey(a.GroupBy, x.Date, x.Channel, x.Program, x.Custom), x.Kind, x.Currency, money.FormatIn(x.SaleAmount, x.Currency),
-			money.FormatIn(x.Commission, x.Currency), itoa(x.ItemsShipped), itoa(x.ItemsReturned), itoa(x.Transactions)); err != nil {
-			return
-		}
-	}
-	if err := out.close(); err != nil {
-		s.log.Warn("export revenues", "err", err)
-	}
+	f := a.Filter
+	f.Limit = 1000
+	header := []string{a.GroupBy, "kind", "currency", "sale_amount", "commission", "items_shipped", "items_returned", "transactions"}
+	exportPages(s, w, r, v, "revenues", header, func(cursor string) ([]store.RevenueRow, string, error) {
+		f.Cursor = cursor
+		return s.store.Revenues(r.Context(), v.WorkspaceID, f)
+	}, func(x store.RevenueRow) []string {
+		return []string{groupKey(a.GroupBy, x.Date, x.Channel, x.Program, x.Custom), x.Kind, x.Currency, money.FormatIn(x.SaleAmount, x.Currency),
+			money.FormatIn(x.Commission, x.Currency), itoa(x.ItemsShipped), itoa(x.ItemsReturned), itoa(x.Transactions)}
+	})
 }
