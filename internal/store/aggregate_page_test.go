@@ -146,7 +146,9 @@ func TestAggregatePages(t *testing.T) {
 				for _, limit := range []int{1, 2, 7} {
 					pf := tc.f
 					pf.Limit = limit
-					got, pages := allPages(t, pf, func(f2 store.AggregateFilter) ([]store.RevenueRow, string, error) { return s.Revenues(ctx, f.ws.ID, f2) })
+					got, pages := allPages(t, pf, func(f2 store.AggregateFilter) ([]store.RevenueRow, string, error) {
+						return s.Revenues(ctx, f.ws.ID, f2)
+					})
 					if !slices.Equal(mapKeys(got, revenueKey), mapKeys(revs, revenueKey)) || !slices.EqualFunc(got, revs, sameRevenue) {
 						t.Fatalf("limit %d: revenues in pages\n%v\nwhole\n%v", limit, mapKeys(got, revenueKey), mapKeys(revs, revenueKey))
 					}
@@ -186,9 +188,18 @@ func TestAggregatePages(t *testing.T) {
 				t.Fatalf("first page: %q %v", byDay, err)
 			}
 			for _, bad := range []func() error{
-				func() error { _, _, err := s.Revenues(ctx, f.ws.ID, store.AggregateFilter{GroupBy: []string{"custom"}, Cursor: byDay}); return err },
-				func() error { _, _, err := s.Clicks(ctx, f.ws.ID, store.AggregateFilter{GroupBy: []string{"day"}, Cursor: byDay}); return err },
-				func() error { _, _, err := s.Revenues(ctx, f.ws.ID, store.AggregateFilter{GroupBy: []string{"day"}, Cursor: "garbage!"}); return err },
+				func() error {
+					_, _, err := s.Revenues(ctx, f.ws.ID, store.AggregateFilter{GroupBy: []string{"custom"}, Cursor: byDay})
+					return err
+				},
+				func() error {
+					_, _, err := s.Clicks(ctx, f.ws.ID, store.AggregateFilter{GroupBy: []string{"day"}, Cursor: byDay})
+					return err
+				},
+				func() error {
+					_, _, err := s.Revenues(ctx, f.ws.ID, store.AggregateFilter{GroupBy: []string{"day"}, Cursor: "garbage!"})
+					return err
+				},
 			} {
 				if err := bad(); !errors.Is(err, store.ErrBadCursor) {
 					t.Errorf("got %v, want ErrBadCursor", err)
@@ -210,7 +221,9 @@ func TestAggregatePagesWhileWriting(t *testing.T) {
 		}
 		aggregateSeed(t, s, f, customs)
 		before, _ := allPages(t, store.AggregateFilter{GroupBy: []string{"custom"}, Limit: 1000},
-			func(f2 store.AggregateFilter) ([]store.RevenueRow, string, error) { return s.Revenues(ctx, f.ws.ID, f2) })
+			func(f2 store.AggregateFilter) ([]store.RevenueRow, string, error) {
+				return s.Revenues(ctx, f.ws.ID, f2)
+			})
 		seen := map[string]int{}
 		cursor := ""
 		for page := 0; ; page++ {
