@@ -701,3 +701,36 @@ func TestAggregatePaging(t *testing.T) {
 		}
 	})
 }
+
+// TestExportGuardsFormulas: the dashboard's CSV writes a would-be formula
+// as text and a negative amount as a number, cell for cell as the API's
+// export does (internal/api TestExportGuardsFormulas: both use cellsafe).
+func TestExportGuardsFormulas(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s)
+		if _, err := s.UpsertTransactions(ctx, e.ws.ID, []store.TxWrite{{Tx: model.Transaction{
+			ConnectionID: e.conn.ID, Network: "amazon", SourceKey: "x:evil", Program: "amazon.com", Channel: "@store-21",
+			Customs: []string{`=HYPERLINK("http://evil.example")`, "user-1"}, Status: model.StatusDeclined, NetworkStatus: "-1+cmd|' /C calc'!A0",
+			Currency: "USD", SaleAmount: -2999, Commission: -120, Quantity: -1, SoldAt: day("2025-03-01"),
+		}}}); err != nil {
+			t.Fatal(err)
+		}
+		status, body := e.login("reader@example.com").get("/transactions/export?channel=%40store-21&format=csv")
+		recs, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+		if status != http.StatusOK || err != nil || len(recs) != 2 {
+			t.Fatalf("export: %d, %d records, %v", status, len(recs), err)
+		}
+		row := map[string]string{}
+		for i, col := range recs[0] {
+			row[col] = recs[1][i]
+		}
+		for col, want := range map[string]string{
+			"customs": `'=HYPERLINK("http://evil.example");user-1`, "channel": "'@store-21", "network_status": "'-1+cmd|' /C calc'!A0",
+			"sale_amount": "-29.99", "commission": "-1.20", "quantity": "-1",
+		} {
+			if row[col] != want {
+				t.Errorf("%s = %q, want %q", col, row[col], want)
+			}
+		}
+	})
+}
