@@ -202,15 +202,16 @@ func (t *Tx) TransactionIDsOfGroups(ctx context.Context, connectionID string, gr
 		if err != nil {
 			return nil, fmt.Errorf("transactions of groups: %w", err)
 		}
-		for rows.Next() {
-			var id, g string
-			if err := rows.Scan(&id, &g); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[id] = g
+		pairs, err := collect(rows, func(r rowScanner) ([2]string, error) {
+			var p [2]string
+			return p, r.Scan(&p[0], &p[1])
+		})
+		if err != nil {
+			return nil, fmt.Errorf("transactions of groups: %w", err)
 		}
-		rows.Close()
+		for _, p := range pairs {
+			out[p[0]] = p[1]
+		}
 	}
 	return out, nil
 }
