@@ -103,7 +103,7 @@ func (e env) dump(t *testing.T) string {
 		lines = append(lines, string(b))
 	}
 	sort.Strings(lines)
-	revs, err := e.s.Revenues(ctx, e.ws.ID, store.AggregateFilter{GroupBy: []string{"day", "channel", "custom"}})
+	revs, _, err := e.s.Revenues(ctx, e.ws.ID, store.AggregateFilter{GroupBy: []string{"day", "channel", "custom"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +193,7 @@ func TestReissuedFileAppliesItsDifference(t *testing.T) {
 		if list, _, _ := s.Transactions(ctx, e.ws.ID, store.TransactionFilter{Custom: "u3"}); len(list) != 0 {
 			t.Fatalf("u3 is still there after the re-issued report dropped its row: %+v", list)
 		}
-		revs, _ := s.Revenues(ctx, e.ws.ID, store.AggregateFilter{})
+		revs, _, _ := s.Revenues(ctx, e.ws.ID, store.AggregateFilter{})
 		// Day 1: 149.95; day 2 re-issued: −29.99 + 10.00; day 3: −59.98. Total 69.98: the old day-2 rows no longer count.
 		if len(revs) != 1 || revs[0].SaleAmount != 6998 {
 			t.Fatalf("revenues after the re-issue: %+v", revs)
@@ -236,7 +236,7 @@ func TestOverlappingDownloadsCountOnce(t *testing.T) {
 			"Electronics,Cable B1,B1,Amazon.com,shop-20,2026-10-01,29.99,2,1,29.99,1.20,DESKTOP,u1\n"+
 			"Electronics,Cable B7,B7,Amazon.com,shop-20,2026-10-15,29.99,1,0,29.99,1.20,DESKTOP,u7\n"))
 		e.importAll(t, monthly)
-		revs, _ := s.Revenues(ctx, e.ws.ID, store.AggregateFilter{})
+		revs, _, _ := s.Revenues(ctx, e.ws.ID, store.AggregateFilter{})
 		if len(revs) != 1 || revs[0].SaleAmount != 5998 || revs[0].Commission != 240 {
 			t.Fatalf("revenues counted twice: %+v", revs)
 		}
