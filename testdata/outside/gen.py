@@ -215,8 +215,35 @@ def central_tsv_de(clicks, tag="outside-23"):
     write_truth(d, clicks, "www.amazon.de", "EUR")
 
 
+def daily(clicks):
+    """SPEC 4.2 revenues of each day and subtag: every row counts on its own
+    date (a return negative, on the day it happened); a subtag is one
+    transaction, opened on the days it ships something."""
+    out = {}
+    for day, subtag, l, q in rows(clicks):
+        r = out.setdefault((day, subtag), {"date": day.isoformat(), "custom": subtag, "sale_amount": 0, "commission": 0,
+                                           "items_shipped": 0, "items_returned": 0, "transactions": 0})
+        r["sale_amount"] += l["price"] * q
+        r["commission"] += fee(l["price"], q, l["rate"])
+        if q > 0:
+            r["items_shipped"] += q
+            r["transactions"] = 1
+        else:
+            r["items_returned"] -= q
+    return [out[k] for k in sorted(out)]
+
+
+def write_daily(flavour, clicks):
+    """daily.json beside truth.json: the revenues TestOutsideDailyRevenues expects."""
+    with open(os.path.join(HERE, flavour, "daily.json"), "w") as f:
+        json.dump({"revenues": daily(clicks)}, f, indent=1, sort_keys=True)
+        f.write("\n")
+
+
 if __name__ == "__main__":
     datafeed_tsv(events(1))
     xml_de(events(2))
     central_csv(events(3))
     central_tsv_de(events(4))
+    for flavour, seed in (("datafeed-tsv", 1), ("datafeed-xml-de", 2), ("central-csv", 3), ("central-tsv-de", 4)):
+        write_daily(flavour, events(seed))
