@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,7 +14,7 @@ import (
 	"github.com/affsync/affsync/internal/store/storetest"
 )
 
-// dailyRevenue is a row of daily.json: what testdata/outside/gen.py says a
+// dailyRevenue is a row of testdata/outside/daily/<flavour>.json: what testdata/outside/gen.py says a
 // subtag's revenues come to on a day.
 type dailyRevenue struct {
 	Date          string `json:"date"`
@@ -31,14 +32,15 @@ type dailyRevenue struct {
 // subtag: sale amount, commission, items shipped and returned, and
 // transactions opened (a day of returns only opens none).
 func TestOutsideDailyRevenues(t *testing.T) {
-	paths, err := filepath.Glob(filepath.Join("..", "..", "testdata", "outside", "*", "daily.json"))
+	paths, err := filepath.Glob(filepath.Join("..", "..", "testdata", "outside", "daily", "*.json"))
 	if err != nil || len(paths) < 4 {
 		t.Fatalf("outside daily truth: %v %v (run python3 testdata/outside/gen.py)", paths, err)
 	}
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		for _, dailyPath := range paths {
-			dir := filepath.Dir(dailyPath)
-			t.Run(filepath.Base(dir), func(t *testing.T) {
+			flavour := strings.TrimSuffix(filepath.Base(dailyPath), ".json")
+			dir := filepath.Join(filepath.Dir(filepath.Dir(dailyPath)), flavour)
+			t.Run(flavour, func(t *testing.T) {
 				var tr truth
 				var daily struct {
 					Revenues []dailyRevenue `json:"revenues"`
@@ -53,14 +55,14 @@ func TestOutsideDailyRevenues(t *testing.T) {
 					}
 				}
 				today, _ := time.Parse("2006-01-02", tr.Today)
-				e := newEnv(t, s, filepath.Base(dir))
+				e := newEnv(t, s, flavour)
 				conn := e.conn
 				conn.Settings = map[string]string{"mode": "subtags", "marketplace": tr.Marketplace}
 				e.im.Now = func() time.Time { return today.Add(12 * time.Hour) }
 				files, _ := filepath.Glob(filepath.Join(dir, "*"))
 				sort.Strings(files)
 				for _, f := range files {
-					if filepath.Ext(f) == ".json" {
+					if filepath.Base(f) == "truth.json" {
 						continue
 					}
 					if _, err := e.im.Import(ctx, conn, importer.LocalFile(f), nil); err != nil {

@@ -234,8 +234,11 @@ def daily(clicks):
 
 
 def write_daily(flavour, clicks):
-    """daily.json beside truth.json: the revenues TestOutsideDailyRevenues expects."""
-    with open(os.path.join(HERE, flavour, "daily.json"), "w") as f:
+    """daily/<flavour>.json: the revenues TestOutsideDailyRevenues expects of
+    the flavour's files (apart from them, so that no test imports it)."""
+    d = os.path.join(HERE, "daily")
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, flavour + ".json"), "w") as f:
         json.dump({"revenues": daily(clicks)}, f, indent=1, sort_keys=True)
         f.write("\n")
 
