@@ -233,14 +233,51 @@ def daily(clicks):
     return [out[k] for k in sorted(out)]
 
 
-def write_daily(flavour, clicks):
+def write_daily(flavour, revenues, marketplace, currency):
     """daily/<flavour>.json: the revenues TestOutsideDailyRevenues expects of
     the flavour's files (apart from them, so that no test imports it)."""
     d = os.path.join(HERE, "daily")
     os.makedirs(d, exist_ok=True)
     with open(os.path.join(d, flavour + ".json"), "w") as f:
-        json.dump({"revenues": daily(clicks)}, f, indent=1, sort_keys=True)
+        json.dump({"today": TODAY.isoformat(), "marketplace": marketplace, "currency": currency, "revenues": revenues},
+                  f, indent=1, sort_keys=True)
         f.write("\n")
+
+
+def central_bounty(seed, tag="outside-24"):
+    """FORMATS §3: a monthly Fee-Bounty download (Name, Date Shipped, Tracking Id,
+    Quantity, Ad Fees($)); some sign-ups reversed later by a row of negative
+    ad fees (its quantity written either way). Only daily revenue truth: a
+    bounty counts on its day, a reversal on its own day as returned items,
+    opening no transaction; each bounty is a transaction of its own."""
+    rnd = random.Random(seed)
+    d = fresh("central-bounty")
+    names = [("Prime Free Trial", 300), ("Audible Free Trial", 500), ("Amazon Music Unlimited", 250)]
+    events = []
+    for _ in range(40):
+        name, fee_ = rnd.choice(names)
+        day = START + dt.timedelta(days=rnd.randrange(DAYS - 10))
+        events.append((day, name, 1, fee_))
+        if rnd.random() < 0.3:
+            back = day + dt.timedelta(days=rnd.randint(1, 9))
+            events.append((back, name, rnd.choice([1, -1]), -fee_))
+    events.sort()
+    out = ["Fee-Bounty reports from %s to %s" % (START.strftime("%m-%d-%Y"), (TODAY - dt.timedelta(days=1)).strftime("%m-%d-%Y")),
+           "Name,Date Shipped,Tracking Id,Quantity,Ad Fees($)"]
+    by_day = {}
+    for day, name, q, f in events:
+        out.append(",".join([name, day.isoformat(), tag, str(q), money(f)]))
+        r = by_day.setdefault(day, {"date": day.isoformat(), "custom": "", "sale_amount": 0, "commission": 0,
+                                    "items_shipped": 0, "items_returned": 0, "transactions": 0})
+        r["commission"] += f
+        if f >= 0:
+            r["items_shipped"] += q
+            r["transactions"] += 1
+        else:
+            r["items_returned"] += abs(q)
+    with open(os.path.join(d, "Fee-Bounty-%s.csv" % tag), "w", encoding="utf-8", newline="") as fh:
+        fh.write("\r\n".join(out) + "\r\n")
+    write_daily("central-bounty", [by_day[k] for k in sorted(by_day)], "www.amazon.com", "USD")
 
 
 if __name__ == "__main__":
@@ -248,5 +285,7 @@ if __name__ == "__main__":
     xml_de(events(2))
     central_csv(events(3))
     central_tsv_de(events(4))
-    for flavour, seed in (("datafeed-tsv", 1), ("datafeed-xml-de", 2), ("central-csv", 3), ("central-tsv-de", 4)):
-        write_daily(flavour, events(seed))
+    for flavour, seed, marketplace, currency in (("datafeed-tsv", 1, "www.amazon.com", "USD"), ("datafeed-xml-de", 2, "www.amazon.de", "EUR"),
+                                                 ("central-csv", 3, "www.amazon.com", "USD"), ("central-tsv-de", 4, "www.amazon.de", "EUR")):
+        write_daily(flavour, daily(events(seed)), marketplace, currency)
+    central_bounty(5)
