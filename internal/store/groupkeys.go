@@ -38,6 +38,9 @@ func (g groupPages) after(c string, args *sqlArgs) (string, error) {
 	if c == "" {
 		return "", nil
 	}
+	if len(g.cols) == 0 {
+		return "", fmt.Errorf("%w: an ungrouped total is one page", ErrBadCursor)
+	}
 	raw, err := base64.RawURLEncoding.DecodeString(c)
 	if err != nil {
 		return "", ErrBadCursor
