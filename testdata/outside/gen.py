@@ -238,10 +238,9 @@ def write_daily(flavour, revenues, marketplace, currency):
     the flavour's files (apart from them, so that no test imports it)."""
     d = os.path.join(HERE, "daily")
     os.makedirs(d, exist_ok=True)
-    with open(os.path.join(d, flavour + ".json"), "w") as f:
-        json.dump({"today": TODAY.isoformat(), "marketplace": marketplace, "currency": currency, "revenues": revenues},
-                  f, indent=1, sort_keys=True)
-        f.write("\n")
+    head = json.dumps({"today": TODAY.isoformat(), "marketplace": marketplace, "currency": currency}, sort_keys=True)
+    with open(os.path.join(d, flavour + ".json"), "w") as f:  # one revenue row a line
+        f.write(head[:-1] + ', "revenues": [\n' + ",\n".join(json.dumps(r, sort_keys=True) for r in revenues) + "\n]}\n")
 
 
 def central_bounty(seed, tag="outside-24"):
