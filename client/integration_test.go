@@ -156,9 +156,9 @@ func mustImport(t *testing.T, c *client.Client, connID string, files ...client.I
 	return sum
 }
 
-func collect(t *testing.T, seq func(func(client.Transaction, error) bool)) []client.Transaction {
+func collect[T any](t *testing.T, seq func(func(T, error) bool)) []T {
 	t.Helper()
-	var out []client.Transaction
+	var out []T
 	for tx, err := range seq {
 		if err != nil {
 			t.Fatal(err)
@@ -738,15 +738,15 @@ func TestRedirectCarriesTheAppsCustom(t *testing.T) {
 		if err := e.srv.FlushClicks(ctx); err != nil {
 			t.Fatal(err)
 		}
-		clicks, err := e.a.read.Clicks(ctx, client.AggregateQuery{GroupBy: []string{"custom"}, Custom: "app-user-7"})
-		if err != nil || len(clicks) != 1 || clicks[0].Clicks != 1 {
-			t.Fatalf("clicks of app-user-7: %+v %v", clicks, err)
+		clicks := collect(t, e.a.read.AllClicks(ctx, client.AggregateQuery{GroupBy: []string{"custom"}, Custom: "app-user-7"}))
+		if len(clicks) != 1 || clicks[0].Clicks != 1 {
+			t.Fatalf("clicks of app-user-7: %+v", clicks)
 		}
-		bySource, err := e.a.read.Clicks(ctx, client.AggregateQuery{GroupBy: []string{"source"}})
-		if err != nil || len(bySource) != 1 || bySource[0].Source == nil || *bySource[0].Source != "redirect" || bySource[0].Clicks != 1 {
-			t.Fatalf("clicks by source: %+v %v", bySource, err)
+		bySource := collect(t, e.a.read.AllClicks(ctx, client.AggregateQuery{GroupBy: []string{"source"}}))
+		if len(bySource) != 1 || bySource[0].Source == nil || *bySource[0].Source != "redirect" || bySource[0].Clicks != 1 {
+			t.Fatalf("clicks by source: %+v", bySource)
 		}
-		if fromReports, err := e.a.read.Clicks(ctx, client.AggregateQuery{Source: "report"}); err != nil || len(fromReports) != 1 || fromReports[0].Clicks != 0 {
+		if fromReports, err := e.a.read.Clicks(ctx, client.AggregateQuery{Source: "report"}); err != nil || len(fromReports.Data) != 1 || fromReports.Data[0].Clicks != 0 || fromReports.NextCursor != nil {
 			t.Fatalf("report clicks: %+v %v", fromReports, err)
 		}
 
@@ -762,6 +762,41 @@ func TestRedirectCarriesTheAppsCustom(t *testing.T) {
 		}
 		if page, err := e.a.read.Links(ctx, client.LinkQuery{}); err != nil || len(page.Data) != 1 || page.Data[0].Clicks != 1 {
 			t.Fatalf("links: %+v %v", page, err)
+		}
+	})
+}
+
+// TestAggregateIterators: AllRevenues and AllClicks follow next_cursor to
+// the end, and give what one big page gives.
+func TestAggregateIterators(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s, api.Config{})
+		for day := 1; day <= 3; day++ {
+			mustImport(t, e.a.write, e.a.conn.ID, earnings("alpha-20", day, subtags("agg", day, 9)...))
+		}
+		q := client.AggregateQuery{GroupBy: []string{"custom", "day"}}
+		whole, err := e.a.read.Revenues(ctx, client.AggregateQuery{GroupBy: q.GroupBy, Limit: 1000})
+		if err != nil || whole.NextCursor != nil || len(whole.Data) != 27 {
+			t.Fatalf("one page: %d rows, next %v, %v", len(whole.Data), whole.NextCursor, err)
+		}
+		q.Limit = 4
+		first, err := e.a.read.Revenues(ctx, q)
+		if err != nil || len(first.Data) != 4 || first.NextCursor == nil {
+			t.Fatalf("first page of 4: %d rows, next %v, %v", len(first.Data), first.NextCursor, err)
+		}
+		paged := collect(t, e.a.read.AllRevenues(ctx, q))
+		if len(paged) != len(whole.Data) {
+			t.Fatalf("AllRevenues: %d rows, want %d", len(paged), len(whole.Data))
+		}
+		for i, r := range paged {
+			w := whole.Data[i]
+			if *r.Custom != *w.Custom || *r.Date != *w.Date || r.Commission != w.Commission || r.SaleAmount != w.SaleAmount {
+				t.Fatalf("row %d: %+v, want %+v", i, r, w)
+			}
+		}
+		clicks := collect(t, e.a.read.AllClicks(ctx, client.AggregateQuery{GroupBy: []string{"day"}, Limit: 1}))
+		if len(clicks) != 0 {
+			t.Fatalf("clicks of earnings alone: %+v", clicks)
 		}
 	})
 }

@@ -94,7 +94,7 @@ func run() error {
 	}
 	apiServer.Close()
 	st := apiServer.ClickStats()
-	rows, err := s.Clicks(context.Background(), ws.ID, store.AggregateFilter{})
+	rows, _, err := s.Clicks(context.Background(), ws.ID, store.AggregateFilter{})
 	if err != nil {
 		return err
 	}

@@ -16,14 +16,20 @@ type Revenue = client.Revenue
 // Click is one group of clicks.
 type Click = client.Click
 
-// aggregateFilter reads the query shared by revenues and clicks.
+// aggregateFilter reads the query shared by revenues and clicks: filters,
+// grouping and keyset pages (limit, cursor).
 func aggregateFilter(r *http.Request, extra ...string) (store.AggregateFilter, error) {
 	q := r.URL.Query()
-	known := append([]string{"since", "until", "group_by", "connection_id", "channel", "program", "custom"}, extra...)
+	known := append([]string{"since", "until", "group_by", "connection_id", "channel", "program", "custom", "limit", "cursor"}, extra...)
 	if err := onlyParams(q, known...); err != nil {
 		return store.AggregateFilter{}, err
 	}
-	f := store.AggregateFilter{ConnectionID: q.Get("connection_id"), Channel: q.Get("channel"), Program: q.Get("program"), Custom: q.Get("custom")}
+	f := store.AggregateFilter{ConnectionID: q.Get("connection_id"), Channel: q.Get("channel"), Program: q.Get("program"), Custom: q.Get("custom"),
+		Cursor: q.Get("cursor")}
+	var err error
+	if f.Limit, err = limitParam(q.Get("limit")); err != nil {
+		return f, err
+	}
 	for _, name := range []string{"since", "until"} {
 		v := q.Get(name)
 		if v == "" {
@@ -43,6 +49,8 @@ func aggregateFilter(r *http.Request, extra ...string) (store.AggregateFilter, e
 	if g := q.Get("group_by"); g != "" {
 		for _, part := range strings.Split(g, ",") {
 			switch {
+			case slices.Contains(f.GroupBy, part):
+				return f, badRequest{"group_by names " + part + " twice"}
 			case part == "day", part == "channel", part == "program", part == "custom", clicks && part == "source":
 				f.GroupBy = append(f.GroupBy, part)
 			case clicks:
@@ -71,73 +79,83 @@ func grouped(f store.AggregateFilter, field, v string) *string {
 }
 
 func (s *Server) listRevenues(w http.ResponseWriter, r *http.Request) {
-	out, err := s.revenues(r)
+	f, err := revenueFilter(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, newPage(out, ""))
+	rows, next, err := s.revenuePage(r, f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, newPage(rows, next))
 }
 
+// revenueRows walks every group of GET /v1/revenues for an export, page by page.
 func (s *Server) revenueRows(r *http.Request, emit func(Revenue) error) error {
-	return emitAll(s.revenues, r, emit)
+	f, err := revenueFilter(r)
+	if err != nil {
+		return err
+	}
+	return walkPages(&f.Cursor, &f.Limit, func() ([]Revenue, string, error) { return s.revenuePage(r, f) },
+		func(x Revenue) Revenue { return x }, emit)
 }
 
-// revenues answers GET /v1/revenues: one row per group, all at once (a
-// group per day at most, so the list stays small).
-func (s *Server) revenues(r *http.Request) ([]Revenue, error) {
+// revenueFilter reads GET /v1/revenues: the aggregate filter, kind and currency.
+func revenueFilter(r *http.Request) (store.AggregateFilter, error) {
 	f, err := aggregateFilter(r, "kind", "currency")
 	if err != nil {
-		return nil, err
+		return f, err
 	}
 	switch f.Kind = r.URL.Query().Get("kind"); f.Kind {
 	case "", "cps", "cpc":
 	default:
-		return nil, badRequest{"kind must be cps or cpc"}
+		return f, badRequest{"kind must be cps or cpc"}
 	}
 	switch r.URL.Query().Get("currency") {
-	case "":
-	case "reporting":
-		return s.reportingRevenues(r, f)
+	case "", "reporting":
 	default:
-		return nil, badRequest{"currency takes reporting (one row per group in the workspace's reporting currency); without it rows stay per original currency"}
+		return f, badRequest{"currency takes reporting (one row per group in the workspace's reporting currency); without it rows stay per original currency"}
 	}
-	rows, err := s.store.Revenues(r.Context(), workspace(r), f)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Revenue, len(rows))
-	for i, x := range rows {
-		out[i] = Revenue{Channel: grouped(f, "channel", x.Channel), Program: grouped(f, "program", x.Program), Custom: grouped(f, "custom", x.Custom),
-			Currency: x.Currency, Kind: x.Kind, SaleAmount: amount(x.SaleAmount, x.Currency), Commission: amount(x.Commission, x.Currency),
-			ItemsShipped: x.ItemsShipped, ItemsReturned: x.ItemsReturned, Transactions: x.Transactions}
-		if x.Date != nil {
-			out[i].Date = grouped(f, "day", x.Date.Format("2006-01-02"))
-		}
-	}
-	return out, nil
+	return f, nil
 }
 
-// reportingRevenues answers currency=reporting (SPEC §4.2a).
-func (s *Server) reportingRevenues(r *http.Request, f store.AggregateFilter) ([]Revenue, error) {
-	rows, err := s.store.ReportingRevenues(r.Context(), workspace(r), f)
-	if err != nil {
-		return nil, err
+// revenuePage answers one page of GET /v1/revenues: per original currency,
+// or with currency=reporting one row per group in the reporting currency
+// (SPEC §4.2a).
+func (s *Server) revenuePage(r *http.Request, f store.AggregateFilter) ([]Revenue, string, error) {
+	if r.URL.Query().Get("currency") != "reporting" {
+		rows, next, err := s.store.Revenues(r.Context(), workspace(r), f)
+		return mapSlice(rows, revenueJSON(f)), next, err
 	}
+	rows, next, err := s.store.ReportingRevenues(r.Context(), workspace(r), f)
+	if err != nil {
+		return nil, "", err
+	}
+	shape := revenueJSON(f)
 	out := make([]Revenue, len(rows))
 	for i, x := range rows {
-		out[i] = Revenue{Channel: grouped(f, "channel", x.Channel), Program: grouped(f, "program", x.Program), Custom: grouped(f, "custom", x.Custom),
-			Currency: x.Currency, Kind: x.Kind, SaleAmount: amount(x.SaleAmount, x.Currency), Commission: amount(x.Commission, x.Currency),
-			ItemsShipped: x.ItemsShipped, ItemsReturned: x.ItemsReturned, Transactions: x.Transactions}
-		if x.Date != nil {
-			out[i].Date = grouped(f, "day", x.Date.Format("2006-01-02"))
-		}
+		out[i] = shape(x.RevenueRow)
 		for _, u := range x.Unconverted {
 			out[i].Unconverted = append(out[i].Unconverted, client.UnconvertedRevenue{Currency: u.Currency,
 				SaleAmount: amount(u.SaleAmount, u.Currency), Commission: amount(u.Commission, u.Currency), Reason: u.Reason})
 		}
 	}
-	return out, nil
+	return out, next, nil
+}
+
+// revenueJSON shapes a group of revenues: the grouped fields, then the sums.
+func revenueJSON(f store.AggregateFilter) func(store.RevenueRow) Revenue {
+	return func(x store.RevenueRow) Revenue {
+		out := Revenue{Channel: grouped(f, "channel", x.Channel), Program: grouped(f, "program", x.Program), Custom: grouped(f, "custom", x.Custom),
+			Currency: x.Currency, Kind: x.Kind, SaleAmount: amount(x.SaleAmount, x.Currency), Commission: amount(x.Commission, x.Currency),
+			ItemsShipped: x.ItemsShipped, ItemsReturned: x.ItemsReturned, Transactions: x.Transactions}
+		if x.Date != nil {
+			out.Date = grouped(f, "day", x.Date.Format("2006-01-02"))
+		}
+		return out
+	}
 }
 
 // emitAll hands each row of a list answered whole to emit (exports).
@@ -155,36 +173,39 @@ func emitAll[T any](list func(*http.Request) ([]T, error), r *http.Request, emit
 }
 
 func (s *Server) listClicks(w http.ResponseWriter, r *http.Request) {
-	out, err := s.clicks(r)
+	f, err := aggregateFilter(r, "source")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, newPage(out, ""))
+	rows, next, err := s.store.Clicks(r.Context(), workspace(r), f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, newPage(mapSlice(rows, clickJSON(f)), next))
 }
 
+// clickRows walks every group of GET /v1/clicks for an export, page by page.
 func (s *Server) clickRows(r *http.Request, emit func(Click) error) error {
-	return emitAll(s.clicks, r, emit)
-}
-
-func (s *Server) clicks(r *http.Request) ([]Click, error) {
 	f, err := aggregateFilter(r, "source")
 	if err != nil {
-		return nil, err
+		return err
 	}
-	rows, err := s.store.Clicks(r.Context(), workspace(r), f)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Click, len(rows))
-	for i, x := range rows {
-		out[i] = Click{Channel: grouped(f, "channel", x.Channel), Program: grouped(f, "program", x.Program), Custom: grouped(f, "custom", x.Custom),
+	return walkPages(&f.Cursor, &f.Limit, func() ([]store.ClickRow, string, error) { return s.store.Clicks(r.Context(), workspace(r), f) },
+		clickJSON(f), emit)
+}
+
+// clickJSON shapes a group of clicks: the grouped fields, then the sum.
+func clickJSON(f store.AggregateFilter) func(store.ClickRow) Click {
+	return func(x store.ClickRow) Click {
+		out := Click{Channel: grouped(f, "channel", x.Channel), Program: grouped(f, "program", x.Program), Custom: grouped(f, "custom", x.Custom),
 			Source: grouped(f, "source", x.Source), Clicks: x.Clicks}
 		if x.Date != nil {
-			out[i].Date = grouped(f, "day", x.Date.Format("2006-01-02"))
+			out.Date = grouped(f, "day", x.Date.Format("2006-01-02"))
 		}
+		return out
 	}
-	return out, nil
 }
 
 // Channel is where traffic comes from (an Amazon tracking ID).

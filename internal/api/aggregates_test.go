@@ -1,6 +1,11 @@
 package api_test
 
 import (
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -84,4 +89,88 @@ func TestRevenuesClicksChannelsPrograms(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestAggregatePages follows next_cursor through revenues and clicks grouped
+// by custom, and checks limit's bounds; exports stream every page.
+func TestAggregatePages(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s)
+		d := time.Date(2026, 10, 2, 0, 0, 0, 0, time.UTC)
+		var revs []model.Revenue
+		var clicks []model.Click
+		const n = 1005 // more than an export's page of 1000
+		for i := range n {
+			c := fmt.Sprintf("u%04d", i)
+			revs = append(revs, model.Revenue{Date: d, Channel: "store-20", Program: "amazon.com", Custom: c, Currency: "USD", Kind: "cps", Commission: int64(i)})
+			clicks = append(clicks, model.Click{Date: d, Channel: "store-20", Program: "amazon.com", Custom: c, Clicks: int64(i)})
+		}
+		err := s.Write(ctx, func(tx *store.Tx) error {
+			if err := tx.ReplaceRevenues(ctx, e.a.ws.ID, e.a.conn.ID, []time.Time{d}, revs); err != nil {
+				return err
+			}
+			return tx.ReplaceClicks(ctx, e.a.ws.ID, e.a.conn.ID, []time.Time{d}, clicks)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, path := range []string{"/v1/revenues", "/v1/clicks"} {
+			t.Run(path, func(t *testing.T) {
+				var customs []string
+				pages := 0
+				for q := path + "?group_by=custom&limit=400"; ; pages++ {
+					var p struct {
+						Data       []map[string]any `json:"data"`
+						NextCursor *string          `json:"next_cursor"`
+					}
+					if status := e.do("GET", q, e.a.readKey, "", &p); status != 200 || len(p.Data) > 400 {
+						t.Fatalf("%s: %d, %d rows", q, status, len(p.Data))
+					}
+					for _, r := range p.Data {
+						customs = append(customs, r["custom"].(string))
+					}
+					if p.NextCursor == nil {
+						break
+					}
+					q = path + "?group_by=custom&limit=400&cursor=" + url.QueryEscape(*p.NextCursor)
+				}
+				if pages != 2 || len(customs) != n || !slices.IsSorted(customs) || len(slices.Compact(slices.Clone(customs))) != n {
+					t.Fatalf("%d pages, %d customs", pages+1, len(customs))
+				}
+				var def struct {
+					Data       []any   `json:"data"`
+					NextCursor *string `json:"next_cursor"`
+				}
+				e.do("GET", path+"?group_by=custom", e.a.readKey, "", &def)
+				if len(def.Data) != 100 || def.NextCursor == nil {
+					t.Fatalf("default limit: %d rows, next %v", len(def.Data), def.NextCursor)
+				}
+				var apiErr apiError
+				for _, q := range []string{"?limit=1001", "?limit=0", "?group_by=custom&cursor=bm9wZQ", "?group_by=custom,custom"} {
+					if status := e.do("GET", path+q, e.a.readKey, "", &apiErr); status != 400 || apiErr.Error.Code != "bad_request" {
+						t.Errorf("%s%s: %d %+v", path, q, status, apiErr)
+					}
+				}
+				res, err := e.client.Do(mustRequest(t, e, path+"?group_by=custom&format=csv&limit=3"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer res.Body.Close()
+				recs, err := csv.NewReader(res.Body).ReadAll()
+				if err != nil || len(recs) != n+1 || recs[1][3] != "u0000" || recs[n][3] != fmt.Sprintf("u%04d", n-1) {
+					t.Fatalf("export: %d records %v %v", len(recs), recs[:min(3, len(recs))], err)
+				}
+			})
+		}
+	})
+}
+
+func mustRequest(t *testing.T, e *env, path string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest("GET", e.url+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+e.a.readKey)
+	return req
 }

@@ -10,13 +10,15 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/affsync/affsync/internal/cellsafe"
 )
 
 // Exports: format=csv|xlsx on a list endpoint answers the whole list, every
 // page, as a file. The columns are the fields of the list's JSON rows, in
 // the same names and forms (amounts as exact decimal strings), so an export
 // never disagrees with the API; arrays of strings (customs) are joined with
-// ";", nested lists (items, history) are left out.
+// ";" (cellsafe.Join), nested lists (items, history) are left out.
 //
 // A list endpoint opts in with one line in Register, wrapping its handler:
 //
@@ -34,9 +36,6 @@ type rowsFunc[T any] func(r *http.Request, emit func(T) error) error
 
 // exportPage is how many rows an export reads from the store at a time.
 const exportPage = 1000
-
-// joinSeparator joins a list of strings (customs) into one cell.
-const joinSeparator = ";"
 
 // exportable answers list as usual, or with format=csv|xlsx the whole list as a file.
 func exportable[T any](s *Server, name string, list http.HandlerFunc, rows rowsFunc[T]) http.HandlerFunc {
@@ -129,7 +128,7 @@ func (c *csvSheet) row(cells []any) error {
 			return err
 		}
 	}
-	if err := c.out.Write(toStrings(cells)); err != nil {
+	if err := c.out.Write(guarded(toStrings(cells))); err != nil {
 		return err
 	}
 	if c.rows++; c.rows%exportPage == 0 {
@@ -151,6 +150,15 @@ func (c *csvSheet) finish() error {
 
 func (c *csvSheet) started() bool { return c.out != nil }
 func (c *csvSheet) close()        {}
+
+// guarded keeps a spreadsheet from running CSV cells as formulas, as the
+// dashboard's exports do. (XLSX cells are typed: text is never a formula.)
+func guarded(cells []string) []string {
+	for i, c := range cells {
+		cells[i] = cellsafe.Text(c)
+	}
+	return cells
+}
 
 func toStrings(cells []any) []string {
 	out := make([]string, len(cells))
@@ -308,7 +316,7 @@ func cell(v reflect.Value) any {
 	case reflect.Bool:
 		return v.Bool()
 	case reflect.Slice:
-		return strings.Join(v.Interface().([]string), joinSeparator)
+		return cellsafe.Join(v.Interface().([]string))
 	}
 	return fmt.Sprint(v.Interface())
 }

@@ -221,3 +221,35 @@ func TestExportOtherLists(t *testing.T) {
 		}
 	})
 }
+
+// TestExportGuardsFormulas: a CSV cell that a spreadsheet would run as a
+// formula is written as text, as the dashboard's exports write it (both
+// through cellsafe); a negative amount stays a number.
+func TestExportGuardsFormulas(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s)
+		if _, err := s.UpsertTransactions(ctx, e.a.ws.ID, []store.TxWrite{{Tx: model.Transaction{
+			ConnectionID: e.a.conn.ID, Network: "amazon", SourceKey: "x:evil", Program: "amazon.com", Channel: "@store-21",
+			Customs: []string{`=HYPERLINK("http://evil.example")`, "user-1"}, Status: model.StatusDeclined, NetworkStatus: "-1+cmd|' /C calc'!A0",
+			Currency: "USD", SaleAmount: -2999, Commission: -120, Quantity: -1, SoldAt: time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC),
+		}}}); err != nil {
+			t.Fatal(err)
+		}
+		res, body := e.raw("GET", "/v1/transactions?format=csv&channel=%40store-21", e.a.readKey, "")
+		if res.StatusCode != 200 {
+			t.Fatalf("CSV: %d", res.StatusCode)
+		}
+		_, rows := records(t, body)
+		if len(rows) != 1 {
+			t.Fatalf("%d rows", len(rows))
+		}
+		for col, want := range map[string]string{
+			"customs": `'=HYPERLINK("http://evil.example");user-1`, "channel": "'@store-21", "network_status": "'-1+cmd|' /C calc'!A0",
+			"sale_amount": "-29.99", "commission": "-1.20", "quantity": "-1",
+		} {
+			if rows[0][col] != want {
+				t.Errorf("%s = %q, want %q", col, rows[0][col], want)
+			}
+		}
+	})
+}

@@ -130,13 +130,12 @@ func runRevenues(env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	q.GroupBy = splitList(*groupBy)
-	list, err := c.Revenues(env.Context, *q)
-	if err != nil {
-		return apiError(err)
-	}
+	q.GroupBy, q.Limit = splitList(*groupBy), 1000
 	tw := newTable(env.Stdout, *af.json, "DATE", "CHANNEL", "PROGRAM", "CUSTOM", "KIND", "CURRENCY", "SALE", "COMMISSION", "SHIPPED", "RETURNED", "TRANSACTIONS")
-	for _, r := range list {
+	for r, err := range c.AllRevenues(env.Context, *q) {
+		if err != nil {
+			return apiError(err)
+		}
 		if err := tw.row(r, opt(r.Date), opt(r.Channel), opt(r.Program), opt(r.Custom), r.Kind, r.Currency, r.SaleAmount, r.Commission,
 			fmt.Sprint(r.ItemsShipped), fmt.Sprint(r.ItemsReturned), fmt.Sprint(r.Transactions)); err != nil {
 			return err
@@ -157,13 +156,12 @@ func runClicks(env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	q.GroupBy = splitList(*groupBy)
-	list, err := c.Clicks(env.Context, *q)
-	if err != nil {
-		return apiError(err)
-	}
+	q.GroupBy, q.Limit = splitList(*groupBy), 1000
 	tw := newTable(env.Stdout, *af.json, "DATE", "CHANNEL", "PROGRAM", "CUSTOM", "SOURCE", "CLICKS")
-	for _, r := range list {
+	for r, err := range c.AllClicks(env.Context, *q) {
+		if err != nil {
+			return apiError(err)
+		}
 		if err := tw.row(r, opt(r.Date), opt(r.Channel), opt(r.Program), opt(r.Custom), opt(r.Source), fmt.Sprint(r.Clicks)); err != nil {
 			return err
 		}

@@ -233,7 +233,7 @@ func (im *Importer) project(ctx context.Context, tx *store.Tx, conn store.Connec
 		ranges = append(ranges, store.DayRange{Report: c.report, From: c.from, To: c.to})
 		switch c.report {
 		case model.ReportEarnings, model.ReportBounty:
-			if err := tx.ProjectRevenues(ctx, conn.WorkspaceID, conn.ID, c.from, c.to); err != nil {
+			if err := tx.ProjectRevenues(ctx, conn.WorkspaceID, conn.ID, c.from, c.to, st.mode == lifecycle.ModeSubtags); err != nil {
 				return err
 			}
 		case model.ReportTracking:

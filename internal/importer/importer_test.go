@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -103,7 +104,7 @@ func (e env) dump(t *testing.T) string {
 		lines = append(lines, string(b))
 	}
 	sort.Strings(lines)
-	revs, err := e.s.Revenues(ctx, e.ws.ID, store.AggregateFilter{GroupBy: []string{"day", "channel", "custom"}})
+	revs, _, err := e.s.Revenues(ctx, e.ws.ID, store.AggregateFilter{GroupBy: []string{"day", "channel", "custom"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +194,7 @@ func TestReissuedFileAppliesItsDifference(t *testing.T) {
 		if list, _, _ := s.Transactions(ctx, e.ws.ID, store.TransactionFilter{Custom: "u3"}); len(list) != 0 {
 			t.Fatalf("u3 is still there after the re-issued report dropped its row: %+v", list)
 		}
-		revs, _ := s.Revenues(ctx, e.ws.ID, store.AggregateFilter{})
+		revs, _, _ := s.Revenues(ctx, e.ws.ID, store.AggregateFilter{})
 		// Day 1: 149.95; day 2 re-issued: −29.99 + 10.00; day 3: −59.98. Total 69.98: the old day-2 rows no longer count.
 		if len(revs) != 1 || revs[0].SaleAmount != 6998 {
 			t.Fatalf("revenues after the re-issue: %+v", revs)
@@ -236,7 +237,7 @@ func TestOverlappingDownloadsCountOnce(t *testing.T) {
 			"Electronics,Cable B1,B1,Amazon.com,shop-20,2026-10-01,29.99,2,1,29.99,1.20,DESKTOP,u1\n"+
 			"Electronics,Cable B7,B7,Amazon.com,shop-20,2026-10-15,29.99,1,0,29.99,1.20,DESKTOP,u7\n"))
 		e.importAll(t, monthly)
-		revs, _ := s.Revenues(ctx, e.ws.ID, store.AggregateFilter{})
+		revs, _, _ := s.Revenues(ctx, e.ws.ID, store.AggregateFilter{})
 		if len(revs) != 1 || revs[0].SaleAmount != 5998 || revs[0].Commission != 240 {
 			t.Fatalf("revenues counted twice: %+v", revs)
 		}
@@ -313,4 +314,39 @@ func TestEstimateFromCentralFiles(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestRevenueRuleBountiesAndReturns: the revenues production projects
+// (store.ProjectRevenues) on a bounty, its reversal, a subtag's shipment
+// and its return days later. A reversal and a return each count on their
+// own day, negative, as returned items that open no transaction; a bounty
+// with the purchase's subtag is a transaction of its own.
+func TestRevenueRuleBountiesAndReturns(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s, "acme")
+		e.importAll(t, memFile("Fee-Bounty.csv", []byte("Fee-Bounty reports from 10-01-2026 to 10-31-2026\n"+
+			"Name,Date Shipped,Tracking Id,Quantity,Ad Fees($),Sub Tag\n"+
+			"Prime,2026-10-02,shop-20,1,3.00,u1\n"+
+			"Audible,2026-10-02,shop-20,1,5.00,\n"+
+			"Prime,2026-10-05,shop-20,1,-3.00,u1\n")),
+			earningsFile("2026-10-02", line("2026-10-02", "B1", "u1", 2, "59.98", "2.40")),
+			earningsFile("2026-10-05", line("2026-10-05", "B1", "u1", -1, "-29.99", "-1.20")))
+		revs, _, err := s.Revenues(ctx, e.ws.ID, store.AggregateFilter{GroupBy: []string{"day", "custom"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, r := range revs {
+			got = append(got, fmt.Sprintf("%s %q sale=%d comm=%d shipped=%d returned=%d tx=%d", r.Date.Format("2006-01-02"), r.Custom,
+				r.SaleAmount, r.Commission, r.ItemsShipped, r.ItemsReturned, r.Transactions))
+		}
+		want := []string{
+			`2026-10-02 "" sale=0 comm=500 shipped=1 returned=0 tx=1`,
+			`2026-10-02 "u1" sale=5998 comm=540 shipped=3 returned=0 tx=2`, // the purchase and the Prime bounty
+			`2026-10-05 "u1" sale=-2999 comm=-420 shipped=0 returned=2 tx=0`,
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("revenues\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	})
 }

@@ -37,29 +37,66 @@ type ClickRow struct {
 	Clicks  int64
 }
 
-// clickSources are the clicks of reports (per connection) and of affsync's
-// own redirects (no connection: they match no connection_id filter). A
-// shopper who follows a redirect link is counted by affsync and again by
-// Amazon's Tracking report, so the source tells the two apart.
-const clickSources = `(SELECT workspace_id, connection_id, day, channel, program, custom, clicks, 'report' AS source FROM clicks
-	UNION ALL SELECT workspace_id, '' AS connection_id, day, channel, program, custom, clicks, 'redirect' AS source FROM link_click_days) c`
+// Clicks come from two sources: the clicks of reports (per connection) and
+// the hits of affsync's own redirects (no connection: they match no
+// connection_id filter). A shopper who follows a redirect link is counted by
+// affsync and again by Amazon's Tracking report, so the source tells the
+// two apart.
+var clickSources = []struct{ name, from string }{
+	{ClickSourceReport, `(SELECT workspace_id, connection_id, day, channel, program, custom, clicks, 'report' AS source FROM clicks)`},
+	{ClickSourceRedirect, `(SELECT workspace_id, '' AS connection_id, day, channel, program, custom, clicks, 'redirect' AS source FROM link_click_days)`},
+}
 
-// Clicks sums clicks per group: report clicks and redirect hits.
-func (s *Store) Clicks(ctx context.Context, workspaceID string, f AggregateFilter) ([]ClickRow, error) {
+// Clicks sums clicks per group, report clicks and redirect hits together, a
+// page at a time in the order of the group key (the grouped columns); it
+// answers the cursor of the next page ("" after the last). Not grouped, it
+// is one total row.
+func (s *Store) Clicks(ctx context.Context, workspaceID string, f AggregateFilter) ([]ClickRow, string, error) {
 	where, args, err := aggregateWhere(workspaceID, f, true)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	sel, group := "", ""
-	if len(f.GroupBy) > 0 {
-		sel = strings.Join(f.GroupBy, ", ") + ", "
-		group = " GROUP BY " + strings.Join(f.GroupBy, ", ") + " ORDER BY " + strings.Join(f.GroupBy, ", ")
-	}
-	rows, err := s.read.QueryContext(ctx, `SELECT `+sel+`COALESCE(SUM(clicks), 0) FROM `+clickSources+` WHERE `+where+group, args...)
+	keys := groupPages{list: "clk", cols: f.GroupBy}
+	after, err := keys.after(f.Cursor, &args)
 	if err != nil {
-		return nil, fmt.Errorf("clicks: %w", err)
+		return nil, "", err
 	}
-	return collect(rows, func(r rowScanner) (ClickRow, error) {
+	if after != "" {
+		where += " AND " + after
+	}
+	var q string
+	if len(keys.cols) == 0 {
+		var from []string
+		for _, src := range clickSources {
+			from = append(from, `SELECT clicks, workspace_id, connection_id, day, channel, program, custom, source FROM `+src.from+` b`)
+		}
+		q = `SELECT COALESCE(SUM(clicks), 0) FROM (` + strings.Join(from, " UNION ALL ") + `) c WHERE ` + where
+	} else {
+		// Each source is grouped and cut to the page on its own, from an
+		// index in key order, then the two are merged: the first n groups of
+		// the merge are among the first n of each source, with their whole
+		// sums, since a group's rank in a source is at most its rank in the
+		// merge.
+		key := strings.Join(keys.cols, ", ")
+		limit := args.bind(f.limit() + 1)
+		var parts []string
+		for _, src := range clickSources {
+			if (f.Source != "" && f.Source != src.name) || (f.ConnectionID != "" && src.name == ClickSourceRedirect) {
+				continue
+			}
+			parts = append(parts, `SELECT * FROM (SELECT `+key+`, SUM(clicks) AS clicks FROM `+src.from+` b WHERE `+where+
+				` GROUP BY `+key+` ORDER BY `+key+` LIMIT `+limit+`) `+src.name)
+		}
+		if len(parts) == 0 {
+			return nil, "", nil // redirects only, of one connection: none
+		}
+		q = `SELECT ` + key + `, SUM(clicks) FROM (` + strings.Join(parts, " UNION ALL ") + `) c GROUP BY ` + key + ` ORDER BY ` + key + ` LIMIT ` + limit
+	}
+	rows, err := s.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, "", fmt.Errorf("clicks: %w", err)
+	}
+	list, err := collect(rows, func(r rowScanner) (ClickRow, error) {
 		var row ClickRow
 		var day scanTime
 		dest := append(groupDest(f.GroupBy, &day, &row.Channel, &row.Program, &row.Custom, &row.Source), &row.Clicks)
@@ -69,4 +106,11 @@ func (s *Store) Clicks(ctx context.Context, workspaceID string, f AggregateFilte
 		row.Date = day.ptr()
 		return row, nil
 	})
+	if err != nil {
+		return nil, "", err
+	}
+	page, next := pageOf(keys, list, f.limit(), func(r ClickRow) []string {
+		return keyValues(keys.cols, r.Date, r.Channel, r.Program, r.Custom, r.Source, "", "")
+	})
+	return page, next, nil
 }

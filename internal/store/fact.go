@@ -202,15 +202,16 @@ func (t *Tx) TransactionIDsOfGroups(ctx context.Context, connectionID string, gr
 		if err != nil {
 			return nil, fmt.Errorf("transactions of groups: %w", err)
 		}
-		for rows.Next() {
-			var id, g string
-			if err := rows.Scan(&id, &g); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[id] = g
+		pairs, err := collect(rows, func(r rowScanner) ([2]string, error) {
+			var p [2]string
+			return p, r.Scan(&p[0], &p[1])
+		})
+		if err != nil {
+			return nil, fmt.Errorf("transactions of groups: %w", err)
 		}
-		rows.Close()
+		for _, p := range pairs {
+			out[p[0]] = p[1]
+		}
 	}
 	return out, nil
 }
@@ -230,9 +231,20 @@ func (t *Tx) TransactionsByID(ctx context.Context, workspaceID string, ids []str
 
 // ProjectRevenues recomputes a connection's daily revenues on days [from,
 // to] from the facts that count, in SQL so that a day of a million rows
-// costs no memory: sale amount and commission summed per day, tracking ID,
-// program, subtag and currency; a return counts, negative, on its own date.
-func (t *Tx) ProjectRevenues(ctx context.Context, workspaceID, connectionID string, from, to time.Time) error {
+// costs no memory. It is the one revenue rule (SPEC §4.2), per day,
+// tracking ID, program, subtag and currency; every row counts on its own
+// date, so a return lowers the day it happened:
+//   - sale_amount, commission: the sums of the rows (returns negative);
+//   - items_shipped: gross shipped items, quantity + returns when positive;
+//     a bounty's quantity, unless it is a reversal;
+//   - items_returned: returns plus any negative gross quantity; a reversed
+//     bounty's (negative ad fees) |quantity|, whatever its sign in the file;
+//   - transactions: the distinct transactions opened that day, by rows that
+//     ship (positive quantity) or a bounty that is not a reversal; returns
+//     and refunds open none. With bySubtag (subtags mode) an Earnings
+//     subtag is one transaction; a bounty, and every other shipped row, is
+//     one each (a bounty is never merged with purchases).
+func (t *Tx) ProjectRevenues(ctx context.Context, workspaceID, connectionID string, from, to time.Time, bySubtag bool) error {
 	if err := t.freshStats(ctx, "facts"); err != nil {
 		return err
 	}
@@ -241,13 +253,20 @@ func (t *Tx) ProjectRevenues(ctx context.Context, workspaceID, connectionID stri
 		connectionID, date(from), date(to)); err != nil {
 		return fmt.Errorf("project revenues: %w", err)
 	}
+	opened := "f.fact_key"
+	if bySubtag {
+		opened = "CASE WHEN f.report_type = 'earnings' AND f.subtag <> '' THEN 's:' || f.subtag ELSE f.fact_key END"
+	}
 	_, err := t.exec(ctx, `INSERT INTO revenues (workspace_id, connection_id, day, channel, program, custom, currency, kind,
 			sale_amount, commission, items_shipped, items_returned, transactions)
 		SELECT $1, f.connection_id, f.day, f.tracking_id, f.program, f.subtag, f.currency, 'cps',
 			SUM(f.revenue), SUM(f.commission),
-			SUM(CASE WHEN f.quantity + f.returns > 0 THEN f.quantity + f.returns ELSE 0 END),
-			SUM(f.returns + CASE WHEN f.quantity + f.returns < 0 THEN -(f.quantity + f.returns) ELSE 0 END),
-			COUNT(DISTINCT CASE WHEN f.subtag <> '' THEN f.subtag ELSE f.fact_key END)`+activeJoin+`
+			SUM(CASE WHEN f.report_type = 'bounty' THEN CASE WHEN f.commission >= 0 AND f.quantity > 0 THEN f.quantity ELSE 0 END
+				WHEN f.quantity + f.returns > 0 THEN f.quantity + f.returns ELSE 0 END),
+			SUM(CASE WHEN f.report_type = 'bounty' THEN CASE WHEN f.commission < 0 THEN ABS(f.quantity) ELSE 0 END
+				ELSE f.returns + CASE WHEN f.quantity + f.returns < 0 THEN -(f.quantity + f.returns) ELSE 0 END END),
+			COUNT(DISTINCT CASE WHEN (f.report_type = 'bounty' AND f.commission >= 0) OR (f.report_type = 'earnings' AND f.quantity > 0)
+				THEN `+opened+` END)`+activeJoin+`
 		WHERE f.connection_id = $2 AND f.report_type IN ('earnings', 'bounty') AND f.day >= $3 AND f.day <= $4
 		GROUP BY f.connection_id, f.day, f.tracking_id, f.program, f.subtag, f.currency`,
 		workspaceID, connectionID, date(from), date(to))
@@ -280,8 +299,9 @@ func (t *Tx) ProjectClicks(ctx context.Context, workspaceID, connectionID string
 }
 
 // CategoryFeeSums sums, per product category, the ad fees and revenue of the
-// shipments that count (the rows lifecycle.Rates takes): the basis of
-// order-mode estimates, in SQL so that it costs no memory.
+// shipments that count (positive quantity and revenue, a category named):
+// the basis of order-mode estimates (lifecycle.RatesOf), in SQL so that it
+// costs no memory.
 func (t *Tx) CategoryFeeSums(ctx context.Context, connectionID string) (map[string]model.FeeSums, error) {
 	if err := t.freshStats(ctx, "facts"); err != nil {
 		return nil, err

@@ -274,16 +274,12 @@ func (t *Tx) countLinkStats(ctx context.Context, workspaceID string, clicks []Li
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			counters[id].customs++
-		}
-		if err := rows.Close(); err != nil {
+		added, err := collect(rows, scanOne[string]) // the links that gained a custom
+		if err != nil {
 			return err
+		}
+		for _, id := range added {
+			counters[id].customs++
 		}
 	}
 	for _, id := range linkOrder {
@@ -339,17 +335,19 @@ func (t *Tx) countLinkClicks(ctx context.Context, workspaceID string, linkIDs []
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
-			var id string
-			var p place
-			if err := rows.Scan(&id, &p.channel, &p.program); err != nil {
-				rows.Close()
-				return err
-			}
-			places[id] = p
+		type linkPlace struct {
+			id string
+			place
 		}
-		if err := rows.Close(); err != nil {
+		found, err := collect(rows, func(r rowScanner) (linkPlace, error) {
+			var l linkPlace
+			return l, r.Scan(&l.id, &l.channel, &l.program)
+		})
+		if err != nil {
 			return err
+		}
+		for _, l := range found {
+			places[l.id] = l.place
 		}
 	}
 	type group struct{ day, channel, program, custom string }
@@ -415,15 +413,16 @@ func (t *Tx) CustomsForSubtags(ctx context.Context, workspaceID string, subtags 
 		if err != nil {
 			return nil, fmt.Errorf("customs for subtags: %w", err)
 		}
-		for rows.Next() {
-			var st, c string
-			if err := rows.Scan(&st, &c); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[st] = c
+		pairs, err := collect(rows, func(r rowScanner) ([2]string, error) {
+			var p [2]string
+			return p, r.Scan(&p[0], &p[1])
+		})
+		if err != nil {
+			return nil, fmt.Errorf("customs for subtags: %w", err)
 		}
-		rows.Close()
+		for _, p := range pairs {
+			out[p[0]] = p[1]
+		}
 	}
 	return out, nil
 }

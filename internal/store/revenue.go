@@ -45,6 +45,15 @@ type AggregateFilter struct {
 	Program      string
 	Custom       string
 	Source       string // clicks only: report or redirect; "" both
+	Limit        int    // groups per page; 0: 100
+	Cursor       string // the next cursor of the page before; "": the first page
+}
+
+func (f AggregateFilter) limit() int {
+	if f.Limit <= 0 {
+		return 100
+	}
+	return f.Limit
 }
 
 // Click sources: a network's reports, or affsync's own redirect links.
@@ -101,41 +110,99 @@ func aggregateWhere(workspaceID string, f AggregateFilter, clicks bool) (string,
 	return strings.Join(where, " AND "), args, nil
 }
 
-// Revenues sums revenues per group and currency (never across currencies).
-func (s *Store) Revenues(ctx context.Context, workspaceID string, f AggregateFilter) ([]RevenueRow, error) {
+// Revenues sums revenues per group and currency (never across currencies),
+// a page at a time in the order of the group key: the grouped columns, then
+// currency and kind. It answers the cursor of the next page ("" after the
+// last).
+func (s *Store) Revenues(ctx context.Context, workspaceID string, f AggregateFilter) ([]RevenueRow, string, error) {
+	keys := groupPages{list: "rev", cols: append(slicesClone(f.GroupBy), "currency", "kind")}
+	return s.revenuePage(ctx, workspaceID, f, keys, keys, f.Cursor, f.limit())
+}
+
+// revenuePage reads up to n groups of revenues keyed by keys.cols (any of
+// day, channel, program, custom, currency, kind, in that key order) after
+// cursor, a cursor of from (keys, or a prefix of them), and the cursor of
+// the next page (of keys).
+func (s *Store) revenuePage(ctx context.Context, workspaceID string, f AggregateFilter, keys, from groupPages, cursor string, n int) ([]RevenueRow, string, error) {
 	where, args, err := aggregateWhere(workspaceID, f, false)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if f.Kind != "" {
 		where += " AND kind = " + args.bind(f.Kind)
 	}
-	group := append(slicesClone(f.GroupBy), "currency", "kind")
-	q := `SELECT ` + strings.Join(group, ", ") + `, SUM(sale_amount), SUM(commission), SUM(items_shipped), SUM(items_returned),
-		SUM(transactions) FROM revenues WHERE ` + where + ` GROUP BY ` + strings.Join(group, ", ") + ` ORDER BY ` + strings.Join(group, ", ")
+	after, err := from.after(cursor, &args)
+	if err != nil {
+		return nil, "", err
+	}
+	if after != "" {
+		where += " AND " + after
+	}
+	key := strings.Join(keys.cols, ", ")
+	q := `SELECT ` + key + `, SUM(sale_amount), SUM(commission), SUM(items_shipped), SUM(items_returned),
+		SUM(transactions) FROM revenues WHERE ` + where + ` GROUP BY ` + key + ` ORDER BY ` + key + ` LIMIT ` + args.bind(n+1)
 	rows, err := s.read.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("revenues: %w", err)
+		return nil, "", fmt.Errorf("revenues: %w", err)
 	}
-	return collect(rows, func(r rowScanner) (RevenueRow, error) {
+	list, err := collect(rows, func(r rowScanner) (RevenueRow, error) {
 		var row RevenueRow
 		var day scanTime
-		dest := groupDest(f.GroupBy, &day, &row.Channel, &row.Program, &row.Custom)
-		dest = append(dest, &row.Currency, &row.Kind, &row.SaleAmount, &row.Commission, &row.ItemsShipped, &row.ItemsReturned, &row.Transactions)
+		dest := groupDest(keys.cols, &day, &row.Channel, &row.Program, &row.Custom, nil, &row.Currency, &row.Kind)
+		dest = append(dest, &row.SaleAmount, &row.Commission, &row.ItemsShipped, &row.ItemsReturned, &row.Transactions)
 		if err := r.Scan(dest...); err != nil {
 			return row, fmt.Errorf("read revenues: %w", err)
 		}
 		row.Date = day.ptr()
 		return row, nil
 	})
+	if err != nil {
+		return nil, "", err
+	}
+	page, next := pageOf(keys, list, n, func(r RevenueRow) []string {
+		return keyValues(keys.cols, r.Date, r.Channel, r.Program, r.Custom, "", r.Currency, r.Kind)
+	})
+	return page, next, nil
 }
 
-func groupDest(groupBy []string, day *scanTime, channel, program, custom *string, source ...*string) []any {
+// keyValues are a row's values of the key columns, as its cursor holds them.
+func keyValues(cols []string, day *time.Time, channel, program, custom, source, currency, kind string) []string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		switch c {
+		case "day":
+			if day != nil {
+				out[i] = date(*day)
+			}
+		case "channel":
+			out[i] = channel
+		case "program":
+			out[i] = program
+		case "custom":
+			out[i] = custom
+		case "source":
+			out[i] = source
+		case "currency":
+			out[i] = currency
+		case "kind":
+			out[i] = kind
+		}
+	}
+	return out
+}
+
+// groupDest scans the key columns of groupBy; source, currency and kind
+// are only needed when groupBy names them.
+func groupDest(groupBy []string, day *scanTime, channel, program, custom *string, more ...*string) []any {
 	var dest []any
 	for _, g := range groupBy {
 		switch g {
 		case "source":
-			dest = append(dest, source[0])
+			dest = append(dest, more[0])
+		case "currency":
+			dest = append(dest, more[1])
+		case "kind":
+			dest = append(dest, more[2])
 		case "day":
 			dest = append(dest, day)
 		case "channel":

@@ -33,20 +33,51 @@ type UnconvertedRevenue struct {
 // §4.2a): for each group and revenue date, each original currency's total
 // is converted at that date's rate, rounded once per currency, group and
 // date, and the results summed into one row per group.
-func (s *Store) ReportingRevenues(ctx context.Context, workspaceID string, f AggregateFilter) ([]ReportingRevenueRow, error) {
+//
+// It pages like Revenues, by the group key (the grouped fields, then kind):
+// the rows of one group are read in key order, day and currency last, so a
+// page ends only after the whole of its last group.
+func (s *Store) ReportingRevenues(ctx context.Context, workspaceID string, f AggregateFilter) ([]ReportingRevenueRow, string, error) {
 	conv, err := s.Converter(ctx, workspaceID)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	byDay := f
+	outer := groupPages{list: "rrev", cols: append(slicesClone(f.GroupBy), "kind")}
+	inner := groupPages{list: "rrev-rows", cols: slicesClone(outer.cols)}
 	if !slices.Contains(f.GroupBy, "day") {
-		byDay.GroupBy = append(slicesClone(f.GroupBy), "day")
+		inner.cols = append(inner.cols, "day")
 	}
-	rows, err := s.Revenues(ctx, workspaceID, byDay)
-	if err != nil {
-		return nil, err
+	inner.cols = append(inner.cols, "currency")
+	n := f.limit()
+	// The first read starts after the page's cursor; later ones after the
+	// last row read, a strictly later point of the same order.
+	byDay := f
+	byDay.Cursor, byDay.Limit = "", 0
+	var rows []RevenueRow
+	var groups [][]string // the outer key of each group read, in order
+	cursor, from := f.Cursor, outer
+	for {
+		batch, next, err := s.revenuePage(ctx, workspaceID, byDay, inner, from, cursor, 1000)
+		if err != nil {
+			return nil, "", err
+		}
+		for _, r := range batch {
+			k := keyValues(outer.cols, r.Date, r.Channel, r.Program, r.Custom, "", r.Currency, r.Kind)
+			if len(groups) == 0 || !slices.Equal(groups[len(groups)-1], k) {
+				if len(groups) == n { // a group beyond this page: the page is whole
+					out, err := ConvertRevenues(rows, f.GroupBy, conv)
+					return out, outer.cursor(groups[n-1]), err
+				}
+				groups = append(groups, k)
+			}
+			rows = append(rows, r)
+		}
+		if next == "" {
+			out, err := ConvertRevenues(rows, f.GroupBy, conv)
+			return out, "", err
+		}
+		cursor, from = next, inner
 	}
-	return ConvertRevenues(rows, f.GroupBy, conv)
 }
 
 // ConvertRevenues folds revenue rows of one day and currency each (grouped

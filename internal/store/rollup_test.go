@@ -124,7 +124,7 @@ func TestRevenueAndClickRollups(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			src, err := s.Revenues(ctx, f.ws.ID, store.AggregateFilter{Since: &d1, Until: &d2, GroupBy: []string{"day"}})
+			src, _, err := s.Revenues(ctx, f.ws.ID, store.AggregateFilter{Since: &d1, Until: &d2, GroupBy: []string{"day"}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -141,7 +141,7 @@ func TestRevenueAndClickRollups(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			srcClicks, err := s.Clicks(ctx, f.ws.ID, store.AggregateFilter{Since: &d1, Until: &d2, GroupBy: []string{"day"}})
+			srcClicks, _, err := s.Clicks(ctx, f.ws.ID, store.AggregateFilter{Since: &d1, Until: &d2, GroupBy: []string{"day"}})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -160,12 +160,12 @@ func TestRoundTrips(t *testing.T) {
 			if len(hist) != 2 || hist[0].FromStatus != "" || hist[1].FromStatus != "active" || hist[1].ToStatus != "no report access" {
 				t.Fatalf("program history = %+v", hist)
 			}
-			clicks, err := s.Clicks(ctx, f.ws.ID, store.AggregateFilter{GroupBy: []string{"channel"}})
+			clicks, _, err := s.Clicks(ctx, f.ws.ID, store.AggregateFilter{GroupBy: []string{"channel"}})
 			check("clicks", err)
 			if len(clicks) != 2 || clicks[0].Clicks != 40 || clicks[1].Clicks != 2 {
 				t.Fatalf("clicks = %+v", clicks)
 			}
-			revs, err := s.Revenues(ctx, f.ws.ID, store.AggregateFilter{GroupBy: []string{"day"}})
+			revs, _, err := s.Revenues(ctx, f.ws.ID, store.AggregateFilter{GroupBy: []string{"day"}})
 			check("revenues", err)
 			// One row per group and currency: EUR and USD apart.
 			if len(revs) != 2 || revs[0].Currency != "EUR" || revs[1].Currency != "USD" || revs[1].SaleAmount != 4998 || revs[1].Commission != 200 ||
@@ -173,10 +173,10 @@ func TestRoundTrips(t *testing.T) {
 				t.Fatalf("revenues = %+v", revs)
 			}
 			since := day("2026-10-03")
-			if revs, _ := s.Revenues(ctx, f.ws.ID, store.AggregateFilter{Since: &since}); len(revs) != 0 {
+			if revs, _, _ := s.Revenues(ctx, f.ws.ID, store.AggregateFilter{Since: &since}); len(revs) != 0 {
 				t.Fatalf("revenues since: %+v", revs)
 			}
-			if _, err := s.Revenues(ctx, f.ws.ID, store.AggregateFilter{GroupBy: []string{"color"}}); err == nil {
+			if _, _, err := s.Revenues(ctx, f.ws.ID, store.AggregateFilter{GroupBy: []string{"color"}}); err == nil {
 				t.Fatal("bad group_by accepted")
 			}
 		})
@@ -264,16 +264,16 @@ func TestRoundTrips(t *testing.T) {
 			}))
 			check("nov 15 again", s.RecordLinkClicks(ctx, f.ws.ID, []store.LinkClick{{LinkID: l.ID, Subtag: "m6", Custom: "user-2", ClickedAt: nov15}}))
 			since := time.Date(2026, 11, 15, 0, 0, 0, 0, time.UTC)
-			cr, err := s.Clicks(ctx, f.ws.ID, store.AggregateFilter{Since: &since, Until: &since, GroupBy: []string{"day", "channel", "program", "custom"}})
+			cr, _, err := s.Clicks(ctx, f.ws.ID, store.AggregateFilter{Since: &since, Until: &since, GroupBy: []string{"day", "channel", "program", "custom"}})
 			check("clicks", err)
 			if len(cr) != 2 || cr[0].Custom != "user-1" || cr[0].Clicks != 1 || cr[1].Custom != "user-2" || cr[1].Clicks != 3 ||
 				cr[1].Channel != "store-20" || cr[1].Program != "amazon.com" || !cr[1].Date.Equal(since) {
 				t.Fatalf("link clicks by day = %+v", cr)
 			}
-			if cr, err := s.Clicks(ctx, f.ws.ID, store.AggregateFilter{Custom: "user-2"}); err != nil || len(cr) != 1 || cr[0].Clicks != 4 {
+			if cr, _, err := s.Clicks(ctx, f.ws.ID, store.AggregateFilter{Custom: "user-2"}); err != nil || len(cr) != 1 || cr[0].Clicks != 4 {
 				t.Fatalf("clicks of user-2 = %+v, %v", cr, err)
 			}
-			if cr, err := s.Clicks(ctx, f.ws.ID, store.AggregateFilter{ConnectionID: "conn_x"}); err != nil || len(cr) != 1 || cr[0].Clicks != 0 {
+			if cr, _, err := s.Clicks(ctx, f.ws.ID, store.AggregateFilter{ConnectionID: "conn_x"}); err != nil || len(cr) != 1 || cr[0].Clicks != 0 {
 				t.Fatalf("a connection's clicks hold no redirect hits: %+v, %v", cr, err)
 			}
 			if err := s.RecordLinkClicks(ctx, "ws_other", []store.LinkClick{{LinkID: l.ID, Subtag: "m7", ClickedAt: nov15}}); err == nil {

@@ -4,10 +4,11 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/affsync/affsync/internal/cellsafe"
 )
 
 // export writes a table as CSV (streamed) or XLSX (built in memory with a
@@ -45,7 +46,7 @@ func newExport(w http.ResponseWriter, format, name string) (*export, error) {
 func (e *export) row(cells ...string) error {
 	if e.csv != nil {
 		for i, c := range cells {
-			cells[i] = defuse(c)
+			cells[i] = cellsafe.Text(c)
 		}
 		return e.csv.Write(cells)
 	}
@@ -80,17 +81,6 @@ func (e *export) close() error {
 	return err
 }
 
-// defuse keeps a spreadsheet from running a cell as a formula (CSV injection).
-func defuse(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		if _, err := fmt.Sscanf(s, "%g", new(float64)); err == nil {
-			return s // a negative number stays a number
-		}
-		return "'" + s
-	}
-	return s
-}
-
 // isoStamp writes an instant as RFC 3339 in UTC; nil is an empty cell.
 func isoStamp(t *time.Time) string {
 	if t == nil {
@@ -98,8 +88,6 @@ func isoStamp(t *time.Time) string {
 	}
 	return t.UTC().Format(time.RFC3339)
 }
-
-func joinCustoms(cs []string) string { return strings.Join(cs, " ") }
 
 func boolText(b bool) string {
 	if b {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -673,6 +674,96 @@ func TestConnectionCurrencyForm(t *testing.T) {
 		for _, c := range after {
 			if c.Settings["store_id"] == "s-21" && (c.Currency != "GBP" || c.Settings["marketplace"] != "www.amazon.co.uk") {
 				t.Fatalf("stored %s %v", c.Currency, c.Settings)
+			}
+		}
+	})
+}
+
+// TestAggregatePaging walks the revenues and clicks pages grouped by custom
+// through their next-page links: every group once, in key order, and the
+// export holds them all.
+func TestAggregatePaging(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s)
+		const n = aggregatePageSize + 7
+		d := day("2025-06-01")
+		var revs []model.Revenue
+		var clicks []model.Click
+		for i := range n {
+			c := "pg-" + itoa(int64(1000+i))
+			revs = append(revs, model.Revenue{Date: d, Channel: "store-20", Program: "amazon.com", Custom: c, Currency: "USD", Kind: "cps", Commission: 1})
+			clicks = append(clicks, model.Click{Date: d, Channel: "store-20", Program: "amazon.com", Custom: c, Clicks: 1})
+		}
+		if err := s.Write(ctx, func(tx *store.Tx) error {
+			if err := tx.ReplaceRevenues(ctx, e.ws.ID, e.conn.ID, []time.Time{d}, revs); err != nil {
+				return err
+			}
+			return tx.ReplaceClicks(ctx, e.ws.ID, e.conn.ID, []time.Time{d}, clicks)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		reader := e.login("reader@example.com")
+		item := regexp.MustCompile(`<tr><td>(pg-\d+)</td>`)
+		for _, section := range []string{"revenues", "clicks"} {
+			var seen []string
+			pages := 0
+			for path := "/" + section + "?group_by=custom&since=2025-06-01&until=2025-06-01"; path != ""; pages++ {
+				status, body := reader.get(path)
+				if status != http.StatusOK {
+					t.Fatalf("%s: %d", path, status)
+				}
+				items := item.FindAllStringSubmatch(body, -1)
+				if len(items) == 0 || len(items) > aggregatePageSize {
+					t.Fatalf("%s: %d rows on a page", path, len(items))
+				}
+				for _, m := range items {
+					seen = append(seen, m[1])
+				}
+				path = ""
+				if m := nextPage.FindStringSubmatch(body); m != nil {
+					path = html.UnescapeString(m[1])
+				}
+			}
+			if pages != 2 || len(seen) != n || !slices.IsSorted(seen) || len(slices.Compact(slices.Clone(seen))) != n {
+				t.Fatalf("%s: %d pages, %d groups", section, pages, len(seen))
+			}
+			status, body := reader.get("/" + section + "/export?group_by=custom&since=2025-06-01&until=2025-06-01&format=csv")
+			recs, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+			if status != http.StatusOK || err != nil || len(recs) != n+1 {
+				t.Fatalf("%s export: %d, %d records, %v", section, status, len(recs), err)
+			}
+		}
+	})
+}
+
+// TestExportGuardsFormulas: the dashboard's CSV writes a would-be formula
+// as text and a negative amount as a number, cell for cell as the API's
+// export does (internal/api TestExportGuardsFormulas: both use cellsafe).
+func TestExportGuardsFormulas(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s)
+		if _, err := s.UpsertTransactions(ctx, e.ws.ID, []store.TxWrite{{Tx: model.Transaction{
+			ConnectionID: e.conn.ID, Network: "amazon", SourceKey: "x:evil", Program: "amazon.com", Channel: "@store-21",
+			Customs: []string{`=HYPERLINK("http://evil.example")`, "user-1"}, Status: model.StatusDeclined, NetworkStatus: "-1+cmd|' /C calc'!A0",
+			Currency: "USD", SaleAmount: -2999, Commission: -120, Quantity: -1, SoldAt: day("2025-03-01"),
+		}}}); err != nil {
+			t.Fatal(err)
+		}
+		status, body := e.login("reader@example.com").get("/transactions/export?channel=%40store-21&format=csv")
+		recs, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+		if status != http.StatusOK || err != nil || len(recs) != 2 {
+			t.Fatalf("export: %d, %d records, %v", status, len(recs), err)
+		}
+		row := map[string]string{}
+		for i, col := range recs[0] {
+			row[col] = recs[1][i]
+		}
+		for col, want := range map[string]string{
+			"customs": `'=HYPERLINK("http://evil.example");user-1`, "channel": "'@store-21", "network_status": "'-1+cmd|' /C calc'!A0",
+			"sale_amount": "-29.99", "commission": "-1.20", "quantity": "-1",
+		} {
+			if row[col] != want {
+				t.Errorf("%s = %q, want %q", col, row[col], want)
 			}
 		}
 	})

@@ -3,11 +3,16 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/affsync/affsync/internal/money"
 	"github.com/affsync/affsync/internal/store"
 )
+
+// aggregatePageSize is how many groups a revenues or clicks page shows: a
+// quarter of days fits on two.
+const aggregatePageSize = 100
 
 // aggregateQuery is the shared filter of the revenues and clicks pages.
 type aggregateQuery struct {
@@ -32,7 +37,7 @@ func aggregateQueryOf(q url.Values) (aggregateQuery, error) {
 		return a, userError{"Kind must be CPS or CPC."}
 	}
 	a.Filter = store.AggregateFilter{GroupBy: []string{a.GroupBy}, Kind: a.Kind, Channel: q.Get("channel"), Program: q.Get("program"),
-		Custom: q.Get("custom"), ConnectionID: q.Get("connection")}
+		Custom: q.Get("custom"), ConnectionID: q.Get("connection"), Cursor: q.Get("cursor"), Limit: aggregatePageSize}
 	for _, b := range []struct {
 		name string
 		dst  **time.Time
@@ -55,6 +60,7 @@ type revenuesData struct {
 	Reporting string
 	Currency  string // the workspace's reporting currency, to offer the switch
 	Rows      []store.ReportingRevenueRow
+	Next      string // the next page's cursor; "" on the last
 }
 
 // revenueRows reads the revenues a page or its export shows: per original
@@ -73,17 +79,18 @@ func (s *Server) revenueRows(r *http.Request, v *viewer) (revenuesData, error) {
 	d.Currency = ws.Currency
 	switch r.URL.Query().Get("currency") {
 	case "":
-		rows, err := s.store.Revenues(r.Context(), v.WorkspaceID, a.Filter)
+		rows, next, err := s.store.Revenues(r.Context(), v.WorkspaceID, a.Filter)
 		for _, row := range rows {
 			d.Rows = append(d.Rows, store.ReportingRevenueRow{RevenueRow: row})
 		}
+		d.Next = next
 		return d, err
 	case "reporting":
 		if ws.Currency == "" {
 			return d, userError{"The workspace has no reporting currency yet; an admin sets it in Settings."}
 		}
 		d.Reporting = ws.Currency
-		d.Rows, err = s.store.ReportingRevenues(r.Context(), v.WorkspaceID, a.Filter)
+		d.Rows, d.Next, err = s.store.ReportingRevenues(r.Context(), v.WorkspaceID, a.Filter)
 		return d, err
 	default:
 		return d, userError{"currency must be reporting, or left out for the original currencies."}
@@ -121,28 +128,41 @@ func (d revenuesData) Key(r store.ReportingRevenueRow) string {
 	return groupKey(d.GroupBy, r.Date, r.Channel, r.Program, r.Custom)
 }
 
+// exportRevenues writes every group the filter selects, page by page.
 func (s *Server) exportRevenues(w http.ResponseWriter, r *http.Request, v *viewer) {
-	d, err := s.revenueRows(r, v)
+	a, err := aggregateQueryOf(r.URL.Query())
 	if err != nil {
 		s.fail(w, r, v, err)
 		return
 	}
-	a, rows := d.aggregateQuery, d.Rows
-	out, err := newExport(w, r.URL.Query().Get("format"), "revenues")
-	if err != nil {
-		s.fail(w, r, v, err)
-		return
+	f := a.Filter
+	f.Limit = 1000
+	reporting := r.URL.Query().Get("currency") == "reporting"
+	header := []string{a.GroupBy, "kind", "currency", "sale_amount", "commission", "items_shipped", "items_returned", "transactions"}
+	if reporting {
+		header = append(header, "unconverted")
 	}
-	if err := out.row(a.GroupBy, "kind", "currency", "sale_amount", "commission", "items_shipped", "items_returned", "transactions"); err != nil {
-		return
-	}
-	for _, x := range rows {
-		if err := out.row(groupKey(a.GroupBy, x.Date, x.Channel, x.Program, x.Custom), x.Kind, x.Currency, money.FormatIn(x.SaleAmount, x.Currency),
-			money.FormatIn(x.Commission, x.Currency), itoa(x.ItemsShipped), itoa(x.ItemsReturned), itoa(x.Transactions)); err != nil {
-			return
+	exportPages(s, w, r, v, "revenues", header, func(cursor string) ([]store.ReportingRevenueRow, string, error) {
+		f.Cursor = cursor
+		if reporting {
+			return s.store.ReportingRevenues(r.Context(), v.WorkspaceID, f)
 		}
-	}
-	if err := out.close(); err != nil {
-		s.log.Warn("export revenues", "err", err)
-	}
+		rows, next, err := s.store.Revenues(r.Context(), v.WorkspaceID, f)
+		out := make([]store.ReportingRevenueRow, len(rows))
+		for i, x := range rows {
+			out[i].RevenueRow = x
+		}
+		return out, next, err
+	}, func(x store.ReportingRevenueRow) []string {
+		cells := []string{groupKey(a.GroupBy, x.Date, x.Channel, x.Program, x.Custom), x.Kind, x.Currency, money.FormatIn(x.SaleAmount, x.Currency),
+			money.FormatIn(x.Commission, x.Currency), itoa(x.ItemsShipped), itoa(x.ItemsReturned), itoa(x.Transactions)}
+		if reporting {
+			var left []string
+			for _, u := range x.Unconverted {
+				left = append(left, u.Currency+" "+money.FormatIn(u.Commission, u.Currency)+" commission, "+money.FormatIn(u.SaleAmount, u.Currency)+" sales: "+u.Reason)
+			}
+			cells = append(cells, strings.Join(left, "; "))
+		}
+		return cells
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/affsync/affsync/internal/cellsafe"
 	"github.com/affsync/affsync/internal/fxrate"
 	"github.com/affsync/affsync/internal/model"
 	"github.com/affsync/affsync/internal/money"
@@ -137,7 +138,7 @@ func (s *Server) exportTransactions(w http.ResponseWriter, r *http.Request, v *v
 		if x.OrderRef != nil {
 			ref = *x.OrderRef
 		}
-		return []string{x.ID, x.ConnectionID, x.Program, x.Channel, joinCustoms(x.Customs), ref, string(x.Status), x.NetworkStatus,
+		return []string{x.ID, x.ConnectionID, x.Program, x.Channel, cellsafe.Join(x.Customs), ref, string(x.Status), x.NetworkStatus,
 			x.StatusReason, boolText(x.Paid), x.Currency, money.FormatIn(x.SaleAmount, x.Currency), money.FormatIn(x.Commission, x.Currency),
 			boolText(x.CommissionEstimated), itoa(x.Quantity), isoStamp(x.ClickedAt), isoStamp(&x.SoldAt), isoStamp(x.CheckedAt), isoStamp(&x.UpdatedAt)}
 	})

@@ -215,6 +215,70 @@ def central_tsv_de(clicks, tag="outside-23"):
     write_truth(d, clicks, "www.amazon.de", "EUR")
 
 
+def daily(clicks):
+    """SPEC 4.2 revenues of each day and subtag: every row counts on its own
+    date (a return negative, on the day it happened); a subtag is one
+    transaction, opened on the days it ships something."""
+    out = {}
+    for day, subtag, l, q in rows(clicks):
+        r = out.setdefault((day, subtag), {"date": day.isoformat(), "custom": subtag, "sale_amount": 0, "commission": 0,
+                                           "items_shipped": 0, "items_returned": 0, "transactions": 0})
+        r["sale_amount"] += l["price"] * q
+        r["commission"] += fee(l["price"], q, l["rate"])
+        if q > 0:
+            r["items_shipped"] += q
+            r["transactions"] = 1
+        else:
+            r["items_returned"] -= q
+    return [out[k] for k in sorted(out)]
+
+
+def write_daily(flavour, revenues, marketplace, currency):
+    """daily/<flavour>.json: the revenues TestOutsideDailyRevenues expects of
+    the flavour's files (apart from them, so that no test imports it)."""
+    d = os.path.join(HERE, "daily")
+    os.makedirs(d, exist_ok=True)
+    head = json.dumps({"today": TODAY.isoformat(), "marketplace": marketplace, "currency": currency}, sort_keys=True)
+    with open(os.path.join(d, flavour + ".json"), "w") as f:  # one revenue row a line
+        f.write(head[:-1] + ', "revenues": [\n' + ",\n".join(json.dumps(r, sort_keys=True) for r in revenues) + "\n]}\n")
+
+
+def central_bounty(seed, tag="outside-26"):
+    """FORMATS §3: a monthly Fee-Bounty download (Name, Date Shipped, Tracking Id,
+    Quantity, Ad Fees($)); some sign-ups reversed later by a row of negative
+    ad fees (its quantity written either way). Only daily revenue truth: a
+    bounty counts on its day, a reversal on its own day as returned items,
+    opening no transaction; each bounty is a transaction of its own."""
+    rnd = random.Random(seed)
+    d = fresh("central-bounty")
+    names = [("Prime Free Trial", 300), ("Audible Free Trial", 500), ("Amazon Music Unlimited", 250)]
+    events = []
+    for _ in range(40):
+        name, fee_ = rnd.choice(names)
+        day = START + dt.timedelta(days=rnd.randrange(DAYS - 10))
+        events.append((day, name, 1, fee_))
+        if rnd.random() < 0.3:
+            back = day + dt.timedelta(days=rnd.randint(1, 9))
+            events.append((back, name, rnd.choice([1, -1]), -fee_))
+    events.sort()
+    out = ["Fee-Bounty reports from %s to %s" % (START.strftime("%m-%d-%Y"), (TODAY - dt.timedelta(days=1)).strftime("%m-%d-%Y")),
+           "Name,Date Shipped,Tracking Id,Quantity,Ad Fees($)"]
+    by_day = {}
+    for day, name, q, f in events:
+        out.append(",".join([name, day.isoformat(), tag, str(q), money(f)]))
+        r = by_day.setdefault(day, {"date": day.isoformat(), "custom": "", "sale_amount": 0, "commission": 0,
+                                    "items_shipped": 0, "items_returned": 0, "transactions": 0})
+        r["commission"] += f
+        if f >= 0:
+            r["items_shipped"] += q
+            r["transactions"] += 1
+        else:
+            r["items_returned"] += abs(q)
+    with open(os.path.join(d, "Fee-Bounty-%s.csv" % tag), "w", encoding="utf-8", newline="") as fh:
+        fh.write("\r\n".join(out) + "\r\n")
+    write_daily("central-bounty", [by_day[k] for k in sorted(by_day)], "www.amazon.com", "USD")
+
+
 def title_styles(tag, day):
     """SPEC 3.5: the title line is free text. Every style the spec names, one per day in turn."""
     long_ = day.strftime("%B %-d, %Y")
@@ -282,3 +346,8 @@ if __name__ == "__main__":
     central_tsv_de(events(4))
     datafeed_titles(events(5))
     central_uk_gbp(events(6))
+    for flavour, seed, marketplace, currency in (("datafeed-tsv", 1, "www.amazon.com", "USD"), ("datafeed-xml-de", 2, "www.amazon.de", "EUR"),
+                                                 ("central-csv", 3, "www.amazon.com", "USD"), ("central-tsv-de", 4, "www.amazon.de", "EUR"),
+                                                 ("datafeed-titles", 5, "www.amazon.com", "USD")):
+        write_daily(flavour, daily(events(seed)), marketplace, currency)
+    central_bounty(5)
