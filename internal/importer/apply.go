@@ -205,12 +205,11 @@ func (im *Importer) readReport(ctx context.Context, t *ingest.Table, conn store.
 // counting because of this one: the only trace a user has of it otherwise
 // is a number of deleted transactions.
 func replacedNote(r store.Replaced, by string) string {
-	what := "transactions"
+	what := "transactions of %s (%s, %s) no longer count"
 	if r.Transactions == 1 {
-		what = "transaction"
+		what = "transaction of %s (%s, %s) no longer counts"
 	}
-	return fmt.Sprintf("%d %s of %s (%s, %s) no longer count: replaced by %s", r.Transactions, what, r.File, r.Report,
-		dayRanges(r.Days), by)
+	return fmt.Sprintf("%d "+what+": replaced by %s", r.Transactions, r.File, r.Report, dayRanges(r.Days), by)
 }
 
 // dayRanges writes ascending days as runs: "2026-10-01 … 2026-10-03, 2026-10-05".

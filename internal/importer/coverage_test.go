@@ -90,7 +90,7 @@ func TestCoveragePerTrackingID(t *testing.T) {
 				}
 				switch i {
 				case 0:
-					wantNotes = append(wantNotes, "1 transaction of Fee-Earnings-store-20.tsv (earnings, 2026-10-02) no longer count: replaced by Fee-Earnings-all.tsv")
+					wantNotes = append(wantNotes, "1 transaction of Fee-Earnings-store-20.tsv (earnings, 2026-10-02) no longer counts: replaced by Fee-Earnings-all.tsv")
 				case 1:
 					wantNotes = append(wantNotes, "2 transactions of Fee-Earnings-store-21.tsv (earnings, 2026-10-02 … 2026-10-03) no longer count: replaced by Fee-Earnings-all.tsv")
 				}
