@@ -3,8 +3,8 @@ package importer
 import (
 	"cmp"
 	"context"
-	"maps"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
