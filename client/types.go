@@ -37,6 +37,12 @@ type Transaction struct {
 	CreatedAt     time.Time  `json:"created_at"`
 	UpdatedAt     time.Time  `json:"updated_at"`
 	Items         []Item     `json:"items"`
+	// Deleted and DeletedAt mark a removed transaction: its last state, as
+	// time_type=updated listings and transaction.deleted events show it
+	// once. Drop your copy of the id; a later created or updated of the
+	// same id (its updated_at after DeletedAt) brings it back.
+	Deleted   bool       `json:"deleted,omitempty"`
+	DeletedAt *time.Time `json:"deleted_at,omitempty"`
 }
 
 // TransactionDetail is a transaction with its history.
