@@ -160,7 +160,7 @@ var openAPIDocument = sync.OnceValue(func() map[string]any {
 	}}
 	schemas["Event"].(map[string]any)["properties"].(map[string]any)["type"] = map[string]any{"type": "string", "enum": wire.EventTypes()}
 	return map[string]any{
-		"openapi": "3.1.0",
+		"openapi":  "3.1.0",
 		"webhooks": map[string]any{"transaction": event},
 		"info": map[string]any{"title": "affsync API", "version": "1",
 			"description": "Affiliate data of a workspace: transactions, clicks, revenues, payments, channels, programs, deals, inquiries, connections, links, webhooks. Amounts are decimal strings in the currency's own exponent."},
