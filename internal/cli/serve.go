@@ -29,6 +29,8 @@ func runServe(env Env, args []string) error {
 	publicURL := fs.String("public-url", env.Getenv("AFFSYNC_PUBLIC_URL"),
 		"where shoppers reach this server, the base of /r/ redirect links (default $AFFSYNC_PUBLIC_URL, else the request's host)")
 	secureCookies := fs.Bool("secure-cookies", false, "mark dashboard cookies Secure (set it behind a proxy that ends TLS)")
+	keepTombstones := fs.Duration("keep-tombstones", collector.DefaultKeepTombstones,
+		"how long removed transactions stay in time_type=updated listings (at least 720h, 30 days)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -40,6 +42,9 @@ func runServe(env Env, args []string) error {
 	}
 	if *rate < 0 || *burst < 1 || *maxUpload < 1 {
 		return usagef("--rate-limit must be 0 or more, --rate-burst and --max-upload at least 1")
+	}
+	if *keepTombstones < collector.DefaultKeepTombstones {
+		return usagef("--keep-tombstones must be at least 720h (30 days): apps that sync less often would miss removals")
 	}
 	if *poll <= 0 {
 		return usagef("--webhook-poll must be a positive duration, like 5s")
@@ -60,6 +65,7 @@ func runServe(env Env, args []string) error {
 	log := logger(env)
 	log.Info("serving", "url", "http://"+ln.Addr().String(), "db", s.Dialect())
 	sched := newScheduler(s, box, log)
+	sched.KeepTombstones = *keepTombstones
 	hooks := &webhook.Dispatcher{Store: s, Sealer: box, Log: log, Poll: *poll}
 	return serve(env.Context, ln, services{
 		api: api.Config{Store: s, Sealer: box, Logger: log, PublicURL: *publicURL, MaxUpload: *maxUpload,
