@@ -43,7 +43,7 @@ func (t *Tx) DeleteTransactions(ctx context.Context, workspaceID string, ids []s
 	if err != nil {
 		return err
 	}
-	now := time.Now().UTC()
+	now := time.Now().UTC().Truncate(time.Microsecond) // as stored, so events and reads agree
 	events := &eventQueue{t: t, workspaceID: workspaceID, subs: subs, now: now}
 	var rows, customRows [][]any
 	for _, id := range ids {

@@ -71,7 +71,7 @@ func (t *Tx) UpsertTransactions(ctx context.Context, workspaceID string, batch [
 	if err != nil {
 		return st, err
 	}
-	now := time.Now().UTC()
+	now := time.Now().UTC().Truncate(time.Microsecond) // as stored, so events and reads agree
 	events := &eventQueue{t: t, workspaceID: workspaceID, subs: subs, now: now}
 	var inserts []pendingInsert
 	for _, w := range batch {
