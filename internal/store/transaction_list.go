@@ -33,6 +33,9 @@ type TransactionFilter struct {
 	Program      string
 	Cursor       string
 	Limit        int
+	// Removed adds, with TimeUpdated, the tombstones of removed transactions
+	// (DeletedAt set): the API's feed has them, the dashboard's list not.
+	Removed bool
 }
 
 // ErrBadCursor is a cursor that this list did not hand out.
@@ -99,7 +102,7 @@ func (s *Store) Transactions(ctx context.Context, workspaceID string, f Transact
 	if err != nil {
 		return nil, "", err
 	}
-	if key == "update_seq" {
+	if key == "update_seq" && f.Removed {
 		// Removed transactions appear once more, at the place of their
 		// removal in the update order (SPEC §4.2).
 		gone, err := s.tombstones(ctx, workspaceID, f, after, f.Limit+1)
