@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -298,4 +300,41 @@ func cents(c int) string {
 		sign, c = "-", -c
 	}
 	return fmt.Sprintf("%s%d.%02d", sign, c/100, c%100)
+}
+
+// TestOutsideAppsStayInStep imports the independent generator's filtered,
+// overlapping and re-issued Central downloads (testdata/outside/
+// central-filtered, which TestOutsideCheck reconciles to the cent) one
+// file at a time; after each, both apps hold exactly the store's
+// transactions, and the re-issue's dropped row reached them as a removal.
+func TestOutsideAppsStayInStep(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "..", "testdata", "outside", "central-filtered", "Fee-Earnings-*.csv"))
+	if err != nil || len(files) < 5 {
+		t.Fatalf("outside fixtures: %v %v (run python3 testdata/outside/gen.py)", files, err)
+	}
+	sort.Strings(files)
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		box, err := secret.NewBox([]byte("0123456789abcdef0123456789abcdef"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := newEnvWith(t, s, api.Config{Sealer: box, RateLimit: api.RateLimit{Disabled: true}})
+		w := newSyncWorld(t, e, box, 0)
+		for _, path := range files {
+			if _, err := w.write.ImportPaths(ctx, w.conn.ID, path); err != nil {
+				t.Fatalf("import %s: %v", path, err)
+			}
+			w.deliver(t)
+			w.followFeed(t)
+			truth := w.truth(t)
+			for app, copy := range map[string]map[string]string{"feed": w.feedApp, "webhooks": w.hookApp.live()} {
+				if d := diffCopies(truth, copy); d != "" {
+					t.Fatalf("after %s: the %s app differs from the store: %s", filepath.Base(path), app, d)
+				}
+			}
+		}
+		if w.deleted == 0 {
+			t.Error("the re-issue's dropped row never reached the feed as a removal")
+		}
+	})
 }
