@@ -30,7 +30,7 @@ func TestRemovedTransactions(t *testing.T) {
 			t.Fatalf("GET a removed transaction: %d %+v, want 410 deleted", code, detail)
 		}
 		var ae *client.Error
-		if _, err := c.Transaction(ctx, gone); !errors.As(err, &ae) || ae.Status != http.StatusGone || ae.Code != "deleted" {
+		if _, err := c.Transaction(ctx, gone); !errors.As(err, &ae) || ae.Status != http.StatusGone || ae.Code != "deleted" || !client.IsDeleted(err) {
 			t.Fatalf("client: %v, want a 410 deleted", err)
 		}
 		// Another workspace does not learn that the id existed.
