@@ -88,7 +88,7 @@ var errorAnswers = map[string]map[int]string{
 var paramDocs = map[string]struct{ desc, typ string }{
 	"since":         {"from this date or RFC 3339 instant (inclusive)", "string"},
 	"until":         {"transactions: up to this date or instant (exclusive); revenues and clicks: to this date (inclusive)", "string"},
-	"time_type":     {"what since/until apply to: sold (default), clicked, checked, updated; updated also orders by last change", "string"},
+	"time_type":     {"what since/until apply to: sold (default), clicked, checked, updated; updated also orders by last change and lists each removed transaction once more, as its last state with deleted true and deleted_at", "string"},
 	"status":        {"pending, confirmed or declined", "string"},
 	"custom":        {"a subid (Amazon ascsubtag, or the app's custom of a redirect link)", "string"},
 	"connection_id": {"a connection's id", "string"},
