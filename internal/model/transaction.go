@@ -52,7 +52,7 @@ type Transaction struct {
 
 	// DeletedAt is set on a tombstone: the last stored state of a
 	// transaction that stopped existing (SPEC §4.2 "Removed transactions").
-	DeletedAt *time.Time
+	DeletedAt *time.Time `json:",omitempty"`
 }
 
 // Item is one basket line of a transaction.
