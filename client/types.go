@@ -155,7 +155,7 @@ type NewAmazonConnection struct {
 	Connector         string `json:"connector"`
 	StoreID           string `json:"store_id"`
 	Name              string `json:"name,omitempty"`
-	Currency          string `json:"currency,omitempty"`
+	Currency          string `json:"currency,omitempty"` // the transactions' currency; default the marketplace's; alone, it picks its marketplace
 	TrackingID        string `json:"tracking_id,omitempty"`
 	Mode              string `json:"mode,omitempty"`
 	CredentialID      string `json:"credential_id,omitempty"`
@@ -163,7 +163,7 @@ type NewAmazonConnection struct {
 	CredentialVersion string `json:"credential_version,omitempty"`
 	APIBase           string `json:"api_base,omitempty"`
 	TokenURL          string `json:"token_url,omitempty"`
-	Marketplace       string `json:"marketplace,omitempty"`
+	Marketplace       string `json:"marketplace,omitempty"` // default the currency's, else www.amazon.com; must sell in Currency (else 400)
 	Transport         string `json:"transport,omitempty"`
 }
 

@@ -39,6 +39,16 @@ func TestConnectionsAPI(t *testing.T) {
 		if status := e.do("POST", "/v1/connections", e.a.writeKey, `{"network":"amazon","connector":"creators"}`, &apiErr); status != 400 {
 			t.Fatalf("missing fields: %d %+v", status, apiErr)
 		}
+		// A marketplace that contradicts the currency given (SPEC §3.5).
+		if status := e.do("POST", "/v1/connections", e.a.writeKey, `{"network":"amazon","connector":"import","store_id":"s-21","currency":"GBP","marketplace":"www.amazon.com"}`, &apiErr); status != 400 ||
+			apiErr.Error.Message != "marketplace www.amazon.com sells in USD, not in the currency given, GBP: give currency USD, or give the marketplace that sells in GBP (www.amazon.co.uk) or leave it out" {
+			t.Fatalf("contradicting marketplace: %d %+v", status, apiErr)
+		}
+		var gbp api.Connection
+		if status := e.do("POST", "/v1/connections", e.a.writeKey, `{"network":"amazon","connector":"import","store_id":"s-21","currency":"GBP"}`, &gbp); status != 201 ||
+			gbp.Currency != "GBP" || gbp.Settings["marketplace"] != "www.amazon.co.uk" {
+			t.Fatalf("currency alone: %d %+v", status, gbp)
+		}
 		if status := e.do("POST", "/v1/connections", e.a.readKey, body("demo-secret"), &apiErr); status != 403 {
 			t.Fatalf("read key: %d", status)
 		}
@@ -48,7 +58,7 @@ func TestConnectionsAPI(t *testing.T) {
 		}
 		var list struct{ Data []api.Connection }
 		e.do("GET", "/v1/connections", e.a.readKey, "", &list)
-		if len(list.Data) != 2 { // the tenant's import connection and this one
+		if len(list.Data) != 3 { // the tenant's import connection, the GBP one and this one
 			t.Fatalf("list: %+v", list.Data)
 		}
 		for _, x := range list.Data {

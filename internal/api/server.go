@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/affsync/affsync/internal/clickqueue"
+	"github.com/affsync/affsync/internal/metrics"
 	"github.com/affsync/affsync/internal/store"
 )
 
@@ -27,6 +28,7 @@ type Config struct {
 	// the base of redirect links; empty: the host each request came to.
 	PublicURL string
 	Clicks    clickqueue.Options // the queue of redirect hits
+	Metrics   *metrics.Metrics   // counts uploads; nil: none
 }
 
 // Server is the REST API.
@@ -43,6 +45,7 @@ type Server struct {
 	publicURL string
 	links     *linkCache
 	hits      *clickqueue.Queue // redirect hits on their way to the store
+	metrics   *metrics.Metrics
 }
 
 // Close waits for background writes to finish and writes the queued
@@ -70,10 +73,12 @@ func New(cfg Config) *Server {
 		cfg.MaxUpload = DefaultMaxUpload
 	}
 	s := &Server{store: cfg.Store, sealer: cfg.Sealer, log: cfg.Logger, now: cfg.Now, keys: newKeyCache(), maxUpload: cfg.MaxUpload,
-		publicURL: strings.TrimSuffix(cfg.PublicURL, "/"), links: newLinkCache(), hits: clickqueue.New(cfg.Store, cfg.Logger, cfg.Clicks)}
+		publicURL: strings.TrimSuffix(cfg.PublicURL, "/"), links: newLinkCache(), hits: clickqueue.New(cfg.Store, cfg.Logger, cfg.Clicks),
+		metrics: cfg.Metrics}
 	if !cfg.RateLimit.Disabled {
 		s.limits = newLimiter(cfg.RateLimit)
 	}
+	cfg.Metrics.WatchClicks(s.hits.Stats) // redirect hits written, dropped, queued
 	return s
 }
 

@@ -254,10 +254,31 @@ func sealer(env Env, s *store.Store) (*secret.Box, error) {
 	return secret.NewBox(key)
 }
 
+// logger writes to stderr at AFFSYNC_LOG_LEVEL (debug, info, warn, error;
+// default info), as text or, with AFFSYNC_LOG_FORMAT=json, one JSON object a
+// line. A value it does not know is said once and the default kept: a typo
+// in the environment should not stop a server from starting.
 func logger(env Env) *slog.Logger {
-	level := slog.LevelInfo
-	if strings.EqualFold(env.Getenv("AFFSYNC_LOG_LEVEL"), "debug") {
-		level = slog.LevelDebug
+	var level slog.Level // info
+	badLevel := false
+	if v := env.Getenv("AFFSYNC_LOG_LEVEL"); v != "" {
+		badLevel = level.UnmarshalText([]byte(v)) != nil
 	}
-	return slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: level}))
+	opts := &slog.HandlerOptions{Level: level}
+	var h slog.Handler
+	format := strings.ToLower(env.Getenv("AFFSYNC_LOG_FORMAT"))
+	switch format {
+	case "json":
+		h = slog.NewJSONHandler(env.Stderr, opts)
+	default:
+		h = slog.NewTextHandler(env.Stderr, opts)
+	}
+	log := slog.New(h)
+	if badLevel {
+		log.Warn("AFFSYNC_LOG_LEVEL is not debug, info, warn or error; logging at info", "value", env.Getenv("AFFSYNC_LOG_LEVEL"))
+	}
+	if format != "" && format != "json" && format != "text" {
+		log.Warn("AFFSYNC_LOG_FORMAT is not text or json; logging as text", "value", env.Getenv("AFFSYNC_LOG_FORMAT"))
+	}
+	return log
 }

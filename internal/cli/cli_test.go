@@ -55,6 +55,9 @@ func TestUsageAndExitCodes(t *testing.T) {
 		{[]string{"connection", "add", "amazon", "--connector", "nope", "--store-id", "s-20"}, 2, "connector must be one of"},
 		{[]string{"connection", "add", "amazon", "--connector", "creators", "--store-id", "s-20"}, 2, "a credential ID and a secret are required"},
 		{[]string{"connection", "add", "amazon", "--connector", "creators-tracking", "--store-id", "s-20", "--credential-id", "c", "--secret", "s"}, 2, "a tracking ID is required"},
+		{[]string{"connection", "add", "amazon", "--connector", "import", "--store-id", "s-21", "--currency", "GBP", "--marketplace", "www.amazon.com"}, 2,
+			"marketplace www.amazon.com sells in USD, not in the currency given, GBP: give currency USD, or give the marketplace that sells in GBP (www.amazon.co.uk) or leave it out"},
+		{[]string{"connection", "add", "amazon", "--connector", "import", "--store-id", "s-21", "--currency", "CHF"}, 2, "no Amazon marketplace sells in CHF"},
 	} {
 		code, out, errOut := run(t, vars, tc.args...)
 		if code != tc.code || !strings.Contains(out+errOut, tc.want) {
@@ -471,5 +474,44 @@ func TestUserListRoleRemovePassword(t *testing.T) {
 	}
 	if code, out, _ := run(t, vars, "--workspace", "other", "user", "list"); code != 0 || !strings.Contains(out, "out@example.com  admin") {
 		t.Fatalf("the other workspace's user changed: %q", out)
+	}
+}
+
+// TestConnectionCurrencyOnly: the command, --currency GBP with the
+// marketplace left at its default, stores a GBP connection of amazon.co.uk,
+// and a UK download imported into it (no currency suffix, day-first dates)
+// comes out in pounds.
+func TestConnectionCurrencyOnly(t *testing.T) {
+	db := "sqlite:" + filepath.Join(t.TempDir(), "a.db")
+	vars := map[string]string{"AFFSYNC_DB": db}
+	code, out, errOut := run(t, vars, "connection", "add", "amazon", "--connector", "import", "--mode", "subtags", "--store-id", "s-21", "--currency", "GBP")
+	var conn struct {
+		ID, Currency string
+		Settings     map[string]string
+	}
+	if err := json.Unmarshal([]byte(out), &conn); code != 0 || err != nil || conn.Currency != "GBP" || conn.Settings["marketplace"] != "www.amazon.co.uk" {
+		t.Fatalf("connection add: %d %q %q %v", code, out, errOut, err)
+	}
+	file := filepath.Join("..", "importer", "testdata", "currency", "Fee-Earnings-uk.tsv")
+	if code, out, errOut = run(t, vars, "import", "--connection", conn.ID, "--json", file); code != 0 {
+		t.Fatalf("import: %d %q %q", code, out, errOut)
+	}
+	s, err := store.Open(context.Background(), db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ws, err := s.EnsureWorkspace(context.Background(), "default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	txs, _, err := s.Transactions(context.Background(), ws.ID, store.TransactionFilter{Limit: 10})
+	if err != nil || len(txs) != 2 {
+		t.Fatalf("%v %v", txs, err)
+	}
+	for _, x := range txs {
+		if x.Currency != "GBP" || x.Program != "amazon.co.uk" {
+			t.Errorf("%v: %s %s", x.Customs, x.Currency, x.Program)
+		}
 	}
 }

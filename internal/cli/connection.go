@@ -30,7 +30,7 @@ func runConnection(env Env, args []string) error {
 	fs.StringVar(&a.Connector, "connector", "", "one of "+fmt.Sprint(collector.AmazonConnectors)+" (required)")
 	fs.StringVar(&a.StoreID, "store-id", "", "Associates store ID, e.g. mystore-20 (required)")
 	fs.StringVar(&a.Name, "name", "", "display name (default: the store ID)")
-	fs.StringVar(&a.Currency, "currency", "", "ISO 4217 currency (default: the marketplace's)")
+	fs.StringVar(&a.Currency, "currency", "", "ISO 4217 currency of the account's reports (default: the marketplace's); alone, it picks its marketplace (GBP: www.amazon.co.uk, EUR: www.amazon.de)")
 	fs.StringVar(&a.TrackingID, "tracking-id", "", "only rows of this tracking ID (required by *-tracking connectors)")
 	fs.StringVar(&a.Mode, "mode", "orders", "import connector: orders or subtags")
 	fs.StringVar(&a.CredentialID, "credential-id", "", "Creators API credential ID")
@@ -38,7 +38,7 @@ func runConnection(env Env, args []string) error {
 	fs.StringVar(&a.CredentialVersion, "credential-version", "3.1", "credential version: 2.1–2.3 (Cognito) or 3.1–3.3 (Login with Amazon)")
 	fs.StringVar(&a.APIBase, "api-base", "", "Creators API base URL (default https://creatorsapi.amazon), or the DataFeed host")
 	fs.StringVar(&a.TokenURL, "token-url", "", "token URL (default from the credential version)")
-	fs.StringVar(&a.Marketplace, "marketplace", "www.amazon.com", "marketplace host")
+	fs.StringVar(&a.Marketplace, "marketplace", "", "marketplace host (default: the one selling in --currency, else www.amazon.com); must sell in --currency when both are given")
 	fs.StringVar(&a.Transport, "transport", "creators", "creators (Creators API Reports) or datafeed (legacy DataFeed: store ID and secret, Digest auth)")
 	if err := parse(fs, args[2:]); err != nil {
 		return err

@@ -86,7 +86,13 @@ func runDemo(env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	sched := newScheduler(s, box, log)
+	// Metrics from the start, so the first sync is in them.
+	obs, err := newMetricsEndpoint(s, "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	m := obs.Series()
+	sched := newScheduler(s, box, log, m)
 	start := time.Now()
 	res, _, err := sched.SyncNow(env.Context, conn)
 	if err != nil {
@@ -102,13 +108,15 @@ func runDemo(env Env, args []string) error {
 	fmt.Fprintf(env.Stdout, "USER %s\n", user.Email)
 	fmt.Fprintf(env.Stdout, "PASSWORD %s\n", password)
 	fmt.Fprintf(env.Stdout, "API_KEY %s\n", apiKey)
+	fmt.Fprintf(env.Stdout, "METRICS %s\n", obs.URL())
 	if f, ok := env.Stdout.(*os.File); ok {
 		f.Sync()
 	}
 	return serve(env.Context, ln, services{
-		api:   api.Config{Store: s, Sealer: box, Logger: log},
-		web:   web.Config{Store: s, Sealer: box, Logger: log},
-		sched: sched,
-		hooks: &webhook.Dispatcher{Store: s, Sealer: box, Log: log},
+		api:     api.Config{Store: s, Sealer: box, Logger: log, Metrics: m},
+		web:     web.Config{Store: s, Sealer: box, Logger: log, Metrics: m},
+		sched:   sched,
+		hooks:   &webhook.Dispatcher{Store: s, Sealer: box, Log: log, Metrics: m},
+		metrics: obs,
 	})
 }

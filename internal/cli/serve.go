@@ -14,14 +14,16 @@ import (
 	"github.com/affsync/affsync/internal/api"
 	"github.com/affsync/affsync/internal/collector"
 	"github.com/affsync/affsync/internal/importer"
+	"github.com/affsync/affsync/internal/metrics"
 	"github.com/affsync/affsync/internal/store"
 	"github.com/affsync/affsync/internal/web"
 	"github.com/affsync/affsync/internal/webhook"
 )
 
 func runServe(env Env, args []string) error {
-	fs, g := newFlags(env, "serve", "serve [--addr 127.0.0.1:8080] [--public-url URL] [--rate-limit 20] [--rate-burst 100] [--webhook-poll 5s]")
+	fs, g := newFlags(env, "serve", "serve [--addr 127.0.0.1:8080] [--metrics-addr ADDR] [--public-url URL] [--rate-limit 20] [--rate-burst 100] [--webhook-poll 5s]")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	metricsAddr := fs.String("metrics-addr", "", "serve Prometheus /metrics on this address, apart from --addr (default: off)")
 	poll := fs.Duration("webhook-poll", 5*time.Second, "how often the webhook queue is looked at when idle")
 	rate := fs.Float64("rate-limit", api.DefaultRateLimit.PerSecond, "API requests a second per key, refilled (0: no limit)")
 	burst := fs.Int("rate-burst", api.DefaultRateLimit.Burst, "API requests a key may make at once")
@@ -62,17 +64,24 @@ func runServe(env Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
+	obs, err := newMetricsEndpoint(s, *metricsAddr)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	m := obs.Series()
 	log := logger(env)
 	log.Info("serving", "url", "http://"+ln.Addr().String(), "db", s.Dialect())
-	sched := newScheduler(s, box, log)
+	sched := newScheduler(s, box, log, m)
 	sched.KeepTombstones = *keepTombstones
-	hooks := &webhook.Dispatcher{Store: s, Sealer: box, Log: log, Poll: *poll}
+	hooks := &webhook.Dispatcher{Store: s, Sealer: box, Log: log, Poll: *poll, Metrics: m}
 	return serve(env.Context, ln, services{
 		api: api.Config{Store: s, Sealer: box, Logger: log, PublicURL: *publicURL, MaxUpload: *maxUpload,
-			RateLimit: api.RateLimit{PerSecond: *rate, Burst: *burst, Disabled: *rate == 0}},
-		web:   web.Config{Store: s, Sealer: box, Logger: log, SecureCookies: *secureCookies, PublicURL: *publicURL},
-		sched: sched,
-		hooks: hooks,
+			RateLimit: api.RateLimit{PerSecond: *rate, Burst: *burst, Disabled: *rate == 0}, Metrics: m},
+		web:     web.Config{Store: s, Sealer: box, Logger: log, SecureCookies: *secureCookies, PublicURL: *publicURL, Metrics: m},
+		sched:   sched,
+		hooks:   hooks,
+		metrics: obs,
 	})
 }
 
@@ -83,6 +92,8 @@ type services struct {
 	web   web.Config
 	sched *collector.Scheduler
 	hooks *webhook.Dispatcher
+	// metrics serves /metrics on its own listener; nil: off.
+	metrics *metricsEndpoint
 }
 
 // serve runs the HTTP server and the background work (the sync scheduler,
@@ -103,7 +114,7 @@ func serve(ctx context.Context, ln net.Listener, sv services) error {
 	apiServer.Register(mux) // /v1/, /healthz and /r/
 	dashboard.Register(mux) // everything else
 	srv := &http.Server{
-		Handler:           mux,
+		Handler:           metrics.Requests(mux, sv.metrics.Series(), log), // counted, and logged at debug
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
@@ -115,6 +126,9 @@ func serve(ctx context.Context, ln net.Listener, sv services) error {
 	background.Go(func() { maintain(ctx, log, s) })
 	background.Go(func() { sched.Run(ctx) })
 	background.Go(func() { hooks.Run(ctx) })
+	if sv.metrics != nil {
+		background.Go(func() { sv.metrics.run(ctx, log) })
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -150,6 +164,8 @@ func maintain(ctx context.Context, log *slog.Logger, s *store.Store) {
 }
 
 // newScheduler is the sync machinery of a store: collector, importer, scheduler.
-func newScheduler(s *store.Store, sealer store.Sealer, log *slog.Logger) *collector.Scheduler {
-	return &collector.Scheduler{Collector: &collector.Collector{Store: s, Importer: importer.New(s, log), Sealer: sealer, Log: log}}
+func newScheduler(s *store.Store, sealer store.Sealer, log *slog.Logger, m *metrics.Metrics) *collector.Scheduler {
+	im := importer.New(s, log)
+	im.Metrics = m
+	return &collector.Scheduler{Collector: &collector.Collector{Store: s, Importer: im, Sealer: sealer, Log: log, Metrics: m}}
 }

@@ -45,7 +45,7 @@ func runSync(env Env, args []string) error {
 		}
 	}
 	log := logger(env)
-	sched := newScheduler(s, box, log)
+	sched := newScheduler(s, box, log, nil)
 	failed := 0
 	for _, c := range conns {
 		if c.Connector == "import" || c.Status == store.ConnDisabled {

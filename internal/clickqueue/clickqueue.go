@@ -32,6 +32,7 @@ type Stats struct {
 	Written uint64 // stored
 	Dropped uint64 // not queued: the queue was full or closed
 	Failed  uint64 // queued, but the write failed after retries
+	Queued  int    // in memory now, waiting to be written
 }
 
 // Queue is the bounded queue and its batch writer.
@@ -101,7 +102,7 @@ func (q *Queue) Add(c Click) bool {
 
 // Stats reports the counts so far.
 func (q *Queue) Stats() Stats {
-	return Stats{Written: q.written.Load(), Dropped: q.dropped.Load(), Failed: q.failed.Load()}
+	return Stats{Written: q.written.Load(), Dropped: q.dropped.Load(), Failed: q.failed.Load(), Queued: len(q.hits)}
 }
 
 // Flush returns once every hit queued before the call has been written (or

@@ -67,8 +67,8 @@ func TestQueue(t *testing.T) {
 			for i := 100; i < 103; i++ {
 				q.Add(hit(ws, l, i))
 			}
-			if st := q.Stats(); st.Dropped != 1 {
-				t.Fatalf("stats = %+v, want one drop", st)
+			if st := q.Stats(); st.Dropped != 1 || st.Queued != 2 {
+				t.Fatalf("stats = %+v, want one drop, two queued", st)
 			}
 			go q.run()
 			q.Close()

@@ -11,8 +11,10 @@ import (
 	"log/slog"
 	"net/http"
 	"sort"
+	"time"
 
 	"github.com/affsync/affsync/internal/importer"
+	"github.com/affsync/affsync/internal/metrics"
 	"github.com/affsync/affsync/internal/network/amazon"
 	"github.com/affsync/affsync/internal/network/amazon/transport"
 	"github.com/affsync/affsync/internal/store"
@@ -26,6 +28,7 @@ type Collector struct {
 	Log        *slog.Logger
 	HTTPClient *http.Client
 	Retry      transport.RetryPolicy // zero: the transport's defaults
+	Metrics    *metrics.Metrics      // nil: none
 }
 
 // Result is what one sync did.
@@ -83,6 +86,25 @@ func Validate(ctx context.Context, src transport.Source) error {
 // hold the connection's lease (Scheduler.RunOne), which also records the
 // connection's state.
 func (c *Collector) Sync(ctx context.Context, conn store.Connection, trigger string) (Result, error) {
+	start := time.Now()
+	res, err := c.syncRun(ctx, conn, trigger)
+	took := time.Since(start)
+	c.Metrics.Sync(conn.Connector, err, took)
+	attrs := []slog.Attr{slog.String("connection", conn.ID), slog.String("connector", conn.Connector), slog.String("trigger", trigger),
+		slog.Int("listed", res.Listed), slog.Int("files", res.Files), slog.Int("files_skipped", res.FilesSkipped),
+		slog.Int("files_rejected", len(res.Errors)), slog.Int("rows", res.Rows), slog.Int("created", res.Transactions.Created),
+		slog.Int("updated", res.Transactions.Updated), slog.Duration("duration", took.Round(time.Millisecond))}
+	outcome := "ok"
+	if err != nil {
+		// The run's sentence (transport.Classify), which names no credential.
+		outcome = "error"
+		attrs = append(attrs, slog.String("err", err.Error()))
+	}
+	c.Log.LogAttrs(ctx, slog.LevelInfo, "sync", append(attrs, slog.String("outcome", outcome))...)
+	return res, err
+}
+
+func (c *Collector) syncRun(ctx context.Context, conn store.Connection, trigger string) (Result, error) {
 	res := Result{Summary: importer.Summary{Errors: []importer.FileError{}, Notes: []string{}}}
 	run, err := c.Store.StartRun(ctx, conn.WorkspaceID, conn.ID, trigger)
 	if err != nil {
@@ -141,12 +163,8 @@ func ProgramOf(conn store.Connection) string {
 	if conn.Network != "amazon" {
 		return ""
 	}
-	host := conn.Settings["marketplace"]
-	if host == "" {
-		host = "www.amazon.com"
-	}
-	m, ok := amazon.LookupMarketplace(host)
-	if !ok {
+	m, err := amazon.StoredMarketplace(conn.Settings["marketplace"], conn.Currency)
+	if err != nil {
 		return ""
 	}
 	return m.Program

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/affsync/affsync/internal/money"
+	"github.com/affsync/affsync/internal/network/amazon"
 
 	"github.com/affsync/affsync/internal/store"
 )
@@ -21,7 +22,7 @@ type AmazonAccount struct {
 	Connector         string `json:"connector"`
 	StoreID           string `json:"store_id"`
 	Name              string `json:"name"`
-	Currency          string `json:"currency"`
+	Currency          string `json:"currency"` // default: the marketplace's; must be it when both are given
 	TrackingID        string `json:"tracking_id"`
 	Mode              string `json:"mode"` // import: orders (default) or subtags
 	CredentialID      string `json:"credential_id"`
@@ -29,7 +30,7 @@ type AmazonAccount struct {
 	CredentialVersion string `json:"credential_version"` // default 3.1
 	APIBase           string `json:"api_base"`
 	TokenURL          string `json:"token_url"`
-	Marketplace       string `json:"marketplace"` // default www.amazon.com
+	Marketplace       string `json:"marketplace"` // default: the currency's (amazon.HomeMarketplace), else www.amazon.com
 	Transport         string `json:"transport"`   // creators (default) or datafeed
 }
 
@@ -53,9 +54,6 @@ func (a *AmazonAccount) check() error {
 	if a.CredentialVersion == "" {
 		a.CredentialVersion = "3.1"
 	}
-	if a.Marketplace == "" {
-		a.Marketplace = "www.amazon.com"
-	}
 	invalid := func(format string, args ...any) error { return &InvalidError{fmt.Sprintf(format, args...)} }
 	switch {
 	case !slices.Contains(AmazonConnectors, a.Connector):
@@ -73,6 +71,13 @@ func (a *AmazonAccount) check() error {
 	case a.Connector != "import" && a.Transport == "datafeed" && a.Secret == "":
 		return invalid("the secret (the DataFeed password) is required with the datafeed transport")
 	}
+	// The marketplace and the currency decide each other (SPEC §3.5); both
+	// are stored, so every reader of the connection sees the same pair.
+	m, err := amazon.ConnectionMarketplace(a.Marketplace, a.Currency)
+	if err != nil {
+		return invalid("%s", err.Error())
+	}
+	a.Marketplace, a.Currency = m.Host, m.Currency
 	return nil
 }
 

@@ -21,6 +21,7 @@ import (
 
 	"github.com/affsync/affsync/internal/ingest"
 	"github.com/affsync/affsync/internal/lifecycle"
+	"github.com/affsync/affsync/internal/metrics"
 	"github.com/affsync/affsync/internal/money"
 	"github.com/affsync/affsync/internal/network/amazon"
 	"github.com/affsync/affsync/internal/store"
@@ -28,10 +29,11 @@ import (
 
 // Importer applies files to connections.
 type Importer struct {
-	Store  *store.Store
-	Limits ingest.Limits
-	Now    func() time.Time
-	Log    *slog.Logger
+	Store   *store.Store
+	Limits  ingest.Limits
+	Now     func() time.Time
+	Log     *slog.Logger
+	Metrics *metrics.Metrics // nil: none
 }
 
 // New makes an Importer with default limits.
@@ -113,6 +115,37 @@ type Progress func(bytes int64, rows int)
 // Import applies one file to a connection. A file that fails leaves nothing
 // behind: its error is in the summary (and returned), the store is as it was.
 func (im *Importer) Import(ctx context.Context, conn store.Connection, f File, progress Progress) (Summary, error) {
+	start := time.Now()
+	sum, err := im.importFile(ctx, conn, f, progress)
+	took := time.Since(start)
+	outcome := metrics.ImportImported
+	var rejected *RejectedError
+	switch {
+	case errors.As(err, &rejected):
+		outcome = metrics.ImportRejected
+	case err != nil:
+		outcome = metrics.ImportError
+	case sum.FilesSkipped > 0:
+		outcome = metrics.ImportSkipped
+	}
+	im.Metrics.Import(outcome, sum.Rows, took)
+	// One line per file. The error of a rejected file is its located
+	// message (file, line, column); it quotes the file, never a secret.
+	attrs := []slog.Attr{slog.String("connection", conn.ID), slog.String("file", f.Name), slog.String("outcome", outcome),
+		slog.Int("rows", sum.Rows), slog.Int("created", sum.Transactions.Created), slog.Int("updated", sum.Transactions.Updated),
+		slog.Int("unchanged", sum.Transactions.Unchanged), slog.Duration("duration", took.Round(time.Millisecond))}
+	level := slog.LevelInfo
+	if err != nil {
+		attrs = append(attrs, slog.String("err", err.Error()))
+		if outcome == metrics.ImportError {
+			level = slog.LevelWarn
+		}
+	}
+	im.Log.LogAttrs(ctx, level, "import", attrs...)
+	return sum, err
+}
+
+func (im *Importer) importFile(ctx context.Context, conn store.Connection, f File, progress Progress) (Summary, error) {
 	sum := Summary{Files: 1, Errors: []FileError{}, Notes: []string{}}
 	if f.MD5 == "" {
 		md5sum, size, err := checksum(f)
@@ -248,13 +281,11 @@ func connectionSettings(conn store.Connection) (settings, error) {
 	if strings.HasSuffix(conn.Connector, "-tracking") || conn.Connector == "import" {
 		st.trackingID = conn.Settings["tracking_id"]
 	}
-	host := conn.Settings["marketplace"]
-	if host == "" {
-		host = "www.amazon.com"
-	}
-	m, ok := amazon.LookupMarketplace(host)
-	if !ok {
-		return st, fmt.Errorf("connection %s: unknown marketplace %q", conn.ID, host)
+	// The connection's currency, when it has one, is what its transactions
+	// are in; its marketplace's forms read the files (SPEC §3.5).
+	m, err := amazon.StoredMarketplace(conn.Settings["marketplace"], conn.Currency)
+	if err != nil {
+		return st, fmt.Errorf("connection %s: %w", conn.ID, err)
 	}
 	st.marketplace = m
 	st.dayFirst, st.decimal, st.currency, st.program = m.DayFirst, m.Decimal, m.Currency, m.Program

@@ -2,12 +2,15 @@ package importer_test
 
 import (
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"testing"
 	"time"
 
+	"github.com/affsync/affsync/internal/collector"
 	"github.com/affsync/affsync/internal/importer"
 	"github.com/affsync/affsync/internal/store"
 	"github.com/affsync/affsync/internal/store/storetest"
@@ -53,11 +56,14 @@ func TestOutsideCheck(t *testing.T) {
 				e := newEnv(t, s, filepath.Base(dir))
 				conn := e.conn
 				conn.Settings = map[string]string{"mode": "subtags", "marketplace": want.Marketplace}
+				if c, ok := outsideConnection(t, s, e.ws.ID, dir); ok {
+					conn = c
+				}
 				e.im.Now = func() time.Time { return today.Add(12 * time.Hour) }
 				files, _ := filepath.Glob(filepath.Join(dir, "*"))
 				sort.Strings(files)
 				for _, f := range files {
-					if filepath.Base(f) == "truth.json" {
+					if filepath.Base(f) == "truth.json" || filepath.Base(f) == "connection.json" {
 						continue
 					}
 					if _, err := e.im.Import(ctx, conn, importer.LocalFile(f), nil); err != nil {
@@ -93,4 +99,28 @@ func TestOutsideCheck(t *testing.T) {
 			})
 		}
 	})
+}
+
+// outsideConnection makes the connection a flavour's connection.json
+// describes (the flags given to 'affsync connection add amazon'), the way
+// the CLI, the API and the dashboard make it; ok is false without one.
+func outsideConnection(t *testing.T, s *store.Store, workspaceID, dir string) (store.Connection, bool) {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(dir, "connection.json"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return store.Connection{}, false
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var flags struct{ Currency, Marketplace string }
+	if err := json.Unmarshal(raw, &flags); err != nil {
+		t.Fatal(err)
+	}
+	c, err := collector.Connect(ctx, s, nil, workspaceID, collector.AmazonAccount{Connector: "import", Mode: "subtags", StoreID: filepath.Base(dir),
+		Currency: flags.Currency, Marketplace: flags.Marketplace})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, true
 }

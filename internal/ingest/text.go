@@ -24,9 +24,21 @@ type lineReader struct {
 	max    int
 	line   int
 	cp1252 bool
+	back   []textLine // lines read ahead, given again before the reader's
+}
+
+// textLine is a decoded line and its number.
+type textLine struct {
+	text string
+	line int
 }
 
 func (lr *lineReader) next() (string, error) {
+	if len(lr.back) > 0 {
+		l := lr.back[0]
+		lr.back, lr.line = lr.back[1:], l.line
+		return l.text, nil
+	}
 	var buf []byte
 	for {
 		chunk, err := lr.r.ReadSlice('\n')
@@ -157,8 +169,11 @@ func detectDelimiter(line string) byte {
 	return best
 }
 
-// readText reads a CSV/TSV/semicolon report: an optional title line, the
-// header, then data.
+// readText reads a CSV/TSV/semicolon report: whatever lines come before
+// the header (a title, none, several, blank ones), the header, then data.
+// The header is found among the first headerWindow lines by the columns it
+// names, and its delimiter is the one that names the most of them: a title
+// is free text (SPEC §3.5) and decides nothing.
 func readText(name string, r io.Reader, lim Limits, fn func(*Table) error) error {
 	lr := &lineReader{r: bufio.NewReaderSize(r, 64<<10), name: name, max: lim.MaxLineBytes}
 	info := infoFromName(name)
@@ -166,38 +181,71 @@ func readText(name string, r io.Reader, lim Limits, fn func(*Table) error) error
 	if !info.day.IsZero() {
 		t.Coverage = [2]time.Time{info.day, info.day}
 	}
-	var h *header
-	var kind Kind
-	var delim byte
-	for {
-		fields, line, d, err := lr.record(0)
+	// The first lines are read as plain text: a quote in a title opens
+	// nothing. Lines after the header are read again as records.
+	var top []textLine
+	for len(top) < headerWindow {
+		text, err := lr.next()
 		if errors.Is(err, io.EOF) {
-			// A zero-byte file, or a title without a header: a valid report of no rows.
-			t.Next = func() (Row, error) { return Row{}, io.EOF }
-			return fn(t)
+			break
 		}
 		if err != nil {
 			return err
 		}
-		if len(fields) == 1 && strings.TrimSpace(fields[0]) == "" {
-			continue
-		}
-		if h, kind = detectHeader(fields); h.known >= 2 {
-			t.HeaderLine, delim = line, d
-			break
-		}
-		if t.Title == "" && line <= 2 && looksLikeTitle(fields) {
-			setTitle(t, strings.TrimSpace(strings.Join(fields, " ")))
-			continue
-		}
-		if t.Report == "" && t.RawType != "" {
-			// A report type affsync does not import, named by the file: its
-			// rows are read (to be counted and noted), not understood.
-			t.HeaderLine, delim = line, d
-			break
-		}
-		return errorf(name, line, 1, "wrong columns: no report header found (expected columns like ASIN, Date Shipped, Ad Fees)")
+		top = append(top, textLine{text, lr.line})
 	}
+	known := make([]int, len(top))
+	guesses := make([]headerGuess, len(top))
+	for i, l := range top {
+		if strings.TrimSpace(l.text) != "" {
+			guesses[i] = guessHeader(l.text)
+			known[i] = guesses[i].h.known
+		}
+	}
+	at := pickHeader(known)
+	var g headerGuess
+	if at >= 0 {
+		g = guesses[at]
+		var pre []string
+		for _, l := range top[:at] {
+			pre = append(pre, l.text)
+		}
+		setTitle(t, pre)
+	} else {
+		// No header: a title and nothing more is a report of no rows; a
+		// report type affsync does not import, named by the file, has its
+		// rows read (to be counted and noted) under its first line that is
+		// no title; anything else is refused at that line.
+		var pre []string
+		for i, l := range top {
+			if strings.TrimSpace(l.text) == "" {
+				continue
+			}
+			fields, _, err := splitFields(l.text, detectDelimiter(l.text))
+			if err != nil {
+				fields = []string{l.text} // an open quote: no header, perhaps a title
+			}
+			if len(pre) == 0 && l.line <= 2 && looksLikeTitle(l.text, fields) {
+				pre = append(pre, l.text)
+				continue
+			}
+			if t.Report == "" && t.RawType != "" {
+				at, g.delim = i, detectDelimiter(l.text)
+				g.h, g.kind = detectHeader(fields)
+				break
+			}
+			return errorf(name, l.line, 1, "wrong columns: no report header found in the first %d lines (expected columns like ASIN, Date Shipped, Ad Fees)", headerWindow)
+		}
+		setTitle(t, pre)
+		if at < 0 {
+			// A zero-byte file, or a title without a header: a valid report of no rows.
+			t.Next = func() (Row, error) { return Row{}, io.EOF }
+			return fn(t)
+		}
+	}
+	lr.back = top[at+1:]
+	h, kind, delim := g.h, g.kind, g.delim
+	t.HeaderLine = top[at].line
 	t.Format = map[byte]string{'\t': "tsv", ',': "csv", ';': "csv"}[delim]
 	finishHeader(t, h, kind)
 	t.Next = func() (Row, error) {
@@ -223,17 +271,6 @@ func formatOfName(name string) string {
 		return "csv"
 	}
 	return "tsv"
-}
-
-// setTitle records a title line and what it says: report type and dates.
-func setTitle(t *Table, title string) {
-	t.Title = title
-	if rt := infoFromName(title); rt.rawType != "" && t.RawType == "" {
-		t.RawType, t.Report = rt.rawType, reportOf(rt.rawType)
-	}
-	if from, to, ok := titleCoverage(title); ok {
-		t.Coverage = [2]time.Time{from, to}
-	}
 }
 
 // finishHeader sets what a header tells about a table.

@@ -78,39 +78,68 @@ func readSheet(name, sheet string, wb *excelize.File, date1904 bool, lim Limits,
 		}
 		return cols, nil
 	}
-	var h *header
-	var kind Kind
-	seen := false // a row with a value: a sheet without one is passed over
-	for {
+	// The header is the row of the first headerWindow that names the most
+	// known columns; the rows above it are the title.
+	type sheetRow struct {
+		cols []string
+		line int
+	}
+	var top []sheetRow
+	for line < headerWindow {
 		cols, err := next()
 		if errors.Is(err, io.EOF) {
-			switch {
-			case fee:
-				t.Next = func() (Row, error) { return Row{}, io.EOF }
-				return fn(t)
-			case seen:
-				return other()
-			}
-			return nil
+			break
 		}
 		if err != nil {
 			return err
 		}
-		seen = seen || slices.ContainsFunc(cols, func(c string) bool { return strings.TrimSpace(c) != "" })
-		if h, kind = detectHeader(cols); h.known >= 2 {
-			t.HeaderLine = line
-			break
+		top = append(top, sheetRow{cols, line})
+	}
+	known := make([]int, len(top))
+	heads := make([]*header, len(top))
+	kinds := make([]Kind, len(top))
+	var filled []int // rows with a value: a sheet without one is passed over
+	for i, r := range top {
+		heads[i], kinds[i] = detectHeader(r.cols)
+		known[i] = heads[i].known
+		if slices.ContainsFunc(r.cols, func(c string) bool { return strings.TrimSpace(c) != "" }) {
+			filled = append(filled, i)
 		}
-		if t.Title == "" && line <= 2 && len(cols) > 0 {
-			setTitle(t, strings.TrimSpace(strings.Join(cols, " ")))
-			continue
-		}
-		if line >= 3 {
-			if !fee {
-				return other()
+	}
+	at := pickHeader(known)
+	if at < 0 {
+		switch {
+		case fee && len(filled) > 1:
+			return errorf(name, top[filled[1]].line, 1, "wrong columns: no report header found in the first %d rows of sheet %s", headerWindow, sheet)
+		case fee:
+			// A title and nothing more: a report of no rows.
+			if len(filled) == 1 {
+				setTitle(t, []string{strings.Join(top[filled[0]].cols, " ")})
 			}
-			return errorf(name, line, 1, "wrong columns: no report header found in the first rows of sheet %s", sheet)
+			t.Next = func() (Row, error) { return Row{}, io.EOF }
+			return fn(t)
+		case len(filled) > 0 || len(top) == headerWindow:
+			// Values without a header, or more rows below blank ones.
+			return other()
 		}
+		return nil
+	}
+	var pre []string
+	for _, r := range top[:at] {
+		pre = append(pre, strings.Join(r.cols, " "))
+	}
+	setTitle(t, pre)
+	h, kind := heads[at], kinds[at]
+	t.HeaderLine = top[at].line
+	back := top[at+1:]
+	read := next
+	next = func() ([]string, error) {
+		if len(back) > 0 {
+			r := back[0]
+			back, line = back[1:], r.line
+			return r.cols, nil
+		}
+		return read()
 	}
 	finishHeader(t, h, kind)
 	if !fee && t.Kind == KindReport && t.Report == "" {

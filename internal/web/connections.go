@@ -28,7 +28,7 @@ type connectionForm struct {
 }
 
 func (s *Server) newConnection(w http.ResponseWriter, r *http.Request, v *viewer) {
-	f := connectionForm{AmazonAccount: collector.AmazonAccount{Connector: "creators-subtags", Currency: "USD"}, Connectors: collector.AmazonConnectors}
+	f := connectionForm{AmazonAccount: collector.AmazonAccount{Connector: "creators-subtags"}, Connectors: collector.AmazonConnectors}
 	s.render(w, r, v, http.StatusOK, "connection_new", "Add an Amazon connection", "connections", f)
 }
 

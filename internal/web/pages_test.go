@@ -643,3 +643,37 @@ func TestExportWalksEveryPage(t *testing.T) {
 		}
 	})
 }
+
+// TestConnectionCurrencyForm: the add-connection form refuses a marketplace
+// that contradicts the currency given, with the reason, and stores nothing;
+// a currency alone picks its marketplace.
+func TestConnectionCurrencyForm(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s)
+		admin := e.login("admin@example.com")
+		before, err := s.Connections(ctx, e.ws.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		status, page := admin.post("/connections", admin.form("connector", "import", "store_id", "s-21", "currency", "gbp", "marketplace", "www.amazon.com"))
+		if status != http.StatusUnprocessableEntity || !strings.Contains(html.UnescapeString(page),
+			"marketplace www.amazon.com sells in USD, not in the currency given, GBP: give currency USD, or give the marketplace that sells in GBP (www.amazon.co.uk) or leave it out") {
+			t.Fatalf("contradiction: %d\n%s", status, page)
+		}
+		if after, _ := s.Connections(ctx, e.ws.ID); len(after) != len(before) {
+			t.Fatal("a refused form stored a connection")
+		}
+		if status, _ := admin.post("/connections", admin.form("connector", "import", "store_id", "s-21", "currency", "GBP")); status != http.StatusSeeOther {
+			t.Fatalf("currency alone: %d", status)
+		}
+		after, _ := s.Connections(ctx, e.ws.ID)
+		if len(after) != len(before)+1 {
+			t.Fatalf("%d connections", len(after))
+		}
+		for _, c := range after {
+			if c.Settings["store_id"] == "s-21" && (c.Currency != "GBP" || c.Settings["marketplace"] != "www.amazon.co.uk") {
+				t.Fatalf("stored %s %v", c.Currency, c.Settings)
+			}
+		}
+	})
+}

@@ -14,6 +14,7 @@ import (
 	_ "time/tzdata" // users' time zones, also on machines without a zoneinfo database
 
 	"github.com/affsync/affsync/internal/importer"
+	"github.com/affsync/affsync/internal/metrics"
 	"github.com/affsync/affsync/internal/store"
 )
 
@@ -38,6 +39,8 @@ type Config struct {
 	// PublicURL is where shoppers reach this server, the base of redirect
 	// links (as api.Config.PublicURL); empty: the host each request came to.
 	PublicURL string
+	// Metrics counts the dashboard's uploads; nil: none.
+	Metrics *metrics.Metrics
 }
 
 // Server is the dashboard.
@@ -69,8 +72,10 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	im := importer.New(cfg.Store, cfg.Logger)
+	im.Metrics = cfg.Metrics
 	return &Server{store: cfg.Store, sealer: cfg.Sealer, log: cfg.Logger, now: cfg.Now, secure: cfg.SecureCookies,
-		ttl: cfg.SessionTTL, pages: p, logins: newLimiter(loginFailures, loginWindow), importer: importer.New(cfg.Store, cfg.Logger),
+		ttl: cfg.SessionTTL, pages: p, logins: newLimiter(loginFailures, loginWindow), importer: im,
 		publicURL: strings.TrimSuffix(cfg.PublicURL, "/")}, nil
 }
 

@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	mrand "math/rand/v2"
 	"net/http"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -21,6 +22,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/affsync/affsync/internal/metrics"
 	"github.com/affsync/affsync/internal/store"
 )
 
@@ -34,6 +36,8 @@ type Dispatcher struct {
 	Log    *slog.Logger
 	Client *http.Client // default: follows no redirects
 	Owner  string       // this instance; default host:pid:random
+	// Metrics counts the attempts; nil: none.
+	Metrics *metrics.Metrics
 
 	Poll     time.Duration // how often the queue is looked at when idle; default 5 seconds
 	Timeout  time.Duration // per POST; default 10 seconds
@@ -186,12 +190,10 @@ func (d *Dispatcher) deliver(ctx context.Context, o store.Outgoing, sec secret) 
 	if _, err := d.Store.RecordAttempt(ctx, res); err != nil {
 		return fmt.Errorf("delivery %d: %w", o.ID, err)
 	}
-	level := slog.LevelDebug
-	if !res.Delivered {
-		level = slog.LevelInfo
-	}
-	d.Log.Log(ctx, level, "webhook delivery", "delivery", o.ID, "webhook", o.WebhookID, "event", o.Event, "status", code,
-		"err", errText, "retry_at", res.NextAttemptAt)
+	d.Metrics.Delivery(res.Delivered, res.NextAttemptAt != nil, res.Duration)
+	// One line per attempt; the body and the signature stay out of it.
+	d.Log.Info("webhook delivery", "delivery", o.ID, "webhook", o.WebhookID, "event", o.Event, "status", code,
+		"delivered", res.Delivered, "err", errText, "retry_at", res.NextAttemptAt, "duration", res.Duration.Round(time.Millisecond))
 	return nil
 }
 
@@ -212,6 +214,15 @@ func (d *Dispatcher) post(ctx context.Context, o store.Outgoing, secret string, 
 	req.Header.Set(DeliveryHeader, strconv.FormatInt(o.ID, 10))
 	res, err := d.Client.Do(req)
 	if err != nil {
+		// The error names the URL; a receiver's query may hold its own
+		// token, which belongs in neither the log nor the delivery log.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			if u, perr := url.Parse(ue.URL); perr == nil && (u.RawQuery != "" || u.User != nil) {
+				u.RawQuery, u.User = "", nil
+				ue.URL = u.String()
+			}
+		}
 		return 0, err.Error()
 	}
 	defer res.Body.Close()

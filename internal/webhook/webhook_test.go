@@ -11,12 +11,17 @@ import (
 	mrand "math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
 	"github.com/affsync/affsync/internal/importer"
+	"github.com/affsync/affsync/internal/metrics"
 	"github.com/affsync/affsync/internal/secret"
 	"github.com/affsync/affsync/internal/store"
 	"github.com/affsync/affsync/internal/store/storetest"
@@ -325,7 +330,12 @@ func TestFailingReceiverIsRetriedForADay(t *testing.T) {
 		start := time.Now().UTC().Truncate(time.Millisecond).Add(time.Millisecond)
 		clk := &clock{t: start}
 		jitter := mrand.New(mrand.NewPCG(1, 2))
-		d := &webhook.Dispatcher{Store: s, Sealer: box, Owner: "test", Log: quiet, Now: clk.Now, Jitter: jitter.Float64}
+		reg := prometheus.NewRegistry()
+		m, err := metrics.New(reg, metrics.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := &webhook.Dispatcher{Store: s, Sealer: box, Owner: "test", Log: quiet, Now: clk.Now, Jitter: jitter.Float64, Metrics: m}
 		deadline := start.Add(24 * time.Hour)
 		var prev store.Delivery
 		for attempt := 1; ; attempt++ {
@@ -394,6 +404,17 @@ func TestFailingReceiverIsRetriedForADay(t *testing.T) {
 		if first, lastReq := reqs[0], reqs[len(reqs)-1]; !bytes.Equal(first.body, lastReq.body) ||
 			first.header.Get("Affsync-Event") != lastReq.header.Get("Affsync-Event") {
 			t.Fatal("a redelivery is another event")
+		}
+		// Every attempt counted once: the retried ones, the last of the day, the redelivery.
+		want := fmt.Sprintf(`
+# HELP affsync_webhook_deliveries_total Webhook delivery attempts, by outcome: delivered, retry (failed, tried again later) or failed (failed, retries over).
+# TYPE affsync_webhook_deliveries_total counter
+affsync_webhook_deliveries_total{outcome="delivered"} 1
+affsync_webhook_deliveries_total{outcome="failed"} 1
+affsync_webhook_deliveries_total{outcome="retry"} %d
+`, len(prev.Log)-1)
+		if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "affsync_webhook_deliveries_total"); err != nil {
+			t.Fatal(err)
 		}
 	})
 }

@@ -276,9 +276,71 @@ def central_filtered(clicks, tags=("outside-30", "outside-31", "outside-32")):
     write_truth(d, clicks, "www.amazon.com", "USD")
 
 
+def title_styles(tag, day):
+    """SPEC 3.5: the title line is free text. Every style the spec names, one per day in turn."""
+    long_ = day.strftime("%B %-d, %Y")
+    dashed = day.strftime("%m-%d-%Y")
+    return [
+        ["Earnings Report (Sub Tags) for %s from %s to %s" % (tag, long_, long_)],
+        ["Earnings Report (Sub Tags) for %s, from %s to %s" % (tag, dashed, dashed)],
+        ["Earnings Report (Sub Tags), %s, from %s to %s" % (tag, day.isoformat(), day.isoformat())],
+        ['"Earnings" report for "%s", %s (5" screens, "unclosed' % (tag, long_)],
+        ["Earnings report; %s; Sub Tags; %s" % (tag, long_)],
+        ["Amazon Associates, %s" % tag, "Earnings Report (Sub Tags) from %s to %s" % (long_, long_)],
+        ["Earnings Report (Sub Tags) for %s from %s to %s" % (tag, long_, long_), ""],
+        [],
+    ][day.toordinal() % 8]
+
+
+def datafeed_titles(clicks, tag="outside-24"):
+    """FORMATS 2 with the title lines SPEC 3.5 allows: commas, quotes, semicolons, dates in
+    words, dashes or ISO, two preamble lines, a blank line before the header, no title."""
+    d = fresh("datafeed-titles")
+    by_day = {}
+    for r in rows(clicks):
+        by_day.setdefault(r[0], []).append(r)
+    for i in range((TODAY - START).days):
+        day = START + dt.timedelta(days=i)
+        lines = title_styles(tag, day) + [
+            "\t".join(["Product Line", "Item", "ASIN", "Seller", "Tracking ID", "Date Shipped", "Price",
+                       "Referral Fee Rate", "Quantity", "Revenue", "Earnings", "Sub Tag"])]
+        for day_, subtag, l, q in by_day.get(day, []):
+            lines.append("\t".join([l["cat"], "Item, %s" % l["asin"], l["asin"], "Amazon.com", tag,
+                                    day_.strftime("%B %-d, %Y"), money(l["price"]), "%d.%02d" % divmod(l["rate"], 100),
+                                    str(q), money(l["price"] * q), money(fee(l["price"], q, l["rate"])), subtag]))
+        name = "%s-earnings-report-subtags-%s.tsv.gz" % (tag, day.strftime("%Y%m%d"))
+        with open(os.path.join(d, name), "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as f:
+            f.write(("\n".join(lines) + "\n").encode())
+    write_truth(d, clicks, "www.amazon.com", "USD")
+
+
+def central_uk_gbp(clicks, tag="outside-25"):
+    """FORMATS 3, UK: no currency suffix, day-first dates, Direct; imported into a connection
+    made with --currency GBP alone (SPEC 3.5: the explicit currency is the transactions')."""
+    d = fresh("central-uk-gbp")
+    out = ["Fee-Earnings reports from %s to %s" % (START.strftime("%d-%m-%Y"), (TODAY - dt.timedelta(days=1)).strftime("%d-%m-%Y")),
+           "\t".join(["Category", "Name", "ASIN", "Seller", "Tracking ID", "Date Shipped", "Price", "Items Shipped",
+                      "Returns", "Revenue", "Ad Fees", "Device Type Group", "Direct", "Sub Tag"])]
+    for day, subtag, l, q in rows(clicks):
+        s, r = (q, 0) if q > 0 else (0, -q)
+        out.append("\t".join([l["cat"], "Item %s" % l["asin"], l["asin"], "Amazon.co.uk", tag, day.strftime("%d/%m/%Y"),
+                              "{:,.2f}".format(l["price"] / 100), str(s), str(r), money(l["price"] * q),
+                              money(fee(l["price"], q, l["rate"])), "TABLET", "N", subtag]))
+    with open(os.path.join(d, "Fee-Earnings-%s.tsv" % tag), "w", encoding="utf-8", newline="") as f:
+        f.write("\n".join(out) + "\n")
+    write_truth(d, clicks, "", "GBP")
+    # How the connection is made: `affsync connection add amazon --connector import --mode subtags
+    # --store-id s-25 --currency GBP`, the marketplace left at its default.
+    with open(os.path.join(d, "connection.json"), "w") as f:
+        json.dump({"currency": "GBP", "marketplace": ""}, f, indent=1, sort_keys=True)
+        f.write("\n")
+
+
 if __name__ == "__main__":
     datafeed_tsv(events(1))
     xml_de(events(2))
     central_csv(events(3))
     central_tsv_de(events(4))
-    central_filtered(events(5))
+    datafeed_titles(events(5))
+    central_uk_gbp(events(6))
+    central_filtered(events(7))

@@ -55,8 +55,7 @@ func Normalise(t *ingest.Table, opt NormaliseOptions, emit func(model.Fact) erro
 		return st, fmt.Errorf("normalise %s: marketplace %q has unknown currency %q", t.Name, m.Host, m.Currency)
 	}
 	if t.CurrencyHint != "" && !currencyAgrees(t.CurrencyHint, m.Currency) {
-		return st, &ingest.Error{File: t.Name, Line: t.HeaderLine, Column: t.HintColumn, Msg: fmt.Sprintf(
-			"the header says amounts are in %s, but the connection's marketplace %s uses %s", t.CurrencyHint, m.Host, m.Currency)}
+		return st, &ingest.Error{File: t.Name, Line: t.HeaderLine, Column: t.HintColumn, Msg: currencyMismatch(t.CurrencyHint, m.Currency)}
 	}
 	n := &normaliser{t: t, opt: opt, exp: cur.Exponent, latest: latestDay(t, opt.Now), seen: map[[16]byte]uint32{}, dates: map[string]time.Time{}}
 	for {
@@ -137,6 +136,18 @@ func checkColumns(t *ingest.Table) error {
 	}
 	return &ingest.Error{File: t.Name, Line: t.HeaderLine, Column: 1, Msg: fmt.Sprintf("wrong columns: a %s report needs %s; the header has %s",
 		t.Report, strings.Join(missing, ", "), strings.Join(t.Columns, ", "))}
+}
+
+// currencyMismatch says what to change when a file states another currency
+// than its connection's: the file belongs to another account, or the
+// connection was made with the wrong currency.
+func currencyMismatch(hint, cur string) string {
+	fix := "--currency " + hint
+	if home, ok := HomeMarketplace(hint); ok {
+		fix += " (or --marketplace " + home.Host + ")"
+	}
+	return fmt.Sprintf("the header says amounts are in %s, but this connection's transactions are in %s: import the file into a connection "+
+		"of the account it comes from, made with %s; nothing of this file was stored", hint, cur, fix)
 }
 
 // dollars are the currencies a bare "$" header suffix may mean.

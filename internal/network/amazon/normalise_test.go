@@ -272,9 +272,11 @@ func TestBadInput(t *testing.T) {
 		{"wrong columns", "x-20-earnings-report-20261002.tsv", "www.amazon.com", "title\nASIN\tName\tPrice\nA\tN\t1.00\n",
 			"x-20-earnings-report-20261002.tsv:2:1: wrong columns: a earnings report needs commission; the header has asin, name, price", nil},
 		{"currency against marketplace", "Fee-Earnings-us.csv", "www.amazon.co.uk", string(fixture(t, "Fee-Earnings-us.csv")),
-			"Fee-Earnings-us.csv:2:7: the header says amounts are in USD, but the connection's marketplace www.amazon.co.uk uses GBP", nil},
+			"Fee-Earnings-us.csv:2:7: the header says amounts are in USD, but this connection's transactions are in GBP: import the file into a connection " +
+				"of the account it comes from, made with --currency USD (or --marketplace www.amazon.com); nothing of this file was stored", nil},
 		{"yen on a euro market", "Fee-Earnings-jp.tsv", "www.amazon.de", string(fixture(t, "Fee-Earnings-jp.tsv")),
-			"Fee-Earnings-jp.tsv:1:7: the header says amounts are in JPY, but the connection's marketplace www.amazon.de uses EUR", nil},
+			"Fee-Earnings-jp.tsv:1:7: the header says amounts are in JPY, but this connection's transactions are in EUR: import the file into a connection " +
+				"of the account it comes from, made with --currency JPY (or --marketplace www.amazon.co.jp); nothing of this file was stored", nil},
 		{"cents in yen", "Fee-Earnings-jp.tsv", "www.amazon.co.jp", "ASIN\tDate Shipped\tAd Fees\nA\t2026/10/02\t1.50\n",
 			`Fee-Earnings-jp.tsv:2:3: Ad Fees "1.50": `, money.ErrPrecision},
 	} {
