@@ -46,7 +46,7 @@ func New(baseURL, apiKey string, opts ...Option) *Client {
 // Error is an error answer of the API.
 type Error struct {
 	Status     int    // HTTP status
-	Code       string // the API's error code: unauthorized, forbidden, not_found, bad_request, rate_limited…
+	Code       string // the API's error code: unauthorized, forbidden, not_found, deleted, bad_request, rate_limited…
 	Message    string
 	RetryAfter string // the Retry-After header, when the server sent one
 }
@@ -59,6 +59,14 @@ func (e *Error) Error() string {
 func IsStatus(err error, status int) bool {
 	var e *Error
 	return errors.As(err, &e) && e.Status == status
+}
+
+// IsDeleted reports whether err is the 410 "deleted" of a transaction that
+// was removed (its transaction.deleted event and tombstone said so): drop
+// your copy.
+func IsDeleted(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Status == http.StatusGone && e.Code == "deleted"
 }
 
 // do sends a request and decodes a JSON answer into out (unless out is nil).

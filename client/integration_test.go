@@ -691,7 +691,7 @@ func TestWebhookEditAndPause(t *testing.T) {
 		}{
 			"plain http elsewhere": {e.a.write, client.WebhookUpdate{URL: ptr("http://example.com/hook")}, 400},
 			"no events":            {e.a.write, client.WebhookUpdate{Events: &[]string{}}, 400},
-			"unknown event":        {e.a.write, client.WebhookUpdate{Events: &[]string{"transaction.deleted"}}, 400},
+			"unknown event":        {e.a.write, client.WebhookUpdate{Events: &[]string{"transaction.removed"}}, 400},
 			"read key":             {e.a.read, client.WebhookUpdate{Active: ptr(false)}, 403},
 			"another workspace":    {e.b.write, client.WebhookUpdate{Active: ptr(false)}, 404},
 		} {

@@ -9,7 +9,7 @@ import (
 // TransactionQuery filters GET /v1/transactions; empty fields do not filter.
 type TransactionQuery struct {
 	Since, Until string // dates (2026-10-02) or RFC 3339 instants
-	TimeType     string // sold (default), clicked, checked, updated
+	TimeType     string // sold (default), clicked, checked, updated (also lists removed transactions once, Deleted set)
 	Status       string // pending, confirmed, declined
 	Custom       string
 	ConnectionID string
@@ -38,7 +38,8 @@ func (c *Client) AllTransactions(ctx context.Context, q TransactionQuery) func(y
 	return all[Transaction](ctx, c, "/v1/transactions", q.values())
 }
 
-// Transaction fetches one transaction with its history.
+// Transaction fetches one transaction with its history; one removed
+// answers an error for which IsDeleted is true.
 func (c *Client) Transaction(ctx context.Context, id string) (TransactionDetail, error) {
 	var t TransactionDetail
 	err := c.getJSON(ctx, "/v1/transactions/"+url.PathEscape(id), nil, &t)

@@ -42,6 +42,12 @@ type Transaction struct {
 	// is known, and ConvertedReason then says why.
 	Converted       *Converted `json:"converted"`
 	ConvertedReason string     `json:"converted_reason,omitempty"`
+	// Deleted and DeletedAt mark a removed transaction: its last state, as
+	// time_type=updated listings and transaction.deleted events show it
+	// once. Drop your copy of the id; a later created or updated of the
+	// same id (its updated_at after DeletedAt) brings it back.
+	Deleted   bool       `json:"deleted,omitempty"`
+	DeletedAt *time.Time `json:"deleted_at,omitempty"`
 }
 
 // Converted is a transaction's amounts in the reporting currency: exact,

@@ -24,7 +24,7 @@ type Webhook struct {
 // NewWebhook is what POST /v1/webhooks takes.
 type NewWebhook struct {
 	URL         string   `json:"url"`
-	Events      []string `json:"events"` // transaction.created, transaction.updated
+	Events      []string `json:"events"` // transaction.created, transaction.updated, transaction.deleted
 	Description string   `json:"description,omitempty"`
 }
 
@@ -60,6 +60,16 @@ type DeliveryAttempt struct {
 	Error      string    `json:"error"`
 	DurationMS int64     `json:"duration_ms"`
 }
+
+// Event types. A transaction.deleted event carries the transaction's last
+// state with Deleted and DeletedAt set. Deliveries may arrive out of order:
+// keep, per id, the event whose instant (DeletedAt for a deletion,
+// UpdatedAt otherwise) is the latest.
+const (
+	EventTransactionCreated = "transaction.created"
+	EventTransactionUpdated = "transaction.updated"
+	EventTransactionDeleted = "transaction.deleted"
+)
 
 // Event is the body of a webhook delivery.
 type Event struct {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/affsync/affsync/client"
+	"github.com/affsync/affsync/internal/wire"
 )
 
 // The OpenAPI 3.1 document is built from the table below and from the wire
@@ -77,11 +78,20 @@ var endpoints = []endpoint{
 	{"GET /v1/connections/{id}/runs", "read", "A connection's syncs, newest first", []string{"limit"}, nil, 200, client.Page[client.Run]{}},
 }
 
+// errorAnswers documents the error answers of a route worth telling apart
+// from the default one.
+var errorAnswers = map[string]map[int]string{
+	"GET /v1/transactions/{id}": {
+		http.StatusNotFound: "not_found: no such transaction in this workspace",
+		http.StatusGone:     "deleted: the transaction was removed (its report rows no longer make it); it was shown once more in time_type=updated listings and as a transaction.deleted event",
+	},
+}
+
 // paramDocs describes every query parameter once.
 var paramDocs = map[string]struct{ desc, typ string }{
 	"since":         {"from this date or RFC 3339 instant (inclusive)", "string"},
 	"until":         {"transactions: up to this date or instant (exclusive); revenues and clicks: to this date (inclusive)", "string"},
-	"time_type":     {"what since/until apply to: sold (default), clicked, checked, updated; updated also orders by last change", "string"},
+	"time_type":     {"what since/until apply to: sold (default), clicked, checked, updated; updated also orders by last change and lists each removed transaction once more, as its last state with deleted true and deleted_at", "string"},
 	"status":        {"pending, confirmed or declined", "string"},
 	"custom":        {"a subid (Amazon ascsubtag, or the app's custom of a redirect link)", "string"},
 	"connection_id": {"a connection's id", "string"},
@@ -137,13 +147,25 @@ var openAPIDocument = sync.OnceValue(func() map[string]any {
 			ok = jsonContent(http.StatusText(e.status), schemaOf(reflect.TypeOf(e.response), schemas))
 		}
 		op["responses"].(map[string]any)[strconv.Itoa(e.status)] = ok
+		for code, desc := range errorAnswers[e.pattern] {
+			op["responses"].(map[string]any)[strconv.Itoa(code)] = jsonContent(desc, ref("Error"))
+		}
 		if paths[path] == nil {
 			paths[path] = map[string]any{}
 		}
 		paths[path][strings.ToLower(method)] = op
 	}
+	// The body of every webhook delivery, with the event types it may have.
+	event := map[string]any{"post": map[string]any{
+		"summary": "A webhook delivery: an event, signed with the webhook's secret (header Affsync-Signature)",
+		"requestBody": map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{
+			"schema": schemaOf(reflect.TypeOf(client.Event{}), schemas)}}},
+		"responses": map[string]any{"2XX": map[string]any{"description": "received; anything else is retried"}},
+	}}
+	schemas["Event"].(map[string]any)["properties"].(map[string]any)["type"] = map[string]any{"type": "string", "enum": wire.EventTypes()}
 	return map[string]any{
-		"openapi": "3.1.0",
+		"openapi":  "3.1.0",
+		"webhooks": map[string]any{"transaction": event},
 		"info": map[string]any{"title": "affsync API", "version": "1",
 			"description": "Affiliate data of a workspace: transactions, clicks, revenues, payments, channels, programs, deals, inquiries, connections, links, webhooks. Amounts are decimal strings in the currency's own exponent."},
 		"paths": paths,

@@ -54,6 +54,8 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		writeError(w, http.StatusServiceUnavailable, "no_secret_key", "this server has no AFFSYNC_SECRET_KEY, so it cannot store credentials")
 	case errors.As(err, &conflict):
 		writeError(w, http.StatusConflict, "conflict", conflict.Error())
+	case errors.Is(err, store.ErrDeleted):
+		writeError(w, http.StatusGone, "deleted", "this transaction was removed: its report rows no longer make it (see time_type=updated listings)")
 	case errors.Is(err, store.ErrNotFound):
 		writeError(w, http.StatusNotFound, "not_found", "not found")
 	default:

@@ -107,6 +107,8 @@ func transactionFilter(r *http.Request) (store.TransactionFilter, error) {
 		TimeType: store.TimeType(q.Get("time_type")), Status: model.Status(q.Get("status")), Custom: q.Get("custom"),
 		ConnectionID: q.Get("connection_id"), Channel: q.Get("channel"), Program: q.Get("program"), Cursor: q.Get("cursor"),
 	}
+	// The updated feed tells removals too, so an app following it ends right (SPEC §4.2).
+	f.Removed = f.TimeType == store.TimeUpdated
 	switch f.TimeType {
 	case "", store.TimeSold, store.TimeClicked, store.TimeChecked, store.TimeUpdated:
 	default:

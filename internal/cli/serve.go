@@ -36,6 +36,8 @@ func runServe(env Env, args []string) error {
 	secureCookies := fs.Bool("secure-cookies", false, "mark dashboard cookies Secure (set it behind a proxy that ends TLS)")
 	ratesURL := fs.String("rates-url", cmp.Or(env.Getenv("AFFSYNC_RATES_URL"), fxfeed.DefaultURL),
 		"ECB-format exchange rates feed, refreshed daily (default $AFFSYNC_RATES_URL, else the ECB's 90-day XML); off: no refresh")
+	keepTombstones := fs.Duration("keep-tombstones", collector.DefaultKeepTombstones,
+		"how long removed transactions stay in time_type=updated listings (at least 720h, 30 days)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -50,6 +52,9 @@ func runServe(env Env, args []string) error {
 	}
 	if *grace <= 0 {
 		return usagef("--shutdown-timeout must be a positive duration, like 30s")
+	}
+	if *keepTombstones < collector.DefaultKeepTombstones {
+		return usagef("--keep-tombstones must be at least 720h (30 days): apps that sync less often would miss removals")
 	}
 	if *poll <= 0 {
 		return usagef("--webhook-poll must be a positive duration, like 5s")
@@ -79,6 +84,7 @@ func runServe(env Env, args []string) error {
 	log := logger(env)
 	log.Info("serving", "url", "http://"+ln.Addr().String(), "db", s.Dialect())
 	sched := newScheduler(s, box, log, m)
+	sched.KeepTombstones = *keepTombstones
 	hooks := &webhook.Dispatcher{Store: s, Sealer: box, Log: log, Poll: *poll, Metrics: m}
 	return serve(env.Context, ln, services{
 		api: api.Config{Store: s, Sealer: box, Logger: log, PublicURL: *publicURL, MaxUpload: *maxUpload,

@@ -23,7 +23,13 @@ type Scheduler struct {
 	Lease     time.Duration // default 2 minutes, renewed while a sync runs
 	Poll      time.Duration // default 10 seconds
 	Now       func() time.Time
+	// KeepTombstones is how long removed transactions stay in the updated
+	// feed (SPEC §4.2); the daily pass prunes older ones. Default 30 days.
+	KeepTombstones time.Duration
 }
+
+// DefaultKeepTombstones is the shortest retention of tombstones SPEC §4.2 allows.
+const DefaultKeepTombstones = 30 * 24 * time.Hour
 
 func (s *Scheduler) defaults() {
 	if s.Owner == "" {
@@ -34,6 +40,9 @@ func (s *Scheduler) defaults() {
 	}
 	if s.Workers <= 0 {
 		s.Workers = 2
+	}
+	if s.KeepTombstones <= 0 {
+		s.KeepTombstones = DefaultKeepTombstones
 	}
 	if s.Lease <= 0 {
 		s.Lease = 2 * time.Minute
@@ -152,11 +161,17 @@ func (s *Scheduler) SyncNow(ctx context.Context, c store.Connection) (res Result
 
 // DailyPass re-projects every connection's pending transactions as of today
 // (internal/importer.Recheck), so statuses that depend on the date alone
-// move without a new file, and expires the inquiries left open too long.
-// Each instance runs it; a second run changes nothing.
+// move without a new file, expires the inquiries left open too long and
+// prunes the tombstones older than KeepTombstones. Each instance runs it; a
+// second run changes nothing.
 func (s *Scheduler) DailyPass(ctx context.Context) {
 	s.defaults()
 	s.expireInquiries(ctx)
+	if n, err := s.Collector.Store.PruneTombstones(ctx, s.Now().Add(-s.KeepTombstones)); err != nil {
+		s.Collector.Log.Warn("daily pass: prune tombstones", "err", err)
+	} else if n > 0 {
+		s.Collector.Log.Info("daily pass: tombstones pruned", "pruned", n)
+	}
 	conns, err := s.Collector.Store.AllConnections(ctx)
 	if err != nil {
 		s.Collector.Log.Warn("daily pass", "err", err)

@@ -1,8 +1,10 @@
 package importer
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -21,11 +23,14 @@ const factBatch = 2000
 // memory stays flat however large the file.
 const groupBatch = 1000
 
-// coverage is the days one report of a file covers.
+// coverage is the days one report of a file covers: [from, to] as its
+// title or rows state them, and the (day, tracking ID) pairs its rows carry,
+// which decide what it replaces (SPEC §3.5).
 type coverage struct {
 	report   model.ReportType
 	priority int
 	from, to time.Time
+	carried  map[store.Cover]bool
 }
 
 // fileRun is what reading one file gathers for the projections after it.
@@ -102,8 +107,15 @@ func (im *Importer) apply(ctx context.Context, tx *store.Tx, conn store.Connecti
 		return err
 	}
 	for _, c := range run.covers {
-		if err := tx.CoverDays(ctx, conn.ID, c.report, fileID, c.priority, c.from, c.to); err != nil {
+		covers := slices.SortedFunc(maps.Keys(c.carried), func(a, b store.Cover) int {
+			return cmp.Or(a.Day.Compare(b.Day), strings.Compare(a.TrackingID, b.TrackingID))
+		})
+		replaced, err := tx.CoverDays(ctx, conn.ID, c.report, fileID, c.priority, c.to, covers)
+		if err != nil {
 			return err
+		}
+		for _, r := range replaced {
+			sum.Notes = append(sum.Notes, replacedNote(r, f.Name))
 		}
 	}
 	if st.network == "custom" {
@@ -151,8 +163,10 @@ func (im *Importer) readReport(ctx context.Context, t *ingest.Table, conn store.
 	sum := run.sum
 	opts := amazon.NormaliseOptions{ConnectionID: conn.ID, Marketplace: st.marketplace, TrackingID: st.trackingID}
 	var lo, hi time.Time
+	carried := map[store.Cover]bool{}
 	stats, err := amazon.Normalise(t, opts, func(fact model.Fact) error {
 		fact.File = file
+		carried[store.Cover{Day: fact.Day, TrackingID: fact.TrackingID}] = true
 		if lo.IsZero() || fact.Day.Before(lo) {
 			lo = fact.Day
 		}
@@ -183,8 +197,37 @@ func (im *Importer) readReport(ctx context.Context, t *ingest.Table, conn store.
 		sum.Notes = append(sum.Notes, fmt.Sprintf("%s: no rows and no dates in its name or title, so it covers no day", t.Name))
 		return nil
 	}
-	run.covers = append(run.covers, coverage{report: t.Report, priority: priority(t), from: from, to: to})
+	run.covers = append(run.covers, coverage{report: t.Report, priority: priority(t), from: from, to: to, carried: carried})
 	return nil
+}
+
+// replacedNote tells, in the import summary, what of an earlier file stopped
+// counting because of this one: the only trace a user has of it otherwise
+// is a number of deleted transactions.
+func replacedNote(r store.Replaced, by string) string {
+	what := "transactions of %s (%s, %s) no longer count"
+	if r.Transactions == 1 {
+		what = "transaction of %s (%s, %s) no longer counts"
+	}
+	return fmt.Sprintf("%d "+what+": replaced by %s", r.Transactions, r.File, r.Report, dayRanges(r.Days), by)
+}
+
+// dayRanges writes ascending days as runs: "2026-10-01 … 2026-10-03, 2026-10-05".
+func dayRanges(days []time.Time) string {
+	var parts []string
+	for i := 0; i < len(days); {
+		j := i
+		for j+1 < len(days) && days[j+1].Equal(days[j].AddDate(0, 0, 1)) {
+			j++
+		}
+		part := days[i].Format(time.DateOnly)
+		if j > i {
+			part += " … " + days[j].Format(time.DateOnly)
+		}
+		parts = append(parts, part)
+		i = j + 1
+	}
+	return strings.Join(parts, ", ")
 }
 
 // priority orders versions of one day's report: -subtags over plain, then

@@ -49,6 +49,10 @@ type Transaction struct {
 	UpdatedAt time.Time
 
 	Items []Item
+
+	// DeletedAt is set on a tombstone: the last stored state of a
+	// transaction that stopped existing (SPEC §4.2 "Removed transactions").
+	DeletedAt *time.Time `json:",omitempty"`
 }
 
 // Item is one basket line of a transaction.

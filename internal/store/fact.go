@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -36,32 +37,166 @@ func (t *Tx) InsertFacts(ctx context.Context, workspaceID string, fileID int64, 
 	return nil
 }
 
-// CoverDays records the days [from, to] that a file's report of one type
-// covers, and re-decides which file counts for each of those days.
-func (t *Tx) CoverDays(ctx context.Context, connectionID string, report model.ReportType, fileID int64, priority int, from, to time.Time) error {
-	var rows [][]any
-	for d := from; !d.After(to); d = d.AddDate(0, 0, 1) {
-		rows = append(rows, []any{connectionID, string(report), date(d), fileID, priority, date(to)})
+// Cover is one (day, tracking ID) that a file's report of one type carries
+// rows for. TrackingID "" is rows that carry none: they cover every
+// tracking ID of the day (SPEC §3.5).
+type Cover struct {
+	Day        time.Time
+	TrackingID string
+}
+
+// Replaced is what an import made stop counting of one earlier file: how
+// many transactions its rows made there (subtags, or rows without one, as
+// the revenues count them) and the days concerned.
+type Replaced struct {
+	File         string
+	Report       model.ReportType
+	Days         []time.Time // ascending
+	Transactions int
+}
+
+// CoverDays records the (day, tracking ID) pairs that a file's report of
+// one type covers, re-decides which file counts for each tracking ID of
+// those days, and answers what stopped counting of earlier files. For each
+// (connection, report type, day, tracking ID) the file that counts is the
+// highest priority (-subtags over plain, TSV over XML), then the coverage
+// that ends latest, then the latest lastModified, then the file imported
+// last, among the files covering that tracking ID or all of them.
+func (t *Tx) CoverDays(ctx context.Context, connectionID string, report model.ReportType, fileID int64, priority int,
+	coverageEnd time.Time, covers []Cover) ([]Replaced, error) {
+	if len(covers) == 0 {
+		return nil, nil
 	}
-	if err := t.insertRows(ctx, "file_days", []string{"connection_id", "report_type", "day", "file_id", "priority", "coverage_end"}, rows); err != nil {
-		return fmt.Errorf("record covered days: %w", err)
+	var rows [][]any
+	from, to := covers[0].Day, covers[0].Day
+	for _, c := range covers {
+		rows = append(rows, []any{connectionID, string(report), date(c.Day), c.TrackingID, fileID, priority, date(coverageEnd)})
+		from, to = minTime(from, c.Day), maxTime(to, c.Day)
+	}
+	if err := t.insertRows(ctx, "file_days", []string{"connection_id", "report_type", "day", "tracking_id", "file_id", "priority", "coverage_end"}, rows); err != nil {
+		return nil, fmt.Errorf("record covered days: %w", err)
+	}
+	before, err := t.chosen(ctx, connectionID, report, from, to)
+	if err != nil {
+		return nil, err
 	}
 	if _, err := t.exec(ctx, `DELETE FROM chosen_days WHERE connection_id = $1 AND report_type = $2 AND day >= $3 AND day <= $4`,
 		connectionID, string(report), date(from), date(to)); err != nil {
-		return fmt.Errorf("choose files: %w", err)
+		return nil, fmt.Errorf("choose files: %w", err)
 	}
-	_, err := t.exec(ctx, `INSERT INTO chosen_days (connection_id, report_type, day, file_id)
-		SELECT x.connection_id, x.report_type, x.day, (
+	_, err = t.exec(ctx, `INSERT INTO chosen_days (connection_id, report_type, day, tracking_id, file_id)
+		SELECT x.connection_id, x.report_type, x.day, x.tracking_id, (
 			SELECT d.file_id FROM file_days d JOIN imported_files i ON i.id = d.file_id
 			WHERE d.connection_id = x.connection_id AND d.report_type = x.report_type AND d.day = x.day
+			AND (d.tracking_id = x.tracking_id OR d.tracking_id = '')
 			ORDER BY d.priority DESC, d.coverage_end DESC, (i.last_modified IS NULL), i.last_modified DESC, d.file_id DESC LIMIT 1)
-		FROM (SELECT DISTINCT connection_id, report_type, day FROM file_days
+		FROM (SELECT DISTINCT connection_id, report_type, day, tracking_id FROM file_days
 			WHERE connection_id = $1 AND report_type = $2 AND day >= $3 AND day <= $4) x`,
 		connectionID, string(report), date(from), date(to))
 	if err != nil {
-		return fmt.Errorf("choose files: %w", err)
+		return nil, fmt.Errorf("choose files: %w", err)
 	}
-	return nil
+	after, err := t.chosen(ctx, connectionID, report, from, to)
+	if err != nil {
+		return nil, err
+	}
+	lost := map[int64]map[Cover]bool{} // earlier file → what it no longer counts for
+	for k, old := range before {
+		if now, ok := after[k]; ok && now != old {
+			if lost[old] == nil {
+				lost[old] = map[Cover]bool{}
+			}
+			lost[old][k] = true
+		}
+	}
+	var out []Replaced
+	for _, old := range slices.Sorted(maps.Keys(lost)) {
+		r, err := t.replaced(ctx, connectionID, report, old, lost[old])
+		if err != nil {
+			return nil, err
+		}
+		if r.Transactions > 0 {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// chosen reads the file that counts for each (day, tracking ID) of [from, to].
+func (t *Tx) chosen(ctx context.Context, connectionID string, report model.ReportType, from, to time.Time) (map[Cover]int64, error) {
+	rows, err := t.query(ctx, `SELECT day, tracking_id, file_id FROM chosen_days
+		WHERE connection_id = $1 AND report_type = $2 AND day >= $3 AND day <= $4`, connectionID, string(report), date(from), date(to))
+	if err != nil {
+		return nil, fmt.Errorf("read chosen files: %w", err)
+	}
+	defer rows.Close()
+	out := map[Cover]int64{}
+	for rows.Next() {
+		var day scanTime
+		var c Cover
+		var id int64
+		if err := rows.Scan(&day, &c.TrackingID, &id); err != nil {
+			return nil, fmt.Errorf("read chosen files: %w", err)
+		}
+		c.Day = day.T
+		out[c] = id
+	}
+	return out, rows.Err()
+}
+
+// replaced describes what file fileID no longer counts for.
+func (t *Tx) replaced(ctx context.Context, connectionID string, report model.ReportType, fileID int64, lost map[Cover]bool) (Replaced, error) {
+	r := Replaced{Report: report}
+	if err := t.queryRow(ctx, `SELECT filename FROM imported_files WHERE id = $1`, fileID).Scan(&r.File); err != nil {
+		return r, fmt.Errorf("replaced file: %w", err)
+	}
+	var from, to time.Time
+	for c := range lost {
+		if from.IsZero() {
+			from, to = c.Day, c.Day
+		}
+		from, to = minTime(from, c.Day), maxTime(to, c.Day)
+	}
+	rows, err := t.query(ctx, `SELECT day, tracking_id, CASE WHEN subtag <> '' THEN subtag ELSE fact_key END FROM facts
+		WHERE connection_id = $1 AND report_type = $2 AND day >= $3 AND day <= $4 AND file_id = $5`,
+		connectionID, string(report), date(from), date(to), fileID)
+	if err != nil {
+		return r, fmt.Errorf("replaced facts: %w", err)
+	}
+	defer rows.Close()
+	units, days := map[string]bool{}, map[time.Time]bool{}
+	for rows.Next() {
+		var day scanTime
+		var c Cover
+		var unit string
+		if err := rows.Scan(&day, &c.TrackingID, &unit); err != nil {
+			return r, fmt.Errorf("replaced facts: %w", err)
+		}
+		c.Day = day.T
+		if lost[c] {
+			units[unit], days[c.Day] = true, true
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return r, fmt.Errorf("replaced facts: %w", err)
+	}
+	r.Transactions = len(units)
+	r.Days = slices.SortedFunc(maps.Keys(days), time.Time.Compare)
+	return r, nil
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // DayRange is the days [From, To] of one report type that a file covers.
@@ -122,9 +257,10 @@ const activeFactColumns = `f.connection_id, f.file_id, i.filename, f.line, f.rep
 	f.currency, f.tracking_id, f.subtag, f.asin, f.name, f.category, f.seller, f.device, f.link_type, f.direct, f.price, f.quantity,
 	f.returns, f.revenue, f.commission, f.rate, f.clicks, f.items_ordered, f.items_shipped`
 
-// activeJoin keeps the facts of the chosen file of each day only.
+// activeJoin keeps the facts of the chosen file of each day and tracking ID only.
 const activeJoin = ` FROM facts f
-	JOIN chosen_days c ON c.connection_id = f.connection_id AND c.report_type = f.report_type AND c.day = f.day AND c.file_id = f.file_id
+	JOIN chosen_days c ON c.connection_id = f.connection_id AND c.report_type = f.report_type AND c.day = f.day
+		AND c.tracking_id = f.tracking_id AND c.file_id = f.file_id
 	JOIN imported_files i ON i.id = f.file_id `
 
 // ActiveFactsOfGroups loads the facts that count, of the given groups.

@@ -92,20 +92,6 @@ func (s *Store) ImportRates(ctx context.Context, rates []fxrate.Rate) (RatesImpo
 
 type rateKey struct{ currency, day string }
 
-func minTime(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
-}
-
 // rateCache keeps the rates table in memory, reloaded when fx_state's
 // version moves (an import here or by another instance). Conversions run on
 // every transaction listed, so they must not read the rates each time.

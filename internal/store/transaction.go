@@ -71,7 +71,7 @@ func (t *Tx) UpsertTransactions(ctx context.Context, workspaceID string, batch [
 	if err != nil {
 		return st, err
 	}
-	now := time.Now().UTC()
+	now := time.Now().UTC().Truncate(time.Microsecond) // as stored, so events and reads agree
 	events := &eventQueue{t: t, workspaceID: workspaceID, subs: subs, now: now}
 	var inserts []pendingInsert
 	for _, w := range batch {
@@ -113,6 +113,15 @@ func (t *Tx) UpsertTransactions(ctx context.Context, workspaceID string, batch [
 	}
 	if err := t.insertTransactions(ctx, inserts); err != nil {
 		return st, err
+	}
+	if len(inserts) > 0 {
+		back := make([]string, len(inserts))
+		for i, p := range inserts {
+			back[i] = p.Tx.ID
+		}
+		if err := t.dropTombstones(ctx, workspaceID, back); err != nil {
+			return st, err
+		}
 	}
 	if err := t.setSequence(ctx, workspaceID, seq); err != nil {
 		return st, err
@@ -362,12 +371,13 @@ func loadItems(ctx context.Context, d Dialect, q querier, txs []model.Transactio
 	return rows.Err()
 }
 
-// Transaction reads one transaction of a workspace with its items.
+// Transaction reads one transaction of a workspace with its items; one
+// removed answers ErrDeleted while its tombstone is kept.
 func (s *Store) Transaction(ctx context.Context, workspaceID, id string) (model.Transaction, error) {
 	x, err := scanTransactionWithItems(s.read.QueryRowContext(ctx,
 		`SELECT `+txColumns+`, `+itemsJSON(s.dialect)+` FROM transactions t WHERE t.id = $1 AND t.workspace_id = $2`, id, workspaceID))
 	if err != nil {
-		return model.Transaction{}, err
+		return model.Transaction{}, s.tombstoned(ctx, workspaceID, id, err)
 	}
 	return x.Transaction, nil
 }
@@ -426,24 +436,4 @@ func placeholders(d Dialect, from, n int) string {
 		fmt.Fprintf(&b, "$%d", from+i)
 	}
 	return b.String()
-}
-
-// DeleteTransactions removes projections whose facts no longer make them
-// (a provisional stand-alone return that found its sale, a row a re-issued
-// report dropped). The facts stay; only the projection goes, with its items,
-// customs and history.
-func (t *Tx) DeleteTransactions(ctx context.Context, workspaceID string, ids []string) error {
-	if err := t.touchTransactionIDs(ctx, workspaceID, ids); err != nil {
-		return err
-	}
-	for chunk := range slicesChunk(ids, 900) {
-		args := []any{workspaceID}
-		for _, id := range chunk {
-			args = append(args, id)
-		}
-		if _, err := t.exec(ctx, `DELETE FROM transactions WHERE workspace_id = $1 AND id IN (`+placeholders(t.s.dialect, 2, len(chunk))+`)`, args...); err != nil {
-			return fmt.Errorf("delete transactions: %w", err)
-		}
-	}
-	return nil
 }

@@ -33,6 +33,9 @@ type TransactionFilter struct {
 	Program      string
 	Cursor       string
 	Limit        int
+	// Removed adds, with TimeUpdated, the tombstones of removed transactions
+	// (DeletedAt set): the API's feed has them, the dashboard's list not.
+	Removed bool
 }
 
 // ErrBadCursor is a cursor that this list did not hand out.
@@ -43,7 +46,8 @@ var ErrBadCursor = errors.New("invalid cursor")
 // Pages follow an immutable key so that they neither skip nor repeat a row
 // while data changes: the order of first storage (seq), or with
 // time_type=updated the order of last change (update_seq), where a row that
-// changes again moves to the end and is seen again with its new state.
+// changes again moves to the end and is seen again with its new state, and
+// a removed one is seen once more as its tombstone (DeletedAt set).
 func (s *Store) Transactions(ctx context.Context, workspaceID string, f TransactionFilter) ([]model.Transaction, string, error) {
 	if f.Limit <= 0 {
 		f.Limit = 100
@@ -97,6 +101,15 @@ func (s *Store) Transactions(ctx context.Context, workspaceID string, f Transact
 	list, err := collect(rows, scanTransactionWithItems)
 	if err != nil {
 		return nil, "", err
+	}
+	if key == "update_seq" && f.Removed {
+		// Removed transactions appear once more, at the place of their
+		// removal in the update order (SPEC §4.2).
+		gone, err := s.tombstones(ctx, workspaceID, f, after, f.Limit+1)
+		if err != nil {
+			return nil, "", err
+		}
+		list = mergeUpdated(list, gone, f.Limit+1)
 	}
 	next := ""
 	if len(list) > f.Limit {

@@ -31,10 +31,12 @@ func TestBrokenConstraintLeavesNothing(t *testing.T) {
 			write func(tx *store.Tx, fileID int64) error
 		}{
 			{"duplicate key in a multi-row insert", func(tx *store.Tx, fileID int64) error {
-				if err := tx.CoverDays(ctx, f.conn.ID, model.ReportEarnings, fileID, 1, day("2026-10-01"), day("2026-10-03")); err != nil {
+				covers := []store.Cover{{Day: day("2026-10-01"), TrackingID: "store-20"}, {Day: day("2026-10-02"), TrackingID: "store-20"}}
+				if _, err := tx.CoverDays(ctx, f.conn.ID, model.ReportEarnings, fileID, 1, day("2026-10-02"), covers); err != nil {
 					return err
 				}
-				return tx.CoverDays(ctx, f.conn.ID, model.ReportEarnings, fileID, 1, day("2026-10-02"), day("2026-10-02"))
+				_, err := tx.CoverDays(ctx, f.conn.ID, model.ReportEarnings, fileID, 1, day("2026-10-02"), covers[1:])
+				return err
 			}},
 			{"fact of a file that does not exist", func(tx *store.Tx, fileID int64) error {
 				fact := model.Fact{ConnectionID: f.conn.ID, Report: model.ReportEarnings, Day: day("2026-10-01"), Key: "k", Currency: "USD"}

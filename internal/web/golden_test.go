@@ -177,6 +177,14 @@ func TestPagesGolden(t *testing.T) {
 			_, body = admin.get(p.path)
 			golden(t, "pages/"+p.name+".html", normalise(body, start, time.Now().UTC().Add(time.Minute)))
 		}
+		// A re-issued day: the summary's notes say what of the first file stopped counting.
+		status, body = admin.upload(e.conn.ID, map[string]string{
+			"store-20-earnings-report-subtags-20250310-reissued.tsv": uploadHeader + "Electronics\tCable\tB0C1234567\tAmazon.com\tstore-20\tMarch 10, 2025\t29.99\t4.00\t1\t29.99\t1.20\tup-1\n",
+		})
+		if status != http.StatusOK || !strings.Contains(body, "1 transaction of store-20-earnings-report-subtags-20250310.tsv (earnings, 2025-03-10) no longer counts") {
+			t.Errorf("re-issued upload: status %d, no note of what it replaced", status)
+		}
+		golden(t, "pages/import-replaced.html", normalise(body, start, time.Now().UTC().Add(time.Minute)))
 	})
 }
 

@@ -498,7 +498,7 @@ func TestWebhookEditAndPause(t *testing.T) {
 
 		_, page := member.get(path)
 		if !strings.Contains(page, `value="https://hooks.example.com/affsync"`) || !strings.Contains(page, `value="bookkeeping"`) ||
-			strings.Count(page, `name="events" value="transaction.`) != 2 || strings.Count(page, " checked>") != 2 {
+			strings.Count(page, `name="events" value="transaction.`) != 3 || strings.Count(page, " checked>") != 2 {
 			t.Fatalf("the edit form does not hold the webhook:\n%s", page)
 		}
 

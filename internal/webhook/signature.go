@@ -17,7 +17,7 @@ const (
 	// EventHeader is the event id (evt_…): the same in every delivery and
 	// redelivery of one event, so receivers can drop duplicates by it.
 	EventHeader = "Affsync-Event"
-	// EventTypeHeader is the event type, transaction.created or transaction.updated.
+	// EventTypeHeader is the event type: transaction.created, transaction.updated or transaction.deleted.
 	EventTypeHeader = "Affsync-Event-Type"
 	// DeliveryHeader is the delivery id, as the delivery log shows it.
 	DeliveryHeader = "Affsync-Delivery"

@@ -37,7 +37,10 @@ func TestCheckEvents(t *testing.T) {
 	if err != nil || strings.Join(got, ",") != "transaction.updated,transaction.created" {
 		t.Fatalf("duplicates: %q, %v", got, err)
 	}
-	for _, in := range [][]string{nil, {}, {"transaction.deleted"}, {"transaction.created", ""}} {
+	if got, err := webhook.CheckEvents([]string{"transaction.deleted"}); err != nil || len(got) != 1 {
+		t.Fatalf("transaction.deleted: %q, %v", got, err)
+	}
+	for _, in := range [][]string{nil, {}, {"transaction.removed"}, {"transaction.created", ""}} {
 		if _, err := webhook.CheckEvents(in); err == nil {
 			t.Errorf("CheckEvents(%q) accepted", in)
 		}

@@ -41,6 +41,7 @@ func TransactionOf(x model.Transaction, conv fxrate.Converter) Transaction {
 		SaleAmount: amount(x.SaleAmount, x.Currency), Commission: amount(x.Commission, x.Currency),
 		Estimated: x.CommissionEstimated, Quantity: x.Quantity, ClickedAt: x.ClickedAt, SoldAt: x.SoldAt,
 		CheckedAt: x.CheckedAt, CreatedAt: x.CreatedAt, UpdatedAt: x.UpdatedAt, Items: []Item{},
+		Deleted: x.DeletedAt != nil, DeletedAt: x.DeletedAt,
 	}
 	if out.Customs == nil {
 		out.Customs = []string{}
@@ -85,12 +86,15 @@ func Date(t time.Time) string { return t.UTC().Format(time.DateOnly) }
 
 // Event types a webhook may subscribe to.
 const (
-	EventTransactionCreated = "transaction.created"
-	EventTransactionUpdated = "transaction.updated"
+	EventTransactionCreated = client.EventTransactionCreated
+	EventTransactionUpdated = client.EventTransactionUpdated
+	EventTransactionDeleted = client.EventTransactionDeleted
 )
 
 // EventTypes lists every event type, in the order the docs list them.
-func EventTypes() []string { return []string{EventTransactionCreated, EventTransactionUpdated} }
+func EventTypes() []string {
+	return []string{EventTransactionCreated, EventTransactionUpdated, EventTransactionDeleted}
+}
 
 // Event and EventData are the body of a webhook delivery (package client
 // defines them, so a receiver in Go decodes them with the client).

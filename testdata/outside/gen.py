@@ -279,6 +279,67 @@ def central_bounty(seed, tag="outside-26"):
     write_daily("central-bounty", [by_day[k] for k in sorted(by_day)], "www.amazon.com", "USD")
 
 
+CENTRAL_HEADER = ["Category", "Name", "ASIN", "Seller", "Tracking ID", "Date Shipped", "Price($)", "Items Shipped",
+                  "Returns", "Revenue($)", "Ad Fees($)", "Device Type Group", "Direct Sale", "Sub Tag"]
+
+
+def central_row(day, subtag, l, q, tag, fee_cents):
+    s, r = (q, 0) if q > 0 else (0, -q)
+    return ",".join([l["cat"], '"Item, %s"' % l["asin"], l["asin"], "Amazon.com", tag, day.isoformat(), money(l["price"]),
+                     str(s), str(r), money(l["price"] * q), money(fee_cents), "DESKTOP", "Y", subtag])
+
+
+def write_central(d, name, first, last, lines):
+    title = "Fee-Earnings reports from %s to %s" % (first.strftime("%m-%d-%Y"), last.strftime("%m-%d-%Y"))
+    with open(os.path.join(d, name), "w", encoding="utf-8", newline="") as f:
+        f.write("\r\n".join([title, ",".join(CENTRAL_HEADER)] + lines) + "\r\n")
+
+
+def central_filtered(clicks, tags=("outside-30", "outside-31", "outside-32")):
+    """SPEC 3.5: Central lets a user pick one tracking ID per download.
+
+    Three downloads of START..MID, one per tracking ID, must add up. A later
+    unfiltered download of MID-7..END overlaps them: for the (day, tracking
+    ID) pairs it has rows of, its rows count, so the stale fees the filtered
+    ones hold there do not. outside-30's download was re-issued: the first
+    version holds a row the re-issue dropped (a subtag that must vanish)
+    and a fee the re-issue changed on day REISSUED. The files sort so the
+    overlap is imported first and the re-issue after its first version.
+    """
+    d = fresh("central-filtered")
+    mid, end = START + dt.timedelta(days=30), TODAY - dt.timedelta(days=1)
+    overlap_from = mid - dt.timedelta(days=7)
+    tag_of = {c["subtag"]: tags[i % len(tags)] for i, c in enumerate(clicks)}
+    all_rows = [(day, st, l, q, tag_of[st]) for day, st, l, q in rows(clicks)]
+    carried = {(day, tag) for day, _, _, _, tag in all_rows if overlap_from <= day <= end}
+    reissued_day = next(day for day, _, _, _, tag in all_rows if tag == tags[0] and day < overlap_from)
+    for tag in tags:
+        true_lines, first_lines = [], []
+        changed = False
+        for day, st, l, q, t in all_rows:
+            if t != tag or day > mid:
+                continue
+            f = fee(l["price"], q, l["rate"])
+            true_lines.append(central_row(day, st, l, q, tag, f))
+            stale = f
+            if (day, tag) in carried:
+                stale = f + 5  # before an adjustment the overlap holds
+            elif tag == tags[0] and day == reissued_day and not changed:
+                stale, changed = f + 7, True
+            first_lines.append(central_row(day, st, l, q, tag, stale))
+        stale_name = "Fee-Earnings-%s.csv" % tag
+        if tag == tags[0]:
+            ghost = {"asin": "B0GHOST001", "cat": "Toys", "rate": 300, "price": 1999}
+            first_lines.append(central_row(reissued_day, "ghost-dropped-by-reissue", ghost, 1, tag, fee(1999, 1, 300)))
+            write_central(d, "Fee-Earnings-%s-a.csv" % tag, START, mid, first_lines)
+            write_central(d, "Fee-Earnings-%s-b-reissued.csv" % tag, START, mid, true_lines)
+        else:
+            write_central(d, stale_name, START, mid, first_lines)
+    overlap = [central_row(day, st, l, q, t, fee(l["price"], q, l["rate"])) for day, st, l, q, t in all_rows if overlap_from <= day <= end]
+    write_central(d, "Fee-Earnings-all.csv", overlap_from, end, overlap)
+    write_truth(d, clicks, "www.amazon.com", "USD")
+
+
 def title_styles(tag, day):
     """SPEC 3.5: the title line is free text. Every style the spec names, one per day in turn."""
     long_ = day.strftime("%B %-d, %Y")
@@ -351,3 +412,4 @@ if __name__ == "__main__":
                                                  ("datafeed-titles", 5, "www.amazon.com", "USD")):
         write_daily(flavour, daily(events(seed)), marketplace, currency)
     central_bounty(5)
+    central_filtered(events(7))
