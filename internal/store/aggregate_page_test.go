@@ -1,14 +1,17 @@
 package store_test
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/affsync/affsync/internal/fxrate"
 	"github.com/affsync/affsync/internal/model"
 	"github.com/affsync/affsync/internal/store"
 	"github.com/affsync/affsync/internal/store/storetest"
@@ -160,6 +163,43 @@ func TestAggregatePages(t *testing.T) {
 					gotClicks, _ := allPages(t, cf, func(f2 store.AggregateFilter) ([]store.ClickRow, string, error) { return s.Clicks(ctx, f.ws.ID, f2) })
 					if a, b := mapKeys(gotClicks, clickLine), mapKeys(clicks, clickLine); !slices.Equal(a, b) {
 						t.Fatalf("limit %d: clicks in pages\n%v\nwhole\n%v", limit, a, b)
+					}
+				}
+			})
+		}
+
+		// currency=reporting pages by the group key and kind; each page
+		// reads its groups' days and currencies in batches, so small pages
+		// cross batch ends inside a group.
+		rates := []fxrate.Rate{{Day: day("2026-10-01"), Currency: "USD", Value: fxrate.Decimal{Coef: 10833, Scale: 4}}}
+		if _, err := s.ImportRates(ctx, rates); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SetReportingCurrency(ctx, f.ws.ID, "EUR"); err != nil {
+			t.Fatal(err)
+		}
+		for _, groupBy := range [][]string{{"custom"}, {"day"}, {"channel", "custom"}, nil} {
+			t.Run("reporting by "+cmp.Or(strings.Join(groupBy, ","), "nothing"), func(t *testing.T) {
+				whole, next, err := s.ReportingRevenues(ctx, f.ws.ID, store.AggregateFilter{GroupBy: groupBy, Limit: 1000})
+				if err != nil || next != "" || len(whole) == 0 {
+					t.Fatalf("whole: %d rows, next %q, %v", len(whole), next, err)
+				}
+				for _, limit := range []int{1, 2, 7} {
+					var got []store.ReportingRevenueRow
+					pf := store.AggregateFilter{GroupBy: groupBy, Limit: limit}
+					for range 1000 {
+						page, next, err := s.ReportingRevenues(ctx, f.ws.ID, pf)
+						if err != nil || len(page) > limit {
+							t.Fatalf("limit %d: %d rows, %v", limit, len(page), err)
+						}
+						got = append(got, page...)
+						if next == "" {
+							break
+						}
+						pf.Cursor = next
+					}
+					if !reflect.DeepEqual(got, whole) {
+						t.Fatalf("limit %d: pages\n%+v\nwhole\n%+v", limit, got, whole)
 					}
 				}
 			})

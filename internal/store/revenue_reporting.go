@@ -56,8 +56,9 @@ func (s *Store) ReportingRevenues(ctx context.Context, workspaceID string, f Agg
 	var rows []RevenueRow
 	var groups [][]string // the outer key of each group read, in order
 	cursor, from := f.Cursor, outer
+	batchSize := min(10*n, 1000) // rows (a group's days and currencies) a read
 	for {
-		batch, next, err := s.revenuePage(ctx, workspaceID, byDay, inner, from, cursor, 1000)
+		batch, next, err := s.revenuePage(ctx, workspaceID, byDay, inner, from, cursor, batchSize)
 		if err != nil {
 			return nil, "", err
 		}
