@@ -296,3 +296,52 @@ func (s *Store) StatusBreakdown(ctx context.Context, workspaceID string, f DayFi
 		return x, err
 	})
 }
+
+// DayBreakdown is one day's revenue of one channel or program and currency.
+type DayBreakdown struct {
+	Key          string
+	Day          time.Time
+	Currency     string
+	SaleAmount   int64
+	Commission   int64
+	Transactions int64
+}
+
+// RevenueBreakdownDays sums the revenue rollup by "channel" or "program",
+// day and currency: what a conversion per day needs (SPEC §4.2a), still
+// read from the rollup, so its cost follows days × keys, not transactions.
+func (s *Store) RevenueBreakdownDays(ctx context.Context, workspaceID, by string, f DayFilter) ([]DayBreakdown, error) {
+	if by != "channel" && by != "program" {
+		return nil, fmt.Errorf("breakdown by %q: want channel or program", by)
+	}
+	where, args := f.where(workspaceID)
+	rows, err := s.read.QueryContext(ctx, `SELECT `+by+`, day, currency, SUM(sale_amount), SUM(commission), SUM(transactions)
+		FROM revenue_days WHERE `+where+` GROUP BY `+by+`, day, currency ORDER BY `+by+`, day, currency`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("revenue by %s and day: %w", by, err)
+	}
+	return collect(rows, func(r rowScanner) (DayBreakdown, error) {
+		var b DayBreakdown
+		var day scanTime
+		err := r.Scan(&b.Key, &day, &b.Currency, &b.SaleAmount, &b.Commission, &b.Transactions)
+		b.Day = day.T
+		return b, err
+	})
+}
+
+// StatusDays sums the status rollup by status, day of sale and currency.
+func (s *Store) StatusDays(ctx context.Context, workspaceID string, f DayFilter) ([]DayBreakdown, error) {
+	where, args := f.where(workspaceID)
+	rows, err := s.read.QueryContext(ctx, `SELECT status, day, currency, SUM(sale_amount), SUM(commission), SUM(transactions)
+		FROM status_days WHERE `+where+` GROUP BY status, day, currency ORDER BY status, day, currency`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("status by day: %w", err)
+	}
+	return collect(rows, func(r rowScanner) (DayBreakdown, error) {
+		var b DayBreakdown
+		var day scanTime
+		err := r.Scan(&b.Key, &day, &b.Currency, &b.SaleAmount, &b.Commission, &b.Transactions)
+		b.Day = day.T
+		return b, err
+	})
+}

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"html/template"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/affsync/affsync/internal/chart"
 	"github.com/affsync/affsync/internal/fxrate"
+	"github.com/affsync/affsync/internal/model"
 	"github.com/affsync/affsync/internal/money"
 	"github.com/affsync/affsync/internal/store"
 	"github.com/affsync/affsync/internal/wire"
@@ -90,8 +93,15 @@ type overviewData struct {
 	Statuses    []store.StatusTotal
 	Channels    []store.Breakdown
 	Programs    []store.Breakdown
-	Charts      overviewChartsData
-	Empty       bool
+	// With a reporting currency, Statuses, Channels and Programs are in it,
+	// and these hold the same in the original currencies.
+	// Foreign is true when some of them are in another currency: only then
+	// are the tables in the original currencies offered.
+	Foreign                            bool
+	StatusesOriginal                   []store.StatusTotal
+	ChannelsOriginal, ProgramsOriginal []store.Breakdown
+	Charts                             overviewChartsData
+	Empty                              bool
 	// In the workspace's reporting currency ("" when it has none yet):
 	// the period's totals, and what had no rate on its day.
 	Reporting   string
@@ -214,9 +224,103 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request, v *viewer) {
 			shownTotals = []currencyTotal{{Currency: d.Reporting}}
 		}
 		d.Converted = &shownTotals[0]
+		if err := s.convertBreakdowns(ctx, ws, f, conv, &d); err != nil {
+			s.fail(w, r, v, err)
+			return
+		}
+		lead = d.Reporting
 	}
 	d.Charts = overviewCharts(p, shown, clicks, d.Channels, d.Programs, shownTotals, lead)
 	s.render(w, r, v, http.StatusOK, "overview", "Overview", "overview", d)
+}
+
+// convertBreakdowns puts the status, channel and program tables in the
+// reporting currency: each key's total of each day and currency converts
+// at that day's rate (rounded once per key, day and currency, as
+// currency=reporting does) and the results are summed per key. Days
+// without a rate add nothing; d.Unconverted already names them, as the
+// same days' amounts are left out of every total. The tables in the
+// original currencies stay beside them.
+func (s *Server) convertBreakdowns(ctx context.Context, ws string, f store.DayFilter, conv fxrate.Converter, d *overviewData) error {
+	d.StatusesOriginal, d.ChannelsOriginal, d.ProgramsOriginal = d.Statuses, d.Channels, d.Programs
+	d.Foreign = slices.ContainsFunc(d.Statuses, func(x store.StatusTotal) bool { return x.Currency != conv.Currency() }) ||
+		slices.ContainsFunc(d.Totals, func(x currencyTotal) bool { return x.Currency != conv.Currency() })
+	statusDays, err := s.store.StatusDays(ctx, ws, f)
+	if err != nil {
+		return err
+	}
+	statuses, err := convertByKey(conv, statusDays)
+	if err != nil {
+		return err
+	}
+	d.Statuses = nil
+	for _, x := range statuses {
+		d.Statuses = append(d.Statuses, store.StatusTotal{Status: model.Status(x.Key), Currency: x.Currency,
+			Transactions: x.Transactions, SaleAmount: x.SaleAmount, Commission: x.Commission})
+	}
+	slices.SortFunc(d.Statuses, func(a, b store.StatusTotal) int { return cmp.Compare(a.Status, b.Status) })
+	for _, b := range []struct {
+		by       string
+		original []store.Breakdown
+		out      *[]store.Breakdown
+	}{{"channel", d.ChannelsOriginal, &d.Channels}, {"program", d.ProgramsOriginal, &d.Programs}} {
+		days, err := s.store.RevenueBreakdownDays(ctx, ws, b.by, f)
+		if err != nil {
+			return err
+		}
+		list, err := convertByKey(conv, days)
+		if err != nil {
+			return err
+		}
+		clicks := map[string]int64{}
+		for _, o := range b.original {
+			clicks[o.Key] += o.Clicks
+		}
+		for i := range list {
+			list[i].Clicks = clicks[list[i].Key]
+			delete(clicks, list[i].Key)
+		}
+		for _, o := range b.original { // keys with clicks and no revenue yet
+			if n, ok := clicks[o.Key]; ok {
+				list = append(list, store.Breakdown{Key: o.Key, Clicks: n})
+				delete(clicks, o.Key)
+			}
+		}
+		slices.SortStableFunc(list, func(a, b store.Breakdown) int {
+			if a.Currency == "" || b.Currency == "" { // clicks alone last
+				return cmp.Compare(b.Currency, a.Currency)
+			}
+			return cmp.Or(cmp.Compare(b.Commission, a.Commission), cmp.Compare(a.Key, b.Key))
+		})
+		*b.out = list
+	}
+	return nil
+}
+
+// convertByKey converts rows of one key, day and currency each and sums
+// them per key, in the reporting currency, in the order of the keys.
+func convertByKey(conv fxrate.Converter, rows []store.DayBreakdown) ([]store.Breakdown, error) {
+	var out []store.Breakdown
+	for _, r := range rows {
+		if n := len(out); n == 0 || out[n-1].Key != r.Key {
+			out = append(out, store.Breakdown{Key: r.Key, Currency: conv.Currency()})
+		}
+		o := &out[len(out)-1]
+		o.Transactions += r.Transactions
+		c, err := conv.Convert(r.Currency, r.Day, r.SaleAmount, r.Commission)
+		if errors.Is(err, fxrate.ErrNoRate) {
+			continue
+		} else if err != nil {
+			return nil, fmt.Errorf("overview: convert %s on %s: %w", r.Currency, r.Day.Format(time.DateOnly), err)
+		}
+		if o.SaleAmount, err = money.AddMinor(o.SaleAmount, c.Minor[0]); err == nil {
+			o.Commission, err = money.AddMinor(o.Commission, c.Minor[1])
+		}
+		if err != nil {
+			return nil, fmt.Errorf("overview: %w", err)
+		}
+	}
+	return out, nil
 }
 
 func totalsByCurrency(rows []store.DayTotal) []currencyTotal {
