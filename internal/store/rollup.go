@@ -314,28 +314,20 @@ func (s *Store) RevenueBreakdownDays(ctx context.Context, workspaceID, by string
 	if by != "channel" && by != "program" {
 		return nil, fmt.Errorf("breakdown by %q: want channel or program", by)
 	}
-	where, args := f.where(workspaceID)
-	rows, err := s.read.QueryContext(ctx, `SELECT `+by+`, day, currency, SUM(sale_amount), SUM(commission), SUM(transactions)
-		FROM revenue_days WHERE `+where+` GROUP BY `+by+`, day, currency ORDER BY `+by+`, day, currency`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("revenue by %s and day: %w", by, err)
-	}
-	return collect(rows, func(r rowScanner) (DayBreakdown, error) {
-		var b DayBreakdown
-		var day scanTime
-		err := r.Scan(&b.Key, &day, &b.Currency, &b.SaleAmount, &b.Commission, &b.Transactions)
-		b.Day = day.T
-		return b, err
-	})
+	return s.breakdownDays(ctx, "revenue_days", by, workspaceID, f)
 }
 
 // StatusDays sums the status rollup by status, day of sale and currency.
 func (s *Store) StatusDays(ctx context.Context, workspaceID string, f DayFilter) ([]DayBreakdown, error) {
+	return s.breakdownDays(ctx, "status_days", "status", workspaceID, f)
+}
+
+func (s *Store) breakdownDays(ctx context.Context, table, by, workspaceID string, f DayFilter) ([]DayBreakdown, error) {
 	where, args := f.where(workspaceID)
-	rows, err := s.read.QueryContext(ctx, `SELECT status, day, currency, SUM(sale_amount), SUM(commission), SUM(transactions)
-		FROM status_days WHERE `+where+` GROUP BY status, day, currency ORDER BY status, day, currency`, args...)
+	rows, err := s.read.QueryContext(ctx, `SELECT `+by+`, day, currency, SUM(sale_amount), SUM(commission), SUM(transactions)
+		FROM `+table+` WHERE `+where+` GROUP BY `+by+`, day, currency ORDER BY `+by+`, day, currency`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("status by day: %w", err)
+		return nil, fmt.Errorf("%s by %s and day: %w", table, by, err)
 	}
 	return collect(rows, func(r rowScanner) (DayBreakdown, error) {
 		var b DayBreakdown
