@@ -23,6 +23,24 @@ func mustAffect(res sql.Result, what string) error {
 	return nil
 }
 
+// writeCount runs one statement in a write transaction of its own and
+// answers how many rows it changed (a prune, a release).
+func (s *Store) writeCount(ctx context.Context, what, query string, args ...any) (int64, error) {
+	var n int64
+	err := s.Write(ctx, func(tx *Tx) error {
+		res, err := tx.tx.ExecContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", what, err)
+	}
+	return n, nil
+}
+
 // jsonText encodes v for a TEXT column.
 func jsonText(v any) (string, error) {
 	b, err := json.Marshal(v)

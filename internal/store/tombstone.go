@@ -119,19 +119,7 @@ func (t *Tx) dropTombstones(ctx context.Context, workspaceID string, ids []strin
 // PruneTombstones deletes the tombstones of removals before "before"; an
 // app that has not synced since then no longer learns of those removals.
 func (s *Store) PruneTombstones(ctx context.Context, before time.Time) (int64, error) {
-	var n int64
-	err := s.Write(ctx, func(tx *Tx) error {
-		res, err := tx.exec(ctx, `DELETE FROM transaction_tombstones WHERE deleted_at < $1`, s.ts(before))
-		if err != nil {
-			return err
-		}
-		n, err = res.RowsAffected()
-		return err
-	})
-	if err != nil {
-		return 0, fmt.Errorf("prune tombstones: %w", err)
-	}
-	return n, nil
+	return s.writeCount(ctx, "prune tombstones", `DELETE FROM transaction_tombstones WHERE deleted_at < $1`, s.ts(before))
 }
 
 // tombstones lists the tombstones a time_type=updated page may hold: those

@@ -524,20 +524,8 @@ func (s *Store) Redeliver(ctx context.Context, workspaceID, webhookID string, id
 // (delivered or failed) and were queued before the given time, with their
 // attempts; pending ones stay whatever their age. It answers how many went.
 func (s *Store) PruneDeliveries(ctx context.Context, before time.Time) (int64, error) {
-	var n int64
-	err := s.Write(ctx, func(tx *Tx) error {
-		res, err := tx.tx.ExecContext(ctx, `DELETE FROM webhook_deliveries WHERE status IN ($1, $2) AND created_at < $3`,
-			DeliveryDelivered, DeliveryFailed, s.ts(before))
-		if err != nil {
-			return err
-		}
-		n, err = res.RowsAffected()
-		return err
-	})
-	if err != nil {
-		return 0, fmt.Errorf("prune webhook deliveries: %w", err)
-	}
-	return n, nil
+	return s.writeCount(ctx, "prune webhook deliveries", `DELETE FROM webhook_deliveries WHERE status IN ($1, $2) AND created_at < $3`,
+		DeliveryDelivered, DeliveryFailed, s.ts(before))
 }
 
 // ReleaseDeliveries gives back deliveries owner claimed and did not send (it
@@ -547,22 +535,10 @@ func (s *Store) ReleaseDeliveries(ctx context.Context, owner string, now time.Ti
 	if len(ids) == 0 {
 		return 0, nil
 	}
-	var n int64
-	err := s.Write(ctx, func(tx *Tx) error {
-		args := []any{s.ts(now), owner}
-		for _, id := range ids {
-			args = append(args, id)
-		}
-		res, err := tx.tx.ExecContext(ctx, `UPDATE webhook_deliveries SET lease_owner = NULL, next_attempt_at = $1
-			WHERE lease_owner = $2 AND status = 'pending' AND id IN (`+placeholders(s.dialect, 3, len(ids))+`)`, args...)
-		if err != nil {
-			return err
-		}
-		n, err = res.RowsAffected()
-		return err
-	})
-	if err != nil {
-		return 0, fmt.Errorf("release deliveries: %w", err)
+	args := []any{s.ts(now), owner}
+	for _, id := range ids {
+		args = append(args, id)
 	}
-	return n, nil
+	return s.writeCount(ctx, "release deliveries", `UPDATE webhook_deliveries SET lease_owner = NULL, next_attempt_at = $1
+		WHERE lease_owner = $2 AND status = 'pending' AND id IN (`+placeholders(s.dialect, 3, len(ids))+`)`, args...)
 }
