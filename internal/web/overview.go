@@ -126,7 +126,12 @@ func convertDays(conv fxrate.Converter, rows []store.DayTotal) ([]store.DayTotal
 	var out []store.DayTotal
 	var missing []unconverted
 	for _, r := range rows {
-		c, err := conv.Convert(r.Currency, r.Day, r.SaleAmount, r.Commission)
+		if n := len(out); n == 0 || !out[n-1].Day.Equal(r.Day) {
+			out = append(out, store.DayTotal{Day: r.Day, Currency: conv.Currency()})
+		}
+		o := &out[len(out)-1]
+		o.Transactions += r.Transactions
+		err := addConverted(conv, r.Currency, r.Day, r.SaleAmount, r.Commission, &o.SaleAmount, &o.Commission)
 		if errors.Is(err, fxrate.ErrNoRate) {
 			i := slices.IndexFunc(missing, func(u unconverted) bool { return u.Currency == r.Currency })
 			if i < 0 {
@@ -136,22 +141,9 @@ func convertDays(conv fxrate.Converter, rows []store.DayTotal) ([]store.DayTotal
 			missing[i].SaleAmount += r.SaleAmount
 			missing[i].Commission += r.Commission
 			missing[i].Days++
-			c = fxrate.Conversion{Currency: conv.Currency(), Minor: []int64{0, 0}}
 		} else if err != nil {
-			return nil, nil, fmt.Errorf("overview: convert %s on %s: %w", r.Currency, r.Day.Format(time.DateOnly), err)
+			return nil, nil, err
 		}
-		if n := len(out); n == 0 || !out[n-1].Day.Equal(r.Day) {
-			out = append(out, store.DayTotal{Day: r.Day, Currency: c.Currency})
-		}
-		o := &out[len(out)-1]
-		var err2 error
-		if o.SaleAmount, err2 = money.AddMinor(o.SaleAmount, c.Minor[0]); err2 == nil {
-			o.Commission, err2 = money.AddMinor(o.Commission, c.Minor[1])
-		}
-		if err2 != nil {
-			return nil, nil, fmt.Errorf("overview: %w", err2)
-		}
-		o.Transactions += r.Transactions
 	}
 	return out, missing, nil
 }
@@ -307,20 +299,30 @@ func convertByKey(conv fxrate.Converter, rows []store.DayBreakdown) ([]store.Bre
 		}
 		o := &out[len(out)-1]
 		o.Transactions += r.Transactions
-		c, err := conv.Convert(r.Currency, r.Day, r.SaleAmount, r.Commission)
-		if errors.Is(err, fxrate.ErrNoRate) {
-			continue
-		} else if err != nil {
-			return nil, fmt.Errorf("overview: convert %s on %s: %w", r.Currency, r.Day.Format(time.DateOnly), err)
-		}
-		if o.SaleAmount, err = money.AddMinor(o.SaleAmount, c.Minor[0]); err == nil {
-			o.Commission, err = money.AddMinor(o.Commission, c.Minor[1])
-		}
-		if err != nil {
-			return nil, fmt.Errorf("overview: %w", err)
+		if err := addConverted(conv, r.Currency, r.Day, r.SaleAmount, r.Commission, &o.SaleAmount, &o.Commission); err != nil && !errors.Is(err, fxrate.ErrNoRate) {
+			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// addConverted converts a day's amounts in currency into conv's and adds
+// them to sale and commission; with no rate it adds nothing and answers
+// an error that is fxrate.ErrNoRate.
+func addConverted(conv fxrate.Converter, currency string, day time.Time, saleAmount, commission int64, sale, comm *int64) error {
+	c, err := conv.Convert(currency, day, saleAmount, commission)
+	if errors.Is(err, fxrate.ErrNoRate) {
+		return err
+	} else if err != nil {
+		return fmt.Errorf("overview: convert %s on %s: %w", currency, day.Format(time.DateOnly), err)
+	}
+	if *sale, err = money.AddMinor(*sale, c.Minor[0]); err == nil {
+		*comm, err = money.AddMinor(*comm, c.Minor[1])
+	}
+	if err != nil {
+		return fmt.Errorf("overview: %w", err)
+	}
+	return nil
 }
 
 func totalsByCurrency(rows []store.DayTotal) []currencyTotal {
