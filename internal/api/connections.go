@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"github.com/affsync/affsync/client"
 	"io"
 	"net/http"
+	"strconv"
+	"strings"
 
-	"github.com/affsync/affsync/internal/collector"
+	"github.com/affsync/affsync/client"
+	"github.com/affsync/affsync/internal/connect"
+	"github.com/affsync/affsync/internal/network"
 	"github.com/affsync/affsync/internal/store"
 )
 
@@ -40,8 +43,9 @@ func (s *Server) listConnections(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, newPage(out, ""))
 }
 
-// createConnection connects an account: an Amazon one is checked for real
-// first; a custom network one (SPEC §4.4) only takes files.
+// createConnection connects an account of the body's network: one that
+// syncs is checked for real first; a custom network one (SPEC §4.4) only
+// takes files.
 func (s *Server) createConnection(w http.ResponseWriter, r *http.Request) {
 	raw, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	if err != nil {
@@ -56,28 +60,18 @@ func (s *Server) createConnection(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var c store.Connection
-	switch head.Network {
-	case "amazon":
-		var body struct {
-			Network string `json:"network"`
-			collector.AmazonAccount
+	n, ok := s.networks.Lookup(head.Network)
+	if ok {
+		// The network's account, from the body's other fields.
+		a := n.NewAccount()
+		if err = decodeStrict(withoutField(raw, "network"), a); err == nil {
+			c, err = connect.Create(r.Context(), s.store, s.sealer, workspace(r), n, a, connect.Options{})
 		}
-		if err = decodeStrict(raw, &body); err == nil {
-			c, err = collector.Connect(r.Context(), s.store, s.sealer, workspace(r), body.AmazonAccount)
-		}
-	case "custom":
-		var body struct {
-			Network string `json:"network"`
-			collector.CustomAccount
-		}
-		if err = decodeStrict(raw, &body); err == nil {
-			c, err = collector.ConnectCustom(r.Context(), s.store, workspace(r), body.CustomAccount)
-		}
-	default:
-		err = badRequest{`network must be "amazon" or "custom"`}
+	} else {
+		err = badRequest{"network must be one of " + quotedList(s.networks.Names())}
 	}
-	var invalid *collector.InvalidError
-	var refused *collector.RefusedError
+	var invalid *network.InvalidError
+	var refused *connect.RefusedError
 	switch {
 	case errors.As(err, &invalid):
 		s.fail(w, r, badRequest{invalid.Msg})
@@ -88,6 +82,32 @@ func (s *Server) createConnection(w http.ResponseWriter, r *http.Request) {
 	default:
 		writeJSON(w, http.StatusCreated, connectionJSON(c))
 	}
+}
+
+// withoutField is a JSON object without one of its fields.
+func withoutField(raw []byte, name string) []byte {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &fields); err != nil {
+		return raw // decodeStrict says what is wrong with it
+	}
+	delete(fields, name)
+	out, err := json.Marshal(fields)
+	if err != nil {
+		return raw
+	}
+	return out
+}
+
+// quotedList writes names as `"a" or "b"`.
+func quotedList(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	if len(q) < 2 {
+		return strings.Join(q, "")
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
 }
 
 // decodeStrict reads a JSON body into v, refusing fields v does not have.
@@ -107,7 +127,7 @@ func (s *Server) syncConnection(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if c.Connector == "import" || c.Network != "amazon" {
+	if !s.networks.Syncs(c) {
 		s.fail(w, r, badRequest{"this connection imports files; POST them to /v1/imports instead"})
 		return
 	}

@@ -46,7 +46,7 @@ func (s *Server) createImport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	im := importer.New(s.store, s.log)
-	im.Metrics = s.metrics
+	im.Metrics, im.Networks = s.metrics, s.networks
 	total := importer.Summary{Errors: []importer.FileError{}, Notes: []string{}}
 	for {
 		part, err := mr.NextPart()

@@ -12,6 +12,8 @@ import (
 	"github.com/affsync/affsync/client"
 	"github.com/affsync/affsync/internal/clickqueue"
 	"github.com/affsync/affsync/internal/metrics"
+	"github.com/affsync/affsync/internal/network"
+	"github.com/affsync/affsync/internal/network/networks"
 	"github.com/affsync/affsync/internal/store"
 )
 
@@ -30,6 +32,7 @@ type Config struct {
 	PublicURL string
 	Clicks    clickqueue.Options // the queue of redirect hits
 	Metrics   *metrics.Metrics   // counts uploads; nil: none
+	Networks  *network.Registry  // nil: networks.Builtin()
 }
 
 // Server is the REST API.
@@ -47,6 +50,7 @@ type Server struct {
 	links     *linkCache
 	hits      *clickqueue.Queue // redirect hits on their way to the store
 	metrics   *metrics.Metrics
+	networks  *network.Registry
 }
 
 // Close waits for background writes to finish and writes the queued
@@ -70,12 +74,15 @@ func New(cfg Config) *Server {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.Networks == nil {
+		cfg.Networks = networks.Builtin()
+	}
 	if cfg.MaxUpload <= 0 {
 		cfg.MaxUpload = DefaultMaxUpload
 	}
 	s := &Server{store: cfg.Store, sealer: cfg.Sealer, log: cfg.Logger, now: cfg.Now, keys: newKeyCache(), maxUpload: cfg.MaxUpload,
 		publicURL: strings.TrimSuffix(cfg.PublicURL, "/"), links: newLinkCache(), hits: clickqueue.New(cfg.Store, cfg.Logger, cfg.Clicks),
-		metrics: cfg.Metrics}
+		metrics: cfg.Metrics, networks: cfg.Networks}
 	if !cfg.RateLimit.Disabled {
 		s.limits = newLimiter(cfg.RateLimit)
 	}

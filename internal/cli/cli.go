@@ -14,6 +14,8 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/affsync/affsync/internal/network"
+	"github.com/affsync/affsync/internal/network/networks"
 	"github.com/affsync/affsync/internal/secret"
 	"github.com/affsync/affsync/internal/store"
 )
@@ -26,6 +28,17 @@ type Env struct {
 	Getenv         func(string) string
 	// Context is cancelled on SIGINT/SIGTERM (StdEnv) or by a test.
 	Context context.Context
+	// Networks are the networks connections may be of (StdEnv: the
+	// built-in ones); nil: networks.Builtin().
+	Networks *network.Registry
+}
+
+// networks is the environment's registry of networks.
+func (env Env) networks() *network.Registry {
+	if env.Networks == nil {
+		return networks.Builtin()
+	}
+	return env.Networks
 }
 
 // StdEnv is the process's own environment. The first SIGINT or SIGTERM
@@ -42,7 +55,7 @@ func StdEnv() Env {
 		fmt.Fprintf(os.Stderr, "affsync: second %v, exiting at once\n", s)
 		os.Exit(exitFailure)
 	}()
-	return Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Context: ctx}
+	return Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Context: ctx, Networks: networks.Builtin()}
 }
 
 // Exit statuses.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/affsync/affsync/internal/api"
 	"github.com/affsync/affsync/internal/fxfeed"
+	"github.com/affsync/affsync/internal/network/amazon"
 	"github.com/affsync/affsync/internal/network/amazon/sim"
 	"github.com/affsync/affsync/internal/secret"
 	"github.com/affsync/affsync/internal/store"
@@ -79,11 +80,16 @@ func runDemo(env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	conn, err := s.CreateConnection(env.Context, box, store.Connection{WorkspaceID: ws.ID, Network: "amazon", Connector: "creators-subtags",
-		Name: "Amazon (simulated) " + simulator.StoreID(), Currency: "USD", Settings: map[string]string{
-			"store_id": simulator.StoreID(), "credential_id": "demo-credential", "credential_version": "3.1",
-			"api_base": simURL, "token_url": simURL + "/auth/o2/token", "marketplace": "www.amazon.com"}},
-		map[string]string{"secret": "demo-secret"})
+	// Checked as any account is, but not for real: the first sync below is
+	// the demo's check.
+	d, err := (&amazon.Account{Connector: amazon.ConnectorCreatorsSubtags, StoreID: simulator.StoreID(),
+		Name: "Amazon (simulated) " + simulator.StoreID(), Currency: "USD", CredentialID: "demo-credential", Secret: "demo-secret",
+		CredentialVersion: "3.1", APIBase: simURL, TokenURL: simURL + "/auth/o2/token", Marketplace: "www.amazon.com"}).Check()
+	if err != nil {
+		return err
+	}
+	conn, err := s.CreateConnection(env.Context, box, store.Connection{WorkspaceID: ws.ID, Network: d.Network, Connector: d.Connector,
+		Name: d.Name, Currency: d.Currency, Settings: d.Settings}, map[string]string{"secret": d.Secret})
 	if err != nil {
 		return err
 	}
@@ -103,7 +109,7 @@ func runDemo(env Env, args []string) error {
 		return err
 	}
 	m := obs.Series()
-	sched := newScheduler(s, box, log, m)
+	sched := newScheduler(s, box, log, m, env.networks())
 	start := time.Now()
 	res, _, err := sched.SyncNow(env.Context, conn)
 	if err != nil {
@@ -124,8 +130,8 @@ func runDemo(env Env, args []string) error {
 		f.Sync()
 	}
 	return serve(env.Context, ln, services{
-		api:     api.Config{Store: s, Sealer: box, Logger: log, Metrics: m},
-		web:     web.Config{Store: s, Sealer: box, Logger: log, Metrics: m},
+		api:     api.Config{Store: s, Sealer: box, Logger: log, Metrics: m, Networks: env.networks()},
+		web:     web.Config{Store: s, Sealer: box, Logger: log, Metrics: m, Networks: env.networks()},
 		sched:   sched,
 		hooks:   &webhook.Dispatcher{Store: s, Sealer: box, Log: log, Metrics: m},
 		metrics: obs,

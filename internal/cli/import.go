@@ -47,6 +47,7 @@ func runImport(env Env, args []string) error {
 		return err
 	}
 	im := importer.New(s, logger(env))
+	im.Networks = env.networks()
 	total := importer.Summary{Errors: []importer.FileError{}, Notes: []string{}}
 	for _, path := range fs.Args() {
 		bar := newProgress(env, path, *asJSON)

@@ -17,6 +17,7 @@ import (
 	"github.com/affsync/affsync/internal/fxfeed"
 	"github.com/affsync/affsync/internal/importer"
 	"github.com/affsync/affsync/internal/metrics"
+	"github.com/affsync/affsync/internal/network"
 	"github.com/affsync/affsync/internal/store"
 	"github.com/affsync/affsync/internal/web"
 	"github.com/affsync/affsync/internal/webhook"
@@ -83,13 +84,13 @@ func runServe(env Env, args []string) error {
 	m := obs.Series()
 	log := logger(env)
 	log.Info("serving", "url", "http://"+ln.Addr().String(), "db", s.Dialect())
-	sched := newScheduler(s, box, log, m)
+	sched := newScheduler(s, box, log, m, env.networks())
 	sched.KeepTombstones = *keepTombstones
 	hooks := &webhook.Dispatcher{Store: s, Sealer: box, Log: log, Poll: *poll, Metrics: m}
 	return serve(env.Context, ln, services{
-		api: api.Config{Store: s, Sealer: box, Logger: log, PublicURL: *publicURL, MaxUpload: *maxUpload,
+		api: api.Config{Store: s, Sealer: box, Logger: log, Networks: env.networks(), PublicURL: *publicURL, MaxUpload: *maxUpload,
 			RateLimit: api.RateLimit{PerSecond: *rate, Burst: *burst, Disabled: *rate == 0}, Metrics: m},
-		web:     web.Config{Store: s, Sealer: box, Logger: log, SecureCookies: *secureCookies, PublicURL: *publicURL, Metrics: m},
+		web:     web.Config{Store: s, Sealer: box, Logger: log, Networks: env.networks(), SecureCookies: *secureCookies, PublicURL: *publicURL, Metrics: m},
 		sched:   sched,
 		hooks:   hooks,
 		metrics: obs,
@@ -198,8 +199,9 @@ func maintain(ctx context.Context, log *slog.Logger, s *store.Store) {
 }
 
 // newScheduler is the sync machinery of a store: collector, importer, scheduler.
-func newScheduler(s *store.Store, sealer store.Sealer, log *slog.Logger, m *metrics.Metrics) *collector.Scheduler {
+func newScheduler(s *store.Store, sealer store.Sealer, log *slog.Logger, m *metrics.Metrics, reg *network.Registry) *collector.Scheduler {
 	im := importer.New(s, log)
+	im.Networks = reg
 	im.Metrics = m
 	return &collector.Scheduler{Collector: &collector.Collector{Store: s, Importer: im, Sealer: sealer, Log: log, Metrics: m}}
 }

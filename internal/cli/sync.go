@@ -45,10 +45,11 @@ func runSync(env Env, args []string) error {
 		}
 	}
 	log := logger(env)
-	sched := newScheduler(s, box, log, nil)
+	reg := env.networks()
+	sched := newScheduler(s, box, log, nil, reg)
 	failed := 0
 	for _, c := range conns {
-		if c.Connector == "import" || c.Status == store.ConnDisabled {
+		if !reg.Syncs(c) || c.Status == store.ConnDisabled {
 			continue
 		}
 		start := time.Now()

@@ -13,10 +13,10 @@ import (
 	"sort"
 	"time"
 
+	"github.com/affsync/affsync/internal/connect"
 	"github.com/affsync/affsync/internal/importer"
 	"github.com/affsync/affsync/internal/metrics"
-	"github.com/affsync/affsync/internal/network/amazon"
-	"github.com/affsync/affsync/internal/network/amazon/transport"
+	"github.com/affsync/affsync/internal/network"
 	"github.com/affsync/affsync/internal/store"
 )
 
@@ -27,8 +27,8 @@ type Collector struct {
 	Sealer     store.Sealer
 	Log        *slog.Logger
 	HTTPClient *http.Client
-	Retry      transport.RetryPolicy // zero: the transport's defaults
-	Metrics    *metrics.Metrics      // nil: none
+	Retry      network.RetryPolicy // zero: the transport's defaults
+	Metrics    *metrics.Metrics    // nil: none
 }
 
 // Result is what one sync did.
@@ -38,48 +38,22 @@ type Result struct {
 }
 
 // ErrNotSyncable is a connection without an account to pull from (file import).
-var ErrNotSyncable = errors.New("this connection imports files; it has nothing to sync")
+var ErrNotSyncable = network.ErrNotSyncable
 
-// Source makes the report source of a connection: the Creators API, or the
-// legacy DataFeed when its settings say transport=datafeed.
-func (c *Collector) Source(ctx context.Context, conn store.Connection) (transport.Source, error) {
-	if conn.Network != "amazon" || conn.Connector == "import" {
+// Source makes the report source of a connection, as its network says.
+func (c *Collector) Source(ctx context.Context, conn store.Connection) (network.Source, error) {
+	nc, err := c.Importer.Networks.Open(conn)
+	if err != nil {
+		return nil, err
+	}
+	if !nc.Rules().Syncs {
 		return nil, ErrNotSyncable
 	}
 	secrets, err := c.Store.ConnectionSecrets(ctx, c.Sealer, conn.WorkspaceID, conn.ID)
 	if err != nil {
 		return nil, err
 	}
-	return newSource(conn.Settings, secrets["secret"], c.HTTPClient, c.Log, c.Retry)
-}
-
-// NewSource makes a report source from connection settings and the secret.
-func NewSource(settings map[string]string, secret string, hc *http.Client, log *slog.Logger) (transport.Source, error) {
-	return newSource(settings, secret, hc, log, transport.RetryPolicy{})
-}
-
-func newSource(settings map[string]string, secret string, hc *http.Client, log *slog.Logger, retry transport.RetryPolicy) (transport.Source, error) {
-	if settings["transport"] == "datafeed" {
-		return transport.NewDataFeed(transport.DataFeedConfig{BaseURL: settings["api_base"], User: settings["store_id"], Password: secret,
-			HTTPClient: hc, Logger: log, Retry: retry})
-	}
-	version := settings["credential_version"]
-	if version == "" {
-		version = "3.1"
-	}
-	return transport.NewCreators(transport.CreatorsConfig{APIBase: settings["api_base"], TokenURL: settings["token_url"],
-		CredentialID: settings["credential_id"], Secret: secret, Version: version, Marketplace: settings["marketplace"], HTTPClient: hc, Logger: log,
-		Retry: retry})
-}
-
-// Validate checks an account for real: a token, and at least one listed
-// report; the error says why not in words for the user.
-func Validate(ctx context.Context, src transport.Source) error {
-	if _, err := transport.Check(ctx, src); err != nil {
-		_, sentence := transport.Classify(err)
-		return errors.New(sentence)
-	}
-	return nil
+	return nc.Source(secrets["secret"], network.SourceOptions{HTTPClient: c.HTTPClient, Log: c.Log, Retry: c.Retry})
 }
 
 // Sync pulls what is new of one connection and records the run. Callers
@@ -112,10 +86,10 @@ func (c *Collector) syncRun(ctx context.Context, conn store.Connection, trigger 
 	}
 	err = c.sync(ctx, conn, &res)
 	run.Files, run.Rows, run.Outcome = res.Files, res.Rows, "ok"
-	state := transport.StateOther
+	refusal := ""
 	if err != nil {
 		var sentence string
-		state, sentence = transport.Classify(err)
+		refusal, sentence = c.explain(conn, err)
 		run.Outcome, run.Error = "error", sentence
 	} else if len(res.Errors) > 0 {
 		run.Error = fmt.Sprintf("%d files rejected; the first: %s:%d: %s", len(res.Errors), res.Errors[0].File, res.Errors[0].Line, res.Errors[0].Message)
@@ -123,7 +97,7 @@ func (c *Collector) syncRun(ctx context.Context, conn store.Connection, trigger 
 	if ferr := c.Store.FinishRun(context.WithoutCancel(ctx), run); ferr != nil {
 		c.Log.Warn("record run", "connection", conn.ID, "err", ferr)
 	}
-	if perr := c.setProgramStatus(context.WithoutCancel(ctx), conn, err == nil, state, run.Error); perr != nil {
+	if perr := c.setProgramStatus(context.WithoutCancel(ctx), conn, err == nil, refusal, run.Error); perr != nil {
 		c.Log.Warn("record program status", "connection", conn.ID, "err", perr)
 	}
 	if err != nil {
@@ -132,42 +106,43 @@ func (c *Collector) syncRun(ctx context.Context, conn store.Connection, trigger 
 	return res, nil
 }
 
+// explain is what the connection's network makes of a sync's error: the
+// refusal it is (a program status), if any, and a sentence naming no
+// credential.
+func (c *Collector) explain(conn store.Connection, err error) (string, string) {
+	nc, oerr := c.Importer.Networks.Open(conn)
+	if oerr != nil {
+		return "", err.Error()
+	}
+	return nc.Explain(err)
+}
+
 // setProgramStatus records what a sync says of the connection's program (for
 // Amazon, its marketplace): active when the account's reports were listed,
 // or the refusal (credentials rejected, no report access, account not
 // eligible). A transient failure (Amazon unavailable) says nothing of the
 // program and leaves its status as it was.
-func (c *Collector) setProgramStatus(ctx context.Context, conn store.Connection, ok bool, state transport.State, sentence string) error {
-	program := ProgramOf(conn)
+func (c *Collector) setProgramStatus(ctx context.Context, conn store.Connection, ok bool, refusal, sentence string) error {
+	program := c.programOf(conn)
 	switch {
 	case program == "":
 		return nil
 	case ok:
-		return c.Store.SetProgramStatus(ctx, conn.WorkspaceID, conn.ID, program, ProgramActive, "reports listed")
-	case state == transport.StateCredentialsRejected || state == transport.StateNoReportAccess || state == transport.StateNotEligible:
-		return c.Store.SetProgramStatus(ctx, conn.WorkspaceID, conn.ID, program, state.String(), sentence)
+		return c.Store.SetProgramStatus(ctx, conn.WorkspaceID, conn.ID, program, connect.ProgramActive, "reports listed")
+	case refusal != "":
+		return c.Store.SetProgramStatus(ctx, conn.WorkspaceID, conn.ID, program, refusal, sentence)
 	}
 	return nil
 }
 
-// Program statuses of SPEC §2 that are not refusals (those are named by
-// transport.State).
-const (
-	ProgramJoined = "joined" // connected, nothing synced or imported yet
-	ProgramActive = "active" // reports are listed or received
-)
-
-// ProgramOf is the program of an Amazon connection: its marketplace
-// ("amazon.com"); "" when it has none.
-func ProgramOf(conn store.Connection) string {
-	if conn.Network != "amazon" {
-		return ""
-	}
-	m, err := amazon.StoredMarketplace(conn.Settings["marketplace"], conn.Currency)
+// programOf is the program whose status the connection's syncs report; ""
+// when none.
+func (c *Collector) programOf(conn store.Connection) string {
+	nc, err := c.Importer.Networks.Open(conn)
 	if err != nil {
 		return ""
 	}
-	return m.Program
+	return nc.Rules().AccountProgram
 }
 
 func (c *Collector) sync(ctx context.Context, conn store.Connection, res *Result) error {
@@ -205,10 +180,9 @@ func (c *Collector) sync(ctx context.Context, conn store.Connection, res *Result
 
 // importOne downloads a verified file and applies it; a rejected file is in
 // the result, not an error of the sync.
-func (c *Collector) importOne(ctx context.Context, conn store.Connection, src transport.Source, f transport.ReportFile, res *Result) error {
+func (c *Collector) importOne(ctx context.Context, conn store.Connection, src network.Source, f network.ReportFile, res *Result) error {
 	rc, err := src.Open(ctx, f)
-	var mismatch *transport.MismatchError
-	if errors.As(err, &mismatch) {
+	if errors.Is(err, network.ErrFileChanged) {
 		// Re-issued between listing and download: this file only fails; the
 		// next sync lists its new MD5.
 		res.Errors = append(res.Errors, importer.FileError{File: f.Name, Message: err.Error()})

@@ -3,6 +3,9 @@ package collector_test
 import (
 	"context"
 	"fmt"
+	"github.com/affsync/affsync/internal/connect"
+	"github.com/affsync/affsync/internal/network"
+	"github.com/affsync/affsync/internal/network/networks"
 	"net/http/httptest"
 	"sort"
 	"strings"
@@ -12,7 +15,6 @@ import (
 	"github.com/affsync/affsync/internal/collector"
 	"github.com/affsync/affsync/internal/importer"
 	"github.com/affsync/affsync/internal/network/amazon/sim"
-	"github.com/affsync/affsync/internal/network/amazon/transport"
 	"github.com/affsync/affsync/internal/secret"
 	"github.com/affsync/affsync/internal/store"
 	"github.com/affsync/affsync/internal/store/storetest"
@@ -179,11 +181,15 @@ func TestSyncEqualsGroundTruth(t *testing.T) {
 func TestCognitoCredentialsAndWrongSecret(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
-		src, err := collector.NewSource(e.connection(t, "demo-secret", "2.1").Settings, "demo-secret", nil, nil)
+		nc, err := networks.Builtin().Open(e.connection(t, "demo-secret", "2.1"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := collector.Validate(ctx, src); err != nil {
+		src, err := nc.Source("demo-secret", network.SourceOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := connect.Check(ctx, nc, src); err != nil {
 			t.Fatalf("form-style credentials: %v", err)
 		}
 		wrong := e.connection(t, "not-the-secret", "3.1")
@@ -276,7 +282,7 @@ func TestFailingAmazonConverges(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		e := newEnvSim(t, s, sim.Config{Seed: 7, Days: 15, Today: today, FailRate: 0.3})
 		waits := 0
-		e.coll.Retry = transport.RetryPolicy{MaxAttempts: 4, Sleep: func(context.Context, time.Duration) error { waits++; return nil }}
+		e.coll.Retry = network.RetryPolicy{MaxAttempts: 4, Sleep: func(context.Context, time.Duration) error { waits++; return nil }}
 		conn := e.connection(t, "demo-secret", "3.1")
 		sched := &collector.Scheduler{Collector: e.coll}
 		var lastErr error

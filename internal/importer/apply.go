@@ -12,7 +12,6 @@ import (
 	"github.com/affsync/affsync/internal/ingest"
 	"github.com/affsync/affsync/internal/lifecycle"
 	"github.com/affsync/affsync/internal/model"
-	"github.com/affsync/affsync/internal/network/amazon"
 	"github.com/affsync/affsync/internal/store"
 )
 
@@ -46,7 +45,7 @@ type fileRun struct {
 // deals are stored, custom transactions upserted; then it projects what the
 // file touched.
 func (im *Importer) apply(ctx context.Context, tx *store.Tx, conn store.Connection, f File, sum *Summary, progress Progress) error {
-	st, err := connectionSettings(conn)
+	st, err := im.connectionSettings(conn)
 	if err != nil {
 		return err
 	}
@@ -83,13 +82,13 @@ func (im *Importer) apply(ctx context.Context, tx *store.Tx, conn store.Connecti
 		case t.Kind == ingest.KindDeals:
 			run.types = append(run.types, "deals")
 			return im.readDeals(ctx, tx, conn, st, t, run)
-		case t.Kind == ingest.KindCustom && st.network == "custom":
+		case t.Kind == ingest.KindCustom && st.transactions:
 			run.types = append(run.types, "custom")
 			return im.readCustom(ctx, tx, conn, st, t, run)
 		case t.Kind == ingest.KindCustom:
 			return &ingest.Error{File: t.Name, Line: t.HeaderLine, Column: 1, Msg: "a custom transactions file (SPEC §4.4) is imported " +
 				"into a connection of the custom network; this one is " + conn.Network}
-		case st.network == "custom":
+		case !st.reports:
 			return &ingest.Error{File: t.Name, Line: max(t.HeaderLine, 1), Column: 1, Msg: "wrong columns: a custom connection imports " +
 				"the CSV of SPEC §4.4 (sold, revenue, and optionally id, clicked, price, status, currency, custom_1, custom_2), " +
 				"a payments or a deals file; this header has " + strings.Join(t.Columns, ", ")}
@@ -118,7 +117,7 @@ func (im *Importer) apply(ctx context.Context, tx *store.Tx, conn store.Connecti
 			sum.Notes = append(sum.Notes, replacedNote(r, f.Name))
 		}
 	}
-	if st.network == "custom" {
+	if st.transactions {
 		err = im.finishCustom(ctx, tx, conn, st, run)
 	} else {
 		err = im.project(ctx, tx, conn, st, run, ratesBefore)
@@ -161,10 +160,9 @@ func (w *factWriter) flush(ctx context.Context) error {
 func (im *Importer) readReport(ctx context.Context, t *ingest.Table, conn store.Connection, st settings, file string, facts *factWriter,
 	run *fileRun) error {
 	sum := run.sum
-	opts := amazon.NormaliseOptions{ConnectionID: conn.ID, Marketplace: st.marketplace, TrackingID: st.trackingID}
 	var lo, hi time.Time
 	carried := map[store.Cover]bool{}
-	stats, err := amazon.Normalise(t, opts, func(fact model.Fact) error {
+	stats, err := st.conn.Facts(t, func(fact model.Fact) error {
 		fact.File = file
 		carried[store.Cover{Day: fact.Day, TrackingID: fact.TrackingID}] = true
 		if lo.IsZero() || fact.Day.Before(lo) {

@@ -2,18 +2,19 @@ package importer_test
 
 import (
 	"errors"
+	"github.com/affsync/affsync/internal/connect"
+	"github.com/affsync/affsync/internal/network/amazon"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/affsync/affsync/internal/collector"
 	"github.com/affsync/affsync/internal/importer"
 	"github.com/affsync/affsync/internal/store"
 	"github.com/affsync/affsync/internal/store/storetest"
 )
 
 // TestConnectionCurrency: a connection made as the CLI, the API and the
-// dashboard make it (collector.Connect), with only --currency, takes its
+// dashboard make it (connect.Create), with only --currency, takes its
 // transactions in that currency and reads files in the forms of the
 // currency's marketplace (SPEC §3.5); a file stating another currency is
 // rejected at its header and leaves the store as it was.
@@ -39,8 +40,8 @@ func TestConnectionCurrency(t *testing.T) {
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				e := newEnv(t, s, tc.name)
-				conn, err := collector.Connect(ctx, s, nil, e.ws.ID, collector.AmazonAccount{Connector: "import", Mode: "subtags", StoreID: "s-21",
-					Currency: tc.currency, Marketplace: tc.marketplace})
+				conn, err := connect.Create(ctx, s, nil, e.ws.ID, amazon.Network{}, &amazon.Account{Connector: "import", Mode: "subtags", StoreID: "s-21",
+					Currency: tc.currency, Marketplace: tc.marketplace}, connect.Options{})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -70,7 +71,7 @@ func TestConnectionCurrency(t *testing.T) {
 		}
 		t.Run("pounds into EUR", func(t *testing.T) {
 			e := newEnv(t, s, "pounds into EUR")
-			conn, err := collector.Connect(ctx, s, nil, e.ws.ID, collector.AmazonAccount{Connector: "import", Mode: "subtags", StoreID: "s-21", Currency: "EUR"})
+			conn, err := connect.Create(ctx, s, nil, e.ws.ID, amazon.Network{}, &amazon.Account{Connector: "import", Mode: "subtags", StoreID: "s-21", Currency: "EUR"}, connect.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}

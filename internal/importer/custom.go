@@ -11,6 +11,7 @@ import (
 	"github.com/affsync/affsync/internal/ingest"
 	"github.com/affsync/affsync/internal/model"
 	"github.com/affsync/affsync/internal/money"
+	"github.com/affsync/affsync/internal/network/custom"
 	"github.com/affsync/affsync/internal/store"
 )
 
@@ -29,17 +30,8 @@ type customRun struct {
 	batch  []store.TxWrite
 }
 
-// customStatuses maps a file's status words to the normalised status.
-var customStatuses = map[string]model.Status{
-	"pending": model.StatusPending, "open": model.StatusPending, "new": model.StatusPending, "waiting": model.StatusPending,
-	"confirmed": model.StatusConfirmed, "approved": model.StatusConfirmed, "accepted": model.StatusConfirmed, "valid": model.StatusConfirmed,
-	"declined": model.StatusDeclined, "rejected": model.StatusDeclined, "cancelled": model.StatusDeclined, "canceled": model.StatusDeclined,
-	"invalid": model.StatusDeclined, "reversed": model.StatusDeclined,
-}
-
-// customMonthGroup is the group key of a custom transaction: the month it
-// was sold in, the month a payment covers.
-func customMonthGroup(soldAt time.Time) string { return "m:" + soldAt.UTC().Format("2006-01") }
+// customMonthGroup is the group key of a custom transaction (custom.MonthGroup).
+func customMonthGroup(soldAt time.Time) string { return custom.MonthGroup(soldAt) }
 
 func (im *Importer) readCustom(ctx context.Context, tx *store.Tx, conn store.Connection, st settings, t *ingest.Table, run *fileRun) error {
 	if err := needColumns(t, "a custom transactions file (SPEC §4.4)", "sold", "revenue"); err != nil {
@@ -100,7 +92,7 @@ func customTransaction(t *ingest.Table, row ingest.Row, conn store.Connection, s
 	}
 	x.Status, x.NetworkStatus = model.StatusPending, "pending"
 	if v, n, _ := row.Get("status"); v != "" {
-		s, ok := customStatuses[strings.ToLower(v)]
+		s, ok := custom.Status(v)
 		if !ok {
 			c.fail(n, "%s %q: want pending, confirmed or declined", row.Header("status"), v)
 		}

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/affsync/affsync/internal/ingest"
-	"github.com/affsync/affsync/internal/network/amazon"
 	"github.com/affsync/affsync/internal/store"
 )
 
@@ -58,21 +57,18 @@ func (im *Importer) readDeals(ctx context.Context, tx *store.Tx, conn store.Conn
 	})
 }
 
-// dealProgram reads the program: for Amazon a marketplace ("www.amazon.de",
-// "amazon.de"), named as transactions name it ("amazon.de"); the
+// dealProgram reads the program as the connection's network names programs
+// (for Amazon a marketplace, "www.amazon.de" → "amazon.de"); the
 // connection's own program when empty.
 func dealProgram(c *cells, st settings) string {
 	v := c.str("program")
 	if v == "" {
 		return st.program
 	}
-	if st.network != "amazon" {
-		return v
-	}
-	m, ok := amazon.LookupMarketplace(v)
-	if !ok {
-		c.fail(c.row.Column("program"), "%s %q is not an Amazon marketplace (like amazon.com or www.amazon.de)", c.row.Header("program"), v)
+	p, err := st.conn.DealProgram(v)
+	if err != nil {
+		c.fail(c.row.Column("program"), "%s %s", c.row.Header("program"), err.Error())
 		return ""
 	}
-	return m.Program
+	return p
 }

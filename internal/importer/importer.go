@@ -16,14 +16,14 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/affsync/affsync/internal/ingest"
 	"github.com/affsync/affsync/internal/lifecycle"
 	"github.com/affsync/affsync/internal/metrics"
 	"github.com/affsync/affsync/internal/money"
-	"github.com/affsync/affsync/internal/network/amazon"
+	"github.com/affsync/affsync/internal/network"
+	"github.com/affsync/affsync/internal/network/networks"
 	"github.com/affsync/affsync/internal/store"
 )
 
@@ -34,6 +34,8 @@ type Importer struct {
 	Now     func() time.Time
 	Log     *slog.Logger
 	Metrics *metrics.Metrics // nil: none
+	// Networks decide how each connection's files are read and projected.
+	Networks *network.Registry
 }
 
 // New makes an Importer with default limits.
@@ -41,7 +43,7 @@ func New(s *store.Store, log *slog.Logger) *Importer {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Importer{Store: s, Limits: ingest.DefaultLimits(), Now: time.Now, Log: log}
+	return &Importer{Store: s, Limits: ingest.DefaultLimits(), Now: time.Now, Log: log, Networks: networks.Builtin()}
 }
 
 // File is one input: a name (for sniffing and messages) and its bytes.
@@ -241,13 +243,15 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// settings are the connection's import rules.
+// settings are the connection's import rules, as its network decides them
+// (network.Rules).
 type settings struct {
-	network     string // "amazon" or "custom"
-	mode        lifecycle.Mode
-	trackingID  string
-	marketplace amazon.Marketplace
-	returnDays  int
+	conn network.Connection
+	// reports: report rows become facts; transactions: the file's rows are
+	// transactions (SPEC §4.4), upserted, with no lifecycle.
+	reports, transactions bool
+	mode                  lifecycle.Mode
+	returnDays            int
 	// How person-written files (payments, deals, custom transactions) are
 	// read: the marketplace's forms for Amazon, the connection's settings
 	// for a custom network.
@@ -257,46 +261,15 @@ type settings struct {
 	program  string // default program
 }
 
-func connectionSettings(conn store.Connection) (settings, error) {
-	if conn.Network == "custom" {
-		st := settings{network: "custom", dayFirst: conn.Settings["day_first"] == "true", currency: conn.Currency,
-			program: firstOf(conn.Settings["program"], conn.Name)}
-		switch conn.Settings["decimal"] {
-		case "comma":
-			st.decimal = money.HintComma
-		case "dot":
-			st.decimal = money.HintDot
-		}
-		return st, nil
-	}
-	st := settings{network: "amazon", mode: lifecycle.ModeOrders}
-	switch conn.Connector {
-	case "creators-subtags", "creators-subtags-tracking":
-		st.mode = lifecycle.ModeSubtags
-	case "import":
-		if conn.Settings["mode"] == "subtags" {
-			st.mode = lifecycle.ModeSubtags
-		}
-	}
-	if strings.HasSuffix(conn.Connector, "-tracking") || conn.Connector == "import" {
-		st.trackingID = conn.Settings["tracking_id"]
-	}
-	// The connection's currency, when it has one, is what its transactions
-	// are in; its marketplace's forms read the files (SPEC §3.5).
-	m, err := amazon.StoredMarketplace(conn.Settings["marketplace"], conn.Currency)
+// connectionSettings decodes the connection through its network.
+func (im *Importer) connectionSettings(conn store.Connection) (settings, error) {
+	c, err := im.Networks.Open(conn)
 	if err != nil {
-		return st, fmt.Errorf("connection %s: %w", conn.ID, err)
+		return settings{}, err
 	}
-	st.marketplace = m
-	st.dayFirst, st.decimal, st.currency, st.program = m.DayFirst, m.Decimal, m.Currency, m.Program
-	if v := conn.Settings["return_window_days"]; v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			return st, fmt.Errorf("connection %s: return_window_days %q is not a number of days", conn.ID, v)
-		}
-		st.returnDays = n
-	}
-	return st, nil
+	r := c.Rules()
+	return settings{conn: c, reports: r.Reports, transactions: r.Transactions, mode: r.Mode, returnDays: r.ReturnWindowDays,
+		dayFirst: r.DayFirst, decimal: r.Decimal, currency: r.Currency, program: r.Program}, nil
 }
 
 // sortedKeys returns a map's keys in order (deterministic work order).

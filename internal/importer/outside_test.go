@@ -3,6 +3,8 @@ package importer_test
 import (
 	"encoding/json"
 	"errors"
+	"github.com/affsync/affsync/internal/connect"
+	"github.com/affsync/affsync/internal/network/amazon"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -10,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/affsync/affsync/internal/collector"
 	"github.com/affsync/affsync/internal/importer"
 	"github.com/affsync/affsync/internal/store"
 	"github.com/affsync/affsync/internal/store/storetest"
@@ -117,8 +118,8 @@ func outsideConnection(t *testing.T, s *store.Store, workspaceID, dir string) (s
 	if err := json.Unmarshal(raw, &flags); err != nil {
 		t.Fatal(err)
 	}
-	c, err := collector.Connect(ctx, s, nil, workspaceID, collector.AmazonAccount{Connector: "import", Mode: "subtags", StoreID: filepath.Base(dir),
-		Currency: flags.Currency, Marketplace: flags.Marketplace})
+	c, err := connect.Create(ctx, s, nil, workspaceID, amazon.Network{}, &amazon.Account{Connector: "import", Mode: "subtags", StoreID: filepath.Base(dir),
+		Currency: flags.Currency, Marketplace: flags.Marketplace}, connect.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

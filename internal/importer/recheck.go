@@ -11,8 +11,8 @@ import (
 // close and unshipped orders lapse without any new file.
 func (im *Importer) Recheck(ctx context.Context, conn store.Connection) (Counts, error) {
 	var total Counts
-	st, err := connectionSettings(conn)
-	if err != nil || st.network == "custom" {
+	st, err := im.connectionSettings(conn)
+	if err != nil || st.transactions {
 		return total, err // a custom network's statuses are the file's, not rules of the date
 	}
 	err = im.Store.Write(ctx, func(tx *store.Tx) error {

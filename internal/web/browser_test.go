@@ -3,6 +3,8 @@ package web
 import (
 	"context"
 	"errors"
+	"github.com/affsync/affsync/internal/connect"
+	"github.com/affsync/affsync/internal/network/amazon"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -96,9 +98,9 @@ func TestBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	account := collector.AmazonAccount{Connector: "creators-subtags", StoreID: simulator.StoreID(), Name: "Simulated " + simulator.StoreID(),
+	account := &amazon.Account{Connector: "creators-subtags", StoreID: simulator.StoreID(), Name: "Simulated " + simulator.StoreID(),
 		Currency: "USD", CredentialID: "demo-credential", Secret: "demo-secret", APIBase: simSrv.URL, TokenURL: simSrv.URL + "/auth/o2/token"}
-	conn, err := collector.Connect(bg, s, box, ws.ID, account)
+	conn, err := connect.Create(bg, s, box, ws.ID, amazon.Network{}, account, connect.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

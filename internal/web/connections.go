@@ -5,7 +5,9 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/affsync/affsync/internal/collector"
+	"github.com/affsync/affsync/internal/connect"
+	"github.com/affsync/affsync/internal/network"
+	"github.com/affsync/affsync/internal/network/amazon"
 	"github.com/affsync/affsync/internal/store"
 )
 
@@ -22,13 +24,13 @@ func (s *Server) connections(w http.ResponseWriter, r *http.Request, v *viewer) 
 // to show again with the reason when the check refuses it. The secret is
 // never shown again.
 type connectionForm struct {
-	collector.AmazonAccount
+	amazon.Account
 	Connectors []string
 	Error      string
 }
 
 func (s *Server) newConnection(w http.ResponseWriter, r *http.Request, v *viewer) {
-	f := connectionForm{AmazonAccount: collector.AmazonAccount{Connector: "creators-subtags"}, Connectors: collector.AmazonConnectors}
+	f := connectionForm{Account: amazon.Account{Connector: amazon.ConnectorCreatorsSubtags}, Connectors: amazon.Network{}.Connectors()}
 	s.render(w, r, v, http.StatusOK, "connection_new", "Add an Amazon connection", "connections", f)
 }
 
@@ -36,14 +38,14 @@ func (s *Server) newConnection(w http.ResponseWriter, r *http.Request, v *viewer
 // report) and stores it; a refusal shows the form again with the reason.
 func (s *Server) createConnection(w http.ResponseWriter, r *http.Request, v *viewer) {
 	field := func(name string) string { return strings.TrimSpace(r.PostFormValue(name)) }
-	f := connectionForm{Connectors: collector.AmazonConnectors, AmazonAccount: collector.AmazonAccount{
+	f := connectionForm{Connectors: amazon.Network{}.Connectors(), Account: amazon.Account{
 		Connector: field("connector"), StoreID: field("store_id"), Name: field("name"), Currency: strings.ToUpper(field("currency")),
 		TrackingID: field("tracking_id"), Mode: field("mode"), CredentialID: field("credential_id"), Secret: r.PostFormValue("secret"),
 		APIBase: field("api_base"), TokenURL: field("token_url"), Marketplace: field("marketplace"), Transport: field("transport"),
 	}}
-	c, err := collector.Connect(r.Context(), s.store, s.sealer, v.WorkspaceID, f.AmazonAccount)
-	var invalid *collector.InvalidError
-	var refused *collector.RefusedError
+	c, err := connect.Create(r.Context(), s.store, s.sealer, v.WorkspaceID, amazon.Network{}, &f.Account, connect.Options{})
+	var invalid *network.InvalidError
+	var refused *connect.RefusedError
 	switch {
 	case errors.As(err, &invalid):
 		f.Error = invalid.Msg
@@ -93,7 +95,7 @@ func (s *Server) syncConnection(w http.ResponseWriter, r *http.Request, v *viewe
 		s.fail(w, r, v, err)
 		return
 	}
-	if c.Connector == "import" {
+	if !s.networks.Syncs(c) {
 		s.fail(w, r, v, userError{"This connection imports files; upload them on the Import page."})
 		return
 	}

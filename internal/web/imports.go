@@ -37,7 +37,7 @@ func (s *Server) importData(r *http.Request, v *viewer, conn string) (importData
 	}
 	if conn == "" {
 		for _, c := range list {
-			if c.Connector == "import" {
+			if !s.networks.Syncs(c) {
 				conn = c.ID
 				break
 			}

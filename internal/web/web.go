@@ -15,6 +15,8 @@ import (
 
 	"github.com/affsync/affsync/internal/importer"
 	"github.com/affsync/affsync/internal/metrics"
+	"github.com/affsync/affsync/internal/network"
+	"github.com/affsync/affsync/internal/network/networks"
 	"github.com/affsync/affsync/internal/store"
 )
 
@@ -41,6 +43,8 @@ type Config struct {
 	PublicURL string
 	// Metrics counts the dashboard's uploads; nil: none.
 	Metrics *metrics.Metrics
+	// Networks are the networks connections are of; nil: networks.Builtin().
+	Networks *network.Registry
 }
 
 // Server is the dashboard.
@@ -54,6 +58,7 @@ type Server struct {
 	pages     pages
 	logins    *limiter
 	importer  *importer.Importer
+	networks  *network.Registry
 	publicURL string
 }
 
@@ -72,11 +77,14 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.Networks == nil {
+		cfg.Networks = networks.Builtin()
+	}
 	im := importer.New(cfg.Store, cfg.Logger)
-	im.Metrics = cfg.Metrics
+	im.Metrics, im.Networks = cfg.Metrics, cfg.Networks
 	return &Server{store: cfg.Store, sealer: cfg.Sealer, log: cfg.Logger, now: cfg.Now, secure: cfg.SecureCookies,
 		ttl: cfg.SessionTTL, pages: p, logins: newLimiter(loginFailures, loginWindow), importer: im,
-		publicURL: strings.TrimSuffix(cfg.PublicURL, "/")}, nil
+		networks: cfg.Networks, publicURL: strings.TrimSuffix(cfg.PublicURL, "/")}, nil
 }
 
 // Register adds the dashboard's routes to mux, beside the API's /v1/. The

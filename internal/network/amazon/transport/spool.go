@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/affsync/affsync/internal/network"
 )
 
 // spool is a verified report held in a temp file; Close removes it.
@@ -35,6 +37,9 @@ type MismatchError struct {
 func (e *MismatchError) Error() string {
 	return fmt.Sprintf("report %s: %s mismatch: listed %s, downloaded %s", e.File, e.What, e.Want, e.Got)
 }
+
+// Is makes a mismatch the seam's network.ErrFileChanged.
+func (e *MismatchError) Is(target error) bool { return target == network.ErrFileChanged }
 
 // spoolVerified copies body into a temp file in dir (the system's when
 // empty), checks it against f's listed size and MD5, and returns it
