@@ -43,7 +43,8 @@ func (s *Server) createConnection(w http.ResponseWriter, r *http.Request, v *vie
 		TrackingID: field("tracking_id"), Mode: field("mode"), CredentialID: field("credential_id"), Secret: r.PostFormValue("secret"),
 		APIBase: field("api_base"), TokenURL: field("token_url"), Marketplace: field("marketplace"), Transport: field("transport"),
 	}}
-	c, err := connect.Create(r.Context(), s.store, s.sealer, v.WorkspaceID, amazon.Network{}, &f.Account, connect.Options{})
+	account := f.Account // the form shows again what was given, not its defaults
+	c, err := connect.Create(r.Context(), s.store, s.sealer, v.WorkspaceID, amazon.Network{}, &account, connect.Options{})
 	var invalid *network.InvalidError
 	var refused *connect.RefusedError
 	switch {
