@@ -70,7 +70,7 @@ func (c *Collector) Sync(ctx context.Context, conn store.Connection, trigger str
 		slog.Int("updated", res.Transactions.Updated), slog.Duration("duration", took.Round(time.Millisecond))}
 	outcome := "ok"
 	if err != nil {
-		// The run's sentence (transport.Classify), which names no credential.
+		// The run's sentence (the network's Explain), which names no credential.
 		outcome = "error"
 		attrs = append(attrs, slog.String("err", err.Error()))
 	}

@@ -1,5 +1,7 @@
-// Package amazon turns Amazon Associates report rows into facts, and (in
-// its subpackages) talks to Amazon and simulates it.
+// Package amazon is the Amazon Associates network (internal/network): its
+// connectors, account and typed settings (network.go), its marketplaces,
+// and its report rows turned into facts (normalise*.go); its subpackages
+// talk to Amazon (transport) and simulate it (sim).
 package amazon
 
 import (
