@@ -9,9 +9,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/affsync/affsync/internal/ingest"
 	"github.com/affsync/affsync/internal/lifecycle"
 	"github.com/affsync/affsync/internal/model"
+	"github.com/affsync/affsync/internal/reportfile"
 	"github.com/affsync/affsync/internal/store"
 )
 
@@ -70,26 +70,26 @@ func (im *Importer) apply(ctx context.Context, tx *store.Tx, conn store.Connecti
 	}
 	run := &fileRun{sum: sum, paidChanged: map[string]bool{}}
 	facts := &factWriter{tx: tx, workspaceID: conn.WorkspaceID, fileID: fileID}
-	err = ingest.Open(f.Name, cr, im.Limits, func(t *ingest.Table) error {
+	err = reportfile.Open(f.Name, cr, im.Limits, func(t *reportfile.Table) error {
 		switch {
-		case t.Kind == ingest.KindOther:
+		case t.Kind == reportfile.KindOther:
 			sum.Notes = append(sum.Notes, fmt.Sprintf("%s: sheet %q skipped: its first rows hold no header of a report, payments, "+
 				"deals or custom transactions file", t.Name, t.RawType))
 			return nil
-		case t.Kind == ingest.KindPayments:
+		case t.Kind == reportfile.KindPayments:
 			run.types = append(run.types, "payments")
 			return im.readPayments(ctx, tx, conn, st, t, run)
-		case t.Kind == ingest.KindDeals:
+		case t.Kind == reportfile.KindDeals:
 			run.types = append(run.types, "deals")
 			return im.readDeals(ctx, tx, conn, st, t, run)
-		case t.Kind == ingest.KindCustom && st.transactions:
+		case t.Kind == reportfile.KindCustom && st.transactions:
 			run.types = append(run.types, "custom")
 			return im.readCustom(ctx, tx, conn, st, t, run)
-		case t.Kind == ingest.KindCustom:
-			return &ingest.Error{File: t.Name, Line: t.HeaderLine, Column: 1, Msg: "a custom transactions file (SPEC §4.4) is imported " +
+		case t.Kind == reportfile.KindCustom:
+			return &reportfile.Error{File: t.Name, Line: t.HeaderLine, Column: 1, Msg: "a custom transactions file (SPEC §4.4) is imported " +
 				"into a connection of the custom network; this one is " + conn.Network}
 		case !st.reports:
-			return &ingest.Error{File: t.Name, Line: max(t.HeaderLine, 1), Column: 1, Msg: "wrong columns: a custom connection imports " +
+			return &reportfile.Error{File: t.Name, Line: max(t.HeaderLine, 1), Column: 1, Msg: "wrong columns: a custom connection imports " +
 				"the CSV of SPEC §4.4 (sold, revenue, and optionally id, clicked, price, status, currency, custom_1, custom_2), " +
 				"a payments or a deals file; this header has " + strings.Join(t.Columns, ", ")}
 		}
@@ -157,7 +157,7 @@ func (w *factWriter) flush(ctx context.Context) error {
 }
 
 // readReport reads one report table into facts and notes the days it covers.
-func (im *Importer) readReport(ctx context.Context, t *ingest.Table, conn store.Connection, st settings, file string, facts *factWriter,
+func (im *Importer) readReport(ctx context.Context, t *reportfile.Table, conn store.Connection, st settings, file string, facts *factWriter,
 	run *fileRun) error {
 	sum := run.sum
 	var lo, hi time.Time
@@ -230,7 +230,7 @@ func dayRanges(days []time.Time) string {
 
 // priority orders versions of one day's report: -subtags over plain, then
 // TSV (or CSV, XLSX) over XML.
-func priority(t *ingest.Table) int {
+func priority(t *reportfile.Table) int {
 	p := 0
 	if t.Subtags {
 		p += 2

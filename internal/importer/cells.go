@@ -8,15 +8,15 @@ import (
 	"strings"
 	"time"
 
-	"github.com/affsync/affsync/internal/ingest"
 	"github.com/affsync/affsync/internal/money"
+	"github.com/affsync/affsync/internal/reportfile"
 )
 
 // cells reads typed values of one row of a person-written file, keeping the
 // first error, located at the file's own column.
 type cells struct {
-	t   *ingest.Table
-	row ingest.Row
+	t   *reportfile.Table
+	row reportfile.Row
 	err error
 }
 
@@ -40,7 +40,7 @@ func (c *cells) time(col string, dayFirst bool) *time.Time {
 	if c.err != nil || v == "" {
 		return nil
 	}
-	t, err := ingest.ParseTime(v, dayFirst)
+	t, err := reportfile.ParseTime(v, dayFirst)
 	if err != nil {
 		c.fail(n, "%s %q: %v", c.row.Header(col), v, err)
 		return nil
@@ -111,13 +111,13 @@ func (c *cells) currency(col, fallback string) string {
 
 func (c *cells) fail(column int, format string, args ...any) {
 	if c.err == nil {
-		c.err = &ingest.Error{File: c.t.Name, Line: c.row.Line, Column: column, Msg: fmt.Sprintf(format, args...)}
+		c.err = &reportfile.Error{File: c.t.Name, Line: c.row.Line, Column: column, Msg: fmt.Sprintf(format, args...)}
 	}
 }
 
 // needColumns refuses a table whose header lacks a column it needs; each
 // entry of need is a set of alternatives ("month|period_start").
-func needColumns(t *ingest.Table, what string, need ...string) error {
+func needColumns(t *reportfile.Table, what string, need ...string) error {
 	have := map[string]bool{}
 	for _, c := range t.Columns {
 		have[c] = true
@@ -135,13 +135,13 @@ func needColumns(t *ingest.Table, what string, need ...string) error {
 	if len(missing) == 0 {
 		return nil
 	}
-	return &ingest.Error{File: t.Name, Line: t.HeaderLine, Column: 1, Msg: fmt.Sprintf("wrong columns: %s needs %s; the header has %s",
+	return &reportfile.Error{File: t.Name, Line: t.HeaderLine, Column: 1, Msg: fmt.Sprintf("wrong columns: %s needs %s; the header has %s",
 		what, strings.Join(missing, ", "), strings.Join(t.Columns, ", "))}
 }
 
 // eachRow hands every row of a table to read, counting the rows read and,
 // at the end, those the reader skipped (totals, blank lines).
-func eachRow(t *ingest.Table, run *fileRun, read func(ingest.Row) error) error {
+func eachRow(t *reportfile.Table, run *fileRun, read func(reportfile.Row) error) error {
 	for {
 		row, err := t.Next()
 		if errors.Is(err, io.EOF) {

@@ -8,10 +8,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/affsync/affsync/internal/ingest"
 	"github.com/affsync/affsync/internal/model"
 	"github.com/affsync/affsync/internal/money"
 	"github.com/affsync/affsync/internal/network/custom"
+	"github.com/affsync/affsync/internal/reportfile"
 	"github.com/affsync/affsync/internal/store"
 )
 
@@ -33,7 +33,7 @@ type customRun struct {
 // customMonthGroup is the group key of a custom transaction (custom.MonthGroup).
 func customMonthGroup(soldAt time.Time) string { return custom.MonthGroup(soldAt) }
 
-func (im *Importer) readCustom(ctx context.Context, tx *store.Tx, conn store.Connection, st settings, t *ingest.Table, run *fileRun) error {
+func (im *Importer) readCustom(ctx context.Context, tx *store.Tx, conn store.Connection, st settings, t *reportfile.Table, run *fileRun) error {
 	if err := needColumns(t, "a custom transactions file (SPEC §4.4)", "sold", "revenue"); err != nil {
 		return err
 	}
@@ -45,13 +45,13 @@ func (im *Importer) readCustom(ctx context.Context, tx *store.Tx, conn store.Con
 		run.custom = &customRun{paid: paid, ids: map[string]int{}, counts: map[[32]byte]int{}}
 	}
 	cr := run.custom
-	return eachRow(t, run, func(row ingest.Row) error {
+	return eachRow(t, run, func(row reportfile.Row) error {
 		x, err := customTransaction(t, row, conn, st, cr)
 		if err != nil {
 			return err
 		}
 		if first, dup := cr.ids[x.SourceKey]; dup {
-			return &ingest.Error{File: t.Name, Line: row.Line, Column: row.Column("id"),
+			return &reportfile.Error{File: t.Name, Line: row.Line, Column: row.Column("id"),
 				Msg: "id " + strconv.Quote(*x.OrderRef) + " is already on line " + strconv.Itoa(first) + " of this file"}
 		}
 		cr.ids[x.SourceKey] = row.Line
@@ -70,7 +70,7 @@ func (im *Importer) readCustom(ctx context.Context, tx *store.Tx, conn store.Con
 }
 
 // customTransaction reads one row of SPEC §4.4.
-func customTransaction(t *ingest.Table, row ingest.Row, conn store.Connection, st settings, cr *customRun) (model.Transaction, error) {
+func customTransaction(t *reportfile.Table, row reportfile.Row, conn store.Connection, st settings, cr *customRun) (model.Transaction, error) {
 	c := &cells{t: t, row: row}
 	x := model.Transaction{ConnectionID: conn.ID, Network: conn.Network, Program: firstOf(c.str("program"), st.program),
 		Channel: c.str("channel"), Customs: []string{}, Quantity: 1}

@@ -5,18 +5,18 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/affsync/affsync/internal/ingest"
+	"github.com/affsync/affsync/internal/reportfile"
 	"github.com/affsync/affsync/internal/store"
 )
 
 // readDeals stores the rows of a deals file (README "Deals file"), each by
 // its id, or without one by its program, title, code, URL and start.
-func (im *Importer) readDeals(ctx context.Context, tx *store.Tx, conn store.Connection, st settings, t *ingest.Table, run *fileRun) error {
+func (im *Importer) readDeals(ctx context.Context, tx *store.Tx, conn store.Connection, st settings, t *reportfile.Table, run *fileRun) error {
 	if err := needColumns(t, "a deals file", "title"); err != nil {
 		return err
 	}
 	lines := map[string]int{}
-	return eachRow(t, run, func(row ingest.Row) error {
+	return eachRow(t, run, func(row reportfile.Row) error {
 		c := &cells{t: t, row: row}
 		d := store.Deal{WorkspaceID: conn.WorkspaceID, ConnectionID: conn.ID, Reference: c.str("id"), Title: c.required("title"),
 			Description: c.str("description"), Code: c.str("code"), URL: c.str("url"), Source: sourceOf(t, row)}

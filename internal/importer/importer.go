@@ -1,5 +1,5 @@
 // Package importer applies report files to a connection: it reads them
-// (internal/ingest), keeps every row as a fact, and projects the facts a file
+// (internal/reportfile), keeps every row as a fact, and projects the facts a file
 // touched into transactions, revenues and clicks (internal/lifecycle), all in
 // one store transaction per file.
 package importer
@@ -18,19 +18,19 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/affsync/affsync/internal/ingest"
 	"github.com/affsync/affsync/internal/lifecycle"
 	"github.com/affsync/affsync/internal/metrics"
 	"github.com/affsync/affsync/internal/money"
 	"github.com/affsync/affsync/internal/network"
 	"github.com/affsync/affsync/internal/network/networks"
+	"github.com/affsync/affsync/internal/reportfile"
 	"github.com/affsync/affsync/internal/store"
 )
 
 // Importer applies files to connections.
 type Importer struct {
 	Store   *store.Store
-	Limits  ingest.Limits
+	Limits  reportfile.Limits
 	Now     func() time.Time
 	Log     *slog.Logger
 	Metrics *metrics.Metrics // nil: none
@@ -43,7 +43,7 @@ func New(s *store.Store, log *slog.Logger) *Importer {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Importer{Store: s, Limits: ingest.DefaultLimits(), Now: time.Now, Log: log, Networks: networks.Builtin()}
+	return &Importer{Store: s, Limits: reportfile.DefaultLimits(), Now: time.Now, Log: log, Networks: networks.Builtin()}
 }
 
 // File is one input: a name (for sniffing and messages) and its bytes.
@@ -180,7 +180,7 @@ func (im *Importer) reject(ctx context.Context, conn store.Connection, f File, s
 		return sum, ctx.Err()
 	}
 	fe := FileError{File: f.Name, Message: err.Error()}
-	var ie *ingest.Error
+	var ie *reportfile.Error
 	if errors.As(err, &ie) {
 		fe = FileError{File: ie.File, Line: ie.Line, Column: ie.Column, Message: ie.Msg}
 		if fe.File == "" {

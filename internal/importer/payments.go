@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/affsync/affsync/internal/ingest"
 	"github.com/affsync/affsync/internal/lifecycle"
+	"github.com/affsync/affsync/internal/reportfile"
 	"github.com/affsync/affsync/internal/store"
 )
 
@@ -33,7 +33,7 @@ func (c *RecordCounts) count(what store.Upserted) {
 // readPayments stores the rows of a payments file (README "Payments file"),
 // each by its reference, and notes the months whose payment changed: the
 // transactions shipped in them are projected again afterwards.
-func (im *Importer) readPayments(ctx context.Context, tx *store.Tx, conn store.Connection, st settings, t *ingest.Table, run *fileRun) error {
+func (im *Importer) readPayments(ctx context.Context, tx *store.Tx, conn store.Connection, st settings, t *reportfile.Table, run *fileRun) error {
 	if err := needColumns(t, "a payments file", "paid_on", "amount", "month|period_start"); err != nil {
 		return err
 	}
@@ -42,7 +42,7 @@ func (im *Importer) readPayments(ctx context.Context, tx *store.Tx, conn store.C
 		fallback = t.CurrencyHint // "Amount(€)"
 	}
 	lines := map[string]int{} // reference → line, to refuse a payment given twice
-	return eachRow(t, run, func(row ingest.Row) error {
+	return eachRow(t, run, func(row reportfile.Row) error {
 		c := &cells{t: t, row: row}
 		p := store.Payment{WorkspaceID: conn.WorkspaceID, ConnectionID: conn.ID, Reference: c.str("payment_id"), Method: c.str("method"),
 			Source: sourceOf(t, row)}
@@ -85,7 +85,7 @@ func (im *Importer) readPayments(ctx context.Context, tx *store.Tx, conn store.C
 // paymentPeriod reads month, or period_start and period_end.
 func paymentPeriod(c *cells, st settings) (time.Time, time.Time) {
 	if v, n, _ := c.row.Get("month"); v != "" && c.row.Column("period_start") == 0 {
-		m, err := ingest.ParseMonth(v, st.dayFirst)
+		m, err := reportfile.ParseMonth(v, st.dayFirst)
 		if err != nil {
 			c.fail(n, "%s %q: %v", c.row.Header("month"), v, err)
 			return time.Time{}, time.Time{}
@@ -116,7 +116,7 @@ func (r *fileRun) paymentMonths(p store.Payment) {
 	}
 }
 
-func hasColumn(t *ingest.Table, col string) bool {
+func hasColumn(t *reportfile.Table, col string) bool {
 	for _, c := range t.Columns {
 		if c == col {
 			return true
@@ -125,7 +125,7 @@ func hasColumn(t *ingest.Table, col string) bool {
 	return false
 }
 
-func sourceOf(t *ingest.Table, row ingest.Row) string {
+func sourceOf(t *reportfile.Table, row reportfile.Row) string {
 	return t.Name + ":" + strconv.Itoa(row.Line)
 }
 

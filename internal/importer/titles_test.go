@@ -15,7 +15,7 @@ import (
 // title, two lines, a blank line, a CSV); imported into a connection of its
 // own, each gives the store the same transactions and revenues.
 func TestTitleVariantsSameTransactions(t *testing.T) {
-	variants, err := filepath.Glob(filepath.Join("..", "ingest", "testdata", "titles", "*", "*"))
+	variants, err := filepath.Glob(filepath.Join("..", "reportfile", "testdata", "titles", "*", "*"))
 	if err != nil || len(variants) < 10 {
 		t.Fatalf("title fixtures: %v %v", variants, err)
 	}

@@ -15,7 +15,7 @@ import (
 // CSV, payments, deals), good and bad, into a real SQLite store, as both a
 // custom and an Amazon connection: a rejected file names a line and column
 // and leaves the store as it was; an accepted one imported again changes
-// nothing. (The bytes these readers see are fuzzed in internal/ingest;
+// nothing. (The bytes these readers see are fuzzed in internal/reportfile;
 // coverage-guided fuzzing through the store itself stalls: every execution
 // runs the instrumented SQLite.)
 func TestWrittenFiles(t *testing.T) {

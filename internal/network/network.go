@@ -17,10 +17,10 @@ import (
 	"slices"
 	"time"
 
-	"github.com/affsync/affsync/internal/ingest"
 	"github.com/affsync/affsync/internal/lifecycle"
 	"github.com/affsync/affsync/internal/model"
 	"github.com/affsync/affsync/internal/money"
+	"github.com/affsync/affsync/internal/reportfile"
 	"github.com/affsync/affsync/internal/store"
 )
 
@@ -66,7 +66,7 @@ type Connection interface {
 	Rules() Rules
 	// Facts turns the rows of one report table into facts (SPEC §3.4),
 	// calling emit for each. Only called when Rules().Reports.
-	Facts(t *ingest.Table, emit func(model.Fact) error) (FactStats, error)
+	Facts(t *reportfile.Table, emit func(model.Fact) error) (FactStats, error)
 	// DealProgram reads the program column of a deals file as the network
 	// names programs; an error is the reason, to be located by the caller.
 	DealProgram(v string) (string, error)

@@ -7,11 +7,11 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/affsync/affsync/internal/ingest"
 	"github.com/affsync/affsync/internal/lifecycle"
 	"github.com/affsync/affsync/internal/model"
 	"github.com/affsync/affsync/internal/network"
 	"github.com/affsync/affsync/internal/network/amazon/transport"
+	"github.com/affsync/affsync/internal/reportfile"
 	"github.com/affsync/affsync/internal/store"
 )
 
@@ -140,7 +140,7 @@ func (c *connection) Rules() network.Rules {
 		DayFirst: m.DayFirst, Decimal: m.Decimal, Currency: m.Currency, Program: m.Program, AccountProgram: m.Program}
 }
 
-func (c *connection) Facts(t *ingest.Table, emit func(model.Fact) error) (network.FactStats, error) {
+func (c *connection) Facts(t *reportfile.Table, emit func(model.Fact) error) (network.FactStats, error) {
 	st, err := Normalise(t, NormaliseOptions{ConnectionID: c.id, Marketplace: c.s.Marketplace, TrackingID: c.s.TrackingID}, emit)
 	return network.FactStats(st), err
 }

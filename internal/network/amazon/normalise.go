@@ -7,9 +7,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/affsync/affsync/internal/ingest"
 	"github.com/affsync/affsync/internal/model"
 	"github.com/affsync/affsync/internal/money"
+	"github.com/affsync/affsync/internal/reportfile"
 )
 
 // NormaliseOptions say whose rows these are and how to read them.
@@ -40,8 +40,8 @@ var required = map[model.ReportType][][]string{
 
 // Normalise turns one table into facts, calling emit for each. A report type
 // affsync does not import is drained and noted, never an error. Bad values
-// are *ingest.Error naming file, line and column.
-func Normalise(t *ingest.Table, opt NormaliseOptions, emit func(model.Fact) error) (NormaliseStats, error) {
+// are *reportfile.Error naming file, line and column.
+func Normalise(t *reportfile.Table, opt NormaliseOptions, emit func(model.Fact) error) (NormaliseStats, error) {
 	var st NormaliseStats
 	if opt.Now == nil {
 		opt.Now = time.Now
@@ -55,7 +55,7 @@ func Normalise(t *ingest.Table, opt NormaliseOptions, emit func(model.Fact) erro
 		return st, fmt.Errorf("normalise %s: marketplace %q has unknown currency %q", t.Name, m.Host, m.Currency)
 	}
 	if t.CurrencyHint != "" && !currencyAgrees(t.CurrencyHint, m.Currency) {
-		return st, &ingest.Error{File: t.Name, Line: t.HeaderLine, Column: t.HintColumn, Msg: currencyMismatch(t.CurrencyHint, m.Currency)}
+		return st, &reportfile.Error{File: t.Name, Line: t.HeaderLine, Column: t.HintColumn, Msg: currencyMismatch(t.CurrencyHint, m.Currency)}
 	}
 	n := &normaliser{t: t, opt: opt, exp: cur.Exponent, latest: latestDay(t, opt.Now), seen: map[[16]byte]uint32{}, dates: map[string]time.Time{}}
 	for {
@@ -91,7 +91,7 @@ func Normalise(t *ingest.Table, opt NormaliseOptions, emit func(model.Fact) erro
 }
 
 // skipTable drains a table of a report type affsync does not import.
-func skipTable(t *ingest.Table, st NormaliseStats) (NormaliseStats, error) {
+func skipTable(t *reportfile.Table, st NormaliseStats) (NormaliseStats, error) {
 	for {
 		_, err := t.Next()
 		if errors.Is(err, io.EOF) {
@@ -116,7 +116,7 @@ func skipTable(t *ingest.Table, st NormaliseStats) (NormaliseStats, error) {
 }
 
 // checkColumns refuses a table that lacks what its report type needs.
-func checkColumns(t *ingest.Table) error {
+func checkColumns(t *reportfile.Table) error {
 	have := map[string]bool{}
 	for _, c := range t.Columns {
 		have[c] = true
@@ -134,7 +134,7 @@ func checkColumns(t *ingest.Table) error {
 	if len(missing) == 0 {
 		return nil
 	}
-	return &ingest.Error{File: t.Name, Line: t.HeaderLine, Column: 1, Msg: fmt.Sprintf("wrong columns: a %s report needs %s; the header has %s",
+	return &reportfile.Error{File: t.Name, Line: t.HeaderLine, Column: 1, Msg: fmt.Sprintf("wrong columns: a %s report needs %s; the header has %s",
 		t.Report, strings.Join(missing, ", "), strings.Join(t.Columns, ", "))}
 }
 
@@ -161,7 +161,7 @@ func currencyAgrees(hint, cur string) bool {
 
 // latestDay is the last plausible date of the table's rows: a year after
 // the file's own date, or after now when the file has none.
-func latestDay(t *ingest.Table, now func() time.Time) time.Time {
+func latestDay(t *reportfile.Table, now func() time.Time) time.Time {
 	ref := t.Coverage[1]
 	if ref.IsZero() {
 		ref = now().UTC()

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/affsync/affsync/internal/ingest"
 	"github.com/affsync/affsync/internal/model"
+	"github.com/affsync/affsync/internal/reportfile"
 )
 
 // BenchmarkNormalise reads a DataFeed earnings TSV of 100,000 rows; b.N
@@ -24,7 +24,7 @@ func BenchmarkNormalise(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		n := 0
-		err := ingest.Open("shop-20-earnings-report-subtags-20261002.tsv", bytes.NewReader(data), ingest.DefaultLimits(), func(t *ingest.Table) error {
+		err := reportfile.Open("shop-20-earnings-report-subtags-20261002.tsv", bytes.NewReader(data), reportfile.DefaultLimits(), func(t *reportfile.Table) error {
 			_, err := Normalise(t, NormaliseOptions{Marketplace: m, Now: now}, func(model.Fact) error { n++; return nil })
 			return err
 		})

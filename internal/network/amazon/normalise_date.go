@@ -7,12 +7,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/affsync/affsync/internal/ingest"
+	"github.com/affsync/affsync/internal/reportfile"
 )
 
 // day reads the row's calendar date: a date column in the marketplace's
 // forms, else epoch seconds (XML EDate), else the file's single day.
-func (n *normaliser) day(row ingest.Row) (time.Time, error) {
+func (n *normaliser) day(row reportfile.Row) (time.Time, error) {
 	if v, c, ok := row.Get("date"); ok && v != "" {
 		d, known := n.dates[v]
 		if !known {
@@ -36,11 +36,11 @@ func (n *normaliser) day(row ingest.Row) (time.Time, error) {
 	if d := n.t.Coverage[0]; !d.IsZero() && n.t.Coverage[1].Equal(d) {
 		return d, nil
 	}
-	return time.Time{}, &ingest.Error{File: n.t.Name, Line: row.Line, Msg: "the row has no date, and the file gives no single day"}
+	return time.Time{}, &reportfile.Error{File: n.t.Name, Line: row.Line, Msg: "the row has no date, and the file gives no single day"}
 }
 
 // epochDay reads XML's EDate, epoch seconds, as a UTC day.
-func (n *normaliser) epochDay(row ingest.Row) (time.Time, error) {
+func (n *normaliser) epochDay(row reportfile.Row) (time.Time, error) {
 	v, c, _ := row.Get("epoch")
 	s, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || s < 0 || s > 1<<40 {
@@ -53,9 +53,9 @@ func (n *normaliser) epochDay(row ingest.Row) (time.Time, error) {
 // dates on many rows, and trying layouts is the dearest part of a row.
 const maxDateMemo = 1024
 
-func (n *normaliser) inRange(row ingest.Row, col int, v string, d time.Time) (time.Time, error) {
+func (n *normaliser) inRange(row reportfile.Row, col int, v string, d time.Time) (time.Time, error) {
 	if d.Year() < 1995 || d.After(n.latest) {
-		return d, &ingest.Error{File: n.t.Name, Line: row.Line, Column: col, Msg: fmt.Sprintf("%s %q is out of range (1995 to %s)",
+		return d, &reportfile.Error{File: n.t.Name, Line: row.Line, Column: col, Msg: fmt.Sprintf("%s %q is out of range (1995 to %s)",
 			row.Header("date"), v, n.latest.Format("2006-01-02"))}
 	}
 	return d, nil

@@ -7,14 +7,14 @@ import (
 	"strings"
 	"time"
 
-	"github.com/affsync/affsync/internal/ingest"
 	"github.com/affsync/affsync/internal/model"
 	"github.com/affsync/affsync/internal/money"
+	"github.com/affsync/affsync/internal/reportfile"
 )
 
 // normaliser reads the rows of one table.
 type normaliser struct {
-	t      *ingest.Table
+	t      *reportfile.Table
 	opt    NormaliseOptions
 	exp    int // the currency's ISO 4217 exponent
 	latest time.Time
@@ -28,7 +28,7 @@ type normaliser struct {
 // rowReader reads typed values of one row, stopping at the first error.
 type rowReader struct {
 	n   *normaliser
-	row ingest.Row
+	row reportfile.Row
 	err error
 }
 
@@ -80,7 +80,7 @@ func (r *rowReader) parse(col string, parse func(string) (int64, error)) (int64,
 }
 
 // fact reads one row. keep is false for rows of other tracking IDs.
-func (n *normaliser) fact(row ingest.Row) (model.Fact, bool, error) {
+func (n *normaliser) fact(row reportfile.Row) (model.Fact, bool, error) {
 	t, m := n.t, n.opt.Marketplace
 	r := &rowReader{n: n, row: row}
 	f := model.Fact{ConnectionID: n.opt.ConnectionID, File: t.Name, Line: row.Line, Report: t.Report, Program: m.Program, Currency: m.Currency,
@@ -156,7 +156,7 @@ func (r *rowReader) has(col string) bool {
 }
 
 // times is price × quantity, located at the price on overflow.
-func (n *normaliser) times(row ingest.Row, price, qty int64) (int64, error) {
+func (n *normaliser) times(row reportfile.Row, price, qty int64) (int64, error) {
 	x, err := money.MulMinor(price, qty)
 	if err != nil {
 		v, c, _ := row.Get("price")
@@ -167,7 +167,7 @@ func (n *normaliser) times(row ingest.Row, price, qty int64) (int64, error) {
 
 // direct reads "Direct Sale"/"Direct" (Y/N, yes/no, true/false) or
 // "Indirect Sales" (DI: the linked item itself, NDI: another item).
-func (n *normaliser) direct(row ingest.Row) (*bool, error) {
+func (n *normaliser) direct(row reportfile.Row) (*bool, error) {
 	for _, col := range []string{"direct", "indirect"} {
 		v, c, ok := row.Get(col)
 		if !ok || v == "" {
@@ -188,11 +188,11 @@ func (n *normaliser) direct(row ingest.Row) (*bool, error) {
 }
 
 // bad locates a value that cannot be read, naming the file's own column.
-func (n *normaliser) bad(row ingest.Row, col int, canon, v string, err error) error {
+func (n *normaliser) bad(row reportfile.Row, col int, canon, v string, err error) error {
 	// money's errors quote the value already.
 	msg, q := err.Error(), strconv.Quote(v)
 	if i := strings.Index(msg, q); i >= 0 {
 		msg = strings.TrimLeft(msg[i+len(q):], ": ")
 	}
-	return &ingest.Error{File: n.t.Name, Line: row.Line, Column: col, Msg: fmt.Sprintf("%s %q: %s", row.Header(canon), v, msg), Err: err}
+	return &reportfile.Error{File: n.t.Name, Line: row.Line, Column: col, Msg: fmt.Sprintf("%s %q: %s", row.Header(canon), v, msg), Err: err}
 }

@@ -16,9 +16,9 @@ import (
 	"github.com/klauspost/compress/zip"
 	"github.com/xuri/excelize/v2"
 
-	"github.com/affsync/affsync/internal/ingest"
 	"github.com/affsync/affsync/internal/model"
 	"github.com/affsync/affsync/internal/money"
+	"github.com/affsync/affsync/internal/reportfile"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -40,7 +40,7 @@ func normaliseAll(name string, data []byte, host, tracking string) (result, erro
 		return result{}, errors.New("unknown marketplace " + host)
 	}
 	res := result{Facts: []model.Fact{}, Notes: []string{}}
-	err := ingest.Open(name, bytes.NewReader(data), ingest.DefaultLimits(), func(t *ingest.Table) error {
+	err := reportfile.Open(name, bytes.NewReader(data), reportfile.DefaultLimits(), func(t *reportfile.Table) error {
 		st, err := Normalise(t, NormaliseOptions{ConnectionID: "conn_test", Marketplace: m, TrackingID: tracking, Now: now}, func(f model.Fact) error {
 			res.Facts = append(res.Facts, f)
 			return nil
@@ -244,7 +244,7 @@ func TestTrackingFilter(t *testing.T) {
 	}
 }
 
-// TestBadInput: every bad value is an *ingest.Error naming file, line and
+// TestBadInput: every bad value is an *reportfile.Error naming file, line and
 // column, and the file's own column name.
 func TestBadInput(t *testing.T) {
 	head := "Category\tName\tASIN\tSeller\tTracking ID\tDate Shipped\tPrice\tItems Shipped\tReturns\tRevenue\tAd Fees\tDirect\n"
@@ -282,15 +282,15 @@ func TestBadInput(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := normaliseAll(tc.file, []byte(tc.body), tc.host, "")
-			var ie *ingest.Error
+			var ie *reportfile.Error
 			if tc.wraps != nil {
 				if !errors.As(err, &ie) || !errors.Is(err, tc.wraps) || !strings.HasPrefix(err.Error(), tc.want) || len(err.Error()) == len(tc.want) {
-					t.Fatalf("error %v\nwant *ingest.Error %q… wrapping %v", err, tc.want, tc.wraps)
+					t.Fatalf("error %v\nwant *reportfile.Error %q… wrapping %v", err, tc.want, tc.wraps)
 				}
 				return
 			}
 			if !errors.As(err, &ie) || err.Error() != tc.want {
-				t.Fatalf("error %v\nwant *ingest.Error %q", err, tc.want)
+				t.Fatalf("error %v\nwant *reportfile.Error %q", err, tc.want)
 			}
 		})
 	}
@@ -362,7 +362,7 @@ func TestLookupMarketplace(t *testing.T) {
 }
 
 // FuzzNormalise runs any bytes through sniffing, reading and normalising: no
-// panic, and every failure is a located *ingest.Error.
+// panic, and every failure is a located *reportfile.Error.
 func FuzzNormalise(f *testing.F) {
 	entries, _ := os.ReadDir(filepath.Join("testdata", "normalise"))
 	for _, e := range entries {
@@ -374,7 +374,7 @@ func FuzzNormalise(f *testing.F) {
 	f.Add("report.xlsx", workbook(f))
 	f.Fuzz(func(t *testing.T, name string, data []byte) {
 		_, err := normaliseAll(name, data, "www.amazon.com", "")
-		var ie *ingest.Error
+		var ie *reportfile.Error
 		if err != nil && !errors.As(err, &ie) {
 			t.Fatalf("unlocated error %T: %v", err, err)
 		}

@@ -11,10 +11,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/affsync/affsync/internal/ingest"
 	"github.com/affsync/affsync/internal/model"
 	"github.com/affsync/affsync/internal/money"
 	"github.com/affsync/affsync/internal/network"
+	"github.com/affsync/affsync/internal/reportfile"
 	"github.com/affsync/affsync/internal/store"
 )
 
@@ -107,7 +107,7 @@ func (c *connection) Rules() network.Rules {
 
 var errNoReports = errors.New("the custom network has no report files")
 
-func (c *connection) Facts(*ingest.Table, func(model.Fact) error) (network.FactStats, error) {
+func (c *connection) Facts(*reportfile.Table, func(model.Fact) error) (network.FactStats, error) {
 	return network.FactStats{}, errNoReports
 }
 

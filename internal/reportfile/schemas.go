@@ -1,4 +1,4 @@
-package ingest
+package reportfile
 
 // Kind is what a table holds. Reports come from the network; the other
 // kinds are files a person writes (README "File formats"), told apart by

@@ -1,7 +1,7 @@
-// Package ingest reads report files: it sniffs what a file is (gzip, ZIP,
+// Package reportfile reads report files: it sniffs what a file is (gzip, ZIP,
 // XLSX, XML, CSV/TSV), finds its report type and header, and streams its
 // rows by canonical column name. It knows formats, not business rules.
-package ingest
+package reportfile
 
 import (
 	"fmt"
