@@ -13,12 +13,12 @@ import (
 	"time"
 
 	"github.com/affsync/affsync/internal/api"
-	"github.com/affsync/affsync/internal/collector"
 	"github.com/affsync/affsync/internal/fxfeed"
 	"github.com/affsync/affsync/internal/importer"
 	"github.com/affsync/affsync/internal/metrics"
 	"github.com/affsync/affsync/internal/network"
 	"github.com/affsync/affsync/internal/store"
+	"github.com/affsync/affsync/internal/syncer"
 	"github.com/affsync/affsync/internal/web"
 	"github.com/affsync/affsync/internal/webhook"
 )
@@ -37,7 +37,7 @@ func runServe(env Env, args []string) error {
 	secureCookies := fs.Bool("secure-cookies", false, "mark dashboard cookies Secure (set it behind a proxy that ends TLS)")
 	ratesURL := fs.String("rates-url", cmp.Or(env.Getenv("AFFSYNC_RATES_URL"), fxfeed.DefaultURL),
 		"ECB-format exchange rates feed, refreshed daily (default $AFFSYNC_RATES_URL, else the ECB's 90-day XML); off: no refresh")
-	keepTombstones := fs.Duration("keep-tombstones", collector.DefaultKeepTombstones,
+	keepTombstones := fs.Duration("keep-tombstones", syncer.DefaultKeepTombstones,
 		"how long removed transactions stay in time_type=updated listings (at least 720h, 30 days)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -54,7 +54,7 @@ func runServe(env Env, args []string) error {
 	if *grace <= 0 {
 		return usagef("--shutdown-timeout must be a positive duration, like 30s")
 	}
-	if *keepTombstones < collector.DefaultKeepTombstones {
+	if *keepTombstones < syncer.DefaultKeepTombstones {
 		return usagef("--keep-tombstones must be at least 720h (30 days): apps that sync less often would miss removals")
 	}
 	if *poll <= 0 {
@@ -112,7 +112,7 @@ func ratesRefresher(s *store.Store, url string, log *slog.Logger) *fxfeed.Refres
 type services struct {
 	api   api.Config
 	web   web.Config
-	sched *collector.Scheduler
+	sched *syncer.Scheduler
 	hooks *webhook.Dispatcher
 	// metrics serves /metrics on its own listener; nil: off.
 	metrics *metricsEndpoint
@@ -199,9 +199,9 @@ func maintain(ctx context.Context, log *slog.Logger, s *store.Store) {
 }
 
 // newScheduler is the sync machinery of a store: collector, importer, scheduler.
-func newScheduler(s *store.Store, sealer store.Sealer, log *slog.Logger, m *metrics.Metrics, reg *network.Registry) *collector.Scheduler {
+func newScheduler(s *store.Store, sealer store.Sealer, log *slog.Logger, m *metrics.Metrics, reg *network.Registry) *syncer.Scheduler {
 	im := importer.New(s, log)
 	im.Networks = reg
 	im.Metrics = m
-	return &collector.Scheduler{Collector: &collector.Collector{Store: s, Importer: im, Sealer: sealer, Log: log, Metrics: m}}
+	return &syncer.Scheduler{Collector: &syncer.Collector{Store: s, Importer: im, Sealer: sealer, Log: log, Metrics: m}}
 }

@@ -17,13 +17,13 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/affsync/affsync/internal/collector"
 	"github.com/affsync/affsync/internal/fxfeed"
 	"github.com/affsync/affsync/internal/importer"
 	"github.com/affsync/affsync/internal/model"
 	"github.com/affsync/affsync/internal/network/amazon/sim"
 	"github.com/affsync/affsync/internal/secret"
 	"github.com/affsync/affsync/internal/store"
+	"github.com/affsync/affsync/internal/syncer"
 )
 
 // chromium finds a Chromium to drive: $AFFSYNC_CHROMIUM, else Debian's
@@ -104,7 +104,7 @@ func TestBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sched := &collector.Scheduler{Collector: &collector.Collector{Store: s, Importer: importer.New(s, log), Sealer: box, Log: log}}
+	sched := &syncer.Scheduler{Collector: &syncer.Collector{Store: s, Importer: importer.New(s, log), Sealer: box, Log: log}}
 	if _, _, err := sched.SyncNow(bg, conn); err != nil {
 		t.Fatalf("first sync: %v", err)
 	}

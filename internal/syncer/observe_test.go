@@ -1,4 +1,4 @@
-package collector_test
+package syncer_test
 
 import (
 	"bytes"
@@ -9,10 +9,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
-	"github.com/affsync/affsync/internal/collector"
 	"github.com/affsync/affsync/internal/metrics"
 	"github.com/affsync/affsync/internal/store"
 	"github.com/affsync/affsync/internal/store/storetest"
+	"github.com/affsync/affsync/internal/syncer"
 )
 
 // A refused sync is counted as an error of its connector and logged in one
@@ -28,7 +28,7 @@ func TestRefusedSyncIsCountedAndLogged(t *testing.T) {
 		var logs bytes.Buffer
 		e.coll.Metrics, e.coll.Log = m, slog.New(slog.NewTextHandler(&logs, nil))
 		wrong := e.connection(t, "not-the-secret", "3.1")
-		if _, ok, err := (&collector.Scheduler{Collector: e.coll}).SyncNow(ctx, wrong); !ok || err == nil {
+		if _, ok, err := (&syncer.Scheduler{Collector: e.coll}).SyncNow(ctx, wrong); !ok || err == nil {
 			t.Fatalf("wrong secret: %v %v", ok, err)
 		}
 		want := `

@@ -1,7 +1,7 @@
-// Package collector syncs a connection: it lists the account's report files,
+// Package syncer syncs a connection: it lists the account's report files,
 // downloads each one not seen before (by name and MD5) and hands it to the
 // importer, recording the run and the connection's state.
-package collector
+package syncer
 
 import (
 	"context"

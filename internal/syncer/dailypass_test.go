@@ -1,13 +1,13 @@
-package collector_test
+package syncer_test
 
 import (
 	"testing"
 	"time"
 
-	"github.com/affsync/affsync/internal/collector"
 	"github.com/affsync/affsync/internal/importer"
 	"github.com/affsync/affsync/internal/store"
 	"github.com/affsync/affsync/internal/store/storetest"
+	"github.com/affsync/affsync/internal/syncer"
 )
 
 // TestDailyPassExpiresInquiries: an inquiry nothing answered expires in the
@@ -33,7 +33,7 @@ func TestDailyPassExpiresInquiries(t *testing.T) {
 		}{{89, store.InquiryOpen}, {90, store.InquiryExpired}} {
 			now := made.AddDate(0, 0, tc.days)
 			im := importer.New(s, nil)
-			sched := &collector.Scheduler{Collector: &collector.Collector{Store: s, Importer: im, Log: im.Log}, Now: func() time.Time { return now }}
+			sched := &syncer.Scheduler{Collector: &syncer.Collector{Store: s, Importer: im, Log: im.Log}, Now: func() time.Time { return now }}
 			sched.DailyPass(ctx)
 			for _, in := range inquiries {
 				got, err := s.Inquiry(ctx, in.WorkspaceID, in.ID)

@@ -1,4 +1,4 @@
-package collector_test
+package syncer_test
 
 import (
 	"context"
@@ -12,12 +12,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/affsync/affsync/internal/collector"
 	"github.com/affsync/affsync/internal/importer"
 	"github.com/affsync/affsync/internal/network/amazon/sim"
 	"github.com/affsync/affsync/internal/secret"
 	"github.com/affsync/affsync/internal/store"
 	"github.com/affsync/affsync/internal/store/storetest"
+	"github.com/affsync/affsync/internal/syncer"
 )
 
 var ctx = context.Background()
@@ -30,7 +30,7 @@ type env struct {
 	url  string
 	ws   store.Workspace
 	box  *secret.Box
-	coll *collector.Collector
+	coll *syncer.Collector
 }
 
 func newEnv(t *testing.T, s *store.Store) env { return newEnvDays(t, s, 45) }
@@ -54,7 +54,7 @@ func newEnvSim(t *testing.T, s *store.Store, cfg sim.Config) env {
 	box, _ := secret.NewBox([]byte("0123456789abcdef0123456789abcdef"))
 	im := importer.New(s, nil)
 	im.Now = func() time.Time { return today.Add(9 * time.Hour) }
-	return env{s: s, sim: simulator, url: srv.URL, ws: ws, box: box, coll: &collector.Collector{Store: s, Importer: im, Sealer: box, Log: im.Log}}
+	return env{s: s, sim: simulator, url: srv.URL, ws: ws, box: box, coll: &syncer.Collector{Store: s, Importer: im, Sealer: box, Log: im.Log}}
 }
 
 func (e env) connection(t *testing.T, secretValue, version string) store.Connection {
@@ -193,7 +193,7 @@ func TestCognitoCredentialsAndWrongSecret(t *testing.T) {
 			t.Fatalf("form-style credentials: %v", err)
 		}
 		wrong := e.connection(t, "not-the-secret", "3.1")
-		_, ok, err := (&collector.Scheduler{Collector: e.coll}).SyncNow(ctx, wrong)
+		_, ok, err := (&syncer.Scheduler{Collector: e.coll}).SyncNow(ctx, wrong)
 		if !ok {
 			t.Fatal("could not claim a free connection")
 		}
@@ -224,7 +224,7 @@ func TestSchedulersNeverOverlap(t *testing.T) {
 		runCtx, stop := context.WithCancel(ctx)
 		done := make(chan struct{})
 		for _, owner := range []string{"instance-a", "instance-b"} {
-			sch := &collector.Scheduler{Collector: e.coll, Owner: owner, Workers: 2, Poll: 20 * time.Millisecond, Lease: time.Minute}
+			sch := &syncer.Scheduler{Collector: e.coll, Owner: owner, Workers: 2, Poll: 20 * time.Millisecond, Lease: time.Minute}
 			go func() { sch.Run(runCtx); done <- struct{}{} }()
 		}
 		deadline := time.Now().Add(60 * time.Second)
@@ -268,7 +268,7 @@ func TestDataFeedSync(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, ok, err := (&collector.Scheduler{Collector: e.coll}).SyncNow(ctx, conn)
+		res, ok, err := (&syncer.Scheduler{Collector: e.coll}).SyncNow(ctx, conn)
 		if err != nil || !ok || res.Files == 0 {
 			t.Fatalf("DataFeed sync: %+v %v %v", res, ok, err)
 		}
@@ -284,7 +284,7 @@ func TestFailingAmazonConverges(t *testing.T) {
 		waits := 0
 		e.coll.Retry = network.RetryPolicy{MaxAttempts: 4, Sleep: func(context.Context, time.Duration) error { waits++; return nil }}
 		conn := e.connection(t, "demo-secret", "3.1")
-		sched := &collector.Scheduler{Collector: e.coll}
+		sched := &syncer.Scheduler{Collector: e.coll}
 		var lastErr error
 		for range 8 {
 			if _, _, lastErr = sched.SyncNow(ctx, conn); lastErr == nil {
@@ -313,7 +313,7 @@ func TestTrackingConnector(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := (&collector.Scheduler{Collector: e.coll}).SyncNow(ctx, conn); err != nil {
+		if _, _, err := (&syncer.Scheduler{Collector: e.coll}).SyncNow(ctx, conn); err != nil {
 			t.Fatal(err)
 		}
 		e.compareTracking(t, "demo-21")
@@ -333,7 +333,7 @@ func TestDeadInstanceLeaseTakenOver(t *testing.T) {
 		if got, err := s.ClaimDue(ctx, "dead-instance", now, 300*time.Millisecond, 10); err != nil || len(got) != 1 {
 			t.Fatalf("the first instance's claim: %v %v", got, err)
 		}
-		live := &collector.Scheduler{Collector: e.coll, Owner: "live-instance", Poll: 50 * time.Millisecond}
+		live := &syncer.Scheduler{Collector: e.coll, Owner: "live-instance", Poll: 50 * time.Millisecond}
 		runCtx, stop := context.WithCancel(ctx)
 		done := make(chan struct{})
 		go func() { live.Run(runCtx); close(done) }()
@@ -439,7 +439,7 @@ func TestShutdownReleasesSync(t *testing.T) {
 		}
 		stopped, cancel := context.WithCancel(ctx)
 		cancel()
-		stopping := &collector.Scheduler{Collector: e.coll, Owner: "stopping", Lease: time.Hour}
+		stopping := &syncer.Scheduler{Collector: e.coll, Owner: "stopping", Lease: time.Hour}
 		if _, err := stopping.RunOne(stopped, claimed[0], "schedule"); err == nil {
 			t.Fatal("a sync on a stopped context succeeded")
 		}
