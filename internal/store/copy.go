@@ -100,7 +100,7 @@ func (t *Tx) copyRows(ctx context.Context, table string, columns []string, rows 
 	}
 	cols := strings.Join(columns, ", ")
 	if _, err := t.tx.ExecContext(ctx, "INSERT INTO "+table+" ("+cols+") SELECT "+cols+" FROM "+into+" "+onConflict); err != nil {
-		return err
+		return fmt.Errorf("move staged rows into %s: %w", table, err)
 	}
 	// TRUNCATE, not DELETE: the next batch starts with an empty file
 	// instead of a table of dead rows to scan past.
