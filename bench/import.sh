@@ -43,5 +43,6 @@ awk -v n="$rows" -v a="$t_aff" -v pg="$t_pg" -v rpg="${rss_pg:-0}" -v s="$t_sql"
 	printf "%-28s %10.2f %12.0f %12.1f\n", "python csv->sqlite upsert", p, n/p, rp/1024
 	printf "ratio affsync/sqlite3 .import: %.2f (aim >= 0.5)\n", s/a
 	printf "ratio affsync/python loader:   %.2f (aim >= 2)\n", p/a
+	if (pg != "") printf "ratio affsync PostgreSQL/python loader: %.2f (aim >= 1)\n", p/pg
 	printf "affsync peak RSS: %.1f MB (aim <= 150)\n", ra/1024
 }'

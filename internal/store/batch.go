@@ -25,7 +25,12 @@ func (t *Tx) insertRows(ctx context.Context, table string, columns []string, row
 // Statements take a fixed number of rows, or a power of two for the rest,
 // so an import runs a handful of statement texts, each prepared once in its
 // transaction (stmtcache.go), however many rows it writes.
+//
+// On PostgreSQL a batch of copyMinRows or more goes through COPY (copy.go).
 func (t *Tx) upsertRows(ctx context.Context, table string, columns []string, rows [][]any, onConflict string) error {
+	if t.s.dialect == Postgres && (len(rows) >= copyMinRows && onConflict == "" || len(rows)/stagedFactor >= copyMinRows) {
+		return t.copyRows(ctx, table, columns, rows, onConflict)
+	}
 	limit := max(1, maxParams/len(columns))
 	if t.s.dialect == SQLite {
 		// Past a hundred rows a longer statement saves SQLite nothing; it

@@ -191,15 +191,18 @@ type Tx struct {
 	stmts    map[string]*sql.Stmt    // prepared in this transaction (stmtcache.go)
 	grown    map[string]int          // rows written per table since its last ANALYZE (batch.go)
 	analyzed map[string]int          // rows written per table before its last ANALYZE
+	conn     *sql.Conn               // PostgreSQL: the connection of tx, for COPY (copy.go)
+	staged   map[string]string       // staging tables created in this transaction (copy.go)
 }
 
 // Write runs fn in one write transaction, committed when fn returns nil.
 func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
-	tx, err := s.write.BeginTx(ctx, nil)
+	t, err := s.begin(ctx)
 	if err != nil {
-		return fmt.Errorf("begin: %w", err)
+		return err
 	}
-	t := &Tx{s: s, tx: tx}
+	defer t.release()
+	tx := t.tx
 	if err := fn(t); err != nil {
 		_ = tx.Rollback()
 		return err

@@ -177,7 +177,7 @@ func (t *Tx) insertTransactions(ctx context.Context, ins []pendingInsert) error 
 		return nil
 	}
 	txRows := make([][]any, 0, len(ins))
-	var itemRows, customRows [][]any
+	var itemRows, custRows [][]any
 	for _, p := range ins {
 		x := p.Tx
 		customs, err := jsonText(nonNil(x.Customs))
@@ -189,11 +189,9 @@ func (t *Tx) insertTransactions(ctx context.Context, ins []pendingInsert) error 
 			x.Commission, x.CommissionEstimated, x.Quantity, t.s.tsp(x.ClickedAt), t.s.ts(x.SoldAt), t.s.tsp(x.CheckedAt),
 			t.s.ts(x.CreatedAt), t.s.ts(x.UpdatedAt), p.seq, p.seq})
 		itemRows = appendItemRows(itemRows, x)
-		for _, c := range uniqueStrings(x.Customs) {
-			customRows = append(customRows, []any{x.WorkspaceID, c, x.ID})
-		}
+		custRows = customRows(custRows, x, p.seq, p.seq)
 	}
-	return t.insertWithRows(ctx, txRows, itemRows, customRows)
+	return t.insertWithRows(ctx, txRows, itemRows, custRows)
 }
 
 func (t *Tx) insertWithRows(ctx context.Context, txRows, itemRows, customRows [][]any) error {
@@ -206,7 +204,7 @@ func (t *Tx) insertWithRows(ctx context.Context, txRows, itemRows, customRows []
 	if err := t.insertRows(ctx, "transaction_items", itemColumns, itemRows); err != nil {
 		return fmt.Errorf("insert transaction items: %w", err)
 	}
-	if err := t.insertRows(ctx, "transaction_customs", []string{"workspace_id", "custom", "transaction_id"}, customRows); err != nil {
+	if err := t.insertRows(ctx, "transaction_customs", customColumns, customRows); err != nil {
 		return fmt.Errorf("insert transaction customs: %w", err)
 	}
 	return nil
@@ -236,6 +234,9 @@ func (t *Tx) updateTransaction(ctx context.Context, w TxWrite, old model.Transac
 	if err != nil {
 		return fmt.Errorf("update transaction %s: %w", x.ID, err)
 	}
+	if err := t.moveCustoms(ctx, x.ID, seq); err != nil {
+		return err
+	}
 	for _, c := range changes {
 		switch c.Field {
 		case "items":
@@ -246,15 +247,8 @@ func (t *Tx) updateTransaction(ctx context.Context, w TxWrite, old model.Transac
 				return fmt.Errorf("replace items of %s: %w", x.ID, err)
 			}
 		case "customs":
-			if _, err := t.exec(ctx, `DELETE FROM transaction_customs WHERE transaction_id = $1`, x.ID); err != nil {
-				return fmt.Errorf("replace customs of %s: %w", x.ID, err)
-			}
-			var rows [][]any
-			for _, c := range uniqueStrings(x.Customs) {
-				rows = append(rows, []any{x.WorkspaceID, c, x.ID})
-			}
-			if err := t.insertRows(ctx, "transaction_customs", []string{"workspace_id", "custom", "transaction_id"}, rows); err != nil {
-				return fmt.Errorf("replace customs of %s: %w", x.ID, err)
+			if err := t.replaceCustoms(ctx, x); err != nil {
+				return err
 			}
 		}
 	}

@@ -60,40 +60,10 @@ func (s *Store) Transactions(ctx context.Context, workspaceID string, f Transact
 	if err != nil {
 		return nil, "", err
 	}
-	var where []string
-	args := sqlArgs{workspaceID}
-	arg := args.bind
-	from := "transactions t"
-	where = append(where, "t.workspace_id = $1")
-	if f.Custom != "" {
-		// A custom names a handful of rows: drive the query from its index.
-		// CROSS JOIN keeps SQLite from walking every transaction in seq
-		// order instead (PostgreSQL plans the join order itself).
-		from = "transaction_customs c CROSS JOIN transactions t"
-		where = append(where, "c.workspace_id = $1", "c.custom = "+arg(f.Custom), "t.id = c.transaction_id")
+	q, args, err := s.transactionsQuery(workspaceID, f, key, after)
+	if err != nil {
+		return nil, "", err
 	}
-	if after > 0 {
-		where = append(where, "t."+key+" > "+arg(after))
-	}
-	col := map[TimeType]string{"": "sold_at", TimeSold: "sold_at", TimeClicked: "clicked_at", TimeChecked: "checked_at", TimeUpdated: "updated_at"}[f.TimeType]
-	if col == "" {
-		return nil, "", fmt.Errorf("time_type %q: want sold, clicked, checked or updated", f.TimeType)
-	}
-	if f.Since != nil {
-		where = append(where, "t."+col+" >= "+arg(s.ts(*f.Since)))
-	}
-	if f.Until != nil {
-		where = append(where, "t."+col+" < "+arg(s.ts(*f.Until)))
-	}
-	for _, eq := range []struct{ col, v string }{
-		{"status", string(f.Status)}, {"connection_id", f.ConnectionID}, {"channel", f.Channel}, {"program", f.Program},
-	} {
-		if eq.v != "" {
-			where = append(where, "t."+eq.col+" = "+arg(eq.v))
-		}
-	}
-	q := `SELECT ` + txColumns + `, ` + itemsJSON(s.dialect) + ` FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") +
-		` ORDER BY t.` + key + ` LIMIT ` + arg(f.Limit+1)
 	rows, err := s.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, "", fmt.Errorf("list transactions: %w", err)
@@ -128,6 +98,58 @@ func (s *Store) Transactions(ctx context.Context, workspaceID string, f Transact
 	return txs, next, nil
 }
 
+// customOrderByTransactions is the benchmark's baseline (BenchmarkCustomPage):
+// the ?custom= query as it was before migration 00006, which sorted all of
+// the custom's transactions by their own seq for every page.
+var customOrderByTransactions = false
+
+// transactionsQuery is the text and arguments of a list page's query, in
+// the order of key ("seq" or "update_seq") after the position "after".
+func (s *Store) transactionsQuery(workspaceID string, f TransactionFilter, key string, after int64) (string, sqlArgs, error) {
+	var where []string
+	args := sqlArgs{workspaceID}
+	arg := args.bind
+	from := "transactions t"
+	order := "t." + key
+	where = append(where, "t.workspace_id = $1")
+	if f.Custom != "" {
+		// The customs index holds the list order (migration 00006): the
+		// query walks (workspace_id, custom, key) from the cursor on and
+		// stops at the limit, so a custom of 20,000 transactions pages as
+		// cheaply as one of ten. CROSS JOIN keeps SQLite from walking every
+		// transaction in seq order instead (PostgreSQL plans the join order
+		// itself).
+		from = "transaction_customs c CROSS JOIN transactions t"
+		where = append(where, "c.workspace_id = $1", "c.custom = "+arg(f.Custom), "t.id = c.transaction_id")
+		if !customOrderByTransactions {
+			order = "c." + key
+		}
+	}
+	if after > 0 {
+		where = append(where, order+" > "+arg(after))
+	}
+	col := map[TimeType]string{"": "sold_at", TimeSold: "sold_at", TimeClicked: "clicked_at", TimeChecked: "checked_at", TimeUpdated: "updated_at"}[f.TimeType]
+	if col == "" {
+		return "", nil, fmt.Errorf("time_type %q: want sold, clicked, checked or updated", f.TimeType)
+	}
+	if f.Since != nil {
+		where = append(where, "t."+col+" >= "+arg(s.ts(*f.Since)))
+	}
+	if f.Until != nil {
+		where = append(where, "t."+col+" < "+arg(s.ts(*f.Until)))
+	}
+	for _, eq := range []struct{ col, v string }{
+		{"status", string(f.Status)}, {"connection_id", f.ConnectionID}, {"channel", f.Channel}, {"program", f.Program},
+	} {
+		if eq.v != "" {
+			where = append(where, "t."+eq.col+" = "+arg(eq.v))
+		}
+	}
+	q := `SELECT ` + txColumns + `, ` + itemsJSON(s.dialect) + ` FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") +
+		` ORDER BY ` + order + ` LIMIT ` + arg(f.Limit+1)
+	return q, args, nil
+}
+
 func encodeCursor(key string, pos int64) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(key + ":" + strconv.FormatInt(pos, 10)))
 }
@@ -158,4 +180,46 @@ func (s *Store) CountTransactions(ctx context.Context, workspaceID string) (int,
 		return 0, fmt.Errorf("count transactions: %w", err)
 	}
 	return n, nil
+}
+
+// The customs index (transaction_customs) carries each transaction's seq
+// and update_seq so that a ?custom= page walks it in list order (migration
+// 00006). The transaction write path keeps it in step through these three
+// hooks: customRows for new transactions, and moveCustoms, then
+// replaceCustoms when the customs changed, for updated ones. A deleted
+// transaction's rows go with it (ON DELETE CASCADE).
+
+// customColumns are the columns of a transaction_customs row.
+var customColumns = []string{"workspace_id", "custom", "transaction_id", "seq", "update_seq"}
+
+// customRows appends the customs index rows of a new transaction.
+func customRows(rows [][]any, x model.Transaction, seq, updateSeq int64) [][]any {
+	for _, c := range uniqueStrings(x.Customs) {
+		rows = append(rows, []any{x.WorkspaceID, c, x.ID, seq, updateSeq})
+	}
+	return rows
+}
+
+// moveCustoms moves an updated transaction's customs rows to its new place
+// in the update order.
+func (t *Tx) moveCustoms(ctx context.Context, txID string, updateSeq int64) error {
+	if _, err := t.exec(ctx, `UPDATE transaction_customs SET update_seq = $1 WHERE transaction_id = $2`, updateSeq, txID); err != nil {
+		return fmt.Errorf("move customs of %s: %w", txID, err)
+	}
+	return nil
+}
+
+// replaceCustoms rewrites the customs rows of a stored transaction whose
+// customs changed, with the seq and update_seq it has now.
+func (t *Tx) replaceCustoms(ctx context.Context, x model.Transaction) error {
+	if _, err := t.exec(ctx, `DELETE FROM transaction_customs WHERE transaction_id = $1`, x.ID); err != nil {
+		return fmt.Errorf("replace customs of %s: %w", x.ID, err)
+	}
+	for _, c := range uniqueStrings(x.Customs) {
+		if _, err := t.exec(ctx, `INSERT INTO transaction_customs (workspace_id, custom, transaction_id, seq, update_seq)
+			SELECT workspace_id, $1, id, seq, update_seq FROM transactions WHERE id = $2`, c, x.ID); err != nil {
+			return fmt.Errorf("replace customs of %s: %w", x.ID, err)
+		}
+	}
+	return nil
 }

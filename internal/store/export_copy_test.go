@@ -1,0 +1,38 @@
+package store
+
+import "context"
+
+// SetCopyMinRowsForTest sets the batch size from which PostgreSQL writes go
+// through COPY (a huge value: never) and answers a func that restores it.
+func SetCopyMinRowsForTest(n int) (restore func()) {
+	old := copyMinRows
+	copyMinRows = n
+	return func() { copyMinRows = old }
+}
+
+// CopiedRowsForTest is how many rows COPY has written in this process.
+func CopiedRowsForTest() int64 { return copiedRows.Load() }
+
+// UpsertRowsForTest is upsertRows, the bulk write every domain method uses.
+func (t *Tx) UpsertRowsForTest(ctx context.Context, table string, columns []string, rows [][]any, onConflict string) error {
+	return t.upsertRows(ctx, table, columns, rows, onConflict)
+}
+
+// CountForTest counts the rows of a table as this transaction sees them.
+func (t *Tx) CountForTest(ctx context.Context, table string) (int, error) {
+	var n int
+	err := t.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table).Scan(&n)
+	return n, err
+}
+
+// CountForTest counts the rows of a table.
+func (s *Store) CountForTest(ctx context.Context, table string) (int, error) {
+	var n int
+	err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table).Scan(&n)
+	return n, err
+}
+
+// QueryForTest scans the one row of a read query.
+func (s *Store) QueryForTest(ctx context.Context, query string, dest ...any) error {
+	return s.read.QueryRowContext(ctx, query).Scan(dest...)
+}
