@@ -23,7 +23,7 @@ func seeds(f *testing.F) {
 
 // drain reads every row of every table; errors must be located *Error values.
 func drain(t *testing.T, name string, data []byte, lim Limits) {
-	err := Open(name, bytes.NewReader(data), lim, func(tb *Table) error {
+	err := Open(name, bytes.NewReader(data), amazon, lim, func(tb *Table) error {
 		for {
 			r, err := tb.Next()
 			if errors.Is(err, io.EOF) {

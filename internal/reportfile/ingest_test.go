@@ -46,7 +46,7 @@ func day(t interface{ Format(string) string }, zero bool) string {
 // readAll opens an input and dumps every table and row.
 func readAll(name string, data []byte, lim Limits) ([]tableDump, error) {
 	out := []tableDump{}
-	err := Open(name, bytes.NewReader(data), lim, func(tb *Table) error {
+	err := Open(name, bytes.NewReader(data), amazon, lim, func(tb *Table) error {
 		d := tableDump{Name: tb.Name, Report: string(tb.Report), RawType: tb.RawType, Format: tb.Format, Title: tb.Title,
 			CurrencyHint: tb.CurrencyHint, Subtags: tb.Subtags, Columns: tb.Columns, HeaderLine: tb.HeaderLine, HintColumn: tb.HintColumn,
 			Coverage: [2]string{day(tb.Coverage[0], tb.Coverage[0].IsZero()), day(tb.Coverage[1], tb.Coverage[1].IsZero())}, Rows: []rowDump{}}
@@ -358,8 +358,8 @@ func TestNormaliseHeader(t *testing.T) {
 		{"Device Type Group", "devicetypegroup", "device", ""},
 	} {
 		key, suffix := normaliseHeader(tc.in)
-		if key != tc.key || aliases[key] != tc.canon || currencySuffixes[suffix] != tc.hint {
-			t.Errorf("%q → %q %q (%q); want %q %q %q", tc.in, key, aliases[key], currencySuffixes[suffix], tc.key, tc.canon, tc.hint)
+		if key != tc.key || amazon.Aliases()[key] != tc.canon || currencySuffixes[suffix] != tc.hint {
+			t.Errorf("%q → %q %q (%q); want %q %q %q", tc.in, key, amazon.Aliases()[key], currencySuffixes[suffix], tc.key, tc.canon, tc.hint)
 		}
 	}
 }

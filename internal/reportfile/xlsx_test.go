@@ -107,7 +107,7 @@ func TestXLSXRecords(t *testing.T) {
 	for _, date1904 := range []bool{false, true} {
 		kinds := map[string]Kind{}
 		got := map[[2]string]map[int]Row{}
-		err := Open("records.xlsx", bytes.NewReader(records(t, date1904)), DefaultLimits(), func(tb *Table) error {
+		err := Open("records.xlsx", bytes.NewReader(records(t, date1904)), amazon, DefaultLimits(), func(tb *Table) error {
 			sheet := strings.TrimPrefix(tb.Name, "records.xlsx#")
 			kinds[sheet] = tb.Kind
 			for {
