@@ -1,6 +1,9 @@
-package reportfile
+package reportfile_test
 
-import "github.com/affsync/affsync/internal/network/amazon/files"
+import (
+	"github.com/affsync/affsync/internal/network/amazon/files"
+	. "github.com/affsync/affsync/internal/reportfile"
+)
 
 // amazon is the network whose report files the fixtures here are: the
 // reader is tested on real flavours of reports, read with Amazon's tables

@@ -1,6 +1,7 @@
-package reportfile
+package reportfile_test
 
 import (
+	. "github.com/affsync/affsync/internal/reportfile"
 	"strings"
 	"testing"
 	"time"

@@ -1,10 +1,11 @@
-package reportfile
+package reportfile_test
 
 import (
 	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
+	. "github.com/affsync/affsync/internal/reportfile"
 	"io"
 	"os"
 	"path/filepath"
@@ -336,9 +337,9 @@ func TestSplitFields(t *testing.T) {
 		{`5" screen,x`, ',', []string{`5" screen`, "x"}},
 		{"", ',', []string{""}},
 	} {
-		got, _, err := splitFields(tc.line, tc.delim)
+		got, _, err := SplitFields(tc.line, tc.delim)
 		if err != nil || strings.Join(got, "|") != strings.Join(tc.want, "|") || len(got) != len(tc.want) {
-			t.Errorf("splitFields(%q) = %q, %v; want %q", tc.line, got, err, tc.want)
+			t.Errorf("SplitFields(%q) = %q, %v; want %q", tc.line, got, err, tc.want)
 		}
 	}
 }
@@ -357,9 +358,9 @@ func TestNormaliseHeader(t *testing.T) {
 		{"Items Ordered (Amazon)", "itemsordered", "items_ordered", ""},
 		{"Device Type Group", "devicetypegroup", "device", ""},
 	} {
-		key, suffix := normaliseHeader(tc.in)
-		if key != tc.key || amazon.Aliases()[key] != tc.canon || currencySuffixes[suffix] != tc.hint {
-			t.Errorf("%q → %q %q (%q); want %q %q %q", tc.in, key, amazon.Aliases()[key], currencySuffixes[suffix], tc.key, tc.canon, tc.hint)
+		key, suffix := NormaliseHeader(tc.in)
+		if key != tc.key || amazon.Aliases()[key] != tc.canon || CurrencySuffixes[suffix] != tc.hint {
+			t.Errorf("%q → %q %q (%q); want %q %q %q", tc.in, key, amazon.Aliases()[key], CurrencySuffixes[suffix], tc.key, tc.canon, tc.hint)
 		}
 	}
 }

@@ -1,8 +1,9 @@
-package reportfile
+package reportfile_test
 
 import (
 	"bytes"
 	"errors"
+	. "github.com/affsync/affsync/internal/reportfile"
 	"io"
 	"strings"
 	"testing"
@@ -190,9 +191,9 @@ func TestExcelNumber(t *testing.T) {
 		{"", "", false},
 		{"abc", "abc", false},
 	} {
-		got, ok := excelNumber(tc.in)
+		got, ok := ExcelNumber(tc.in)
 		if got != tc.want || ok != tc.number {
-			t.Errorf("excelNumber(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.number)
+			t.Errorf("ExcelNumber(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.number)
 		}
 	}
 }
