@@ -198,10 +198,10 @@ func maintain(ctx context.Context, log *slog.Logger, s *store.Store) {
 	}
 }
 
-// newScheduler is the sync machinery of a store: collector, importer, scheduler.
+// newScheduler is the sync machinery of a store: syncer, importer, scheduler.
 func newScheduler(s *store.Store, sealer store.Sealer, log *slog.Logger, m *metrics.Metrics, reg *network.Registry) *syncer.Scheduler {
 	im := importer.New(s, log)
 	im.Networks = reg
 	im.Metrics = m
-	return &syncer.Scheduler{Collector: &syncer.Collector{Store: s, Importer: im, Sealer: sealer, Log: log, Metrics: m}}
+	return &syncer.Scheduler{Syncer: &syncer.Syncer{Store: s, Importer: im, Sealer: sealer, Log: log, Metrics: m}}
 }

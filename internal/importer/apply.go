@@ -70,7 +70,7 @@ func (im *Importer) apply(ctx context.Context, tx *store.Tx, conn store.Connecti
 	}
 	run := &fileRun{sum: sum, paidChanged: map[string]bool{}}
 	facts := &factWriter{tx: tx, workspaceID: conn.WorkspaceID, fileID: fileID}
-	err = reportfile.Open(f.Name, cr, im.Limits, func(t *reportfile.Table) error {
+	err = reportfile.Open(f.Name, cr, st.conn.Rules().Files, im.Limits, func(t *reportfile.Table) error {
 		switch {
 		case t.Kind == reportfile.KindOther:
 			sum.Notes = append(sum.Notes, fmt.Sprintf("%s: sheet %q skipped: its first rows hold no header of a report, payments, "+

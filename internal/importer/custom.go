@@ -2,14 +2,10 @@ package importer
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/affsync/affsync/internal/model"
-	"github.com/affsync/affsync/internal/money"
 	"github.com/affsync/affsync/internal/network/custom"
 	"github.com/affsync/affsync/internal/reportfile"
 	"github.com/affsync/affsync/internal/store"
@@ -24,10 +20,10 @@ const customBatch = 500
 
 // customRun is the state of reading custom transactions within one file.
 type customRun struct {
-	paid   map[string]string // month → payment id
-	ids    map[string]int    // upsert key → line, to refuse a transaction given twice
-	counts map[[32]byte]int  // rows without id: occurrences of equal rows, so two equal lines stay two transactions
-	batch  []store.TxWrite
+	paid  map[string]string // month → payment id
+	ids   map[string]int    // upsert key → line, to refuse a transaction given twice
+	rows  *custom.Rows      // the file's rows as transactions
+	batch []store.TxWrite
 }
 
 // customMonthGroup is the group key of a custom transaction (custom.MonthGroup).
@@ -42,11 +38,11 @@ func (im *Importer) readCustom(ctx context.Context, tx *store.Tx, conn store.Con
 		if err != nil {
 			return err
 		}
-		run.custom = &customRun{paid: paid, ids: map[string]int{}, counts: map[[32]byte]int{}}
+		run.custom = &customRun{paid: paid, ids: map[string]int{}, rows: custom.NewRows(conn.ID, conn.Network, st.conn.Rules())}
 	}
 	cr := run.custom
 	return eachRow(t, run, func(row reportfile.Row) error {
-		x, err := customTransaction(t, row, conn, st, cr)
+		x, err := cr.rows.Transaction(t, row)
 		if err != nil {
 			return err
 		}
@@ -69,63 +65,6 @@ func (im *Importer) readCustom(ctx context.Context, tx *store.Tx, conn store.Con
 	})
 }
 
-// customTransaction reads one row of SPEC §4.4.
-func customTransaction(t *reportfile.Table, row reportfile.Row, conn store.Connection, st settings, cr *customRun) (model.Transaction, error) {
-	c := &cells{t: t, row: row}
-	x := model.Transaction{ConnectionID: conn.ID, Network: conn.Network, Program: firstOf(c.str("program"), st.program),
-		Channel: c.str("channel"), Customs: []string{}, Quantity: 1}
-	x.ClickedAt = c.time("clicked", st.dayFirst)
-	c.required("sold")
-	if sold := c.time("sold", st.dayFirst); sold != nil {
-		x.SoldAt = *sold
-	}
-	x.Currency = c.currency("currency", st.currency)
-	c.required("revenue")
-	x.Commission, _ = c.amount("revenue", x.Currency, st.decimal)
-	x.SaleAmount, _ = c.amount("price", x.Currency, st.decimal)
-	if v, n, _ := row.Get("quantity"); v != "" && c.err == nil {
-		q, err := money.ParseMinor(v, 0, money.HintNone)
-		if err != nil {
-			c.fail(n, "%s %q is not a whole number", row.Header("quantity"), v)
-		}
-		x.Quantity = q
-	}
-	x.Status, x.NetworkStatus = model.StatusPending, "pending"
-	if v, n, _ := row.Get("status"); v != "" {
-		s, ok := custom.Status(v)
-		if !ok {
-			c.fail(n, "%s %q: want pending, confirmed or declined", row.Header("status"), v)
-		}
-		x.Status, x.NetworkStatus = s, strings.ToLower(v)
-	}
-	for _, col := range []string{"custom_1", "custom_2"} {
-		if v := c.str(col); v != "" {
-			x.Customs = append(x.Customs, v)
-		}
-	}
-	if c.err != nil {
-		return x, c.err
-	}
-	if id := c.str("id"); id != "" {
-		x.SourceKey, x.OrderRef = "id:"+id, &id
-	} else {
-		// No id: the row's values are its identity, the status aside (a
-		// later export of the same sale with a new status updates it), and
-		// equal rows of one file are told apart by their occurrence.
-		clicked := ""
-		if x.ClickedAt != nil {
-			clicked = x.ClickedAt.Format(time.RFC3339Nano)
-		}
-		sum := sha256.Sum256([]byte(strings.Join([]string{clicked, x.SoldAt.Format(time.RFC3339Nano), x.Currency,
-			strconv.FormatInt(x.Commission, 10), strconv.FormatInt(x.SaleAmount, 10), strconv.FormatInt(x.Quantity, 10),
-			x.Program, x.Channel, strings.Join(x.Customs, "\x1f")}, "\x1e")))
-		cr.counts[sum]++
-		x.SourceKey = "row:" + hex.EncodeToString(sum[:16]) + "#" + strconv.Itoa(cr.counts[sum])
-	}
-	x.ID = model.TransactionID(conn.ID, x.SourceKey)
-	return x, nil
-}
-
 // flushCustom upserts the buffered rows, each change with its history reason.
 func (im *Importer) flushCustom(ctx context.Context, tx *store.Tx, conn store.Connection, run *fileRun) error {
 	cr := run.custom
@@ -134,7 +73,7 @@ func (im *Importer) flushCustom(ctx context.Context, tx *store.Tx, conn store.Co
 	}
 	for i := range cr.batch {
 		x := cr.batch[i].Tx
-		cr.batch[i].Explain = func(prev model.Transaction) string { return customReason(prev, x) }
+		cr.batch[i].Explain = func(prev model.Transaction) string { return custom.Reason(prev, x) }
 	}
 	us, err := tx.UpsertTransactions(ctx, conn.WorkspaceID, cr.batch)
 	cr.batch = cr.batch[:0]
@@ -145,20 +84,6 @@ func (im *Importer) flushCustom(ctx context.Context, tx *store.Tx, conn store.Co
 	run.sum.Transactions.Updated += us.Updated
 	run.sum.Transactions.Unchanged += us.Unchanged
 	return nil
-}
-
-// customReason says why a custom transaction changed: its new status, else
-// what moved.
-func customReason(old, new model.Transaction) string {
-	switch {
-	case old.Status != new.Status:
-		return string(new.Status)
-	case old.SaleAmount != new.SaleAmount || old.Commission != new.Commission:
-		return "amount changed"
-	case old.Paid != new.Paid || old.PaymentID != new.PaymentID:
-		return "paid"
-	}
-	return "updated"
 }
 
 // finishCustom writes the last rows, then sets the paid flag of the custom

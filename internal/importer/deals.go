@@ -17,22 +17,22 @@ func (im *Importer) readDeals(ctx context.Context, tx *store.Tx, conn store.Conn
 	}
 	lines := map[string]int{}
 	return eachRow(t, run, func(row reportfile.Row) error {
-		c := &cells{t: t, row: row}
-		d := store.Deal{WorkspaceID: conn.WorkspaceID, ConnectionID: conn.ID, Reference: c.str("id"), Title: c.required("title"),
-			Description: c.str("description"), Code: c.str("code"), URL: c.str("url"), Source: sourceOf(t, row)}
+		c := &reportfile.Cells{Table: t, Row: row}
+		d := store.Deal{WorkspaceID: conn.WorkspaceID, ConnectionID: conn.ID, Reference: c.Str("id"), Title: c.Required("title"),
+			Description: c.Str("description"), Code: c.Str("code"), URL: c.Str("url"), Source: sourceOf(t, row)}
 		d.Program = dealProgram(c, st)
 		if d.URL != "" {
 			if u, err := url.Parse(d.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-				c.fail(row.Column("url"), "%s %q is not an http or https URL", row.Header("url"), d.URL)
+				c.Fail(row.Column("url"), "%s %q is not an http or https URL", row.Header("url"), d.URL)
 			}
 		}
-		d.StartsOn, d.EndsOn = c.day("starts", st.dayFirst), c.day("ends", st.dayFirst)
-		if c.err == nil && d.StartsOn != nil && d.EndsOn != nil && d.EndsOn.Before(*d.StartsOn) {
-			c.fail(row.Column("ends"), "%s %s is before %s %s", row.Header("ends"), d.EndsOn.Format("2006-01-02"),
+		d.StartsOn, d.EndsOn = c.Day("starts", st.dayFirst), c.Day("ends", st.dayFirst)
+		if c.Err() == nil && d.StartsOn != nil && d.EndsOn != nil && d.EndsOn.Before(*d.StartsOn) {
+			c.Fail(row.Column("ends"), "%s %s is before %s %s", row.Header("ends"), d.EndsOn.Format("2006-01-02"),
 				row.Header("starts"), d.StartsOn.Format("2006-01-02"))
 		}
-		if c.err != nil {
-			return c.err
+		if c.Err() != nil {
+			return c.Err()
 		}
 		if d.Reference == "" {
 			starts := ""
@@ -44,8 +44,8 @@ func (im *Importer) readDeals(ctx context.Context, tx *store.Tx, conn store.Conn
 			d.Reference = strings.Join([]string{d.Program, d.Title, d.Code, d.URL, starts}, "\x1f")
 		}
 		if first, dup := lines[d.Reference]; dup {
-			c.fail(firstOf1(row.Column("id"), row.Column("title")), "this deal is already on line %d of this file", first)
-			return c.err
+			c.Fail(firstOf1(row.Column("id"), row.Column("title")), "this deal is already on line %d of this file", first)
+			return c.Err()
 		}
 		lines[d.Reference] = row.Line
 		_, what, err := tx.UpsertDeal(ctx, d)
@@ -60,14 +60,14 @@ func (im *Importer) readDeals(ctx context.Context, tx *store.Tx, conn store.Conn
 // dealProgram reads the program as the connection's network names programs
 // (for Amazon a marketplace, "www.amazon.de" → "amazon.de"); the
 // connection's own program when empty.
-func dealProgram(c *cells, st settings) string {
-	v := c.str("program")
+func dealProgram(c *reportfile.Cells, st settings) string {
+	v := c.Str("program")
 	if v == "" {
 		return st.program
 	}
 	p, err := st.conn.DealProgram(v)
 	if err != nil {
-		c.fail(c.row.Column("program"), "%s %s", c.row.Header("program"), err.Error())
+		c.Fail(c.Row.Column("program"), "%s %s", c.Row.Header("program"), err.Error())
 		return ""
 	}
 	return p

@@ -43,19 +43,19 @@ func (im *Importer) readPayments(ctx context.Context, tx *store.Tx, conn store.C
 	}
 	lines := map[string]int{} // reference → line, to refuse a payment given twice
 	return eachRow(t, run, func(row reportfile.Row) error {
-		c := &cells{t: t, row: row}
-		p := store.Payment{WorkspaceID: conn.WorkspaceID, ConnectionID: conn.ID, Reference: c.str("payment_id"), Method: c.str("method"),
+		c := &reportfile.Cells{Table: t, Row: row}
+		p := store.Payment{WorkspaceID: conn.WorkspaceID, ConnectionID: conn.ID, Reference: c.Str("payment_id"), Method: c.Str("method"),
 			Source: sourceOf(t, row)}
-		c.required("paid_on")
-		if d := c.day("paid_on", st.dayFirst); d != nil {
+		c.Required("paid_on")
+		if d := c.Day("paid_on", st.dayFirst); d != nil {
 			p.PaidOn = *d
 		}
 		p.PeriodStart, p.PeriodEnd = paymentPeriod(c, st)
-		p.Currency = c.currency("currency", fallback)
-		c.required("amount")
-		p.Amount, _ = c.amount("amount", p.Currency, st.decimal)
-		if c.err != nil {
-			return c.err
+		p.Currency = c.Currency("currency", fallback)
+		c.Required("amount")
+		p.Amount, _ = c.Amount("amount", p.Currency, st.decimal)
+		if c.Err() != nil {
+			return c.Err()
 		}
 		if p.Reference == "" {
 			// No id: a payment is its paid day, period and currency.
@@ -63,8 +63,8 @@ func (im *Importer) readPayments(ctx context.Context, tx *store.Tx, conn store.C
 				p.PeriodEnd.Format("2006-01-02"), p.Currency}, "/")
 		}
 		if first, dup := lines[p.Reference]; dup {
-			c.fail(firstOf1(row.Column("payment_id"), row.Column("paid_on")), "payment %s is already on line %d of this file", p.Reference, first)
-			return c.err
+			c.Fail(firstOf1(row.Column("payment_id"), row.Column("paid_on")), "payment %s is already on line %d of this file", p.Reference, first)
+			return c.Err()
 		}
 		lines[p.Reference] = row.Line
 		_, what, prev, err := tx.UpsertPayment(ctx, p)
@@ -83,28 +83,28 @@ func (im *Importer) readPayments(ctx context.Context, tx *store.Tx, conn store.C
 }
 
 // paymentPeriod reads month, or period_start and period_end.
-func paymentPeriod(c *cells, st settings) (time.Time, time.Time) {
-	if v, n, _ := c.row.Get("month"); v != "" && c.row.Column("period_start") == 0 {
+func paymentPeriod(c *reportfile.Cells, st settings) (time.Time, time.Time) {
+	if v, n, _ := c.Row.Get("month"); v != "" && c.Row.Column("period_start") == 0 {
 		m, err := reportfile.ParseMonth(v, st.dayFirst)
 		if err != nil {
-			c.fail(n, "%s %q: %v", c.row.Header("month"), v, err)
+			c.Fail(n, "%s %q: %v", c.Row.Header("month"), v, err)
 			return time.Time{}, time.Time{}
 		}
 		if m.Year() < 1995 || m.Year() > 2100 {
-			c.fail(n, "%s %q is out of range (1995 to 2100)", c.row.Header("month"), v)
+			c.Fail(n, "%s %q is out of range (1995 to 2100)", c.Row.Header("month"), v)
 			return time.Time{}, time.Time{}
 		}
 		return m, m.AddDate(0, 1, -1)
 	}
-	c.required("period_start")
-	c.required("period_end")
-	start, end := c.day("period_start", st.dayFirst), c.day("period_end", st.dayFirst)
-	if c.err != nil {
+	c.Required("period_start")
+	c.Required("period_end")
+	start, end := c.Day("period_start", st.dayFirst), c.Day("period_end", st.dayFirst)
+	if c.Err() != nil {
 		return time.Time{}, time.Time{}
 	}
 	if end.Before(*start) {
-		c.fail(c.row.Column("period_end"), "%s %s is before %s %s", c.row.Header("period_end"), end.Format("2006-01-02"),
-			c.row.Header("period_start"), start.Format("2006-01-02"))
+		c.Fail(c.Row.Column("period_end"), "%s %s is before %s %s", c.Row.Header("period_end"), end.Format("2006-01-02"),
+			c.Row.Header("period_start"), start.Format("2006-01-02"))
 	}
 	return *start, *end
 }

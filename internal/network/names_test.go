@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/affsync/affsync/internal/model"
 	"github.com/affsync/affsync/internal/network/networks"
 )
 
@@ -164,6 +165,99 @@ func TestNamesIn(t *testing.T) {
 		}
 		if !slices.Equal(got, tc.want) {
 			t.Errorf("%s: %q, want %q", tc.src, got, tc.want)
+		}
+	}
+}
+
+// reportTypes are the report types networks declare (model.ReportType).
+var reportTypes = []model.ReportType{model.ReportOrders, model.ReportEarnings, model.ReportTracking, model.ReportBounty}
+
+// quotedReports finds the string literals that quote a report type as SQL
+// does ('earnings').
+func quotedReports(f *ast.File) []hit {
+	var hits []hit
+	ast.Inspect(f, func(n ast.Node) bool {
+		lit, ok := n.(*ast.BasicLit)
+		if !ok || lit.Kind != token.STRING {
+			return true
+		}
+		v, err := strconv.Unquote(lit.Value)
+		if err != nil {
+			return true
+		}
+		for _, r := range reportTypes {
+			if strings.Contains(v, "'"+string(r)+"'") {
+				hits = append(hits, hit{lit.Pos(), "SQL quotes", string(r)})
+			}
+		}
+		return true
+	})
+	return hits
+}
+
+// nonTestFiles are the non-test Go files of one package directory.
+func nonTestFiles(t *testing.T, fset *token.FileSet, dir string) map[string]*ast.File {
+	t.Helper()
+	paths, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]*ast.File{}
+	for _, p := range paths {
+		if strings.HasSuffix(p, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, p, nil, parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[p] = f
+	}
+	if len(out) == 0 {
+		t.Fatalf("no Go files in %s", dir)
+	}
+	return out
+}
+
+// TestReportsStayInNetworks: what a network's reports are is said by its
+// package, through the seam: the store binds report types as parameters
+// (no SQL text quotes one), and the file reader (internal/reportfile)
+// imports no network, getting a network's columns and report types as
+// network.Rules.Files.
+func TestReportsStayInNetworks(t *testing.T) {
+	fset := token.NewFileSet()
+	for _, f := range nonTestFiles(t, fset, "../store") {
+		for _, h := range quotedReports(f) {
+			t.Errorf("%s: %s %q: bind model.Report… as a parameter", fset.Position(h.pos), h.what, h.name)
+		}
+	}
+	for p, f := range nonTestFiles(t, fset, "../reportfile") {
+		for _, imp := range f.Imports {
+			if path, _ := strconv.Unquote(imp.Path.Value); strings.HasPrefix(path, "github.com/affsync/affsync/internal/network") {
+				t.Errorf("%s imports %s: a network's report rules come in as reportfile.Reports", p, path)
+			}
+		}
+	}
+}
+
+// TestQuotedReports: the finder sees a report type quoted in SQL, and not
+// one bound or merely named.
+func TestQuotedReports(t *testing.T) {
+	for _, tc := range []struct {
+		src  string
+		want int
+	}{
+		{"`SELECT 1 WHERE report_type = 'earnings'`", 1},
+		{`"report_type IN ('bounty', 'tracking')"`, 2},
+		{"`SELECT 1 WHERE report_type = $2`", 0},
+		{`"earnings"`, 0},
+	} {
+		f, err := parser.ParseFile(token.NewFileSet(), "x.go", "package p\nvar _ = "+tc.src+"\n", 0)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.src, err)
+		}
+		if got := len(quotedReports(f)); got != tc.want {
+			t.Errorf("%s: %d hits, want %d", tc.src, got, tc.want)
 		}
 	}
 }

@@ -92,6 +92,9 @@ type Rules struct {
 	Transactions bool
 	// Syncs: the connection has an account to pull report files from.
 	Syncs bool
+	// Files is what the network's report files look like, for reading them
+	// (amazon: files.Reports); nil for a network without report files.
+	Files reportfile.Reports
 	// Mode is how facts group into transactions (lifecycle.GroupKey).
 	Mode lifecycle.Mode
 	// ReturnWindowDays overrides the lifecycle's return window (0: its default).

@@ -5,60 +5,6 @@ import (
 	"unicode"
 )
 
-// aliases maps normalised header names (lower case, letters and digits only,
-// a trailing "(…)" removed) of every flavour in FORMATS.md to one canonical
-// name: DataFeed TSV (§2), Associates Central CSV/TSV/XLSX (§3) and the XML
-// attributes. An empty canonical name is a column accepted and ignored.
-//
-// Choices per report type, where names mean different things:
-//   - tracking_id: "Tracking ID", "Tag" (Central orders, XML), "Tracking Id"
-//     (bounty); "Associate ID" only where no tracking ID column exists
-//     (DataFeed tracking), see parseHeader.
-//   - date: "Date Shipped" (earnings, bounty), "Date Ordered" (orders),
-//     "Date" (Central orders, XML, DailyTrends); XML "EDate" is "epoch".
-//   - quantity: "Quantity" (DataFeed earnings, signed; bounty), "Qty" (Central
-//     orders, XML), "Total Ordered Quantity" (DataFeed orders). Earnings from
-//     Central carry "Items Shipped" and "Returns" instead; the normaliser
-//     nets them (items_shipped − returns).
-//   - revenue: "Revenue", "Shipped Revenue" (DataFeed tracking);
-//     "Ordered Revenue" is kept apart as ordered_revenue.
-//   - commission: "Earnings" (DataFeed, XML), "Ad Fees" (Central),
-//     "Shipped Earnings" (DataFeed tracking). "Referral Fees" (DataFeed
-//     tracking) is kept apart as referral_fees.
-//   - direct: "Direct Sale", "Direct" (Y/N); indirect: "Indirect Sales",
-//     "Orders through product links" (DI/NDI).
-//   - clicks: "Clicks"; direct_clicks: "Direct Clicks" (DataFeed orders).
-var aliases = map[string]string{
-	"category": "category", "productline": "category", "productgroup": "category",
-	"name": "name", "item": "name", "title": "name", "productname": "name", "bountyname": "name", "itemname": "name",
-	"asin": "asin", "isbn": "asin",
-	"seller":     "seller",
-	"trackingid": "tracking_id", "tag": "tracking_id",
-	"associateid": "associate_id",
-	"date":        "date", "dateshipped": "date", "dateordered": "date", "shipdate": "date", "orderdate": "date",
-	"edate":           "epoch",
-	"price":           "price",
-	"referralfeerate": "rate", "rate": "rate", "commissionrate": "rate",
-	"quantity": "quantity", "qty": "quantity", "totalorderedquantity": "quantity",
-	"itemsshipped": "items_shipped",
-	"itemsordered": "items_ordered", "totalitemsordered": "items_ordered",
-	"returns": "returns", "itemsreturned": "returns",
-	"revenue": "revenue", "shippedrevenue": "revenue",
-	"orderedrevenue": "ordered_revenue",
-	"earnings":       "commission", "adfees": "commission", "shippedearnings": "commission",
-	"referralfees":    "referral_fees",
-	"subtag":          "subtag",
-	"devicetypegroup": "device", "device": "device",
-	"linktype":   "link_type",
-	"directsale": "direct", "direct": "direct",
-	"indirectsales": "indirect", "ordersthroughproductlinks": "indirect",
-	"clicks": "clicks", "directclicks": "direct_clicks",
-	"conversion": "conversion", "directconversionpercentage": "conversion",
-	"directorderedquantity": "direct_quantity", "indirectorderedquantity": "indirect_quantity",
-	"dqty": "direct_quantity", "nqty": "indirect_quantity",
-	"rownumber": "", "rowsinfile": "", // listed by two public schemas; carry nothing
-}
-
 // currencySuffixes are header suffixes like "Price($)" and the currency they
 // name. "$" says USD here; the normaliser accepts it on any dollar market.
 var currencySuffixes = map[string]string{
@@ -96,14 +42,16 @@ type header struct {
 	numbers      []string // canonical columns holding amounts, counts or rates
 }
 
-func parseHeader(fields []string) *header {
-	h := parseHeaderWith(fields, aliases)
-	// Associate ID is the tracking ID where no Tracking ID column exists
-	// (DataFeed tracking reports); beside one it is only the account.
-	if i, ok := h.index["associate_id"]; ok {
-		if _, has := h.index["tracking_id"]; !has {
-			h.index["tracking_id"] = i
-			h.columns = append(h.columns, "tracking_id")
+// parseHeader maps a header row by a network's report columns, a column
+// standing in for one the header lacks.
+func parseHeader(fields []string, reports Reports) *header {
+	h := parseHeaderWith(fields, reports.Aliases())
+	for col, standIn := range reports.StandIns() {
+		if i, ok := h.index[standIn]; ok {
+			if _, has := h.index[col]; !has {
+				h.index[col] = i
+				h.columns = append(h.columns, col)
+			}
 		}
 	}
 	return h

@@ -1,8 +1,9 @@
-package reportfile
+package reportfile_test
 
 import (
 	"bytes"
 	"errors"
+	. "github.com/affsync/affsync/internal/reportfile"
 	"io"
 	"math"
 	"strconv"
@@ -23,7 +24,7 @@ func seeds(f *testing.F) {
 
 // drain reads every row of every table; errors must be located *Error values.
 func drain(t *testing.T, name string, data []byte, lim Limits) {
-	err := Open(name, bytes.NewReader(data), lim, func(tb *Table) error {
+	err := Open(name, bytes.NewReader(data), amazon, lim, func(tb *Table) error {
 		for {
 			r, err := tb.Next()
 			if errors.Is(err, io.EOF) {
@@ -90,23 +91,23 @@ func FuzzExcelNumber(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
-		out, ok := excelNumber(in)
+		out, ok := ExcelNumber(in)
 		if !ok {
 			if out != in {
-				t.Fatalf("excelNumber(%q) changed text to %q", in, out)
+				t.Fatalf("ExcelNumber(%q) changed text to %q", in, out)
 			}
 			return
 		}
 		if strings.ContainsAny(out, "eE+,") || strings.Count(out, ".") > 1 {
-			t.Fatalf("excelNumber(%q) = %q, not a plain decimal", in, out)
+			t.Fatalf("ExcelNumber(%q) = %q, not a plain decimal", in, out)
 		}
 		want, err1 := strconv.ParseFloat(strings.TrimSpace(in), 64)
 		got, err2 := strconv.ParseFloat(out, 64)
 		if err1 != nil || err2 != nil {
-			t.Fatalf("excelNumber(%q) = %q: %v %v", in, out, err1, err2)
+			t.Fatalf("ExcelNumber(%q) = %q: %v %v", in, out, err1, err2)
 		}
 		if diff := math.Abs(got - want); diff > 1e-14*math.Abs(want) && diff > 1e-300 {
-			t.Fatalf("excelNumber(%q) = %q: %g, want %g", in, out, got, want)
+			t.Fatalf("ExcelNumber(%q) = %q: %g, want %g", in, out, got, want)
 		}
 	})
 }
@@ -116,7 +117,7 @@ func FuzzSplitFields(f *testing.F) {
 	f.Add("\"x,y\",z", byte(','))
 	f.Add("\"open,z", byte(','))
 	f.Fuzz(func(t *testing.T, line string, delim byte) {
-		fields, col, err := splitFields(line, delim)
+		fields, col, err := SplitFields(line, delim)
 		if err == nil && len(fields) == 0 {
 			t.Fatal("no fields and no error")
 		}

@@ -6,7 +6,7 @@ import (
 )
 
 // headerWindow is how many lines (XLSX rows) from the top may hold the
-// header: Amazon does not document what comes before it (SPEC §3.5).
+// header: a network need not document what comes before it (SPEC §3.5).
 const headerWindow = 10
 
 // delimiters are the separators a text report may use. The header line
@@ -22,19 +22,19 @@ type headerGuess struct {
 
 // guessHeader reads a line as a header under each delimiter and keeps the
 // reading that names the most known columns (tab first on a tie).
-func guessHeader(text string) headerGuess {
+func guessHeader(text string, reports Reports) headerGuess {
 	var best headerGuess
 	for _, d := range delimiters {
 		fields, _, err := splitFields(text, d)
 		if err != nil {
 			continue // an open quote: not a header under this delimiter
 		}
-		if h, kind := detectHeader(fields); best.h == nil || h.known > best.h.known {
+		if h, kind := detectHeader(fields, reports); best.h == nil || h.known > best.h.known {
 			best = headerGuess{h: h, kind: kind, delim: d}
 		}
 	}
 	if best.h == nil { // open quotes under every delimiter: text, no header
-		best.h, best.kind = detectHeader([]string{text})
+		best.h, best.kind = detectHeader([]string{text}, reports)
 		best.delim = '\t'
 	}
 	return best
@@ -69,7 +69,7 @@ func cleanTitle(s string) string {
 
 // setTitle records the lines before the header and what they say: the
 // report type and the days covered, from the first line that states each.
-func setTitle(t *Table, lines []string) {
+func setTitle(t *Table, lines []string, reports Reports) {
 	var kept []string
 	typed, dated := false, false
 	for _, l := range lines {
@@ -78,8 +78,8 @@ func setTitle(t *Table, lines []string) {
 		}
 		kept = append(kept, l)
 		if !typed && t.RawType == "" {
-			if raw, subtags := titleType(l); raw != "" {
-				t.RawType, t.Report, typed = raw, reportOf(raw), true
+			if raw, subtags := reports.FromTitle(l); raw != "" {
+				t.RawType, t.Report, typed = raw, reports.Type(raw), true
 				t.Subtags = t.Subtags || subtags
 			}
 		}

@@ -21,11 +21,17 @@ import (
 // row keys that a normaliser keeps. A ZIP (and an XLSX) is spooled to a
 // temporary file, bounded by lim.MaxMemberBytes, because its directory is at
 // its end. Every failure caused by the input is an *Error.
-func Open(name string, r io.Reader, lim Limits, fn func(*Table) error) error {
-	return open(name, r, lim.withDefaults(), fn, 0)
+//
+// reports says what the network's report files look like (its
+// network.Rules.Files); nil reads only person-written files.
+func Open(name string, r io.Reader, reports Reports, lim Limits, fn func(*Table) error) error {
+	if reports == nil {
+		reports = NoReports{}
+	}
+	return open(name, r, config{Limits: lim.withDefaults(), reports: reports}, fn, 0)
 }
 
-func open(name string, r io.Reader, lim Limits, fn func(*Table) error, depth int) error {
+func open(name string, r io.Reader, lim config, fn func(*Table) error, depth int) error {
 	if depth > 3 {
 		return errorf(name, 0, 0, "archives nested too deep")
 	}
@@ -117,7 +123,7 @@ func byteSize(n int64) string {
 // readZip reads every member of a ZIP archive (or an XLSX workbook). ZIP
 // needs random access, so the archive is spooled to a temporary file,
 // bounded by the size limit.
-func readZip(name string, r io.Reader, lim Limits, fn func(*Table) error, depth int) error {
+func readZip(name string, r io.Reader, lim config, fn func(*Table) error, depth int) error {
 	tmp, err := os.CreateTemp("", "affsync-zip-*")
 	if err != nil {
 		return fmt.Errorf("spool %s: %w", name, err)

@@ -6,7 +6,7 @@ package reportfile
 type Kind string
 
 const (
-	KindReport   Kind = "report"   // an Amazon report; Table.Report says which
+	KindReport   Kind = "report"   // a network's report; Table.Report says which
 	KindPayments Kind = "payments" // money paid out: payment_id, paid_on, period or month, currency, amount, method
 	KindDeals    Kind = "deals"    // offers, coupons, vouchers: program, title, code, url, starts, ends
 	KindCustom   Kind = "custom"   // the generic transactions CSV of SPEC §4.4
@@ -18,7 +18,8 @@ const (
 // schema is the header of one kind of person-written file: its column
 // aliases (normalised as normaliseHeader does) and the columns that
 // identify it. Identification looks only at columns no Amazon report has,
-// so a report is never taken for one of these.
+// so a report is never taken for one of these (amazon: none of its
+// reports has them).
 type schema struct {
 	kind    Kind
 	aliases map[string]string
@@ -91,18 +92,14 @@ var schemas = []schema{
 
 // detectHeader reads a header row as the first person-written kind it
 // identifies, else as a report header.
-func detectHeader(fields []string) (*header, Kind) {
+func detectHeader(fields []string, reports Reports) (*header, Kind) {
 	for _, s := range schemas {
 		if h := parseHeaderWith(fields, s.aliases); h.known >= 2 && s.is(h) {
 			h.dates, h.numbers = s.dates, s.numbers
 			return h, s.kind
 		}
 	}
-	h := parseHeader(fields)
-	h.dates, h.numbers = []string{"date"}, reportNumbers
+	h := parseHeader(fields, reports)
+	h.dates, h.numbers = reports.Dates(), reports.Numbers()
 	return h, KindReport
 }
-
-// reportNumbers are the report columns holding amounts, counts or rates.
-var reportNumbers = []string{"price", "rate", "quantity", "items_shipped", "items_ordered", "returns", "revenue", "ordered_revenue",
-	"commission", "referral_fees", "clicks", "direct_clicks", "direct_quantity", "indirect_quantity"}

@@ -1,6 +1,7 @@
-package reportfile
+package reportfile_test
 
 import (
+	. "github.com/affsync/affsync/internal/reportfile"
 	"strings"
 	"testing"
 	"time"
@@ -24,7 +25,7 @@ func TestKindsBySniffedHeader(t *testing.T) {
 		{"Fee-Earnings.csv", "Category,Name,ASIN,Seller,Tracking ID,Date Shipped,Price($),Items Shipped,Returns,Revenue($),Ad Fees($),Device Type Group\n", KindReport, ""},
 		{"Fee-Bounty.csv", "Name,Date,Tracking ID,Ad Fees($)\n", KindReport, ""},
 	} {
-		err := Open(tc.name, strings.NewReader(tc.body), Limits{}, func(tb *Table) error {
+		err := Open(tc.name, strings.NewReader(tc.body), amazon, Limits{}, func(tb *Table) error {
 			if tb.Kind != tc.kind {
 				t.Errorf("%s: kind %q, want %q", tc.name, tb.Kind, tc.kind)
 			}

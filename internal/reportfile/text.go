@@ -10,8 +10,6 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
-
-	"github.com/affsync/affsync/internal/model"
 )
 
 // lineReader reads lines of bounded length. It decodes UTF-8 and, from the
@@ -174,12 +172,13 @@ func detectDelimiter(line string) byte {
 // The header is found among the first headerWindow lines by the columns it
 // names, and its delimiter is the one that names the most of them: a title
 // is free text (SPEC §3.5) and decides nothing.
-func readText(name string, r io.Reader, lim Limits, fn func(*Table) error) error {
+func readText(name string, r io.Reader, lim config, fn func(*Table) error) error {
 	lr := &lineReader{r: bufio.NewReaderSize(r, 64<<10), name: name, max: lim.MaxLineBytes}
-	info := infoFromName(name)
-	t := &Table{Name: name, Kind: KindReport, RawType: info.rawType, Subtags: info.subtags, Report: reportOf(info.rawType), Format: formatOfName(name)}
-	if !info.day.IsZero() {
-		t.Coverage = [2]time.Time{info.day, info.day}
+	reports := lim.reports
+	raw, subtags, day := reports.FromName(name)
+	t := &Table{Name: name, Kind: KindReport, RawType: raw, Subtags: subtags, Report: reports.Type(raw), Format: formatOfName(name)}
+	if !day.IsZero() {
+		t.Coverage = [2]time.Time{day, day}
 	}
 	// The first lines are read as plain text: a quote in a title opens
 	// nothing. Lines after the header are read again as records.
@@ -198,7 +197,7 @@ func readText(name string, r io.Reader, lim Limits, fn func(*Table) error) error
 	guesses := make([]headerGuess, len(top))
 	for i, l := range top {
 		if strings.TrimSpace(l.text) != "" {
-			guesses[i] = guessHeader(l.text)
+			guesses[i] = guessHeader(l.text, reports)
 			known[i] = guesses[i].h.known
 		}
 	}
@@ -210,7 +209,7 @@ func readText(name string, r io.Reader, lim Limits, fn func(*Table) error) error
 		for _, l := range top[:at] {
 			pre = append(pre, l.text)
 		}
-		setTitle(t, pre)
+		setTitle(t, pre, reports)
 	} else {
 		// No header: a title and nothing more is a report of no rows; a
 		// report type affsync does not import, named by the file, has its
@@ -225,18 +224,18 @@ func readText(name string, r io.Reader, lim Limits, fn func(*Table) error) error
 			if err != nil {
 				fields = []string{l.text} // an open quote: no header, perhaps a title
 			}
-			if len(pre) == 0 && l.line <= 2 && looksLikeTitle(l.text, fields) {
+			if len(pre) == 0 && l.line <= 2 && looksLikeTitle(l.text, fields, reports) {
 				pre = append(pre, l.text)
 				continue
 			}
 			if t.Report == "" && t.RawType != "" {
 				at, g.delim = i, detectDelimiter(l.text)
-				g.h, g.kind = detectHeader(fields)
+				g.h, g.kind = detectHeader(fields, reports)
 				break
 			}
-			return errorf(name, l.line, 1, "wrong columns: no report header found in the first %d lines (expected columns like ASIN, Date Shipped, Ad Fees)", headerWindow)
+			return errorf(name, l.line, 1, "wrong columns: no report header found in the first %d lines%s", headerWindow, expected(reports))
 		}
-		setTitle(t, pre)
+		setTitle(t, pre, reports)
 		if at < 0 {
 			// A zero-byte file, or a title without a header: a valid report of no rows.
 			t.Next = func() (Row, error) { return Row{}, io.EOF }
@@ -247,7 +246,7 @@ func readText(name string, r io.Reader, lim Limits, fn func(*Table) error) error
 	h, kind, delim := g.h, g.kind, g.delim
 	t.HeaderLine = top[at].line
 	t.Format = map[byte]string{'\t': "tsv", ',': "csv", ';': "csv"}[delim]
-	finishHeader(t, h, kind)
+	finishHeader(t, h, kind, reports)
 	t.Next = func() (Row, error) {
 		for {
 			fields, line, _, err := lr.record(delim)
@@ -274,7 +273,7 @@ func formatOfName(name string) string {
 }
 
 // finishHeader sets what a header tells about a table.
-func finishHeader(t *Table, h *header, kind Kind) {
+func finishHeader(t *Table, h *header, kind Kind, reports Reports) {
 	t.Columns = h.columns
 	t.CurrencyHint, t.HintColumn = h.currencyHint, h.hintColumn
 	if t.Kind = kind; kind != KindReport {
@@ -282,25 +281,13 @@ func finishHeader(t *Table, h *header, kind Kind) {
 		t.RawType = string(kind)
 		return
 	}
-	if h.has("subtag") {
-		t.Subtags = true
-	}
-	if t.Report == "" {
-		rt, raw := reportOfHeader(h)
-		t.Report = rt
-		if t.RawType == "" {
-			t.RawType = raw
-		}
-	}
-	// A tracking table without a date column over more than one day (the
-	// Associates Central summary per tracking ID) has no daily figures: it
-	// is listed, not imported, so it never stands in for the daily reports.
-	if t.Report == model.ReportTracking && !h.has("date") && !h.has("epoch") && (t.Coverage[0].IsZero() || !t.Coverage[0].Equal(t.Coverage[1])) {
-		t.Report = ""
-		if t.RawType == "" || t.RawType == "tracking" {
-			t.RawType = "tracking-summary"
-		}
-	}
+	oneDay := !t.Coverage[0].IsZero() && t.Coverage[0].Equal(t.Coverage[1])
+	t.Report, t.RawType, t.Subtags = reports.Classify(t.Report, t.RawType, t.Subtags, oneDay, h.has)
+}
+
+// expected is the hint of the error for a file without a header.
+func expected(reports Reports) string {
+	return " (" + reports.Expect() + ")"
 }
 
 // isTotalRow tells the summary line that may end a download, and empty rows.

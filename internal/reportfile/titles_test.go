@@ -1,7 +1,8 @@
-package reportfile
+package reportfile_test
 
 import (
 	"bytes"
+	. "github.com/affsync/affsync/internal/reportfile"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -114,30 +115,10 @@ func TestTitleCoverage(t *testing.T) {
 		{"Earnings report from Someday 11, 2026 to October 11, 2026", "", ""},
 		{"Earnings report from 2026-10-31 to 2026-10-01", "", ""}, // backwards: no coverage rather than a wrong one
 	} {
-		from, to, ok := titleCoverage(tc.title)
+		from, to, ok := TitleCoverage(tc.title)
 		got := [2]string{day(from, !ok), day(to, !ok)}
 		if got != [2]string{tc.from, tc.to} {
 			t.Errorf("%q: %v, want %s %s", tc.title, got, tc.from, tc.to)
-		}
-	}
-}
-
-// TestTitleType: the report type a title names when the file name does not.
-func TestTitleType(t *testing.T) {
-	for _, tc := range []struct {
-		title, raw string
-		subtags    bool
-	}{
-		{"Fee-Orders reports from 12-01-2020 to 12-31-2020", "Fee-Orders", false},
-		{"Earnings Report (Sub Tags) for store-20", "earnings", true},
-		{"Orders report", "orders", false},
-		{"Bounties Report, store-20", "bounty", false},
-		{"Tracking reports for store-20", "tracking", false},
-		{"Amazon Associates, store-20", "", false},
-	} {
-		raw, subtags := titleType(tc.title)
-		if raw != tc.raw || subtags != tc.subtags {
-			t.Errorf("%q: %q %v, want %q %v", tc.title, raw, subtags, tc.raw, tc.subtags)
 		}
 	}
 }
@@ -179,7 +160,7 @@ func FuzzTitleLine(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	realKnown := guessHeader(strings.SplitN(string(base), "\n", 2)[0]).h.known
+	realKnown := HeaderKnown(strings.SplitN(string(base), "\n", 2)[0], amazon)
 	f.Fuzz(func(t *testing.T, title string) {
 		title = strings.Map(func(r rune) rune {
 			if unicode.IsControl(r) && r != '\t' && r != '\n' {
@@ -189,12 +170,12 @@ func FuzzTitleLine(f *testing.F) {
 		}, strings.ToValidUTF8(title, "?"))
 		title = strings.TrimSuffix(title, "\n")
 		lines := strings.Split(title, "\n")
-		if len(lines) > headerWindow-1 || strings.HasPrefix(strings.TrimLeft(strings.TrimPrefix(title, "\ufeff"), " \t\n"), "<") ||
+		if len(lines) > HeaderWindow-1 || strings.HasPrefix(strings.TrimLeft(strings.TrimPrefix(title, "\ufeff"), " \t\n"), "<") ||
 			!utf8.ValidString(title) || len(title) > 4096 {
 			return
 		}
 		for _, l := range lines {
-			if guessHeader(l).h.known >= realKnown {
+			if HeaderKnown(l, amazon) >= realKnown {
 				return
 			}
 		}

@@ -13,13 +13,13 @@ import (
 )
 
 // readXLSX reads the sheets of a workbook with excelize's streaming row
-// iterator. A Fee-* sheet is an Associates Central report: row 1 the
+// iterator. A sheet the network names as a report (amazon: Fee-*, an Associates Central report): row 1 the
 // title, row 2 the header, and a sheet without a header is an error, as a
 // CSV would be. Any other sheet is read when one of its first rows is the
 // header of a report, payments, deals or custom transactions file (a
 // person's own spreadsheet); otherwise it is a KindOther table, listed and
 // skipped. Empty sheets are passed over.
-func readXLSX(name string, f *os.File, lim Limits, fn func(*Table) error) error {
+func readXLSX(name string, f *os.File, lim config, fn func(*Table) error) error {
 	wb, err := excelize.OpenFile(f.Name(), excelize.Options{UnzipSizeLimit: lim.MaxMemberBytes, UnzipXMLSizeLimit: min(lim.MaxMemberBytes, 16<<20)})
 	if err != nil {
 		return &Error{File: name, Msg: "not a readable XLSX workbook: " + err.Error(), Err: err}
@@ -39,16 +39,17 @@ func readXLSX(name string, f *os.File, lim Limits, fn func(*Table) error) error 
 	return nil
 }
 
-func readSheet(name, sheet string, wb *excelize.File, date1904 bool, lim Limits, fn func(*Table) error) error {
+func readSheet(name, sheet string, wb *excelize.File, date1904 bool, lim config, fn func(*Table) error) error {
 	rows, err := wb.Rows(sheet)
 	if err != nil {
 		return &Error{File: name, Msg: "cannot read sheet: " + err.Error(), Err: err}
 	}
 	defer rows.Close()
-	fee := strings.HasPrefix(strings.ToLower(sheet), "fee-")
+	reports := lim.reports
+	fee := reports.Sheet(sheet) // a report by its sheet's name: its header must be there
 	t := &Table{Name: name, Kind: KindReport, Format: "xlsx"}
 	if fee {
-		t.RawType, t.Report = sheet, reportOf(sheet)
+		t.RawType, t.Report = sheet, reports.Type(sheet)
 	}
 	other := func() error {
 		*t = Table{Name: name, Kind: KindOther, Format: "xlsx", RawType: sheet, Next: func() (Row, error) { return Row{}, io.EOF }}
@@ -100,7 +101,7 @@ func readSheet(name, sheet string, wb *excelize.File, date1904 bool, lim Limits,
 	kinds := make([]Kind, len(top))
 	var filled []int // rows with a value: a sheet without one is passed over
 	for i, r := range top {
-		heads[i], kinds[i] = detectHeader(r.cols)
+		heads[i], kinds[i] = detectHeader(r.cols, reports)
 		known[i] = heads[i].known
 		if slices.ContainsFunc(r.cols, func(c string) bool { return strings.TrimSpace(c) != "" }) {
 			filled = append(filled, i)
@@ -114,7 +115,7 @@ func readSheet(name, sheet string, wb *excelize.File, date1904 bool, lim Limits,
 		case fee:
 			// A title and nothing more: a report of no rows.
 			if len(filled) == 1 {
-				setTitle(t, []string{strings.Join(top[filled[0]].cols, " ")})
+				setTitle(t, []string{strings.Join(top[filled[0]].cols, " ")}, reports)
 			}
 			t.Next = func() (Row, error) { return Row{}, io.EOF }
 			return fn(t)
@@ -128,7 +129,7 @@ func readSheet(name, sheet string, wb *excelize.File, date1904 bool, lim Limits,
 	for _, r := range top[:at] {
 		pre = append(pre, strings.Join(r.cols, " "))
 	}
-	setTitle(t, pre)
+	setTitle(t, pre, reports)
 	h, kind := heads[at], kinds[at]
 	t.HeaderLine = top[at].line
 	back := top[at+1:]
@@ -141,7 +142,7 @@ func readSheet(name, sheet string, wb *excelize.File, date1904 bool, lim Limits,
 		}
 		return read()
 	}
-	finishHeader(t, h, kind)
+	finishHeader(t, h, kind, reports)
 	if !fee && t.Kind == KindReport && t.Report == "" {
 		// Columns like a report's, but of none affsync imports (a person's
 		// own click figures): listed like any other sheet, never a failure.

@@ -1,8 +1,9 @@
-package reportfile
+package reportfile_test
 
 import (
 	"bytes"
 	"errors"
+	. "github.com/affsync/affsync/internal/reportfile"
 	"io"
 	"strings"
 	"testing"
@@ -107,7 +108,7 @@ func TestXLSXRecords(t *testing.T) {
 	for _, date1904 := range []bool{false, true} {
 		kinds := map[string]Kind{}
 		got := map[[2]string]map[int]Row{}
-		err := Open("records.xlsx", bytes.NewReader(records(t, date1904)), DefaultLimits(), func(tb *Table) error {
+		err := Open("records.xlsx", bytes.NewReader(records(t, date1904)), amazon, DefaultLimits(), func(tb *Table) error {
 			sheet := strings.TrimPrefix(tb.Name, "records.xlsx#")
 			kinds[sheet] = tb.Kind
 			for {
@@ -190,9 +191,9 @@ func TestExcelNumber(t *testing.T) {
 		{"", "", false},
 		{"abc", "abc", false},
 	} {
-		got, ok := excelNumber(tc.in)
+		got, ok := ExcelNumber(tc.in)
 		if got != tc.want || ok != tc.number {
-			t.Errorf("excelNumber(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.number)
+			t.Errorf("ExcelNumber(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.number)
 		}
 	}
 }

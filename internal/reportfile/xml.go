@@ -19,14 +19,15 @@ const maxXMLBuffer = 256 << 20
 // with <ItemsNoOrders> (clicked, never ordered: counted as skipped) and the
 // totals blocks ignored. The decoder is strict; a DOCTYPE is refused, so no
 // entity but XML's five is ever expanded.
-func readXML(name string, r io.Reader, lim Limits, fn func(*Table) error) error {
+func readXML(name string, r io.Reader, lim config, fn func(*Table) error) error {
 	guard := &tokenGuard{r: r, max: int64(lim.MaxLineBytes) + 64<<10, name: name}
 	dec := xml.NewDecoder(guard)
 	dec.Strict = true
-	info := infoFromName(name)
-	t := &Table{Name: name, Kind: KindReport, Format: "xml", RawType: info.rawType, Subtags: info.subtags, Report: reportOf(info.rawType)}
-	if !info.day.IsZero() {
-		t.Coverage = [2]time.Time{info.day, info.day}
+	reports := lim.reports
+	raw, subtags, day := reports.FromName(name)
+	t := &Table{Name: name, Kind: KindReport, Format: "xml", RawType: raw, Subtags: subtags, Report: reports.Type(raw)}
+	if !day.IsZero() {
+		t.Coverage = [2]time.Time{day, day}
 	}
 	type item struct {
 		line, col int
@@ -116,8 +117,8 @@ func readXML(name string, r io.Reader, lim Limits, fn func(*Table) error) error 
 			}
 		}
 	}
-	h := parseHeader(names)
-	finishHeader(t, h, KindReport)
+	h := parseHeader(names, reports)
+	finishHeader(t, h, KindReport, reports)
 	catCol, hasCat := h.index["category"]
 	i := 0
 	t.Next = func() (Row, error) {

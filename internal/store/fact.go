@@ -391,21 +391,21 @@ func (t *Tx) ProjectRevenues(ctx context.Context, workspaceID, connectionID stri
 	}
 	opened := "f.fact_key"
 	if bySubtag {
-		opened = "CASE WHEN f.report_type = 'earnings' AND f.subtag <> '' THEN 's:' || f.subtag ELSE f.fact_key END"
+		opened = "CASE WHEN f.report_type = $5 AND f.subtag <> '' THEN 's:' || f.subtag ELSE f.fact_key END"
 	}
 	_, err := t.exec(ctx, `INSERT INTO revenues (workspace_id, connection_id, day, channel, program, custom, currency, kind,
 			sale_amount, commission, items_shipped, items_returned, transactions)
 		SELECT $1, f.connection_id, f.day, f.tracking_id, f.program, f.subtag, f.currency, 'cps',
 			SUM(f.revenue), SUM(f.commission),
-			SUM(CASE WHEN f.report_type = 'bounty' THEN CASE WHEN f.commission >= 0 AND f.quantity > 0 THEN f.quantity ELSE 0 END
+			SUM(CASE WHEN f.report_type = $6 THEN CASE WHEN f.commission >= 0 AND f.quantity > 0 THEN f.quantity ELSE 0 END
 				WHEN f.quantity + f.returns > 0 THEN f.quantity + f.returns ELSE 0 END),
-			SUM(CASE WHEN f.report_type = 'bounty' THEN CASE WHEN f.commission < 0 THEN ABS(f.quantity) ELSE 0 END
+			SUM(CASE WHEN f.report_type = $6 THEN CASE WHEN f.commission < 0 THEN ABS(f.quantity) ELSE 0 END
 				ELSE f.returns + CASE WHEN f.quantity + f.returns < 0 THEN -(f.quantity + f.returns) ELSE 0 END END),
-			COUNT(DISTINCT CASE WHEN (f.report_type = 'bounty' AND f.commission >= 0) OR (f.report_type = 'earnings' AND f.quantity > 0)
+			COUNT(DISTINCT CASE WHEN (f.report_type = $6 AND f.commission >= 0) OR (f.report_type = $5 AND f.quantity > 0)
 				THEN `+opened+` END)`+activeJoin+`
-		WHERE f.connection_id = $2 AND f.report_type IN ('earnings', 'bounty') AND f.day >= $3 AND f.day <= $4
+		WHERE f.connection_id = $2 AND f.report_type IN ($5, $6) AND f.day >= $3 AND f.day <= $4
 		GROUP BY f.connection_id, f.day, f.tracking_id, f.program, f.subtag, f.currency`,
-		workspaceID, connectionID, date(from), date(to))
+		workspaceID, connectionID, date(from), date(to), string(model.ReportEarnings), string(model.ReportBounty))
 	if err != nil {
 		return fmt.Errorf("project revenues: %w", err)
 	}
@@ -425,9 +425,9 @@ func (t *Tx) ProjectClicks(ctx context.Context, workspaceID, connectionID string
 	}
 	_, err := t.exec(ctx, `INSERT INTO clicks (workspace_id, connection_id, day, channel, program, custom, clicks)
 		SELECT $1, f.connection_id, f.day, f.tracking_id, f.program, f.subtag, SUM(f.clicks)`+activeJoin+`
-		WHERE f.connection_id = $2 AND f.report_type = 'tracking' AND f.day >= $3 AND f.day <= $4
+		WHERE f.connection_id = $2 AND f.report_type = $5 AND f.day >= $3 AND f.day <= $4
 		GROUP BY f.connection_id, f.day, f.tracking_id, f.program, f.subtag`,
-		workspaceID, connectionID, date(from), date(to))
+		workspaceID, connectionID, date(from), date(to), string(model.ReportTracking))
 	if err != nil {
 		return fmt.Errorf("project clicks: %w", err)
 	}
@@ -443,7 +443,7 @@ func (t *Tx) CategoryFeeSums(ctx context.Context, connectionID string) (map[stri
 		return nil, err
 	}
 	rows, err := t.query(ctx, `SELECT f.category, SUM(f.commission), SUM(f.revenue)`+activeJoin+`WHERE f.connection_id = $1
-		AND f.report_type = 'earnings' AND f.category <> '' AND f.quantity > 0 AND f.revenue > 0 GROUP BY f.category`, connectionID)
+		AND f.report_type = $2 AND f.category <> '' AND f.quantity > 0 AND f.revenue > 0 GROUP BY f.category`, connectionID, string(model.ReportEarnings))
 	if err != nil {
 		return nil, fmt.Errorf("category fee sums: %w", err)
 	}

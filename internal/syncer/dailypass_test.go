@@ -33,7 +33,7 @@ func TestDailyPassExpiresInquiries(t *testing.T) {
 		}{{89, store.InquiryOpen}, {90, store.InquiryExpired}} {
 			now := made.AddDate(0, 0, tc.days)
 			im := importer.New(s, nil)
-			sched := &syncer.Scheduler{Collector: &syncer.Collector{Store: s, Importer: im, Log: im.Log}, Now: func() time.Time { return now }}
+			sched := &syncer.Scheduler{Syncer: &syncer.Syncer{Store: s, Importer: im, Log: im.Log}, Now: func() time.Time { return now }}
 			sched.DailyPass(ctx)
 			for _, in := range inquiries {
 				got, err := s.Inquiry(ctx, in.WorkspaceID, in.ID)

@@ -26,9 +26,9 @@ func TestRefusedSyncIsCountedAndLogged(t *testing.T) {
 			t.Fatal(err)
 		}
 		var logs bytes.Buffer
-		e.coll.Metrics, e.coll.Log = m, slog.New(slog.NewTextHandler(&logs, nil))
+		e.syn.Metrics, e.syn.Log = m, slog.New(slog.NewTextHandler(&logs, nil))
 		wrong := e.connection(t, "not-the-secret", "3.1")
-		if _, ok, err := (&syncer.Scheduler{Collector: e.coll}).SyncNow(ctx, wrong); !ok || err == nil {
+		if _, ok, err := (&syncer.Scheduler{Syncer: e.syn}).SyncNow(ctx, wrong); !ok || err == nil {
 			t.Fatalf("wrong secret: %v %v", ok, err)
 		}
 		want := `

@@ -17,12 +17,12 @@ import (
 // one connection at once, and a dead instance's lease runs out and is taken
 // over. At most Workers syncs run at a time.
 type Scheduler struct {
-	Collector *Collector
-	Owner     string        // this instance; default host:pid:random
-	Workers   int           // default 2
-	Lease     time.Duration // default 2 minutes, renewed while a sync runs
-	Poll      time.Duration // default 10 seconds
-	Now       func() time.Time
+	Syncer  *Syncer
+	Owner   string        // this instance; default host:pid:random
+	Workers int           // default 2
+	Lease   time.Duration // default 2 minutes, renewed while a sync runs
+	Poll    time.Duration // default 10 seconds
+	Now     func() time.Time
 	// KeepTombstones is how long removed transactions stay in the updated
 	// feed (SPEC §4.2); the daily pass prunes older ones. Default 30 days.
 	KeepTombstones time.Duration
@@ -85,9 +85,9 @@ func (s *Scheduler) Run(ctx context.Context) {
 	for {
 		n := len(free)
 		if n > 0 {
-			conns, err := s.Collector.Store.ClaimDue(ctx, s.Owner, s.Now(), s.Lease, n)
+			conns, err := s.Syncer.Store.ClaimDue(ctx, s.Owner, s.Now(), s.Lease, n)
 			if err != nil && ctx.Err() == nil {
-				s.Collector.Log.Warn("claim due syncs", "err", err)
+				s.Syncer.Log.Warn("claim due syncs", "err", err)
 			}
 			for _, c := range conns {
 				<-free
@@ -121,13 +121,13 @@ func (s *Scheduler) RunOne(ctx context.Context, c store.Connection, trigger stri
 			case <-syncCtx.Done():
 				return
 			case <-t.C:
-				if ok, err := s.Collector.Store.RenewLease(syncCtx, c.ID, s.Owner, s.Now().Add(s.Lease)); err == nil && !ok {
-					s.Collector.Log.Warn("lease lost during a sync", "connection", c.ID)
+				if ok, err := s.Syncer.Store.RenewLease(syncCtx, c.ID, s.Owner, s.Now().Add(s.Lease)); err == nil && !ok {
+					s.Syncer.Log.Warn("lease lost during a sync", "connection", c.ID)
 				}
 			}
 		}
 	}()
-	res, err := s.Collector.Sync(syncCtx, c, trigger)
+	res, err := s.Syncer.Sync(syncCtx, c, trigger)
 	out := store.SyncOutcome{Status: store.ConnActive, NextRunAt: s.Now().Add(c.SyncInterval)}
 	if err != nil {
 		out.Status, out.LastError, out.FailCount = store.ConnError, err.Error(), c.FailCount+1
@@ -139,10 +139,10 @@ func (s *Scheduler) RunOne(ctx context.Context, c store.Connection, trigger stri
 		// connection goes back due now, its state as it was, so another
 		// instance takes it at its next look instead of after the lease.
 		out = store.SyncOutcome{Status: c.Status, LastError: c.LastError, FailCount: c.FailCount, NextRunAt: s.Now()}
-		s.Collector.Log.Info("sync released for another instance", "connection", c.ID)
+		s.Syncer.Log.Info("sync released for another instance", "connection", c.ID)
 	}
-	if rerr := s.Collector.Store.ReleaseConnection(context.WithoutCancel(ctx), c.ID, s.Owner, out); rerr != nil {
-		s.Collector.Log.Warn("release connection", "connection", c.ID, "err", rerr)
+	if rerr := s.Syncer.Store.ReleaseConnection(context.WithoutCancel(ctx), c.ID, s.Owner, out); rerr != nil {
+		s.Syncer.Log.Warn("release connection", "connection", c.ID, "err", rerr)
 	}
 	return res, err
 }
@@ -151,7 +151,7 @@ func (s *Scheduler) RunOne(ctx context.Context, c store.Connection, trigger stri
 // false when another instance is syncing it at this moment.
 func (s *Scheduler) SyncNow(ctx context.Context, c store.Connection) (res Result, ok bool, err error) {
 	s.defaults()
-	ok, err = s.Collector.Store.ClaimConnection(ctx, c.WorkspaceID, c.ID, s.Owner, s.Now(), s.Lease)
+	ok, err = s.Syncer.Store.ClaimConnection(ctx, c.WorkspaceID, c.ID, s.Owner, s.Now(), s.Lease)
 	if err != nil || !ok {
 		return res, ok, err
 	}
@@ -167,26 +167,26 @@ func (s *Scheduler) SyncNow(ctx context.Context, c store.Connection) (res Result
 func (s *Scheduler) DailyPass(ctx context.Context) {
 	s.defaults()
 	s.expireInquiries(ctx)
-	if n, err := s.Collector.Store.PruneTombstones(ctx, s.Now().Add(-s.KeepTombstones)); err != nil {
-		s.Collector.Log.Warn("daily pass: prune tombstones", "err", err)
+	if n, err := s.Syncer.Store.PruneTombstones(ctx, s.Now().Add(-s.KeepTombstones)); err != nil {
+		s.Syncer.Log.Warn("daily pass: prune tombstones", "err", err)
 	} else if n > 0 {
-		s.Collector.Log.Info("daily pass: tombstones pruned", "pruned", n)
+		s.Syncer.Log.Info("daily pass: tombstones pruned", "pruned", n)
 	}
-	conns, err := s.Collector.Store.AllConnections(ctx)
+	conns, err := s.Syncer.Store.AllConnections(ctx)
 	if err != nil {
-		s.Collector.Log.Warn("daily pass", "err", err)
+		s.Syncer.Log.Warn("daily pass", "err", err)
 		return
 	}
 	for _, c := range conns {
-		counts, err := s.Collector.Importer.Recheck(ctx, c)
+		counts, err := s.Syncer.Importer.Recheck(ctx, c)
 		if err != nil {
 			if ctx.Err() == nil {
-				s.Collector.Log.Warn("daily pass", "connection", c.ID, "err", err)
+				s.Syncer.Log.Warn("daily pass", "connection", c.ID, "err", err)
 			}
 			continue
 		}
 		if counts.Updated > 0 {
-			s.Collector.Log.Info("daily pass", "connection", c.ID, "updated", counts.Updated)
+			s.Syncer.Log.Info("daily pass", "connection", c.ID, "updated", counts.Updated)
 		}
 	}
 }
@@ -194,19 +194,19 @@ func (s *Scheduler) DailyPass(ctx context.Context) {
 // expireInquiries closes, in every workspace, the inquiries no transaction
 // answered within store.ExpireAfterDays.
 func (s *Scheduler) expireInquiries(ctx context.Context) {
-	spaces, err := s.Collector.Store.Workspaces(ctx)
+	spaces, err := s.Syncer.Store.Workspaces(ctx)
 	if err != nil {
-		s.Collector.Log.Warn("daily pass: expire inquiries", "err", err)
+		s.Syncer.Log.Warn("daily pass: expire inquiries", "err", err)
 		return
 	}
 	for _, ws := range spaces {
-		n, err := s.Collector.Store.ExpireInquiries(ctx, ws.ID, s.Now())
+		n, err := s.Syncer.Store.ExpireInquiries(ctx, ws.ID, s.Now())
 		if err != nil {
-			s.Collector.Log.Warn("daily pass: expire inquiries", "workspace", ws.ID, "err", err)
+			s.Syncer.Log.Warn("daily pass: expire inquiries", "workspace", ws.ID, "err", err)
 			continue
 		}
 		if n > 0 {
-			s.Collector.Log.Info("daily pass: inquiries expired", "workspace", ws.ID, "expired", n)
+			s.Syncer.Log.Info("daily pass: inquiries expired", "workspace", ws.ID, "expired", n)
 		}
 	}
 }

@@ -104,7 +104,7 @@ func TestBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sched := &syncer.Scheduler{Collector: &syncer.Collector{Store: s, Importer: importer.New(s, log), Sealer: box, Log: log}}
+	sched := &syncer.Scheduler{Syncer: &syncer.Syncer{Store: s, Importer: importer.New(s, log), Sealer: box, Log: log}}
 	if _, _, err := sched.SyncNow(bg, conn); err != nil {
 		t.Fatalf("first sync: %v", err)
 	}

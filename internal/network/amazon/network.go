@@ -10,6 +10,7 @@ import (
 	"github.com/affsync/affsync/internal/lifecycle"
 	"github.com/affsync/affsync/internal/model"
 	"github.com/affsync/affsync/internal/network"
+	"github.com/affsync/affsync/internal/network/amazon/files"
 	"github.com/affsync/affsync/internal/network/amazon/transport"
 	"github.com/affsync/affsync/internal/reportfile"
 	"github.com/affsync/affsync/internal/store"
@@ -136,7 +137,7 @@ type connection struct {
 
 func (c *connection) Rules() network.Rules {
 	m := c.s.Marketplace
-	return network.Rules{Reports: true, Syncs: c.connector != ConnectorImport, Mode: c.s.Mode, ReturnWindowDays: c.s.ReturnWindowDays,
+	return network.Rules{Reports: true, Files: files.Reports{}, Syncs: c.connector != ConnectorImport, Mode: c.s.Mode, ReturnWindowDays: c.s.ReturnWindowDays,
 		DayFirst: m.DayFirst, Decimal: m.Decimal, Currency: m.Currency, Program: m.Program, AccountProgram: m.Program}
 }
 

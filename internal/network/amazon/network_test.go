@@ -7,6 +7,7 @@ import (
 
 	"github.com/affsync/affsync/internal/lifecycle"
 	"github.com/affsync/affsync/internal/network"
+	"github.com/affsync/affsync/internal/network/amazon/files"
 	"github.com/affsync/affsync/internal/store"
 )
 
@@ -21,15 +22,15 @@ func TestAccountRoundTrip(t *testing.T) {
 	}{
 		{"subtags over the Creators API", Account{Connector: ConnectorCreatorsSubtags, StoreID: "s-20", CredentialID: "id", Secret: "x"},
 			map[string]string{"store_id": "s-20", "marketplace": "www.amazon.com", "credential_id": "id", "credential_version": "3.1"},
-			network.Rules{Reports: true, Syncs: true, Mode: lifecycle.ModeSubtags, Currency: "USD", Program: "amazon.com", AccountProgram: "amazon.com",
+			network.Rules{Reports: true, Files: files.Reports{}, Syncs: true, Mode: lifecycle.ModeSubtags, Currency: "USD", Program: "amazon.com", AccountProgram: "amazon.com",
 				Decimal: mustMarketplace(t, "www.amazon.com").Decimal}},
 		{"orders over the DataFeed, by currency", Account{Connector: ConnectorCreators, StoreID: "s-21", Secret: "pw", Transport: TransportDataFeed, Currency: "EUR"},
 			map[string]string{"store_id": "s-21", "marketplace": "www.amazon.de", "transport": "datafeed"},
-			network.Rules{Reports: true, Syncs: true, Mode: lifecycle.ModeOrders, Currency: "EUR", Program: "amazon.de", AccountProgram: "amazon.de",
+			network.Rules{Reports: true, Files: files.Reports{}, Syncs: true, Mode: lifecycle.ModeOrders, Currency: "EUR", Program: "amazon.de", AccountProgram: "amazon.de",
 				DayFirst: true, Decimal: mustMarketplace(t, "www.amazon.de").Decimal}},
 		{"file import in subtags mode", Account{Connector: ConnectorImport, StoreID: "s-22", Mode: "subtags", TrackingID: "tag-20"},
 			map[string]string{"store_id": "s-22", "marketplace": "www.amazon.com", "mode": "subtags", "tracking_id": "tag-20"},
-			network.Rules{Reports: true, Mode: lifecycle.ModeSubtags, Currency: "USD", Program: "amazon.com", AccountProgram: "amazon.com",
+			network.Rules{Reports: true, Files: files.Reports{}, Mode: lifecycle.ModeSubtags, Currency: "USD", Program: "amazon.com", AccountProgram: "amazon.com",
 				Decimal: mustMarketplace(t, "www.amazon.com").Decimal}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/affsync/affsync/internal/model"
+	"github.com/affsync/affsync/internal/network/amazon/files"
 	"github.com/affsync/affsync/internal/reportfile"
 )
 
@@ -24,7 +25,7 @@ func BenchmarkNormalise(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		n := 0
-		err := reportfile.Open("shop-20-earnings-report-subtags-20261002.tsv", bytes.NewReader(data), reportfile.DefaultLimits(), func(t *reportfile.Table) error {
+		err := reportfile.Open("shop-20-earnings-report-subtags-20261002.tsv", bytes.NewReader(data), files.Reports{}, reportfile.DefaultLimits(), func(t *reportfile.Table) error {
 			_, err := Normalise(t, NormaliseOptions{Marketplace: m, Now: now}, func(model.Fact) error { n++; return nil })
 			return err
 		})

@@ -18,6 +18,7 @@ import (
 
 	"github.com/affsync/affsync/internal/model"
 	"github.com/affsync/affsync/internal/money"
+	"github.com/affsync/affsync/internal/network/amazon/files"
 	"github.com/affsync/affsync/internal/reportfile"
 )
 
@@ -40,7 +41,7 @@ func normaliseAll(name string, data []byte, host, tracking string) (result, erro
 		return result{}, errors.New("unknown marketplace " + host)
 	}
 	res := result{Facts: []model.Fact{}, Notes: []string{}}
-	err := reportfile.Open(name, bytes.NewReader(data), reportfile.DefaultLimits(), func(t *reportfile.Table) error {
+	err := reportfile.Open(name, bytes.NewReader(data), files.Reports{}, reportfile.DefaultLimits(), func(t *reportfile.Table) error {
 		st, err := Normalise(t, NormaliseOptions{ConnectionID: "conn_test", Marketplace: m, TrackingID: tracking, Now: now}, func(f model.Fact) error {
 			res.Facts = append(res.Facts, f)
 			return nil

@@ -94,8 +94,12 @@ type connection struct {
 	s        Settings
 }
 
+// files says what a custom connection's files are: it has no reports.
+var files = reportfile.NoReports{Hint: "a custom connection imports the CSV of SPEC §4.4 (sold, revenue, and optionally id, clicked, " +
+	"price, status, currency, custom_1, custom_2), a payments or a deals file"}
+
 func (c *connection) Rules() network.Rules {
-	r := network.Rules{Transactions: true, DayFirst: c.s.DayFirst, Currency: c.currency, Program: c.s.Program}
+	r := network.Rules{Transactions: true, Files: files, DayFirst: c.s.DayFirst, Currency: c.currency, Program: c.s.Program}
 	switch c.s.Decimal {
 	case DecimalComma:
 		r.Decimal = money.HintComma

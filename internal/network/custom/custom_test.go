@@ -17,10 +17,10 @@ func TestAccountRoundTrip(t *testing.T) {
 		settings map[string]string
 		rules    network.Rules
 	}{
-		{"defaults", Account{Name: " Shop "}, map[string]string{}, network.Rules{Transactions: true, Program: "Shop"}},
+		{"defaults", Account{Name: " Shop "}, map[string]string{}, network.Rules{Transactions: true, Files: files, Program: "Shop"}},
 		{"all given", Account{Name: "Shop", Currency: "eur", Program: "shop.de", DayFirst: true, Decimal: DecimalComma},
 			map[string]string{"program": "shop.de", "day_first": "true", "decimal": "comma"},
-			network.Rules{Transactions: true, Currency: "EUR", Program: "shop.de", DayFirst: true, Decimal: money.HintComma}},
+			network.Rules{Transactions: true, Files: files, Currency: "EUR", Program: "shop.de", DayFirst: true, Decimal: money.HintComma}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d, err := tc.a.Check()

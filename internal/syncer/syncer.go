@@ -20,8 +20,8 @@ import (
 	"github.com/affsync/affsync/internal/store"
 )
 
-// Collector syncs connections.
-type Collector struct {
+// Syncer syncs connections.
+type Syncer struct {
 	Store      *store.Store
 	Importer   *importer.Importer
 	Sealer     store.Sealer
@@ -41,7 +41,7 @@ type Result struct {
 var ErrNotSyncable = network.ErrNotSyncable
 
 // Source makes the report source of a connection, as its network says.
-func (c *Collector) Source(ctx context.Context, conn store.Connection) (network.Source, error) {
+func (c *Syncer) Source(ctx context.Context, conn store.Connection) (network.Source, error) {
 	nc, err := c.Importer.Networks.Open(conn)
 	if err != nil {
 		return nil, err
@@ -59,7 +59,7 @@ func (c *Collector) Source(ctx context.Context, conn store.Connection) (network.
 // Sync pulls what is new of one connection and records the run. Callers
 // hold the connection's lease (Scheduler.RunOne), which also records the
 // connection's state.
-func (c *Collector) Sync(ctx context.Context, conn store.Connection, trigger string) (Result, error) {
+func (c *Syncer) Sync(ctx context.Context, conn store.Connection, trigger string) (Result, error) {
 	start := time.Now()
 	res, err := c.syncRun(ctx, conn, trigger)
 	took := time.Since(start)
@@ -78,7 +78,7 @@ func (c *Collector) Sync(ctx context.Context, conn store.Connection, trigger str
 	return res, err
 }
 
-func (c *Collector) syncRun(ctx context.Context, conn store.Connection, trigger string) (Result, error) {
+func (c *Syncer) syncRun(ctx context.Context, conn store.Connection, trigger string) (Result, error) {
 	res := Result{Summary: importer.Summary{Errors: []importer.FileError{}, Notes: []string{}}}
 	run, err := c.Store.StartRun(ctx, conn.WorkspaceID, conn.ID, trigger)
 	if err != nil {
@@ -109,7 +109,7 @@ func (c *Collector) syncRun(ctx context.Context, conn store.Connection, trigger 
 // explain is what the connection's network makes of a sync's error: the
 // refusal it is (a program status), if any, and a sentence naming no
 // credential.
-func (c *Collector) explain(conn store.Connection, err error) (string, string) {
+func (c *Syncer) explain(conn store.Connection, err error) (string, string) {
 	nc, oerr := c.Importer.Networks.Open(conn)
 	if oerr != nil {
 		return "", err.Error()
@@ -122,7 +122,7 @@ func (c *Collector) explain(conn store.Connection, err error) (string, string) {
 // or the refusal (credentials rejected, no report access, account not
 // eligible). A transient failure (Amazon unavailable) says nothing of the
 // program and leaves its status as it was.
-func (c *Collector) setProgramStatus(ctx context.Context, conn store.Connection, ok bool, refusal, sentence string) error {
+func (c *Syncer) setProgramStatus(ctx context.Context, conn store.Connection, ok bool, refusal, sentence string) error {
 	program := c.programOf(conn)
 	switch {
 	case program == "":
@@ -137,7 +137,7 @@ func (c *Collector) setProgramStatus(ctx context.Context, conn store.Connection,
 
 // programOf is the program whose status the connection's syncs report; ""
 // when none.
-func (c *Collector) programOf(conn store.Connection) string {
+func (c *Syncer) programOf(conn store.Connection) string {
 	nc, err := c.Importer.Networks.Open(conn)
 	if err != nil {
 		return ""
@@ -145,7 +145,7 @@ func (c *Collector) programOf(conn store.Connection) string {
 	return nc.Rules().AccountProgram
 }
 
-func (c *Collector) sync(ctx context.Context, conn store.Connection, res *Result) error {
+func (c *Syncer) sync(ctx context.Context, conn store.Connection, res *Result) error {
 	src, err := c.Source(ctx, conn)
 	if err != nil {
 		return err
@@ -180,7 +180,7 @@ func (c *Collector) sync(ctx context.Context, conn store.Connection, res *Result
 
 // importOne downloads a verified file and applies it; a rejected file is in
 // the result, not an error of the sync.
-func (c *Collector) importOne(ctx context.Context, conn store.Connection, src network.Source, f network.ReportFile, res *Result) error {
+func (c *Syncer) importOne(ctx context.Context, conn store.Connection, src network.Source, f network.ReportFile, res *Result) error {
 	rc, err := src.Open(ctx, f)
 	if errors.Is(err, network.ErrFileChanged) {
 		// Re-issued between listing and download: this file only fails; the

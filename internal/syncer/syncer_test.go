@@ -25,12 +25,12 @@ var ctx = context.Background()
 var today = time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
 
 type env struct {
-	s    *store.Store
-	sim  *sim.Server
-	url  string
-	ws   store.Workspace
-	box  *secret.Box
-	coll *syncer.Collector
+	s   *store.Store
+	sim *sim.Server
+	url string
+	ws  store.Workspace
+	box *secret.Box
+	syn *syncer.Syncer
 }
 
 func newEnv(t *testing.T, s *store.Store) env { return newEnvDays(t, s, 45) }
@@ -54,7 +54,7 @@ func newEnvSim(t *testing.T, s *store.Store, cfg sim.Config) env {
 	box, _ := secret.NewBox([]byte("0123456789abcdef0123456789abcdef"))
 	im := importer.New(s, nil)
 	im.Now = func() time.Time { return today.Add(9 * time.Hour) }
-	return env{s: s, sim: simulator, url: srv.URL, ws: ws, box: box, coll: &syncer.Collector{Store: s, Importer: im, Sealer: box, Log: im.Log}}
+	return env{s: s, sim: simulator, url: srv.URL, ws: ws, box: box, syn: &syncer.Syncer{Store: s, Importer: im, Sealer: box, Log: im.Log}}
 }
 
 func (e env) connection(t *testing.T, secretValue, version string) store.Connection {
@@ -146,7 +146,7 @@ func TestSyncEqualsGroundTruth(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
 		conn := e.connection(t, "demo-secret", "3.1")
-		res, err := e.coll.Sync(ctx, conn, "manual")
+		res, err := e.syn.Sync(ctx, conn, "manual")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -157,7 +157,7 @@ func TestSyncEqualsGroundTruth(t *testing.T) {
 
 		// A second sync lists again but downloads nothing new.
 		downloads := e.sim.Stats().Downloads.Load()
-		res, err = e.coll.Sync(ctx, conn, "schedule")
+		res, err = e.syn.Sync(ctx, conn, "schedule")
 		if err != nil || res.Files != 0 || res.FilesSkipped != res.Listed || e.sim.Stats().Downloads.Load() != downloads {
 			t.Fatalf("second sync: %+v %v, downloads %d → %d", res, err, downloads, e.sim.Stats().Downloads.Load())
 		}
@@ -166,7 +166,7 @@ func TestSyncEqualsGroundTruth(t *testing.T) {
 		if err := e.sim.Reissue(today.AddDate(0, 0, -10)); err != nil {
 			t.Fatal(err)
 		}
-		res, err = e.coll.Sync(ctx, conn, "schedule")
+		res, err = e.syn.Sync(ctx, conn, "schedule")
 		if err != nil || res.Files != 3 || res.Transactions.Updated != 1 {
 			t.Fatalf("sync after a re-issue: %+v %v", res, err)
 		}
@@ -193,7 +193,7 @@ func TestCognitoCredentialsAndWrongSecret(t *testing.T) {
 			t.Fatalf("form-style credentials: %v", err)
 		}
 		wrong := e.connection(t, "not-the-secret", "3.1")
-		_, ok, err := (&syncer.Scheduler{Collector: e.coll}).SyncNow(ctx, wrong)
+		_, ok, err := (&syncer.Scheduler{Syncer: e.syn}).SyncNow(ctx, wrong)
 		if !ok {
 			t.Fatal("could not claim a free connection")
 		}
@@ -224,7 +224,7 @@ func TestSchedulersNeverOverlap(t *testing.T) {
 		runCtx, stop := context.WithCancel(ctx)
 		done := make(chan struct{})
 		for _, owner := range []string{"instance-a", "instance-b"} {
-			sch := &syncer.Scheduler{Collector: e.coll, Owner: owner, Workers: 2, Poll: 20 * time.Millisecond, Lease: time.Minute}
+			sch := &syncer.Scheduler{Syncer: e.syn, Owner: owner, Workers: 2, Poll: 20 * time.Millisecond, Lease: time.Minute}
 			go func() { sch.Run(runCtx); done <- struct{}{} }()
 		}
 		deadline := time.Now().Add(60 * time.Second)
@@ -268,7 +268,7 @@ func TestDataFeedSync(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, ok, err := (&syncer.Scheduler{Collector: e.coll}).SyncNow(ctx, conn)
+		res, ok, err := (&syncer.Scheduler{Syncer: e.syn}).SyncNow(ctx, conn)
 		if err != nil || !ok || res.Files == 0 {
 			t.Fatalf("DataFeed sync: %+v %v %v", res, ok, err)
 		}
@@ -282,9 +282,9 @@ func TestFailingAmazonConverges(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		e := newEnvSim(t, s, sim.Config{Seed: 7, Days: 15, Today: today, FailRate: 0.3})
 		waits := 0
-		e.coll.Retry = network.RetryPolicy{MaxAttempts: 4, Sleep: func(context.Context, time.Duration) error { waits++; return nil }}
+		e.syn.Retry = network.RetryPolicy{MaxAttempts: 4, Sleep: func(context.Context, time.Duration) error { waits++; return nil }}
 		conn := e.connection(t, "demo-secret", "3.1")
-		sched := &syncer.Scheduler{Collector: e.coll}
+		sched := &syncer.Scheduler{Syncer: e.syn}
 		var lastErr error
 		for range 8 {
 			if _, _, lastErr = sched.SyncNow(ctx, conn); lastErr == nil {
@@ -313,7 +313,7 @@ func TestTrackingConnector(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := (&syncer.Scheduler{Collector: e.coll}).SyncNow(ctx, conn); err != nil {
+		if _, _, err := (&syncer.Scheduler{Syncer: e.syn}).SyncNow(ctx, conn); err != nil {
 			t.Fatal(err)
 		}
 		e.compareTracking(t, "demo-21")
@@ -333,7 +333,7 @@ func TestDeadInstanceLeaseTakenOver(t *testing.T) {
 		if got, err := s.ClaimDue(ctx, "dead-instance", now, 300*time.Millisecond, 10); err != nil || len(got) != 1 {
 			t.Fatalf("the first instance's claim: %v %v", got, err)
 		}
-		live := &syncer.Scheduler{Collector: e.coll, Owner: "live-instance", Poll: 50 * time.Millisecond}
+		live := &syncer.Scheduler{Syncer: e.syn, Owner: "live-instance", Poll: 50 * time.Millisecond}
 		runCtx, stop := context.WithCancel(ctx)
 		done := make(chan struct{})
 		go func() { live.Run(runCtx); close(done) }()
@@ -380,7 +380,7 @@ func TestSyncSetsProgramStatus(t *testing.T) {
 		}
 		e := newEnvDays(t, s, 3)
 		good := e.connection(t, "demo-secret", "3.1")
-		if _, err := e.coll.Sync(ctx, good, "manual"); err != nil {
+		if _, err := e.syn.Sync(ctx, good, "manual"); err != nil {
 			t.Fatal(err)
 		}
 		if st, steps := status(good); st != "active" || strings.Join(steps, " ") != "→active" {
@@ -388,7 +388,7 @@ func TestSyncSetsProgramStatus(t *testing.T) {
 		}
 
 		wrong := e.connection(t, "not-the-secret", "3.1")
-		if _, err := e.coll.Sync(ctx, wrong, "manual"); err == nil {
+		if _, err := e.syn.Sync(ctx, wrong, "manual"); err == nil {
 			t.Fatal("a wrong secret synced")
 		}
 		if st, _ := status(wrong); st != "credentials rejected" {
@@ -397,7 +397,7 @@ func TestSyncSetsProgramStatus(t *testing.T) {
 
 		noReports := newEnvSim(t, s, sim.Config{Seed: 7, Days: 3, Today: today, ReportsNotAvailable: true})
 		locked := noReports.connection(t, "demo-secret", "3.1")
-		if _, err := noReports.coll.Sync(ctx, locked, "manual"); err == nil {
+		if _, err := noReports.syn.Sync(ctx, locked, "manual"); err == nil {
 			t.Fatal("a sync without report access succeeded")
 		}
 		if st, _ := status(locked); st != "no report access" {
@@ -405,7 +405,7 @@ func TestSyncSetsProgramStatus(t *testing.T) {
 		}
 		// Access granted later: the program becomes active, and its history says so.
 		locked.Settings["api_base"], locked.Settings["token_url"] = e.url, e.url+"/auth/o2/token"
-		if _, err := e.coll.Sync(ctx, locked, "manual"); err != nil {
+		if _, err := e.syn.Sync(ctx, locked, "manual"); err != nil {
 			t.Fatal(err)
 		}
 		if st, steps := status(locked); st != "active" || strings.Join(steps, " ") != "→no report access no report access→active" {
@@ -439,7 +439,7 @@ func TestShutdownReleasesSync(t *testing.T) {
 		}
 		stopped, cancel := context.WithCancel(ctx)
 		cancel()
-		stopping := &syncer.Scheduler{Collector: e.coll, Owner: "stopping", Lease: time.Hour}
+		stopping := &syncer.Scheduler{Syncer: e.syn, Owner: "stopping", Lease: time.Hour}
 		if _, err := stopping.RunOne(stopped, claimed[0], "schedule"); err == nil {
 			t.Fatal("a sync on a stopped context succeeded")
 		}

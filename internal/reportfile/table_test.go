@@ -1,10 +1,11 @@
-package reportfile
+package reportfile_test
 
 import (
 	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
+	. "github.com/affsync/affsync/internal/reportfile"
 	"io"
 	"os"
 	"path/filepath"
@@ -46,7 +47,7 @@ func day(t interface{ Format(string) string }, zero bool) string {
 // readAll opens an input and dumps every table and row.
 func readAll(name string, data []byte, lim Limits) ([]tableDump, error) {
 	out := []tableDump{}
-	err := Open(name, bytes.NewReader(data), lim, func(tb *Table) error {
+	err := Open(name, bytes.NewReader(data), amazon, lim, func(tb *Table) error {
 		d := tableDump{Name: tb.Name, Report: string(tb.Report), RawType: tb.RawType, Format: tb.Format, Title: tb.Title,
 			CurrencyHint: tb.CurrencyHint, Subtags: tb.Subtags, Columns: tb.Columns, HeaderLine: tb.HeaderLine, HintColumn: tb.HintColumn,
 			Coverage: [2]string{day(tb.Coverage[0], tb.Coverage[0].IsZero()), day(tb.Coverage[1], tb.Coverage[1].IsZero())}, Rows: []rowDump{}}
@@ -336,9 +337,9 @@ func TestSplitFields(t *testing.T) {
 		{`5" screen,x`, ',', []string{`5" screen`, "x"}},
 		{"", ',', []string{""}},
 	} {
-		got, _, err := splitFields(tc.line, tc.delim)
+		got, _, err := SplitFields(tc.line, tc.delim)
 		if err != nil || strings.Join(got, "|") != strings.Join(tc.want, "|") || len(got) != len(tc.want) {
-			t.Errorf("splitFields(%q) = %q, %v; want %q", tc.line, got, err, tc.want)
+			t.Errorf("SplitFields(%q) = %q, %v; want %q", tc.line, got, err, tc.want)
 		}
 	}
 }
@@ -357,9 +358,9 @@ func TestNormaliseHeader(t *testing.T) {
 		{"Items Ordered (Amazon)", "itemsordered", "items_ordered", ""},
 		{"Device Type Group", "devicetypegroup", "device", ""},
 	} {
-		key, suffix := normaliseHeader(tc.in)
-		if key != tc.key || aliases[key] != tc.canon || currencySuffixes[suffix] != tc.hint {
-			t.Errorf("%q → %q %q (%q); want %q %q %q", tc.in, key, aliases[key], currencySuffixes[suffix], tc.key, tc.canon, tc.hint)
+		key, suffix := NormaliseHeader(tc.in)
+		if key != tc.key || amazon.Aliases()[key] != tc.canon || CurrencySuffixes[suffix] != tc.hint {
+			t.Errorf("%q → %q %q (%q); want %q %q %q", tc.in, key, amazon.Aliases()[key], CurrencySuffixes[suffix], tc.key, tc.canon, tc.hint)
 		}
 	}
 }
