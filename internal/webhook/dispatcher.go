@@ -43,6 +43,9 @@ type Dispatcher struct {
 	Timeout  time.Duration // per POST; default 10 seconds
 	Batch    int           // deliveries claimed and sent at once; default 16
 	RetryFor time.Duration // retries stop this long after the first attempt; default 24 hours
+	// RetryBase is the pause after a first failed attempt, doubling on each
+	// next one up to an hour; default 30 seconds (see Backoff).
+	RetryBase time.Duration
 	// RetainFor is how long ended deliveries stay in the log; default 30
 	// days. Run prunes older ones once an hour.
 	RetainFor time.Duration
@@ -76,6 +79,9 @@ func (d *Dispatcher) defaults() {
 	}
 	if d.RetryFor <= 0 {
 		d.RetryFor = 24 * time.Hour
+	}
+	if d.RetryBase <= 0 {
+		d.RetryBase = DefaultRetryBase
 	}
 	if d.RetainFor <= 0 {
 		d.RetainFor = 30 * 24 * time.Hour
@@ -268,17 +274,24 @@ func answerExcerpt(b []byte) string {
 	return ": " + s
 }
 
+// DefaultRetryBase is the pause after a first failed attempt.
+const DefaultRetryBase = 30 * time.Second
+
 // Backoff is the pause after the nth failed attempt, before jitter: 30
 // seconds, doubling, at most an hour.
-func Backoff(n int) time.Duration {
-	const base, most = 30 * time.Second, time.Hour
+func Backoff(n int) time.Duration { return backoff(DefaultRetryBase, n) }
+
+// backoff is the pause after the nth failed attempt from a first pause of
+// base, doubling, at most an hour.
+func backoff(base time.Duration, n int) time.Duration {
+	const most = time.Hour
 	if n < 1 {
 		n = 1
 	}
-	if n > 8 {
-		return most
+	for ; n > 1 && base < most; n-- {
+		base *= 2
 	}
-	return min(base<<(n-1), most)
+	return min(base, most)
 }
 
 // retryAt is when a failed delivery is tried next: after its backoff give or
@@ -293,7 +306,7 @@ func (d *Dispatcher) retryAt(o store.Outgoing, now time.Time) *time.Time {
 	if !now.Before(deadline) {
 		return nil
 	}
-	pause := Backoff(o.Attempts + 1)
+	pause := backoff(d.RetryBase, o.Attempts+1)
 	pause = time.Duration(float64(pause) * (0.8 + 0.4*d.Jitter()))
 	next := now.Add(pause)
 	if next.After(deadline) {
