@@ -23,7 +23,7 @@ import (
 )
 
 func runServe(env Env, args []string) error {
-	fs, g := newFlags(env, "serve", "serve [--addr 127.0.0.1:8080] [--metrics-addr ADDR] [--rates-url URL|off] [--public-url URL] [--rate-limit 20] [--rate-burst 100] [--webhook-poll 5s]\n" +
+	fs, g := newFlags(env, "serve", "serve [--addr 127.0.0.1:8080] [--metrics-addr ADDR] [--rates-url URL|off] [--public-url URL] [--rate-limit 20] [--rate-burst 100] [--webhook-poll 5s]\n"+
 		"             [--sync-lease 2m] [--sync-poll 10s] [--webhook-timeout 10s] [--webhook-retry-base 30s]")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	metricsAddr := fs.String("metrics-addr", "", "serve Prometheus /metrics on this address, apart from --addr (default: off)")
