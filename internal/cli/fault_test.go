@@ -696,3 +696,151 @@ func queuedEvents(t *testing.T, ctx context.Context, db *pgx.Conn) map[string]ma
 	return out
 }
 
+// lockedRe is what SQLite says when a writer could not get the lock.
+var lockedRe = regexp.MustCompile(`(?i)database is locked|SQLITE_BUSY|database table is locked`)
+
+// runCLI runs one affsync command against dsn and answers its exit status
+// and its stdout and stderr together.
+func runCLI(ctx context.Context, t *testing.T, dsn, key string, args ...string) (int, string) {
+	t.Helper()
+	cmd := exec.CommandContext(ctx, faultBinary(t), args...)
+	cmd.Env = append(os.Environ(), "AFFSYNC_DB="+dsn, "AFFSYNC_SECRET_KEY="+key)
+	out, err := cmd.CombinedOutput()
+	if err != nil && cmd.ProcessState == nil {
+		t.Fatalf("affsync %v: %v", args, err)
+	}
+	return cmd.ProcessState.ExitCode(), string(out)
+}
+
+// TestFaultSQLiteWritersUnderLoad: on one SQLite file, affsync import, sync
+// and connection add run from the command line while serve syncs and is
+// under API and redirect load. No "database is locked" may reach a user: not
+// in a command's output or exit status, nor as an HTTP 5xx.
+func TestFaultSQLiteWritersUnderLoad(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Second)
+	defer cancel()
+	dir := t.TempDir()
+	dsn := "sqlite:" + filepath.Join(dir, "affsync.db")
+	s := storetest.Open(t, dsn)
+	key, box := faultKey(t)
+	served := newSimAccount(t, s, box, "default", sim.Config{Seed: 11, Days: 10, FailRate: 0.3}, 3*time.Second)
+	cliSynced := newSimAccount(t, s, box, "default", sim.Config{Seed: 12, Days: 10, FailRate: 0.3}, time.Hour)
+	// serve syncs the one; the other is not due, so the sync command runs it.
+	if err := s.ScheduleConnection(ctx, cliSynced.ws.ID, cliSynced.conn.ID, time.Now().Add(24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	apiKey, err := createAPIKey(Env{Context: ctx}, s, served.ws.ID, "fault", store.ScopeRead)
+	if err != nil {
+		t.Fatal(err)
+	}
+	link, err := s.CreateLink(ctx, store.Link{WorkspaceID: served.ws.ID, Code: "sqlitefault",
+		URL: "https://www.amazon.com/dp/B0FAULT999?tag=demo-20", Channel: "demo-20", Program: "amazon.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out := runCLI(ctx, t, dsn, key, "connection", "add", "amazon", "--connector", "import", "--store-id", "outside-22", "--mode", "subtags")
+	if code != 0 {
+		t.Fatalf("connection add: exit %d\n%s", code, out)
+	}
+	var importConn struct{ ID string }
+	if err := json.Unmarshal([]byte(out), &importConn); err != nil || importConn.ID == "" {
+		t.Fatalf("connection add printed %q (%v)", out, err)
+	}
+	report, err := os.ReadFile(filepath.Join("..", "..", "testdata", "outside", "central-csv", "Fee-Earnings-outside-22.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	srv := startInstance(t, "serve", dsn, key, "--sync-poll", "1s", "--sync-lease", "10s", "--webhook-poll", "1s", "--rate-limit", "0")
+
+	// API and redirect load until the commands are done.
+	var requests, fivexx atomic.Int64
+	var firstBad atomic.Value
+	loadCtx, stopLoad := context.WithCancel(ctx)
+	noFollow := &http.Client{Timeout: 30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	paths := []string{"/r/" + link.Code, "/v1/transactions?limit=200", "/r/" + link.Code + "?custom=x", "/v1/clicks?group_by=day",
+		"/v1/revenues?group_by=day,channel", "/r/" + link.Code, "/v1/connections"}
+	var load sync.WaitGroup
+	for g := range 6 {
+		load.Go(func() {
+			for i := 0; loadCtx.Err() == nil; i++ {
+				req, _ := http.NewRequestWithContext(loadCtx, "GET", srv.base+paths[(g+i)%len(paths)], nil)
+				req.Header.Set("Authorization", "Bearer "+apiKey)
+				res, err := noFollow.Do(req)
+				if err != nil {
+					if loadCtx.Err() == nil {
+						firstBad.CompareAndSwap(nil, err.Error())
+						fivexx.Add(1)
+					}
+					continue
+				}
+				body, _ := io.ReadAll(res.Body)
+				res.Body.Close()
+				requests.Add(1)
+				if res.StatusCode >= 500 || lockedRe.Match(body) {
+					fivexx.Add(1)
+					firstBad.CompareAndSwap(nil, fmt.Sprintf("%s: %d %s", req.URL.Path, res.StatusCode, body))
+				}
+			}
+		})
+	}
+
+	// The commands, one after the other, each a writer of its own.
+	const rounds = 4
+	var commands, locked, synced int
+	var lockedOut []string
+	check := func(what string, code int, out string) {
+		t.Logf("%s: exit %d: %s", what, code, strings.TrimSpace(out))
+		commands++
+		if lockedRe.MatchString(out) {
+			locked++
+			lockedOut = append(lockedOut, what+": "+out)
+		}
+		if code != 0 {
+			t.Errorf("%s: exit %d\n%s", what, code, out)
+		}
+	}
+	for i := range rounds {
+		// A new name each round, so each import is a write, not a skip.
+		file := filepath.Join(dir, fmt.Sprintf("Fee-Earnings-outside-22-round%d.csv", i))
+		if err := os.WriteFile(file, report, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, out := runCLI(ctx, t, dsn, key, "import", "--connection", importConn.ID, file)
+		check("import", code, out)
+		if !strings.Contains(out, "imported "+file) {
+			t.Errorf("import round %d wrote nothing:\n%s", i, out)
+		}
+		code, out = runCLI(ctx, t, dsn, key, "sync", "--connection", cliSynced.conn.ID)
+		if code != 0 && strings.Contains(out, "failed: ") && !lockedRe.MatchString(out) {
+			// The simulator's failures can outlast the retries: that is
+			// the network's error, said as such, not a lock.
+			t.Logf("sync: exit %d: %s", code, strings.TrimSpace(out))
+			commands++
+		} else {
+			check("sync", code, out)
+			if code == 0 && strings.Contains(out, "new files") {
+				synced++
+			}
+		}
+		code, out = runCLI(ctx, t, dsn, key, "connection", "add", "custom", "--name", fmt.Sprintf("shop %d", i), "--currency", "EUR")
+		check("connection add", code, out)
+	}
+	stopLoad()
+	load.Wait()
+	if code := srv.stop(t, 30*time.Second); code != 0 {
+		t.Fatalf("serve exit %d after SIGTERM", code)
+	}
+	serveLocked := len(lockedRe.FindAllString(srv.log.String(), -1))
+	runs, _ := s.Runs(ctx, served.ws.ID, served.conn.ID, 100)
+	if locked > 0 || fivexx.Load() > 0 {
+		t.Fatalf("%d of %d commands and %d of %d requests met a locked database or a 5xx; first request: %v; commands: %v",
+			locked, commands, fivexx.Load(), requests.Load(), firstBad.Load(), head(lockedOut))
+	}
+	if requests.Load() == 0 || len(runs) == 0 || synced == 0 {
+		t.Fatalf("no load: %d requests, %d syncs of serve, %d syncs from the command line", requests.Load(), len(runs), synced)
+	}
+	fmt.Printf("FAULT: sqlite writers under load: %d CLI commands (import, sync (%d did sync), connection add) while serve ran %d syncs and answered %d API and redirect requests: 0 locked, 0 5xx; 'database is locked' in serve's own log: %d\n",
+		commands, synced, len(runs), requests.Load(), serveLocked)
+}
