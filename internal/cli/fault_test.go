@@ -42,6 +42,15 @@ var (
 	faultBinErr  error
 )
 
+// TestMain removes the fault suite's binary once every test has run.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if faultBin != "" {
+		os.RemoveAll(filepath.Dir(faultBin))
+	}
+	os.Exit(code)
+}
+
 // faultBinary builds affsync once for the whole suite.
 func faultBinary(t *testing.T) string {
 	t.Helper()
