@@ -24,10 +24,15 @@ import (
 )
 
 func runServe(env Env, args []string) error {
-	fs, g := newFlags(env, "serve", "serve [--addr 127.0.0.1:8080] [--metrics-addr ADDR] [--rates-url URL|off] [--public-url URL] [--rate-limit 20] [--rate-burst 100] [--webhook-poll 5s]")
+	fs, g := newFlags(env, "serve", "serve [--addr 127.0.0.1:8080] [--metrics-addr ADDR] [--rates-url URL|off] [--public-url URL] [--rate-limit 20] [--rate-burst 100] [--webhook-poll 5s]\n"+
+		"             [--sync-lease 2m] [--sync-poll 10s] [--webhook-timeout 10s] [--webhook-retry-base 30s]")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	metricsAddr := fs.String("metrics-addr", "", "serve Prometheus /metrics on this address, apart from --addr (default: off)")
 	poll := fs.Duration("webhook-poll", 5*time.Second, "how often the webhook queue is looked at when idle")
+	lease := fs.Duration("sync-lease", defaultSyncLease, "how long a sync's claim on a connection lasts unrenewed: after an instance dies, others take its syncs over this long after its last renewal (at least 10s)")
+	syncPoll := fs.Duration("sync-poll", defaultSyncPoll, "how often the scheduler looks for due syncs (at least 1s)")
+	hookTimeout := fs.Duration("webhook-timeout", 10*time.Second, "how long a webhook receiver may take to answer a delivery (at least 1s)")
+	hookRetry := fs.Duration("webhook-retry-base", webhook.DefaultRetryBase, "pause after a webhook delivery's first failed attempt, doubling on each next one up to an hour (at least 1s)")
 	rate := fs.Float64("rate-limit", api.DefaultRateLimit.PerSecond, "API requests a second per key, refilled (0: no limit)")
 	burst := fs.Int("rate-burst", api.DefaultRateLimit.Burst, "API requests a key may make at once")
 	maxUpload := fs.Int64("max-upload", api.DefaultMaxUpload, "largest POST /v1/imports, in bytes")
@@ -60,6 +65,17 @@ func runServe(env Env, args []string) error {
 	if *poll <= 0 {
 		return usagef("--webhook-poll must be a positive duration, like 5s")
 	}
+	// A lease renews every third of itself; shorter than 10 s, a slow
+	// database round trip could lose it to another instance mid-sync.
+	if *lease < 10*time.Second {
+		return usagef("--sync-lease must be at least 10s, like 2m")
+	}
+	if *syncPoll < time.Second {
+		return usagef("--sync-poll must be at least 1s, like 10s")
+	}
+	if *hookTimeout < time.Second || *hookRetry < time.Second {
+		return usagef("--webhook-timeout and --webhook-retry-base must be at least 1s")
+	}
 	if u, err := url.Parse(*ratesURL); *ratesURL != "off" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
 		return usagef("--rates-url must be an http(s) URL or off")
 	}
@@ -86,7 +102,9 @@ func runServe(env Env, args []string) error {
 	log.Info("serving", "url", "http://"+ln.Addr().String(), "db", s.Dialect())
 	sched := newScheduler(s, box, log, m, env.networks())
 	sched.KeepTombstones = *keepTombstones
-	hooks := &webhook.Dispatcher{Store: s, Sealer: box, Log: log, Poll: *poll, Metrics: m}
+	sched.Lease, sched.Poll = *lease, *syncPoll
+	hooks := &webhook.Dispatcher{Store: s, Sealer: box, Log: log, Poll: *poll, Metrics: m,
+		Timeout: *hookTimeout, RetryBase: *hookRetry}
 	return serve(env.Context, ln, services{
 		api: api.Config{Store: s, Sealer: box, Logger: log, Networks: env.networks(), PublicURL: *publicURL, MaxUpload: *maxUpload,
 			RateLimit: api.RateLimit{PerSecond: *rate, Burst: *burst, Disabled: *rate == 0}, Metrics: m},
@@ -98,6 +116,12 @@ func runServe(env Env, args []string) error {
 		grace:   *grace,
 	})
 }
+
+// The scheduler's defaults as serve offers them.
+const (
+	defaultSyncLease = 2 * time.Minute
+	defaultSyncPoll  = 10 * time.Second
+)
 
 // ratesRefresher is serve's daily rates refresh, or nil with --rates-url off.
 func ratesRefresher(s *store.Store, url string, log *slog.Logger) *fxfeed.Refresher {

@@ -55,3 +55,34 @@ func TestClaimsAndLeases(t *testing.T) {
 		}
 	})
 }
+
+// TestTakeoverClosesAbandonedRun: the run of an instance that died mid-sync
+// is closed as abandoned when the instance that took the connection over
+// starts its own, instead of staying "running" for ever.
+func TestTakeoverClosesAbandonedRun(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s, "acme")
+		dead, err := s.StartRun(ctx, f.ws.ID, f.conn.ID, "schedule")
+		if err != nil {
+			t.Fatal(err)
+		}
+		live, err := s.StartRun(ctx, f.ws.ID, f.conn.ID, "schedule")
+		if err != nil {
+			t.Fatal(err)
+		}
+		live.Outcome, live.Files = "ok", 3
+		if err := s.FinishRun(ctx, live); err != nil {
+			t.Fatal(err)
+		}
+		runs, err := s.Runs(ctx, f.ws.ID, f.conn.ID, 10)
+		if err != nil || len(runs) != 2 {
+			t.Fatalf("runs: %+v %v", runs, err)
+		}
+		if runs[0].ID != live.ID || runs[0].Outcome != "ok" || runs[0].Files != 3 {
+			t.Fatalf("the live run: %+v", runs[0])
+		}
+		if runs[1].ID != dead.ID || runs[1].Outcome != "error" || runs[1].Error != store.AbandonedRun || runs[1].FinishedAt == nil {
+			t.Fatalf("the dead instance's run: %+v", runs[1])
+		}
+	})
+}

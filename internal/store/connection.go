@@ -181,10 +181,21 @@ type Run struct {
 	Error        string
 }
 
-// StartRun records that a run began.
+// AbandonedRun is the error of a sync run whose instance died mid-run.
+const AbandonedRun = "abandoned: the instance running it stopped before it finished; another took the connection over"
+
+// StartRun records that a run began. A sync runs only under the
+// connection's lease, so a sync run of it still open at this point belongs
+// to an instance that died (its lease ran out): it is closed as abandoned,
+// or it would say "running" for ever.
 func (s *Store) StartRun(ctx context.Context, workspaceID, connectionID, trigger string) (Run, error) {
 	r := Run{ConnectionID: connectionID, Trigger: trigger, StartedAt: time.Now().UTC(), Outcome: "running"}
 	err := s.Write(ctx, func(tx *Tx) error {
+		if _, err := tx.tx.ExecContext(ctx, `UPDATE connection_runs SET finished_at = $1, outcome = 'error', error = $2
+			WHERE workspace_id = $3 AND connection_id = $4 AND outcome = 'running' AND trigger_kind IN ('schedule', 'manual')`,
+			s.ts(r.StartedAt), AbandonedRun, workspaceID, connectionID); err != nil {
+			return err
+		}
 		return tx.tx.QueryRowContext(ctx, `INSERT INTO connection_runs (workspace_id, connection_id, trigger_kind, started_at)
 			VALUES ($1, $2, $3, $4) RETURNING id`, workspaceID, connectionID, trigger, s.ts(r.StartedAt)).Scan(&r.ID)
 	})

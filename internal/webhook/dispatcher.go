@@ -43,6 +43,9 @@ type Dispatcher struct {
 	Timeout  time.Duration // per POST; default 10 seconds
 	Batch    int           // deliveries claimed and sent at once; default 16
 	RetryFor time.Duration // retries stop this long after the first attempt; default 24 hours
+	// RetryBase is the pause after a first failed attempt, doubling on each
+	// next one up to an hour; default 30 seconds (see Backoff).
+	RetryBase time.Duration
 	// RetainFor is how long ended deliveries stay in the log; default 30
 	// days. Run prunes older ones once an hour.
 	RetainFor time.Duration
@@ -77,6 +80,9 @@ func (d *Dispatcher) defaults() {
 	if d.RetryFor <= 0 {
 		d.RetryFor = 24 * time.Hour
 	}
+	if d.RetryBase <= 0 {
+		d.RetryBase = DefaultRetryBase
+	}
 	if d.RetainFor <= 0 {
 		d.RetainFor = 30 * 24 * time.Hour
 	}
@@ -88,11 +94,21 @@ func (d *Dispatcher) defaults() {
 	}
 }
 
-// Run delivers until ctx ends; a full batch is followed at once by the next.
+// Run delivers until ctx ends, with at most Batch POSTs in flight. Each
+// delivery gives its slot back when it ends, and a freed slot is filled at
+// once: a receiver that hangs until the timeout holds only its own slots,
+// never a whole batch of other receivers' deliveries behind it.
 func (d *Dispatcher) Run(ctx context.Context) {
 	d.defaults()
 	t := time.NewTicker(d.Poll)
 	defer t.Stop()
+	free := make(chan struct{}, d.Batch)
+	for range d.Batch {
+		free <- struct{}{}
+	}
+	freed := make(chan struct{}, 1) // a slot came back: look again
+	var inflight sync.WaitGroup
+	defer inflight.Wait()
 	var pruned time.Time
 	for {
 		if now := d.Now(); now.Sub(pruned) >= time.Hour {
@@ -101,18 +117,65 @@ func (d *Dispatcher) Run(ctx context.Context) {
 				d.Log.Warn("webhook log retention", "err", err)
 			}
 		}
-		n, err := d.DeliverDue(ctx)
-		if err != nil && ctx.Err() == nil {
-			d.Log.Warn("webhook deliveries", "err", err)
+		n, more := len(free), false
+		if n > 0 {
+			claimed, err := d.Store.ClaimDeliveries(ctx, d.Owner, d.Now(), d.Timeout+time.Minute, n)
+			if err != nil && ctx.Err() == nil {
+				d.Log.Warn("webhook deliveries", "err", err)
+			}
+			secrets := d.secrets(ctx, claimed)
+			for _, o := range claimed {
+				<-free
+				inflight.Go(func() {
+					defer func() {
+						free <- struct{}{}
+						select {
+						case freed <- struct{}{}:
+						default:
+						}
+					}()
+					d.deliverOrRelease(ctx, o, secrets[o.WebhookID])
+				})
+			}
+			more = err == nil && len(claimed) == n // the queue may hold more
 		}
-		if n == d.Batch && err == nil {
+		if more && len(free) > 0 {
 			continue
 		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-freed:
+			if !more {
+				// The queue was empty at the last look: wait for the poll,
+				// not for every delivery's end.
+				select {
+				case <-ctx.Done():
+					return
+				case <-t.C:
+				}
+			}
 		}
+	}
+}
+
+// deliverOrRelease makes one attempt; when the shutdown cut it short, the
+// delivery goes back at once, so another instance sends it now, not when
+// the lease runs out.
+func (d *Dispatcher) deliverOrRelease(ctx context.Context, o store.Outgoing, sec secret) {
+	err := d.deliver(ctx, o, sec)
+	switch {
+	case errors.Is(err, errUnsent):
+		release, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if n, err := d.Store.ReleaseDeliveries(release, d.Owner, d.Now(), []int64{o.ID}); err != nil {
+			d.Log.Warn("webhook delivery left to its lease", "delivery", o.ID, "err", err)
+		} else if n > 0 {
+			d.Log.Info("webhook delivery released for another instance", "delivery", o.ID)
+		}
+	case err != nil && ctx.Err() == nil:
+		d.Log.Warn("webhook deliveries", "err", err)
 	}
 }
 
@@ -268,17 +331,24 @@ func answerExcerpt(b []byte) string {
 	return ": " + s
 }
 
+// DefaultRetryBase is the pause after a first failed attempt.
+const DefaultRetryBase = 30 * time.Second
+
 // Backoff is the pause after the nth failed attempt, before jitter: 30
 // seconds, doubling, at most an hour.
-func Backoff(n int) time.Duration {
-	const base, most = 30 * time.Second, time.Hour
+func Backoff(n int) time.Duration { return backoff(DefaultRetryBase, n) }
+
+// backoff is the pause after the nth failed attempt from a first pause of
+// base, doubling, at most an hour.
+func backoff(base time.Duration, n int) time.Duration {
+	const most = time.Hour
 	if n < 1 {
 		n = 1
 	}
-	if n > 8 {
-		return most
+	for ; n > 1 && base < most; n-- {
+		base *= 2
 	}
-	return min(base<<(n-1), most)
+	return min(base, most)
 }
 
 // retryAt is when a failed delivery is tried next: after its backoff give or
@@ -293,7 +363,7 @@ func (d *Dispatcher) retryAt(o store.Outgoing, now time.Time) *time.Time {
 	if !now.Before(deadline) {
 		return nil
 	}
-	pause := Backoff(o.Attempts + 1)
+	pause := backoff(d.RetryBase, o.Attempts+1)
 	pause = time.Duration(float64(pause) * (0.8 + 0.4*d.Jitter()))
 	next := now.Add(pause)
 	if next.After(deadline) {

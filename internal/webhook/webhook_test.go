@@ -613,3 +613,52 @@ func TestShutdownReleasesClaims(t *testing.T) {
 		}
 	})
 }
+
+// A hung POST holds only its own slot: Run keeps sending the other
+// deliveries, slot by slot, instead of waiting for its whole batch to end
+// (one hung POST would otherwise stall every delivery claimed with it, and
+// the queue behind them, until the timeout).
+func TestHangingReceiverDoesNotStallOthers(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		box := newBox(t)
+		a := newTenant(t, s, "a")
+		end := make(chan struct{})
+		var posts atomic.Int32
+		hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if posts.Add(1) > 1 {
+				return // answers 200 from the second POST on
+			}
+			select {
+			case <-r.Context().Done():
+			case <-end:
+			}
+		}))
+		defer hang.Close()
+		defer close(end)
+		ok := newReceiver(t, http.StatusNoContent)
+		a.hook(t, box, hang.URL, "whsec_hang_0123456789", wire.EventTransactionCreated, wire.EventTransactionUpdated)
+		hook := a.hook(t, box, ok.URL, "whsec_ok_0123456789ab", wire.EventTransactionCreated, wire.EventTransactionUpdated)
+		a.importFile(t, file("shop-20-earnings-report-subtags-20261001.tsv.gz", gzipped(day1)))
+		a.importFile(t, file("shop-20-earnings-report-subtags-20261003.tsv.gz", gzipped(day3)))
+		want := len(a.deliveries(t, hook.ID))
+		if want < 4 {
+			t.Fatalf("%d deliveries for the healthy receiver; the test needs more than the batch", want)
+		}
+		// Two slots, an hour's timeout, a poll that never comes in the
+		// test: only freed slots can move the healthy receiver's queue.
+		d := &webhook.Dispatcher{Store: s, Sealer: box, Owner: "test", Log: slog.New(slog.DiscardHandler),
+			Batch: 2, Timeout: time.Hour, Poll: time.Hour}
+		runCtx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { d.Run(runCtx); close(done) }()
+		deadline := time.Now().Add(20 * time.Second)
+		for len(ok.requests()) < want && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+		}
+		stop()
+		<-done
+		if got := len(ok.requests()); got != want {
+			t.Fatalf("the healthy receiver got %d of its %d deliveries while a POST hung", got, want)
+		}
+	})
+}
