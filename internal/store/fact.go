@@ -23,17 +23,37 @@ type GroupedFact struct {
 
 // InsertFacts stores the facts read from one file.
 func (t *Tx) InsertFacts(ctx context.Context, workspaceID string, fileID int64, facts []GroupedFact) error {
+	return t.InsertFactRows(ctx, PrepareFacts(workspaceID, fileID, facts))
+}
+
+// FactRows are facts turned into the values of their INSERT, so that a
+// reader goroutine can do that work while the writer stores the batch before.
+type FactRows struct{ rows [][]any }
+
+// PrepareFacts turns facts into FactRows; it touches no database.
+func PrepareFacts(workspaceID string, fileID int64, facts []GroupedFact) FactRows {
 	rows := make([][]any, len(facts))
 	for i, g := range facts {
-		f := g.Fact
+		f := &g.Fact
 		rows[i] = []any{workspaceID, f.ConnectionID, fileID, f.Line, string(f.Report), date(f.Day), f.Key, g.Group, f.Program,
 			f.Currency, f.TrackingID, f.Subtag, f.ASIN, f.Name, f.Category, f.Seller, f.Device, f.LinkType, boolArg(f.Direct), f.Price,
 			f.Quantity, f.Returns, f.Revenue, f.Commission, f.Rate, f.Clicks, f.ItemsOrdered, f.ItemsShipped}
 	}
-	if err := t.insertRows(ctx, "facts", factColumns, rows); err != nil {
+	return FactRows{rows: rows}
+}
+
+// Len is how many facts the batch holds.
+func (r FactRows) Len() int { return len(r.rows) }
+
+// InsertFactRows stores prepared facts.
+func (t *Tx) InsertFactRows(ctx context.Context, r FactRows) error {
+	if len(r.rows) == 0 {
+		return nil
+	}
+	if err := t.insertRows(ctx, "facts", factColumns, r.rows); err != nil {
 		return fmt.Errorf("store facts: %w", err)
 	}
-	t.grew("facts", len(rows))
+	t.grew("facts", len(r.rows))
 	return nil
 }
 
