@@ -3,12 +3,15 @@ package importer_test
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/md5"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -349,4 +352,76 @@ func TestRevenueRuleBountiesAndReturns(t *testing.T) {
 			t.Fatalf("revenues\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 		}
 	})
+}
+
+// TestImportStreamHashesWhileSpooling: an upload's MD5 is computed while it
+// is spooled, and is the one a file read from disk gets: the same bytes
+// uploaded after a local import are already imported; other bytes are not.
+func TestImportStreamHashesWhileSpooling(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s, "acme")
+		f := days()[0]
+		r, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(r)
+		r.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), f.Name)
+		if err := os.WriteFile(path, body, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		first := e.importAll(t, importer.LocalFile(path))
+		if first.Files != 1 || first.Transactions.Created != 4 {
+			t.Fatalf("local import: %+v", first)
+		}
+		again, err := e.im.ImportStream(ctx, e.conn, f.Name, bytes.NewReader(body))
+		if err != nil || again.FilesSkipped != 1 || again.Files != 0 {
+			t.Fatalf("the same bytes uploaded: %+v, %v", again, err)
+		}
+		other := days()[1]
+		r, err = other.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		up, err := e.im.ImportStream(ctx, e.conn, other.Name, r)
+		if err != nil || up.Files != 1 || up.Rows != 2 {
+			t.Fatalf("another file uploaded: %+v, %v", up, err)
+		}
+		files, err := s.ImportedFiles(ctx, e.ws.ID, e.conn.ID, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		content := mustRead(t, other)
+		found := false
+		for _, fi := range files {
+			if fi.Filename == other.Name {
+				found = true
+				if fi.MD5 != fmt.Sprintf("%x", md5.Sum(content)) || fi.Size != int64(len(content)) {
+					t.Fatalf("uploaded file recorded as %+v", fi)
+				}
+			}
+		}
+		if !found {
+			t.Fatalf("uploaded file not recorded: %+v", files)
+		}
+	})
+}
+
+func mustRead(t *testing.T, f importer.File) []byte {
+	t.Helper()
+	r, err := f.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	b, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
