@@ -425,3 +425,34 @@ func mustRead(t *testing.T, f importer.File) []byte {
 	}
 	return b
 }
+
+// TestLateBadRowRejectsWholeFile: a bad row after several batches of facts
+// have gone from the reader to the writer still rejects the whole file, at
+// its line, and leaves the store as it was.
+func TestLateBadRowRejectsWholeFile(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s, "acme")
+		e.importAll(t, days()[0])
+		before := e.dump(t)
+		path := filepath.Join(t.TempDir(), "bench-20-earnings-report-subtags-20261031.tsv")
+		const good = 7000 // three and a half batches
+		writeEarnings(t, path, good)
+		f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprint(f, "Electronics\tItem\tB0X\tAmazon.com\tbench-20\tOctober 5, 2026\t29.99\t4.00\t1\t29.99\tone dollar\tsx\n")
+		f.Close()
+		sum, err := e.im.Import(ctx, e.conn, importer.LocalFile(path), nil)
+		var rej *importer.RejectedError
+		if !errors.As(err, &rej) || len(sum.Errors) != 1 || sum.Rows != 0 || sum.Transactions != (importer.Counts{}) {
+			t.Fatalf("bad file: %+v %v", sum, err)
+		}
+		if fe := sum.Errors[0]; fe.Line != good+3 || fe.Column != 11 || !strings.Contains(fe.Message, "one dollar") {
+			t.Fatalf("error location: %+v", fe)
+		}
+		if e.dump(t) != before {
+			t.Fatal("a rejected file changed the store")
+		}
+	})
+}
