@@ -3,8 +3,8 @@ package importer_test
 import (
 	"bytes"
 	"compress/gzip"
-	"crypto/md5"
 	"context"
+	"crypto/md5"
 	"encoding/json"
 	"errors"
 	"fmt"
