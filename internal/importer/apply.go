@@ -3,6 +3,7 @@ package importer
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/affsync/affsync/internal/lifecycle"
 	"github.com/affsync/affsync/internal/model"
+	"github.com/affsync/affsync/internal/network"
 	"github.com/affsync/affsync/internal/reportfile"
 	"github.com/affsync/affsync/internal/store"
 )
@@ -131,48 +133,76 @@ func (im *Importer) apply(ctx context.Context, tx *store.Tx, conn store.Connecti
 	return err
 }
 
-// factWriter buffers facts for multi-row INSERTs.
+// factWriter stores batches of facts for one file.
 type factWriter struct {
 	tx          *store.Tx
 	workspaceID string
 	fileID      int64
-	buf         []store.GroupedFact
 }
 
-func (w *factWriter) add(ctx context.Context, g store.GroupedFact) error {
-	w.buf = append(w.buf, g)
-	if len(w.buf) >= factBatch {
-		return w.flush(ctx)
-	}
-	return nil
-}
+func (w *factWriter) flush(context.Context) error { return nil } // every batch is stored as it arrives
 
-func (w *factWriter) flush(ctx context.Context) error {
-	if len(w.buf) == 0 {
-		return nil
-	}
-	err := w.tx.InsertFacts(ctx, w.workspaceID, w.fileID, w.buf)
-	w.buf = w.buf[:0]
-	return err
-}
+// errStopped ends a reader whose writer failed.
+var errStopped = errors.New("import stopped")
 
 // readReport reads one report table into facts and notes the days it covers.
+// Parsing and storing run on two goroutines: the reader (this table's rows,
+// normalised, grouped and turned into INSERT values, a batch at a time) and
+// the writer (the store transaction), joined by a short channel, so the
+// one's CPU time hides behind the other's.
 func (im *Importer) readReport(ctx context.Context, t *reportfile.Table, conn store.Connection, st settings, file string, facts *factWriter,
 	run *fileRun) error {
 	sum := run.sum
 	var lo, hi time.Time
 	carried := map[store.Cover]bool{}
-	stats, err := st.conn.Facts(t, func(fact model.Fact) error {
-		fact.File = file
-		carried[store.Cover{Day: fact.Day, TrackingID: fact.TrackingID}] = true
-		if lo.IsZero() || fact.Day.Before(lo) {
-			lo = fact.Day
+	batches := make(chan store.FactRows, 2)
+	stop := make(chan struct{})
+	var stats network.FactStats
+	var err error
+	go func() {
+		defer close(batches)
+		buf := make([]store.GroupedFact, 0, factBatch)
+		send := func() error {
+			select {
+			case batches <- store.PrepareFacts(facts.workspaceID, facts.fileID, buf):
+				buf = make([]store.GroupedFact, 0, factBatch)
+				return nil
+			case <-stop:
+				return errStopped
+			}
 		}
-		if fact.Day.After(hi) {
-			hi = fact.Day
+		stats, err = st.conn.Facts(t, func(fact model.Fact) error {
+			fact.File = file
+			carried[store.Cover{Day: fact.Day, TrackingID: fact.TrackingID}] = true
+			if lo.IsZero() || fact.Day.Before(lo) {
+				lo = fact.Day
+			}
+			if fact.Day.After(hi) {
+				hi = fact.Day
+			}
+			buf = append(buf, store.GroupedFact{Fact: fact, Group: lifecycle.GroupKey(fact, st.mode)})
+			if len(buf) >= factBatch {
+				return send()
+			}
+			return nil
+		})
+		if err == nil && len(buf) > 0 {
+			err = send()
 		}
-		return facts.add(ctx, store.GroupedFact{Fact: fact, Group: lifecycle.GroupKey(fact, st.mode)})
-	})
+	}()
+	var werr error
+	for b := range batches {
+		if werr != nil {
+			continue // drain: the reader stops at its next batch
+		}
+		if werr = facts.tx.InsertFactRows(ctx, b); werr != nil {
+			close(stop)
+		}
+	}
+	// The reader has ended (batches is closed): its results are ours now.
+	if werr != nil {
+		return werr
+	}
 	sum.Rows += stats.Rows
 	sum.Facts += stats.Facts
 	sum.SkippedRows += stats.Skipped
@@ -414,10 +444,7 @@ func (im *Importer) projectGroups(ctx context.Context, tx *store.Tx, conn store.
 			}
 		}
 		live[x.ID] = true
-		explain := func(prev model.Transaction) string {
-			_, reason := lifecycle.Diff(prev, x)
-			return reason
-		}
+		explain := func(prev model.Transaction) string { return lifecycle.Reason(prev, x) }
 		writes = append(writes, store.TxWrite{Tx: x, Group: p.Group, Source: p.Source, Explain: explain})
 		seen.channels[x.Channel] = true
 		seen.programs[x.Program] = true

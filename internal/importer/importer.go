@@ -292,9 +292,10 @@ func (e *StreamError) Error() string { return "reading " + e.Name + ": " + e.Err
 func (e *StreamError) Unwrap() error { return e.Err }
 
 // ImportStream imports a file that arrives as a stream, an upload: it is
-// spooled to a temporary file first, because an import reads its file
-// twice (for the MD5, then to parse it). A stream that breaks off is a
-// *StreamError.
+// spooled to a temporary file first, because an import needs its MD5 (is it
+// imported already?) before it parses it. The MD5 is computed while
+// spooling, so the file is read once more, not twice. A stream that breaks
+// off is a *StreamError.
 func (im *Importer) ImportStream(ctx context.Context, conn store.Connection, name string, r io.Reader) (Summary, error) {
 	tmp, err := os.CreateTemp("", "affsync-upload-*")
 	if err != nil {
@@ -302,8 +303,11 @@ func (im *Importer) ImportStream(ctx context.Context, conn store.Connection, nam
 	}
 	defer os.Remove(tmp.Name())
 	defer tmp.Close()
-	if _, err := io.Copy(tmp, r); err != nil {
+	h := md5.New()
+	n, err := io.Copy(io.MultiWriter(tmp, h), r)
+	if err != nil {
 		return Summary{}, &StreamError{Name: name, Err: err}
 	}
-	return im.Import(ctx, conn, File{Name: name, Open: func() (io.ReadCloser, error) { return os.Open(tmp.Name()) }}, nil)
+	return im.Import(ctx, conn, File{Name: name, MD5: hex.EncodeToString(h.Sum(nil)), Size: n,
+		Open: func() (io.ReadCloser, error) { return os.Open(tmp.Name()) }}, nil)
 }

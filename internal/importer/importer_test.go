@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/md5"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -347,6 +350,109 @@ func TestRevenueRuleBountiesAndReturns(t *testing.T) {
 		}
 		if !slices.Equal(got, want) {
 			t.Fatalf("revenues\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	})
+}
+
+// TestImportStreamHashesWhileSpooling: an upload's MD5 is computed while it
+// is spooled, and is the one a file read from disk gets: the same bytes
+// uploaded after a local import are already imported; other bytes are not.
+func TestImportStreamHashesWhileSpooling(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s, "acme")
+		f := days()[0]
+		r, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(r)
+		r.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), f.Name)
+		if err := os.WriteFile(path, body, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		first := e.importAll(t, importer.LocalFile(path))
+		if first.Files != 1 || first.Transactions.Created != 4 {
+			t.Fatalf("local import: %+v", first)
+		}
+		again, err := e.im.ImportStream(ctx, e.conn, f.Name, bytes.NewReader(body))
+		if err != nil || again.FilesSkipped != 1 || again.Files != 0 {
+			t.Fatalf("the same bytes uploaded: %+v, %v", again, err)
+		}
+		other := days()[1]
+		r, err = other.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		up, err := e.im.ImportStream(ctx, e.conn, other.Name, r)
+		if err != nil || up.Files != 1 || up.Rows != 2 {
+			t.Fatalf("another file uploaded: %+v, %v", up, err)
+		}
+		files, err := s.ImportedFiles(ctx, e.ws.ID, e.conn.ID, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		content := mustRead(t, other)
+		found := false
+		for _, fi := range files {
+			if fi.Filename == other.Name {
+				found = true
+				if fi.MD5 != fmt.Sprintf("%x", md5.Sum(content)) || fi.Size != int64(len(content)) {
+					t.Fatalf("uploaded file recorded as %+v", fi)
+				}
+			}
+		}
+		if !found {
+			t.Fatalf("uploaded file not recorded: %+v", files)
+		}
+	})
+}
+
+func mustRead(t *testing.T, f importer.File) []byte {
+	t.Helper()
+	r, err := f.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	b, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestLateBadRowRejectsWholeFile: a bad row after several batches of facts
+// have gone from the reader to the writer still rejects the whole file, at
+// its line, and leaves the store as it was.
+func TestLateBadRowRejectsWholeFile(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s, "acme")
+		e.importAll(t, days()[0])
+		before := e.dump(t)
+		path := filepath.Join(t.TempDir(), "bench-20-earnings-report-subtags-20261031.tsv")
+		const good = 7000 // three and a half batches
+		writeEarnings(t, path, good)
+		f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprint(f, "Electronics\tItem\tB0X\tAmazon.com\tbench-20\tOctober 5, 2026\t29.99\t4.00\t1\t29.99\tone dollar\tsx\n")
+		f.Close()
+		sum, err := e.im.Import(ctx, e.conn, importer.LocalFile(path), nil)
+		var rej *importer.RejectedError
+		if !errors.As(err, &rej) || len(sum.Errors) != 1 || sum.Rows != 0 || sum.Transactions != (importer.Counts{}) {
+			t.Fatalf("bad file: %+v %v", sum, err)
+		}
+		if fe := sum.Errors[0]; fe.Line != good+3 || fe.Column != 11 || !strings.Contains(fe.Message, "one dollar") {
+			t.Fatalf("error location: %+v", fe)
+		}
+		if e.dump(t) != before {
+			t.Fatal("a rejected file changed the store")
 		}
 	})
 }

@@ -23,6 +23,10 @@ func Diff(old, new model.Transaction) ([]model.Change, string) {
 	return changes, reason(old, new)
 }
 
+// Reason is Diff's reason alone, for a caller that has the changes already
+// (the store computes them once, for history and webhooks alike).
+func Reason(old, new model.Transaction) string { return reason(old, new) }
+
 func reason(old, new model.Transaction) string {
 	statusChanged := old.Status != new.Status
 	switch {

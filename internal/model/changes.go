@@ -15,6 +15,9 @@ import (
 // as decimals). No difference gives nil: that is how history and webhooks are
 // written only on a real change.
 func TransactionChanges(old, new Transaction) []Change {
+	if sameFields(old, new) {
+		return nil // most re-projected rows: no string formatted for them
+	}
 	var out []Change
 	add := func(field, from, to string) {
 		if from != to {
@@ -47,6 +50,26 @@ func TransactionChanges(old, new Transaction) []Change {
 		out = append(out, Change{Field: "items", From: from, To: to})
 	}
 	return out
+}
+
+// sameFields tells, without formatting anything, that TransactionChanges
+// would find no change: every field it compares is equal as stored (equal
+// values format equally; the converse need not hold, so a false here only
+// means "look closer").
+func sameFields(a, b Transaction) bool {
+	return a.Status == b.Status && a.NetworkStatus == b.NetworkStatus && a.StatusReason == b.StatusReason && a.Paid == b.Paid &&
+		a.PaymentID == b.PaymentID && a.Currency == b.Currency && a.SaleAmount == b.SaleAmount && a.Commission == b.Commission &&
+		a.CommissionEstimated == b.CommissionEstimated && a.Quantity == b.Quantity && a.Program == b.Program &&
+		a.Channel == b.Channel && slices.Equal(a.Customs, b.Customs) && strPtr(a.OrderRef) == strPtr(b.OrderRef) &&
+		sameTime(a.ClickedAt, b.ClickedAt) && a.SoldAt.Equal(b.SoldAt) && sameTime(a.CheckedAt, b.CheckedAt) &&
+		slices.EqualFunc(a.Items, b.Items, itemsEqual)
+}
+
+func sameTime(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Equal(*b)
 }
 
 func itemsEqual(a, b Item) bool {

@@ -23,17 +23,37 @@ type GroupedFact struct {
 
 // InsertFacts stores the facts read from one file.
 func (t *Tx) InsertFacts(ctx context.Context, workspaceID string, fileID int64, facts []GroupedFact) error {
+	return t.InsertFactRows(ctx, PrepareFacts(workspaceID, fileID, facts))
+}
+
+// FactRows are facts turned into the values of their INSERT, so that a
+// reader goroutine can do that work while the writer stores the batch before.
+type FactRows struct{ rows [][]any }
+
+// PrepareFacts turns facts into FactRows; it touches no database.
+func PrepareFacts(workspaceID string, fileID int64, facts []GroupedFact) FactRows {
 	rows := make([][]any, len(facts))
 	for i, g := range facts {
-		f := g.Fact
+		f := &g.Fact
 		rows[i] = []any{workspaceID, f.ConnectionID, fileID, f.Line, string(f.Report), date(f.Day), f.Key, g.Group, f.Program,
 			f.Currency, f.TrackingID, f.Subtag, f.ASIN, f.Name, f.Category, f.Seller, f.Device, f.LinkType, boolArg(f.Direct), f.Price,
 			f.Quantity, f.Returns, f.Revenue, f.Commission, f.Rate, f.Clicks, f.ItemsOrdered, f.ItemsShipped}
 	}
-	if err := t.insertRows(ctx, "facts", factColumns, rows); err != nil {
+	return FactRows{rows: rows}
+}
+
+// Len is how many facts the batch holds.
+func (r FactRows) Len() int { return len(r.rows) }
+
+// InsertFactRows stores prepared facts.
+func (t *Tx) InsertFactRows(ctx context.Context, r FactRows) error {
+	if len(r.rows) == 0 {
+		return nil
+	}
+	if err := t.insertRows(ctx, "facts", factColumns, r.rows); err != nil {
 		return fmt.Errorf("store facts: %w", err)
 	}
-	t.grew("facts", len(rows))
+	t.grew("facts", len(r.rows))
 	return nil
 }
 
@@ -257,13 +277,22 @@ const activeFactColumns = `f.connection_id, f.file_id, i.filename, f.line, f.rep
 	f.currency, f.tracking_id, f.subtag, f.asin, f.name, f.category, f.seller, f.device, f.link_type, f.direct, f.price, f.quantity,
 	f.returns, f.revenue, f.commission, f.rate, f.clicks, f.items_ordered, f.items_shipped`
 
-// activeJoin keeps the facts of the chosen file of each day and tracking ID only.
-const activeJoin = ` FROM facts f
+// chosenJoin keeps the facts of the chosen file of each day and tracking ID only.
+const chosenJoin = ` FROM facts f
 	JOIN chosen_days c ON c.connection_id = f.connection_id AND c.report_type = f.report_type AND c.day = f.day
-		AND c.tracking_id = f.tracking_id AND c.file_id = f.file_id
-	JOIN imported_files i ON i.id = f.file_id `
+		AND c.tracking_id = f.tracking_id AND c.file_id = f.file_id `
 
-// ActiveFactsOfGroups loads the facts that count, of the given groups.
+// activeJoin is chosenJoin with each fact's file, for its name. Sums need
+// no name: they use chosenJoin (file_id is a non-null foreign key, so the
+// join neither adds nor drops a row).
+const activeJoin = chosenJoin + `JOIN imported_files i ON i.id = f.file_id `
+
+// groupFactColumns are activeFactColumns without the file name, which
+// ActiveFactsOfGroups looks up once per file rather than joins per fact.
+var groupFactColumns = strings.Replace(activeFactColumns, "i.filename", "''", 1)
+
+// ActiveFactsOfGroups loads the facts that count, of the given groups, in
+// no particular order (lifecycle.Project orders them itself).
 func (t *Tx) ActiveFactsOfGroups(ctx context.Context, connectionID string, groups []string) ([]GroupedFact, error) {
 	if err := t.freshStats(ctx, "facts"); err != nil {
 		return nil, err
@@ -274,8 +303,7 @@ func (t *Tx) ActiveFactsOfGroups(ctx context.Context, connectionID string, group
 		for _, g := range chunk {
 			args = append(args, g)
 		}
-		rows, err := t.query(ctx, `SELECT `+activeFactColumns+activeJoin+`WHERE f.connection_id = $1
-			AND f.group_key IN (`+placeholders(t.s.dialect, 2, len(chunk))+`) ORDER BY f.id`, args...)
+		rows, err := t.query(ctx, `SELECT `+groupFactColumns+chosenJoin+`WHERE f.connection_id = $1 AND f.group_key IN (`+placeholders(t.s.dialect, 2, len(chunk))+`)`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("load facts: %w", err)
 		}
@@ -284,6 +312,18 @@ func (t *Tx) ActiveFactsOfGroups(ctx context.Context, connectionID string, group
 			return nil, err
 		}
 		out = append(out, list...)
+	}
+	names := map[int64]string{}
+	for i := range out {
+		f := &out[i].Fact
+		name, ok := names[f.FileID]
+		if !ok {
+			if err := t.queryRow(ctx, `SELECT filename FROM imported_files WHERE id = $1`, f.FileID).Scan(&name); err != nil {
+				return nil, fmt.Errorf("load facts: file %d: %w", f.FileID, err)
+			}
+			names[f.FileID] = name
+		}
+		f.File = name
 	}
 	return out, nil
 }
@@ -402,7 +442,7 @@ func (t *Tx) ProjectRevenues(ctx context.Context, workspaceID, connectionID stri
 			SUM(CASE WHEN f.report_type = $6 THEN CASE WHEN f.commission < 0 THEN ABS(f.quantity) ELSE 0 END
 				ELSE f.returns + CASE WHEN f.quantity + f.returns < 0 THEN -(f.quantity + f.returns) ELSE 0 END END),
 			COUNT(DISTINCT CASE WHEN (f.report_type = $6 AND f.commission >= 0) OR (f.report_type = $5 AND f.quantity > 0)
-				THEN `+opened+` END)`+activeJoin+`
+				THEN `+opened+` END)`+chosenJoin+`
 		WHERE f.connection_id = $2 AND f.report_type IN ($5, $6) AND f.day >= $3 AND f.day <= $4
 		GROUP BY f.connection_id, f.day, f.tracking_id, f.program, f.subtag, f.currency`,
 		workspaceID, connectionID, date(from), date(to), string(model.ReportEarnings), string(model.ReportBounty))
@@ -424,7 +464,7 @@ func (t *Tx) ProjectClicks(ctx context.Context, workspaceID, connectionID string
 		return fmt.Errorf("project clicks: %w", err)
 	}
 	_, err := t.exec(ctx, `INSERT INTO clicks (workspace_id, connection_id, day, channel, program, custom, clicks)
-		SELECT $1, f.connection_id, f.day, f.tracking_id, f.program, f.subtag, SUM(f.clicks)`+activeJoin+`
+		SELECT $1, f.connection_id, f.day, f.tracking_id, f.program, f.subtag, SUM(f.clicks)`+chosenJoin+`
 		WHERE f.connection_id = $2 AND f.report_type = $5 AND f.day >= $3 AND f.day <= $4
 		GROUP BY f.connection_id, f.day, f.tracking_id, f.program, f.subtag`,
 		workspaceID, connectionID, date(from), date(to), string(model.ReportTracking))
@@ -442,7 +482,7 @@ func (t *Tx) CategoryFeeSums(ctx context.Context, connectionID string) (map[stri
 	if err := t.freshStats(ctx, "facts"); err != nil {
 		return nil, err
 	}
-	rows, err := t.query(ctx, `SELECT f.category, SUM(f.commission), SUM(f.revenue)`+activeJoin+`WHERE f.connection_id = $1
+	rows, err := t.query(ctx, `SELECT f.category, SUM(f.commission), SUM(f.revenue)`+chosenJoin+`WHERE f.connection_id = $1
 		AND f.report_type = $2 AND f.category <> '' AND f.quantity > 0 AND f.revenue > 0 GROUP BY f.category`, connectionID, string(model.ReportEarnings))
 	if err != nil {
 		return nil, fmt.Errorf("category fee sums: %w", err)

@@ -13,7 +13,7 @@ CREATE TABLE transaction_customs_new (
     seq            BIGINT NOT NULL,
     update_seq     BIGINT NOT NULL,
     PRIMARY KEY (workspace_id, custom, seq, transaction_id)
-);
+) WITHOUT ROWID; -- clustered on its key, as 00005 made it
 INSERT INTO transaction_customs_new (workspace_id, custom, transaction_id, seq, update_seq)
 SELECT c.workspace_id, c.custom, c.transaction_id, t.seq, t.update_seq
 FROM transaction_customs c JOIN transactions t ON t.id = c.transaction_id;
@@ -28,7 +28,7 @@ CREATE TABLE transaction_customs_old (
     custom         TEXT NOT NULL,
     transaction_id TEXT NOT NULL REFERENCES transactions (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
     PRIMARY KEY (workspace_id, custom, transaction_id)
-);
+) WITHOUT ROWID;
 INSERT INTO transaction_customs_old (workspace_id, custom, transaction_id)
 SELECT workspace_id, custom, transaction_id FROM transaction_customs;
 DROP TABLE transaction_customs;
