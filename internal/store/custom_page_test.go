@@ -47,7 +47,7 @@ func TestCustomPagePlanUsesListOrderIndex(t *testing.T) {
 				}
 				index := "transaction_customs_update_seq"
 				if tt != store.TimeUpdated {
-					index = map[store.Dialect]string{store.SQLite: "sqlite_autoindex_transaction_customs_1", store.Postgres: "transaction_customs_pkey"}[s.Dialect()]
+					index = map[store.Dialect]string{store.SQLite: "c USING PRIMARY KEY (workspace_id=? AND custom=?", store.Postgres: "transaction_customs_pkey"}[s.Dialect()]
 				}
 				if top := outerPlan(s.Dialect(), plan); !strings.Contains(top, index) || hasSort(s.Dialect(), top) {
 					t.Errorf("plan does not walk %s in list order:\n%s", index, plan)

@@ -13,9 +13,11 @@ import (
 	"github.com/affsync/affsync/internal/model"
 )
 
-// TestUpgradeTo00005 fills a store at schema version 4, migrates it, and
-// reads back what it held: 00005 rebuilds transaction_items and
-// transaction_customs (SQLite), which must carry every row.
+// TestUpgradeTo00005 takes a filled store back to schema version 4, migrates
+// it up again, and reads back what it held: 00005 rebuilds transaction_items
+// and transaction_customs (SQLite), which must carry every row. The store is
+// filled at the latest version (today's code writes today's columns) and
+// taken down through the migrations' Down steps, which carry rows too.
 func TestUpgradeTo00005(t *testing.T) {
 	ctx := context.Background()
 	s, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "old.db"), Options{})
@@ -31,8 +33,8 @@ func TestUpgradeTo00005(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := p.UpTo(ctx, 4); err != nil {
-		t.Fatalf("migrate to 4: %v", err)
+	if _, err := p.Up(ctx); err != nil {
+		t.Fatalf("migrate: %v", err)
 	}
 	ws, err := s.EnsureWorkspace(ctx, "acme")
 	if err != nil {
@@ -66,6 +68,14 @@ func TestUpgradeTo00005(t *testing.T) {
 			t.Fatal(err)
 		}
 		before[x.ID] = x
+	}
+	if _, err := p.DownTo(ctx, 4); err != nil {
+		t.Fatalf("migrate down to 4: %v", err)
+	}
+	var rowid int
+	if err := s.write.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_schema WHERE name IN ('transaction_items', 'transaction_customs')
+		AND sql NOT LIKE '%WITHOUT ROWID%'`).Scan(&rowid); err != nil || rowid != 2 {
+		t.Fatalf("rowid tables at version 4 = %d, %v; want 2", rowid, err)
 	}
 	if err := s.Migrate(ctx); err != nil {
 		t.Fatalf("migrate to latest: %v", err)
