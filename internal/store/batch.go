@@ -26,9 +26,9 @@ func (t *Tx) insertRows(ctx context.Context, table string, columns []string, row
 // so an import runs a handful of statement texts, each prepared once in its
 // transaction (stmtcache.go), however many rows it writes.
 //
-// On PostgreSQL a batch of copyMinRows or more goes through COPY (copy.go).
+// On PostgreSQL a batch of Store.copyMinRows or more goes through COPY (copy.go).
 func (t *Tx) upsertRows(ctx context.Context, table string, columns []string, rows [][]any, onConflict string) error {
-	if t.s.dialect == Postgres && (len(rows) >= copyMinRows && onConflict == "" || len(rows)/stagedFactor >= copyMinRows) {
+	if t.s.dialect == Postgres && (len(rows) >= t.s.copyMinRows && onConflict == "" || len(rows)/stagedFactor >= t.s.copyMinRows) {
 		return t.copyRows(ctx, table, columns, rows, onConflict)
 	}
 	limit := max(1, maxParams/len(columns))

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -18,20 +17,16 @@ import (
 // their table; rows that may conflict are copied into a staging table,
 // then moved with one INSERT … SELECT … ON CONFLICT per batch.
 
-// copyMinRows is the smallest batch worth a COPY: below it one multi-row
+// defaultCopyMinRows is the smallest batch worth a COPY: below it one multi-row
 // INSERT costs less than COPY's round trips. BenchmarkCopyThreshold, facts
 // (28 columns) on a local server: at 8 rows INSERT is 14% faster, at 16
 // COPY is; the staging path's INSERT … SELECT and TRUNCATE are two more
 // round trips, so it starts at twice the size.
-var copyMinRows = 16
+const defaultCopyMinRows = 16
 
 // stagedFactor is how many times copyMinRows a batch with a conflict
 // clause needs to go through COPY.
 const stagedFactor = 2
-
-// copiedRows counts the rows COPY wrote, for tests that must know the
-// COPY path ran.
-var copiedRows atomic.Int64
 
 // begin starts a write transaction. On PostgreSQL it runs on a connection
 // of its own so that COPY, which database/sql does not offer, can reach
@@ -86,7 +81,7 @@ func (t *Tx) copyRows(ctx context.Context, table string, columns []string, rows 
 			return fmt.Errorf("copy: driver connection is %T, not pgx", dc)
 		}
 		n, err := c.Conn().CopyFrom(ctx, pgx.Identifier{into}, columns, pgx.CopyFromRows(rows))
-		copiedRows.Add(n)
+		t.s.copied.Add(n)
 		if err == nil && n != int64(len(rows)) {
 			err = fmt.Errorf("copied %d of %d rows", n, len(rows))
 		}

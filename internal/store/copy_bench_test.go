@@ -40,12 +40,12 @@ func BenchmarkInsertFactsPostgres(b *testing.B) {
 	rate := map[string]float64{}
 	for _, path := range []string{"values", "copy"} {
 		b.Run(path, func(b *testing.B) {
-			if path == "values" {
-				defer store.SetCopyMinRowsForTest(math.MaxInt)()
-			}
 			for i := 0; i < b.N; i++ {
 				b.StopTimer()
 				s := storetest.OpenPostgres(b)
+				if path == "values" {
+					s.SetCopyMinRowsForTest(math.MaxInt)
+				}
 				f := newFixture(b, s, "bench")
 				facts := benchFacts(f.conn, rows)
 				b.StartTimer()
@@ -104,7 +104,7 @@ func BenchmarkCopyThreshold(b *testing.B) {
 				if path == "copy" {
 					min = 1
 				}
-				defer store.SetCopyMinRowsForTest(min)()
+				defer s.SetCopyMinRowsForTest(min)()
 				facts := benchFacts(f.conn, n)
 				// One transaction, as an import's: the staging table and
 				// the statement descriptions are made once in it.

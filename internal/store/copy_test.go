@@ -25,11 +25,11 @@ func TestCopyRollsBackWithTransaction(t *testing.T) {
 				if err != nil {
 					return err
 				}
-				before := store.CopiedRowsForTest()
+				before := s.CopiedRowsForTest()
 				if err := tx.InsertFacts(ctx, f.ws.ID, id, facts); err != nil {
 					return err
 				}
-				if copied := store.CopiedRowsForTest() - before; s.Dialect() == store.Postgres && copied != int64(len(facts)) {
+				if copied := s.CopiedRowsForTest() - before; s.Dialect() == store.Postgres && copied != int64(len(facts)) {
 					t.Errorf("COPY wrote %d rows, want %d", copied, len(facts))
 				}
 				if n, err := tx.CountForTest(ctx, "facts"); err != nil || n != len(facts) {
@@ -67,8 +67,8 @@ func TestCopyUpsertThroughStaging(t *testing.T) {
 			if path == "copy" {
 				min = 1
 			}
-			defer store.SetCopyMinRowsForTest(min)()
 			storetest.Run(t, func(t *testing.T, s *store.Store) {
+				s.SetCopyMinRowsForTest(min)
 				const n = 300
 				rows := make([][]any, n)
 				for i := range rows {
@@ -78,7 +78,7 @@ func TestCopyUpsertThroughStaging(t *testing.T) {
 					return tx.UpsertRowsForTest(ctx, "fx_rates", []string{"currency", "day", "rate"}, rows,
 						"ON CONFLICT (currency, day) DO UPDATE SET rate = excluded.rate || fx_rates.rate")
 				}
-				before := store.CopiedRowsForTest()
+				before := s.CopiedRowsForTest()
 				if err := s.Write(ctx, func(tx *store.Tx) error {
 					if err := upsert(tx); err != nil {
 						return err
@@ -90,7 +90,7 @@ func TestCopyUpsertThroughStaging(t *testing.T) {
 				if err := s.Write(ctx, upsert); err != nil {
 					t.Fatal(err)
 				}
-				copied := store.CopiedRowsForTest() - before
+				copied := s.CopiedRowsForTest() - before
 				want := int64(0)
 				if path == "copy" && s.Dialect() == store.Postgres {
 					want = 3 * n

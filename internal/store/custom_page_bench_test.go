@@ -72,7 +72,7 @@ func BenchmarkCustomPage(b *testing.B) {
 				tt, limit := c.tt, c.limit
 				p50 := map[string]time.Duration{}
 				for _, shape := range []string{"before", "after"} {
-					restore := store.SetCustomOrderByTransactionsForTest(shape == "before")
+					restore := s.SetCustomOrderByTransactionsForTest(shape == "before")
 					for _, custom := range []string{"big", "small"} {
 						// The cursors of the first pages, walked once.
 						cursors := []string{""}

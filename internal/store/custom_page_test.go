@@ -57,7 +57,7 @@ func TestCustomPagePlanUsesListOrderIndex(t *testing.T) {
 		}
 		if s.Dialect() == store.SQLite {
 			// The check can fail: the shape before 00006 sorts.
-			defer store.SetCustomOrderByTransactionsForTest(true)()
+			defer s.SetCustomOrderByTransactionsForTest(true)()
 			plan, err := s.ExplainTransactionsForTest(ctx, f.ws.ID, store.TransactionFilter{Custom: "big"})
 			if err != nil {
 				t.Fatal(err)

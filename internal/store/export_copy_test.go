@@ -4,14 +4,14 @@ import "context"
 
 // SetCopyMinRowsForTest sets the batch size from which PostgreSQL writes go
 // through COPY (a huge value: never) and answers a func that restores it.
-func SetCopyMinRowsForTest(n int) (restore func()) {
-	old := copyMinRows
-	copyMinRows = n
-	return func() { copyMinRows = old }
+func (s *Store) SetCopyMinRowsForTest(n int) (restore func()) {
+	old := s.copyMinRows
+	s.copyMinRows = n
+	return func() { s.copyMinRows = old }
 }
 
-// CopiedRowsForTest is how many rows COPY has written in this process.
-func CopiedRowsForTest() int64 { return copiedRows.Load() }
+// CopiedRowsForTest is how many rows COPY has written through s.
+func (s *Store) CopiedRowsForTest() int64 { return s.copied.Load() }
 
 // UpsertRowsForTest is upsertRows, the bulk write every domain method uses.
 func (t *Tx) UpsertRowsForTest(ctx context.Context, table string, columns []string, rows [][]any, onConflict string) error {

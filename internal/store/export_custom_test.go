@@ -55,10 +55,10 @@ func (s *Store) ExplainTransactionsForTest(ctx context.Context, workspaceID stri
 // SetCustomOrderByTransactionsForTest switches ?custom= pages to the query
 // shape before migration 00006 (the benchmark's baseline) and answers a
 // func that switches back.
-func SetCustomOrderByTransactionsForTest(on bool) (restore func()) {
-	old := customOrderByTransactions
-	customOrderByTransactions = on
-	return func() { customOrderByTransactions = old }
+func (s *Store) SetCustomOrderByTransactionsForTest(on bool) (restore func()) {
+	old := s.customByTransactions
+	s.customByTransactions = on
+	return func() { s.customByTransactions = old }
 }
 
 // AnalyzeForTest refreshes the planner's statistics (both engines).

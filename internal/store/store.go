@@ -15,6 +15,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
@@ -43,6 +44,14 @@ type Store struct {
 	write   *sql.DB
 	read    *readPool
 	fx      rateCache // the rates table in memory (rates.go)
+
+	// copyMinRows is the smallest PostgreSQL batch written with COPY (copy.go).
+	copyMinRows int
+	// customByTransactions switches ?custom= pages to the query shape before
+	// migration 00006, BenchmarkCustomPage's baseline (transaction_list.go).
+	customByTransactions bool
+	// copied counts the rows COPY wrote, for tests that must know the COPY path ran.
+	copied atomic.Int64
 }
 
 // Options tune Open.
@@ -56,7 +65,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	if opt.ReadConns <= 0 {
 		opt.ReadConns = max(4, 2*runtime.NumCPU())
 	}
-	s := &Store{dsn: dsn}
+	s := &Store{dsn: dsn, copyMinRows: defaultCopyMinRows}
 	switch {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		s.dialect = Postgres

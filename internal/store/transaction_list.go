@@ -98,11 +98,6 @@ func (s *Store) Transactions(ctx context.Context, workspaceID string, f Transact
 	return txs, next, nil
 }
 
-// customOrderByTransactions is the benchmark's baseline (BenchmarkCustomPage):
-// the ?custom= query as it was before migration 00006, which sorted all of
-// the custom's transactions by their own seq for every page.
-var customOrderByTransactions = false
-
 // transactionsQuery is the text and arguments of a list page's query, in
 // the order of key ("seq" or "update_seq") after the position "after".
 func (s *Store) transactionsQuery(workspaceID string, f TransactionFilter, key string, after int64) (string, sqlArgs, error) {
@@ -121,7 +116,7 @@ func (s *Store) transactionsQuery(workspaceID string, f TransactionFilter, key s
 		// itself).
 		from = "transaction_customs c CROSS JOIN transactions t"
 		where = append(where, "c.workspace_id = $1", "c.custom = "+arg(f.Custom), "t.id = c.transaction_id")
-		if !customOrderByTransactions {
+		if !s.customByTransactions { // BenchmarkCustomPage's baseline sorts by the transactions' own order, as before 00006
 			order = "c." + key
 		}
 	}
