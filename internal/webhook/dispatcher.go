@@ -119,11 +119,10 @@ func (d *Dispatcher) Run(ctx context.Context) {
 		}
 		n, more := len(free), false
 		if n > 0 {
-			claimed, err := d.Store.ClaimDeliveries(ctx, d.Owner, d.Now(), d.Timeout+time.Minute, n)
+			claimed, secrets, err := d.claim(ctx, n)
 			if err != nil && ctx.Err() == nil {
 				d.Log.Warn("webhook deliveries", "err", err)
 			}
-			secrets := d.secrets(ctx, claimed)
 			for _, o := range claimed {
 				<-free
 				inflight.Go(func() {
@@ -134,7 +133,9 @@ func (d *Dispatcher) Run(ctx context.Context) {
 						default:
 						}
 					}()
-					d.deliverOrRelease(ctx, o, secrets[o.WebhookID])
+					if err := d.deliverOrRelease(ctx, o, secrets[o.WebhookID]); err != nil && ctx.Err() == nil {
+						d.Log.Warn("webhook deliveries", "err", err)
+					}
 				})
 			}
 			more = err == nil && len(claimed) == n // the queue may hold more
@@ -160,23 +161,33 @@ func (d *Dispatcher) Run(ctx context.Context) {
 	}
 }
 
+// claim takes up to n due deliveries, with a lease that outlasts the POST
+// so that no one else takes a delivery in flight, and their webhooks' secrets.
+func (d *Dispatcher) claim(ctx context.Context, n int) ([]store.Outgoing, map[string]secret, error) {
+	claimed, err := d.Store.ClaimDeliveries(ctx, d.Owner, d.Now(), d.Timeout+time.Minute, n)
+	if err != nil {
+		return nil, nil, err
+	}
+	return claimed, d.secrets(ctx, claimed), nil
+}
+
 // deliverOrRelease makes one attempt; when the shutdown cut it short, the
 // delivery goes back at once, so another instance sends it now, not when
-// the lease runs out.
-func (d *Dispatcher) deliverOrRelease(ctx context.Context, o store.Outgoing, sec secret) {
+// the lease runs out. The error is the attempt's (nil when given back).
+func (d *Dispatcher) deliverOrRelease(ctx context.Context, o store.Outgoing, sec secret) error {
 	err := d.deliver(ctx, o, sec)
-	switch {
-	case errors.Is(err, errUnsent):
-		release, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		defer cancel()
-		if n, err := d.Store.ReleaseDeliveries(release, d.Owner, d.Now(), []int64{o.ID}); err != nil {
-			d.Log.Warn("webhook delivery left to its lease", "delivery", o.ID, "err", err)
-		} else if n > 0 {
-			d.Log.Info("webhook delivery released for another instance", "delivery", o.ID)
-		}
-	case err != nil && ctx.Err() == nil:
-		d.Log.Warn("webhook deliveries", "err", err)
+	if !errors.Is(err, errUnsent) {
+		return err
 	}
+	release, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	// Logged here: Run says nothing of errors once ctx has ended.
+	if n, err := d.Store.ReleaseDeliveries(release, d.Owner, d.Now(), []int64{o.ID}); err != nil {
+		d.Log.Warn("webhook delivery left to its lease", "delivery", o.ID, "err", err)
+	} else if n > 0 {
+		d.Log.Info("webhook delivery released for another instance", "delivery", o.ID)
+	}
+	return nil
 }
 
 // Prune deletes the ended deliveries older than RetainFor.
@@ -189,41 +200,16 @@ func (d *Dispatcher) Prune(ctx context.Context) (int64, error) {
 // records each outcome. It answers how many it claimed.
 func (d *Dispatcher) DeliverDue(ctx context.Context) (int, error) {
 	d.defaults()
-	// The lease outlasts the POST, so no one else takes a delivery in flight.
-	claimed, err := d.Store.ClaimDeliveries(ctx, d.Owner, d.Now(), d.Timeout+time.Minute, d.Batch)
+	claimed, secrets, err := d.claim(ctx, d.Batch)
 	if err != nil {
 		return 0, err
 	}
-	secrets := d.secrets(ctx, claimed)
 	var wg sync.WaitGroup
 	errs := make([]error, len(claimed))
 	for i, o := range claimed {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = d.deliver(ctx, o, secrets[o.WebhookID])
-		}()
+		wg.Go(func() { errs[i] = d.deliverOrRelease(ctx, o, secrets[o.WebhookID]) })
 	}
 	wg.Wait()
-	if ctx.Err() != nil {
-		// Shutting down: what was not recorded goes back at once, so
-		// another instance sends it now, not when the lease runs out.
-		var unsent []int64
-		for i, o := range claimed {
-			if errors.Is(errs[i], errUnsent) {
-				unsent = append(unsent, o.ID)
-				errs[i] = nil
-			}
-		}
-		release, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		defer cancel()
-		// Logged here: Run says nothing of errors once ctx has ended.
-		if n, err := d.Store.ReleaseDeliveries(release, d.Owner, d.Now(), unsent); err != nil {
-			d.Log.Warn("webhook deliveries left to their lease", "err", err)
-		} else if n > 0 {
-			d.Log.Info("webhook deliveries released for another instance", "count", n)
-		}
-	}
 	return len(claimed), errors.Join(errs...)
 }
 
