@@ -36,7 +36,7 @@ func BenchmarkInsertFactsPostgres(b *testing.B) {
 	if os.Getenv(storetest.EnvPostgres) == "" {
 		b.Skip("set " + storetest.EnvPostgres)
 	}
-	const rows, batch = 200_000, 2000
+	const rows = 200_000
 	rate := map[string]float64{}
 	for _, path := range []string{"values", "copy"} {
 		b.Run(path, func(b *testing.B) {
@@ -49,22 +49,7 @@ func BenchmarkInsertFactsPostgres(b *testing.B) {
 				f := newFixture(b, s, "bench")
 				facts := benchFacts(f.conn, rows)
 				b.StartTimer()
-				err := s.Write(ctx, func(tx *store.Tx) error {
-					id, err := tx.AddFile(ctx, store.ImportedFile{WorkspaceID: f.ws.ID, ConnectionID: f.conn.ID, Filename: "bench.tsv",
-						MD5: "m", Outcome: store.FileApplied})
-					if err != nil {
-						return err
-					}
-					for from := 0; from < rows; from += batch {
-						if err := tx.InsertFacts(ctx, f.ws.ID, id, facts[from:from+batch]); err != nil {
-							return err
-						}
-					}
-					return nil
-				})
-				if err != nil {
-					b.Fatal(err)
-				}
+				storeBenchFacts(b, s, f, facts)
 				b.StopTimer()
 				s.Close()
 			}
