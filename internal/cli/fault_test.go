@@ -223,59 +223,14 @@ func newSimAccount(t *testing.T, s *store.Store, box *secret.Box, workspace stri
 }
 
 // truthDiff compares a workspace's transactions with its simulator's ground
-// truth, to the cent, the way the collector's tests do; "" when equal.
+// truth, to the cent, as the syncer's tests do; "" when equal.
 func truthDiff(t *testing.T, s *store.Store, a simAccount) string {
 	t.Helper()
-	key := func(subtag string, bounty bool, qty, sale, commission int64, status string, sold time.Time) string {
-		return fmt.Sprintf("%s|%v|%d|%d|%d|%s|%s", subtag, bounty, qty, sale, commission, status, sold.Format("2006-01-02"))
+	diff, n := storetest.TruthDiff(t, s, a.ws.ID, a.sim.Truth(), "")
+	if n < 20 {
+		t.Fatalf("the simulator made only %d transactions", n)
 	}
-	var want, got []string
-	for _, x := range a.sim.Truth().Transactions {
-		want = append(want, key(x.Subtag, x.Bounty, x.Quantity, x.SaleAmount, x.Commission, x.Status, x.SoldAt))
-	}
-	cursor := ""
-	for {
-		page, next, err := s.Transactions(context.Background(), a.ws.ID, store.TransactionFilter{Limit: 1000, Cursor: cursor})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, x := range page {
-			sub := ""
-			if len(x.Customs) > 0 {
-				sub = x.Customs[0]
-			}
-			got = append(got, key(sub, x.NetworkStatus == "bounty", x.Quantity, x.SaleAmount, x.Commission, string(x.Status), x.SoldAt))
-		}
-		if next == "" {
-			break
-		}
-		cursor = next
-	}
-	if len(want) < 20 {
-		t.Fatalf("the simulator made only %d transactions", len(want))
-	}
-	sort.Strings(want)
-	sort.Strings(got)
-	if strings.Join(want, "\n") == strings.Join(got, "\n") {
-		return ""
-	}
-	return fmt.Sprintf("store has %d transactions, truth %d: missing %v, extra %v", len(got), len(want), head(diffStrings(want, got)), head(diffStrings(got, want)))
-}
-
-func diffStrings(a, b []string) []string {
-	in := map[string]int{}
-	for _, x := range b {
-		in[x]++
-	}
-	var out []string
-	for _, x := range a {
-		if in[x] > 0 {
-			in[x]--
-			continue
-		}
-		out = append(out, x)
-	}
-	return out
+	return diff
 }
 
 func head(xs []string) []string { return xs[:min(len(xs), 5)] }

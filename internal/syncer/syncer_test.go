@@ -2,12 +2,10 @@ package syncer_test
 
 import (
 	"context"
-	"fmt"
 	"github.com/affsync/affsync/internal/connect"
 	"github.com/affsync/affsync/internal/network"
 	"github.com/affsync/affsync/internal/network/networks"
 	"net/http/httptest"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -72,74 +70,19 @@ func (e env) connection(t *testing.T, secretValue, version string) store.Connect
 	return conn
 }
 
-// key renders a transaction the way truth and store can both say it.
-func key(subtag string, bounty bool, qty, sale, commission int64, status string, sold time.Time) string {
-	return fmt.Sprintf("%s|%v|%d|%d|%d|%s|%s", subtag, bounty, qty, sale, commission, status, sold.Format("2006-01-02"))
-}
-
 // compare checks the store against the simulator's ground truth, to the cent.
 func (e env) compare(t *testing.T) { t.Helper(); e.compareTracking(t, "") }
 
 // compareTracking compares with the truth of one tracking ID ("" for all).
 func (e env) compareTracking(t *testing.T, tracking string) {
 	t.Helper()
-	var want, got []string
-	for _, x := range e.sim.Truth().Transactions {
-		if tracking != "" && x.TrackingID != tracking {
-			continue
-		}
-		want = append(want, key(x.Subtag, x.Bounty, x.Quantity, x.SaleAmount, x.Commission, x.Status, x.SoldAt))
+	diff, n := storetest.TruthDiff(t, e.s, e.ws.ID, e.sim.Truth(), tracking)
+	if n < 100 {
+		t.Fatalf("the simulator made only %d transactions", n)
 	}
-	cursor := ""
-	for {
-		page, next, err := e.s.Transactions(ctx, e.ws.ID, store.TransactionFilter{Limit: 1000, Cursor: cursor})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, x := range page {
-			sub := ""
-			if len(x.Customs) > 0 {
-				sub = x.Customs[0]
-			}
-			got = append(got, key(sub, x.NetworkStatus == "bounty", x.Quantity, x.SaleAmount, x.Commission, string(x.Status), x.SoldAt))
-		}
-		if next == "" {
-			break
-		}
-		cursor = next
+	if diff != "" {
+		t.Fatalf("store differs from the ground truth: %s", diff)
 	}
-	sort.Strings(want)
-	sort.Strings(got)
-	if len(want) < 100 {
-		t.Fatalf("the simulator made only %d transactions", len(want))
-	}
-	if strings.Join(want, "\n") != strings.Join(got, "\n") {
-		missing, extra := diff(want, got), diff(got, want)
-		t.Fatalf("store differs from the ground truth (%d vs %d): missing %v, extra %v", len(got), len(want), head(missing), head(extra))
-	}
-}
-
-func diff(a, b []string) []string {
-	in := map[string]int{}
-	for _, x := range b {
-		in[x]++
-	}
-	var out []string
-	for _, x := range a {
-		if in[x] > 0 {
-			in[x]--
-			continue
-		}
-		out = append(out, x)
-	}
-	return out
-}
-
-func head(xs []string) []string {
-	if len(xs) > 5 {
-		return xs[:5]
-	}
-	return xs
 }
 
 func TestSyncEqualsGroundTruth(t *testing.T) {
