@@ -217,6 +217,9 @@ func TestMigration00006CarriesCustoms(t *testing.T) {
 			WHERE c.seq = t.seq AND c.update_seq = t.update_seq`, &n); err != nil || n != rows {
 			t.Fatalf("%d of %d rows carry their transaction's seq and update_seq (%v)", n, rows, err)
 		}
+		if err := s.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
 		checkCustomPages(t, s, f)
 	})
 }

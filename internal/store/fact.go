@@ -504,8 +504,13 @@ func (t *Tx) CategoryFeeSums(ctx context.Context, connectionID string) (map[stri
 // shipped yet (pending, "ordered") in one of the categories: their estimates
 // follow the category's rate.
 func (t *Tx) UnshippedOrderGroups(ctx context.Context, connectionID string, categories []string) ([]string, error) {
-	if err := t.freshStats(ctx, "transactions", "transaction_items"); err != nil {
+	if err := t.freshStats(ctx, "transactions"); err != nil {
 		return nil, err
+	}
+	// An item's category is the third field of its array (items_json.go).
+	elements := "json_each(t.items) i WHERE i.value ->> 2"
+	if t.s.dialect == Postgres {
+		elements = "json_array_elements(t.items::json) i WHERE i ->> 2"
 	}
 	var out []string
 	for chunk := range slicesChunk(categories, 900) {
@@ -513,9 +518,9 @@ func (t *Tx) UnshippedOrderGroups(ctx context.Context, connectionID string, cate
 		for _, c := range chunk {
 			args = append(args, c)
 		}
-		rows, err := t.query(ctx, `SELECT DISTINCT t.group_key FROM transactions t JOIN transaction_items i ON i.transaction_id = t.id
+		rows, err := t.query(ctx, `SELECT DISTINCT t.group_key FROM transactions t
 			WHERE t.connection_id = $1 AND t.status = 'pending' AND t.network_status = 'ordered'
-			AND i.category IN (`+placeholders(t.s.dialect, 2, len(chunk))+`)`, args...)
+			AND EXISTS (SELECT 1 FROM `+elements+` IN (`+placeholders(t.s.dialect, 2, len(chunk))+`))`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("unshipped order groups: %w", err)
 		}

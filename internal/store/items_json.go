@@ -4,28 +4,84 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"unicode/utf8"
 
 	"github.com/affsync/affsync/internal/model"
 )
 
-// A page of transactions is read with its items in the same query: each
-// row carries its basket as a JSON array of arrays, built by the database.
-// One statement instead of two per page is most of what a small API read
-// costs beyond the HTTP itself. Amounts stay integers: the decoder reads
-// numbers as json.Number, never float64.
+// A transaction's items are stored in its own row (migration 00007), as a
+// JSON array of arrays, each [sku, name, category, seller, price, quantity,
+// returned, sale_amount, commission, rate, device, link_type, direct]: an
+// import writes one row per transaction, and a page of transactions reads
+// its baskets with its rows. Amounts stay integers: the encoder writes them
+// with strconv and the decoder reads numbers as json.Number, never float64.
 
-// itemsJSON is the column expression of a transaction t's items, in order.
-func itemsJSON(d Dialect) string {
-	const cols = `sku, name, category, seller, price, quantity, returned, sale_amount, commission, rate, device, link_type, direct`
-	if d == Postgres {
-		return `(SELECT COALESCE(json_agg(json_build_array(` + cols + `) ORDER BY position), '[]')::text
-			FROM transaction_items i WHERE i.transaction_id = t.id)`
+// itemsColumn is the column of a transaction t's items.
+const itemsColumn = "t.items"
+
+// encodeItems writes items as the items column holds them.
+func encodeItems(items []model.Item) string {
+	if len(items) == 0 {
+		return "[]"
 	}
-	return `(SELECT json_group_array(json_array(` + cols + `) ORDER BY position)
-		FROM transaction_items i WHERE i.transaction_id = t.id)`
+	b := make([]byte, 0, 128*len(items))
+	b = append(b, '[')
+	for i, it := range items {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '[')
+		for _, s := range [...]string{it.SKU, it.Name, it.Category, it.Seller} {
+			b = appendJSONString(b, s)
+			b = append(b, ',')
+		}
+		for _, n := range [...]int64{it.Price, it.Quantity, it.Returned, it.SaleAmount, it.Commission, it.Rate} {
+			b = strconv.AppendInt(b, n, 10)
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, it.Device)
+		b = append(b, ',')
+		b = appendJSONString(b, it.LinkType)
+		b = append(b, ',')
+		switch {
+		case it.Direct == nil:
+			b = append(b, "null"...)
+		case *it.Direct:
+			b = append(b, "true"...)
+		default:
+			b = append(b, "false"...)
+		}
+		b = append(b, ']')
+	}
+	return string(append(b, ']'))
 }
 
-// withItems scans a transaction row whose last column is itemsJSON.
+// appendJSONString appends s as a JSON string. Text that is not valid UTF-8
+// goes through encoding/json, which replaces what it cannot encode.
+func appendJSONString(b []byte, s string) []byte {
+	if !utf8.ValidString(s) {
+		q, _ := json.Marshal(s)
+		return append(b, q...)
+	}
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"' || c == '\\':
+			b = append(b, '\\', c)
+		case c < 0x20:
+			b = append(b, `\u00`...)
+			b = append(b, hex[c>>4], hex[c&0xf])
+		default:
+			b = append(b, c)
+		}
+	}
+	return append(b, '"')
+}
+
+const hex = "0123456789abcdef"
+
+// withItems scans a transaction row whose last column is itemsColumn.
 type withItems struct {
 	r     rowScanner
 	items *string

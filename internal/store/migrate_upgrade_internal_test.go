@@ -14,10 +14,12 @@ import (
 )
 
 // TestUpgradeTo00005 takes a filled store back to schema version 4, migrates
-// it up again, and reads back what it held: 00005 rebuilds transaction_items
-// and transaction_customs (SQLite), which must carry every row. The store is
-// filled at the latest version (today's code writes today's columns) and
-// taken down through the migrations' Down steps, which carry rows too.
+// it up to 6 and on to the latest, and reads back what it held: 00005
+// rebuilds transaction_items and transaction_customs (SQLite), which must
+// carry every row, and 00007 folds the items into their transactions. The
+// store is filled at the latest version (today's code writes today's
+// columns) and taken down through the migrations' Down steps, which carry
+// rows too.
 func TestUpgradeTo00005(t *testing.T) {
 	ctx := context.Background()
 	s, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "old.db"), Options{})
@@ -77,13 +79,16 @@ func TestUpgradeTo00005(t *testing.T) {
 		AND sql NOT LIKE '%WITHOUT ROWID%'`).Scan(&rowid); err != nil || rowid != 2 {
 		t.Fatalf("rowid tables at version 4 = %d, %v; want 2", rowid, err)
 	}
-	if err := s.Migrate(ctx); err != nil {
-		t.Fatalf("migrate to latest: %v", err)
+	if _, err := p.UpTo(ctx, 6); err != nil {
+		t.Fatalf("migrate up to 6: %v", err)
 	}
 	var clustered int
 	if err := s.write.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_schema WHERE name IN ('transaction_items', 'transaction_customs')
 		AND sql LIKE '%WITHOUT ROWID%'`).Scan(&clustered); err != nil || clustered != 2 {
 		t.Fatalf("clustered tables = %d, %v; want 2", clustered, err)
+	}
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatalf("migrate to latest: %v", err)
 	}
 	for id, want := range before {
 		got, err := s.Transaction(ctx, ws.ID, id)

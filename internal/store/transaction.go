@@ -166,10 +166,7 @@ func (t *Tx) setSequence(ctx context.Context, workspaceID string, seq int64) err
 var txInsertColumns = []string{"id", "workspace_id", "connection_id", "network", "source_key", "group_key", "program", "channel",
 	"customs", "order_ref", "status", "network_status", "status_reason", "paid", "payment_id", "currency", "sale_amount",
 	"commission", "commission_estimated", "quantity", "clicked_at", "sold_at", "checked_at", "created_at", "updated_at",
-	"seq", "update_seq"}
-
-var itemColumns = []string{"transaction_id", "position", "sku", "name", "category", "seller", "price", "quantity", "returned",
-	"sale_amount", "commission", "rate", "device", "link_type", "direct"}
+	"seq", "update_seq", "items"}
 
 // insertTransactions writes new transactions with multi-row INSERTs.
 func (t *Tx) insertTransactions(ctx context.Context, ins []pendingInsert) error {
@@ -177,7 +174,7 @@ func (t *Tx) insertTransactions(ctx context.Context, ins []pendingInsert) error 
 		return nil
 	}
 	txRows := make([][]any, 0, len(ins))
-	var itemRows, custRows [][]any
+	var custRows [][]any
 	for _, p := range ins {
 		x := p.Tx
 		customs, err := jsonText(nonNil(x.Customs))
@@ -187,35 +184,18 @@ func (t *Tx) insertTransactions(ctx context.Context, ins []pendingInsert) error 
 		txRows = append(txRows, []any{x.ID, x.WorkspaceID, x.ConnectionID, x.Network, x.SourceKey, p.Group, x.Program, x.Channel,
 			customs, x.OrderRef, string(x.Status), x.NetworkStatus, x.StatusReason, x.Paid, x.PaymentID, x.Currency, x.SaleAmount,
 			x.Commission, x.CommissionEstimated, x.Quantity, t.s.tsp(x.ClickedAt), t.s.ts(x.SoldAt), t.s.tsp(x.CheckedAt),
-			t.s.ts(x.CreatedAt), t.s.ts(x.UpdatedAt), p.seq, p.seq})
-		itemRows = appendItemRows(itemRows, x)
+			t.s.ts(x.CreatedAt), t.s.ts(x.UpdatedAt), p.seq, p.seq, encodeItems(x.Items)})
 		custRows = customRows(custRows, x, p.seq, p.seq)
 	}
-	return t.insertWithRows(ctx, txRows, itemRows, custRows)
-}
-
-func (t *Tx) insertWithRows(ctx context.Context, txRows, itemRows, customRows [][]any) error {
 	t.grew("transactions", len(txRows))
-	t.grew("transaction_items", len(itemRows))
-	t.grew("transaction_customs", len(customRows))
+	t.grew("transaction_customs", len(custRows))
 	if err := t.insertRows(ctx, "transactions", txInsertColumns, txRows); err != nil {
 		return fmt.Errorf("insert transactions: %w", err)
 	}
-	if err := t.insertRows(ctx, "transaction_items", itemColumns, itemRows); err != nil {
-		return fmt.Errorf("insert transaction items: %w", err)
-	}
-	if err := t.insertRows(ctx, "transaction_customs", customColumns, customRows); err != nil {
+	if err := t.insertRows(ctx, "transaction_customs", customColumns, custRows); err != nil {
 		return fmt.Errorf("insert transaction customs: %w", err)
 	}
 	return nil
-}
-
-func appendItemRows(rows [][]any, x model.Transaction) [][]any {
-	for i, it := range x.Items {
-		rows = append(rows, []any{x.ID, i, it.SKU, it.Name, it.Category, it.Seller, it.Price, it.Quantity, it.Returned,
-			it.SaleAmount, it.Commission, it.Rate, it.Device, it.LinkType, boolArg(it.Direct)})
-	}
-	return rows
 }
 
 func (t *Tx) updateTransaction(ctx context.Context, w TxWrite, old model.Transaction, seq int64, changes []model.Change, now time.Time) error {
@@ -227,10 +207,10 @@ func (t *Tx) updateTransaction(ctx context.Context, w TxWrite, old model.Transac
 	_, err = t.exec(ctx, `UPDATE transactions SET group_key = $1, program = $2, channel = $3, customs = $4, order_ref = $5,
 		status = $6, network_status = $7, status_reason = $8, paid = $9, payment_id = $10, currency = $11, sale_amount = $12,
 		commission = $13, commission_estimated = $14, quantity = $15, clicked_at = $16, sold_at = $17, checked_at = $18,
-		updated_at = $19, update_seq = $20 WHERE id = $21 AND workspace_id = $22`,
+		updated_at = $19, update_seq = $20, items = $21 WHERE id = $22 AND workspace_id = $23`,
 		w.Group, x.Program, x.Channel, customs, x.OrderRef, string(x.Status), x.NetworkStatus, x.StatusReason, x.Paid, x.PaymentID,
 		x.Currency, x.SaleAmount, x.Commission, x.CommissionEstimated, x.Quantity, t.s.tsp(x.ClickedAt), t.s.ts(x.SoldAt),
-		t.s.tsp(x.CheckedAt), t.s.ts(now), seq, x.ID, x.WorkspaceID)
+		t.s.tsp(x.CheckedAt), t.s.ts(now), seq, encodeItems(x.Items), x.ID, x.WorkspaceID)
 	if err != nil {
 		return fmt.Errorf("update transaction %s: %w", x.ID, err)
 	}
@@ -238,15 +218,7 @@ func (t *Tx) updateTransaction(ctx context.Context, w TxWrite, old model.Transac
 		return err
 	}
 	for _, c := range changes {
-		switch c.Field {
-		case "items":
-			if _, err := t.exec(ctx, `DELETE FROM transaction_items WHERE transaction_id = $1`, x.ID); err != nil {
-				return fmt.Errorf("replace items of %s: %w", x.ID, err)
-			}
-			if err := t.insertRows(ctx, "transaction_items", itemColumns, appendItemRows(nil, x)); err != nil {
-				return fmt.Errorf("replace items of %s: %w", x.ID, err)
-			}
-		case "customs":
+		if c.Field == "customs" {
 			if err := t.replaceCustoms(ctx, x); err != nil {
 				return err
 			}
@@ -301,7 +273,7 @@ func (t *Tx) transactionsByID(ctx context.Context, workspaceID string, ids []str
 		// By primary key alone: with the workspace in the WHERE clause too,
 		// planners may walk the workspace's index instead, for every chunk.
 		var args []any
-		q := `SELECT ` + txColumns + ` FROM transactions t WHERE t.id IN (` + placeholders(t.s.dialect, 1, len(chunk)) + `)`
+		q := `SELECT ` + txColumns + `, ` + itemsColumn + ` FROM transactions t WHERE t.id IN (` + placeholders(t.s.dialect, 1, len(chunk)) + `)`
 		for _, id := range chunk {
 			args = append(args, id)
 		}
@@ -309,67 +281,25 @@ func (t *Tx) transactionsByID(ctx context.Context, workspaceID string, ids []str
 		if err != nil {
 			return nil, fmt.Errorf("load transactions: %w", err)
 		}
-		list, err := collect(rows, scanTransaction)
+		list, err := collect(rows, scanTransactionWithItems)
 		if err != nil {
 			return nil, err
 		}
-		txs := make([]model.Transaction, len(list))
-		for i := range list {
-			if list[i].WorkspaceID != workspaceID {
-				return nil, fmt.Errorf("transaction %s belongs to another workspace", list[i].ID)
+		for _, x := range list {
+			if x.WorkspaceID != workspaceID {
+				return nil, fmt.Errorf("transaction %s belongs to another workspace", x.ID)
 			}
-			txs[i] = list[i].Transaction
-		}
-		if err := loadItems(ctx, t.s.dialect, t.tx, txs); err != nil {
-			return nil, err
-		}
-		for i := range list {
-			list[i].Transaction = txs[i]
-			out[list[i].ID] = list[i]
+			out[x.ID] = x
 		}
 	}
 	return out, nil
-}
-
-// loadItems fills the items of txs with one query.
-func loadItems(ctx context.Context, d Dialect, q querier, txs []model.Transaction) error {
-	if len(txs) == 0 {
-		return nil
-	}
-	index := make(map[string]int, len(txs))
-	args := make([]any, len(txs))
-	for i, x := range txs {
-		index[x.ID] = i
-		args[i] = x.ID
-		txs[i].Items = nil
-	}
-	rows, err := q.QueryContext(ctx, `SELECT transaction_id, sku, name, category, seller, price, quantity, returned, sale_amount,
-		commission, rate, device, link_type, direct FROM transaction_items WHERE transaction_id IN (`+placeholders(d, 1, len(args))+`)
-		ORDER BY transaction_id, position`, args...)
-	if err != nil {
-		return fmt.Errorf("load items: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		var it model.Item
-		var direct nullBool
-		if err := rows.Scan(&id, &it.SKU, &it.Name, &it.Category, &it.Seller, &it.Price, &it.Quantity, &it.Returned, &it.SaleAmount,
-			&it.Commission, &it.Rate, &it.Device, &it.LinkType, &direct); err != nil {
-			return fmt.Errorf("read item: %w", err)
-		}
-		it.Direct = direct.ptr()
-		i := index[id]
-		txs[i].Items = append(txs[i].Items, it)
-	}
-	return rows.Err()
 }
 
 // Transaction reads one transaction of a workspace with its items; one
 // removed answers ErrDeleted while its tombstone is kept.
 func (s *Store) Transaction(ctx context.Context, workspaceID, id string) (model.Transaction, error) {
 	x, err := scanTransactionWithItems(s.read.QueryRowContext(ctx,
-		`SELECT `+txColumns+`, `+itemsJSON(s.dialect)+` FROM transactions t WHERE t.id = $1 AND t.workspace_id = $2`, id, workspaceID))
+		`SELECT `+txColumns+`, `+itemsColumn+` FROM transactions t WHERE t.id = $1 AND t.workspace_id = $2`, id, workspaceID))
 	if err != nil {
 		return model.Transaction{}, s.tombstoned(ctx, workspaceID, id, err)
 	}

@@ -140,7 +140,7 @@ func (s *Store) transactionsQuery(workspaceID string, f TransactionFilter, key s
 			where = append(where, "t."+eq.col+" = "+arg(eq.v))
 		}
 	}
-	q := `SELECT ` + txColumns + `, ` + itemsJSON(s.dialect) + ` FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") +
+	q := `SELECT ` + txColumns + `, ` + itemsColumn + ` FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") +
 		` ORDER BY ` + order + ` LIMIT ` + arg(f.Limit+1)
 	return q, args, nil
 }
