@@ -350,12 +350,13 @@ func (im *Importer) project(ctx context.Context, tx *store.Tx, conn store.Connec
 	if err := im.projectDays(ctx, tx, conn, pr, ranges, func(c Counts) { add(c, true) }); err != nil {
 		return err
 	}
-	for start := 0; start < len(orderGroups); start += groupBatch {
-		counts, err := im.projectGroups(ctx, tx, conn, pr, orderGroups[start:min(start+groupBatch, len(orderGroups))])
-		if err != nil {
-			return err
-		}
-		add(counts, false)
+	next := func() ([]string, error) {
+		batch := orderGroups[:min(groupBatch, len(orderGroups))]
+		orderGroups = orderGroups[len(batch):]
+		return batch, nil
+	}
+	if err := im.projectBatches(ctx, tx, conn, pr, next, func(c Counts) { add(c, false) }); err != nil {
+		return err
 	}
 	var paidRanges []store.DayRange
 	for _, m := range sortedKeys(run.paidChanged) {
@@ -382,22 +383,83 @@ func (im *Importer) project(ctx context.Context, tx *store.Tx, conn store.Connec
 // projectDays projects the groups with facts on the given days, a batch at a time.
 func (im *Importer) projectDays(ctx context.Context, tx *store.Tx, conn store.Connection, pr *projection, ranges []store.DayRange,
 	add func(Counts)) error {
-	for after := ""; len(ranges) > 0; {
-		batch, err := tx.GroupsOnDays(ctx, conn.ID, ranges, after, groupBatch)
-		if err != nil {
-			return err
-		}
-		if len(batch) == 0 {
-			break
-		}
-		counts, err := im.projectGroups(ctx, tx, conn, pr, batch)
-		if err != nil {
-			return err
-		}
-		add(counts)
-		after = batch[len(batch)-1]
+	if len(ranges) == 0 {
+		return nil
 	}
-	return nil
+	after := ""
+	next := func() ([]string, error) {
+		batch, err := tx.GroupsOnDays(ctx, conn.ID, ranges, after, groupBatch)
+		if len(batch) > 0 {
+			after = batch[len(batch)-1]
+		}
+		return batch, err
+	}
+	return im.projectBatches(ctx, tx, conn, pr, next, add)
+}
+
+// groupJob is one batch of groups on its way through projectBatches.
+type groupJob struct {
+	groups    []string
+	facts     []model.Fact
+	stored    map[string]string // transaction id → group, as stored
+	projected []lifecycle.Projected
+}
+
+// projectBatches projects the batches of groups that next hands out (an
+// empty batch ends them) and stores the results. The store transaction is
+// one connection, so its reads and writes take turns on this goroutine; the
+// projection itself, CPU alone, runs on another one meanwhile: batch k is
+// projected while batch k-1 is written and batch k+1 read. Batches hold
+// disjoint groups, so none reads what another writes.
+func (im *Importer) projectBatches(ctx context.Context, tx *store.Tx, conn store.Connection, pr *projection,
+	next func() ([]string, error), add func(Counts)) error {
+	ls := lifecycle.Settings{WorkspaceID: conn.WorkspaceID, ConnectionID: conn.ID, Network: conn.Network, Mode: pr.st.mode,
+		ReturnWindowDays: pr.st.returnDays}
+	today := im.today()
+	toProject, projected := make(chan *groupJob, 1), make(chan *groupJob, 1)
+	go func() {
+		defer close(projected)
+		for j := range toProject {
+			j.projected = lifecycle.Project(j.facts, ls, today, pr.rates)
+			lifecycle.ApplyPayments(j.projected, pr.paid)
+			j.facts = nil
+			projected <- j
+		}
+	}()
+	inFlight := 0
+	err := func() error {
+		for {
+			groups, err := next()
+			if err != nil {
+				return err
+			}
+			if len(groups) > 0 {
+				j := &groupJob{groups: groups}
+				if j.facts, j.stored, err = im.loadGroups(ctx, tx, conn, groups); err != nil {
+					return err
+				}
+				toProject <- j
+				inFlight++
+			}
+			if inFlight == 0 {
+				return nil
+			}
+			// Keep one batch projecting while this one is written; at the
+			// end (no more groups), write what is left.
+			if inFlight == 2 || len(groups) == 0 {
+				counts, err := im.storeProjected(ctx, tx, conn, pr, <-projected)
+				inFlight--
+				if err != nil {
+					return err
+				}
+				add(counts)
+			}
+		}
+	}()
+	close(toProject)
+	for range projected { // a batch still in flight after an error
+	}
+	return err
 }
 
 // seenNames gathers the channels and programs of projected transactions.
@@ -406,20 +468,27 @@ type seenNames struct {
 	programs map[string]bool
 }
 
-// projectGroups projects whole groups and stores the result.
-func (im *Importer) projectGroups(ctx context.Context, tx *store.Tx, conn store.Connection, pr *projection, groups []string) (Counts, error) {
+// loadGroups reads what projecting whole groups needs: the facts that
+// count, and the transactions stored for them.
+func (im *Importer) loadGroups(ctx context.Context, tx *store.Tx, conn store.Connection, groups []string) ([]model.Fact, map[string]string, error) {
 	facts, err := tx.ActiveFactsOfGroups(ctx, conn.ID, groups)
 	if err != nil {
-		return Counts{}, err
+		return nil, nil, err
 	}
 	plain := make([]model.Fact, len(facts))
 	for i, g := range facts {
 		plain[i] = g.Fact
 	}
-	ls := lifecycle.Settings{WorkspaceID: conn.WorkspaceID, ConnectionID: conn.ID, Network: conn.Network, Mode: pr.st.mode,
-		ReturnWindowDays: pr.st.returnDays}
-	projected := lifecycle.Project(plain, ls, im.today(), pr.rates)
-	lifecycle.ApplyPayments(projected, pr.paid)
+	stored, err := tx.TransactionIDsOfGroups(ctx, conn.ID, groups)
+	if err != nil {
+		return nil, nil, err
+	}
+	return plain, stored, nil
+}
+
+// storeProjected stores the projection of a batch of whole groups.
+func (im *Importer) storeProjected(ctx context.Context, tx *store.Tx, conn store.Connection, pr *projection, j *groupJob) (Counts, error) {
+	projected, stored := j.projected, j.stored
 	seen := pr.seen
 
 	var subtags []string
@@ -427,10 +496,6 @@ func (im *Importer) projectGroups(ctx context.Context, tx *store.Tx, conn store.
 		subtags = append(subtags, p.Tx.Customs...)
 	}
 	appCustoms, err := tx.CustomsForSubtags(ctx, conn.WorkspaceID, subtags)
-	if err != nil {
-		return Counts{}, err
-	}
-	stored, err := tx.TransactionIDsOfGroups(ctx, conn.ID, groups)
 	if err != nil {
 		return Counts{}, err
 	}

@@ -20,21 +20,20 @@ func (im *Importer) Recheck(ctx context.Context, conn store.Connection) (Counts,
 		if err != nil {
 			return err
 		}
-		for after := ""; ; {
+		after := ""
+		next := func() ([]string, error) {
 			batch, err := tx.PendingGroups(ctx, conn.ID, after, groupBatch)
-			if err != nil || len(batch) == 0 {
-				return err
+			if len(batch) > 0 {
+				after = batch[len(batch)-1]
 			}
-			c, err := im.projectGroups(ctx, tx, conn, pr, batch)
-			if err != nil {
-				return err
-			}
+			return batch, err
+		}
+		return im.projectBatches(ctx, tx, conn, pr, next, func(c Counts) {
 			total.Created += c.Created
 			total.Updated += c.Updated
 			total.Unchanged += c.Unchanged
 			total.Deleted += c.Deleted
-			after = batch[len(batch)-1]
-		}
+		})
 	})
 	return total, err
 }
