@@ -41,6 +41,12 @@ type fileRun struct {
 	types       []string
 	paidChanged map[string]bool // months ("2026-10") whose payment changed
 	custom      *customRun
+	// spool holds the file's grouped facts sorted by group; alone says no
+	// other file counted for any day the file covers (store.Coverage), so
+	// the groups to project are the spool's, read without the store.
+	spool  *groupSpool
+	alone  bool
+	fileID int64
 }
 
 // apply reads one file inside tx: report rows become facts, payments and
@@ -70,7 +76,13 @@ func (im *Importer) apply(ctx context.Context, tx *store.Tx, conn store.Connecti
 	if progress != nil {
 		cr.progress = func(n int64) { progress(n, sum.Rows) }
 	}
-	run := &fileRun{sum: sum, paidChanged: map[string]bool{}}
+	run := &fileRun{sum: sum, paidChanged: map[string]bool{}, alone: true, fileID: fileID}
+	if st.reports {
+		if run.spool, err = newGroupSpool(spoolRun); err != nil {
+			return err
+		}
+		defer run.spool.Close()
+	}
 	facts := &factWriter{tx: tx, workspaceID: conn.WorkspaceID, fileID: fileID}
 	err = reportfile.Open(f.Name, cr, st.conn.Rules().Files, im.Limits, func(t *reportfile.Table) error {
 		switch {
@@ -111,11 +123,12 @@ func (im *Importer) apply(ctx context.Context, tx *store.Tx, conn store.Connecti
 		covers := slices.SortedFunc(maps.Keys(c.carried), func(a, b store.Cover) int {
 			return cmp.Or(a.Day.Compare(b.Day), strings.Compare(a.TrackingID, b.TrackingID))
 		})
-		replaced, err := tx.CoverDays(ctx, conn.ID, c.report, fileID, c.priority, c.to, covers)
+		cov, err := tx.CoverDays(ctx, conn.ID, c.report, fileID, c.priority, c.to, covers)
 		if err != nil {
 			return err
 		}
-		for _, r := range replaced {
+		run.alone = run.alone && cov.Alone
+		for _, r := range cov.Replaced {
 			sum.Notes = append(sum.Notes, replacedNote(r, f.Name))
 		}
 	}
@@ -180,7 +193,11 @@ func (im *Importer) readReport(ctx context.Context, t *reportfile.Table, conn st
 			if fact.Day.After(hi) {
 				hi = fact.Day
 			}
-			buf = append(buf, store.GroupedFact{Fact: fact, Group: lifecycle.GroupKey(fact, st.mode)})
+			g := store.GroupedFact{Fact: fact, Group: lifecycle.GroupKey(fact, st.mode)}
+			if err := run.spool.add(g); err != nil {
+				return err
+			}
+			buf = append(buf, g)
 			if len(buf) >= factBatch {
 				return send()
 			}
@@ -347,7 +364,12 @@ func (im *Importer) project(ctx context.Context, tx *store.Tx, conn store.Connec
 	// month whose payment changed: a payment recorded before or after the
 	// reports makes the same store. Projecting a group twice is harmless:
 	// the second time changes nothing.
-	if err := im.projectDays(ctx, tx, conn, pr, ranges, func(c Counts) { add(c, true) }); err != nil {
+	if run.alone && run.spool != nil && !im.readBack {
+		err = im.projectSpooled(ctx, tx, conn, pr, run.spool, run.fileID, func(c Counts) { add(c, true) })
+	} else {
+		err = im.projectDays(ctx, tx, conn, pr, ranges, func(c Counts) { add(c, true) })
+	}
+	if err != nil {
 		return err
 	}
 	next := func() ([]string, error) {
@@ -355,7 +377,7 @@ func (im *Importer) project(ctx context.Context, tx *store.Tx, conn store.Connec
 		orderGroups = orderGroups[len(batch):]
 		return batch, nil
 	}
-	if err := im.projectBatches(ctx, tx, conn, pr, next, func(c Counts) { add(c, false) }); err != nil {
+	if err := im.projectBatches(ctx, tx, conn, pr, im.loadEach(ctx, tx, conn, next), func(c Counts) { add(c, false) }); err != nil {
 		return err
 	}
 	var paidRanges []store.DayRange
@@ -394,7 +416,60 @@ func (im *Importer) projectDays(ctx context.Context, tx *store.Tx, conn store.Co
 		}
 		return batch, err
 	}
+	return im.projectBatches(ctx, tx, conn, pr, im.loadEach(ctx, tx, conn, next), add)
+}
+
+// projectSpooled projects the groups of a file that no other file shares
+// days with, out of its spool: the facts of a group that is new (no other
+// file has facts of it) are the spool's, and only the groups that are not
+// are read from the store.
+func (im *Importer) projectSpooled(ctx context.Context, tx *store.Tx, conn store.Connection, pr *projection, spool *groupSpool,
+	fileID int64, add func(Counts)) error {
+	groups, err := spool.groups(fileID)
+	if err != nil {
+		return err
+	}
+	next := func() (*groupJob, error) {
+		batch, facts, err := groups(groupBatch)
+		if err != nil || len(batch) == 0 {
+			return nil, err
+		}
+		old, err := tx.GroupsInOtherFiles(ctx, conn.ID, fileID, batch)
+		if err != nil {
+			return nil, err
+		}
+		j := &groupJob{groups: batch}
+		if len(old) > 0 {
+			// Their facts that count, from every file, this one's included.
+			fromStore, err := tx.ActiveFactsOfGroups(ctx, conn.ID, slices.Collect(maps.Keys(old)))
+			if err != nil {
+				return nil, err
+			}
+			facts = append(slices.DeleteFunc(facts, func(g store.GroupedFact) bool { return old[g.Group] }), fromStore...)
+		}
+		j.facts = make([]model.Fact, len(facts))
+		for i, g := range facts {
+			j.facts[i] = g.Fact
+		}
+		if j.stored, err = tx.TransactionIDsOfGroups(ctx, conn.ID, batch); err != nil {
+			return nil, err
+		}
+		return j, nil
+	}
 	return im.projectBatches(ctx, tx, conn, pr, next, add)
+}
+
+// loadEach turns batches of group keys into loaded jobs (loadGroups).
+func (im *Importer) loadEach(ctx context.Context, tx *store.Tx, conn store.Connection, next func() ([]string, error)) func() (*groupJob, error) {
+	return func() (*groupJob, error) {
+		groups, err := next()
+		if err != nil || len(groups) == 0 {
+			return nil, err
+		}
+		j := &groupJob{groups: groups}
+		j.facts, j.stored, err = im.loadGroups(ctx, tx, conn, groups)
+		return j, err
+	}
 }
 
 // groupJob is one batch of groups on its way through projectBatches.
@@ -412,7 +487,7 @@ type groupJob struct {
 // projected while batch k-1 is written and batch k+1 read. Batches hold
 // disjoint groups, so none reads what another writes.
 func (im *Importer) projectBatches(ctx context.Context, tx *store.Tx, conn store.Connection, pr *projection,
-	next func() ([]string, error), add func(Counts)) error {
+	next func() (*groupJob, error), add func(Counts)) error {
 	ls := lifecycle.Settings{WorkspaceID: conn.WorkspaceID, ConnectionID: conn.ID, Network: conn.Network, Mode: pr.st.mode,
 		ReturnWindowDays: pr.st.returnDays}
 	today := im.today()
@@ -429,15 +504,11 @@ func (im *Importer) projectBatches(ctx context.Context, tx *store.Tx, conn store
 	inFlight := 0
 	err := func() error {
 		for {
-			groups, err := next()
+			j, err := next()
 			if err != nil {
 				return err
 			}
-			if len(groups) > 0 {
-				j := &groupJob{groups: groups}
-				if j.facts, j.stored, err = im.loadGroups(ctx, tx, conn, groups); err != nil {
-					return err
-				}
+			if j != nil {
 				toProject <- j
 				inFlight++
 			}
@@ -446,7 +517,7 @@ func (im *Importer) projectBatches(ctx context.Context, tx *store.Tx, conn store
 			}
 			// Keep one batch projecting while this one is written; at the
 			// end (no more groups), write what is left.
-			if inFlight == 2 || len(groups) == 0 {
+			if inFlight == 2 || j == nil {
 				counts, err := im.storeProjected(ctx, tx, conn, pr, <-projected)
 				inFlight--
 				if err != nil {

@@ -28,7 +28,7 @@ func (im *Importer) Recheck(ctx context.Context, conn store.Connection) (Counts,
 			}
 			return batch, err
 		}
-		return im.projectBatches(ctx, tx, conn, pr, next, func(c Counts) {
+		return im.projectBatches(ctx, tx, conn, pr, im.loadEach(ctx, tx, conn, next), func(c Counts) {
 			total.Created += c.Created
 			total.Updated += c.Updated
 			total.Unchanged += c.Unchanged

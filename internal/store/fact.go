@@ -75,6 +75,12 @@ type Replaced struct {
 	Transactions int
 }
 
+// Coverage is what CoverDays found.
+type Coverage struct {
+	Replaced []Replaced // what stopped counting of earlier files
+	Alone    bool       // no other file counted for any of the days covered
+}
+
 // CoverDays records the (day, tracking ID) pairs that a file's report of
 // one type covers, re-decides which file counts for each tracking ID of
 // those days, and answers what stopped counting of earlier files. For each
@@ -82,10 +88,14 @@ type Replaced struct {
 // highest priority (-subtags over plain, TSV over XML), then the coverage
 // that ends latest, then the latest lastModified, then the file imported
 // last, among the files covering that tracking ID or all of them.
+//
+// Alone in the answer says that before this file no file counted for any
+// day it covers: the only facts on those days are then its own, so the
+// groups it brings are the groups those days hold.
 func (t *Tx) CoverDays(ctx context.Context, connectionID string, report model.ReportType, fileID int64, priority int,
-	coverageEnd time.Time, covers []Cover) ([]Replaced, error) {
+	coverageEnd time.Time, covers []Cover) (Coverage, error) {
 	if len(covers) == 0 {
-		return nil, nil
+		return Coverage{Alone: true}, nil
 	}
 	var rows [][]any
 	from, to := covers[0].Day, covers[0].Day
@@ -94,15 +104,26 @@ func (t *Tx) CoverDays(ctx context.Context, connectionID string, report model.Re
 		from, to = minTime(from, c.Day), maxTime(to, c.Day)
 	}
 	if err := t.insertRows(ctx, "file_days", []string{"connection_id", "report_type", "day", "tracking_id", "file_id", "priority", "coverage_end"}, rows); err != nil {
-		return nil, fmt.Errorf("record covered days: %w", err)
+		return Coverage{}, fmt.Errorf("record covered days: %w", err)
 	}
 	before, err := t.chosen(ctx, connectionID, report, from, to)
 	if err != nil {
-		return nil, err
+		return Coverage{}, err
+	}
+	days := map[string]bool{}
+	for _, c := range covers {
+		days[date(c.Day)] = true
+	}
+	alone := true
+	for c := range before {
+		if days[date(c.Day)] {
+			alone = false
+			break
+		}
 	}
 	if _, err := t.exec(ctx, `DELETE FROM chosen_days WHERE connection_id = $1 AND report_type = $2 AND day >= $3 AND day <= $4`,
 		connectionID, string(report), date(from), date(to)); err != nil {
-		return nil, fmt.Errorf("choose files: %w", err)
+		return Coverage{}, fmt.Errorf("choose files: %w", err)
 	}
 	_, err = t.exec(ctx, `INSERT INTO chosen_days (connection_id, report_type, day, tracking_id, file_id)
 		SELECT x.connection_id, x.report_type, x.day, x.tracking_id, (
@@ -114,11 +135,11 @@ func (t *Tx) CoverDays(ctx context.Context, connectionID string, report model.Re
 			WHERE connection_id = $1 AND report_type = $2 AND day >= $3 AND day <= $4) x`,
 		connectionID, string(report), date(from), date(to))
 	if err != nil {
-		return nil, fmt.Errorf("choose files: %w", err)
+		return Coverage{}, fmt.Errorf("choose files: %w", err)
 	}
 	after, err := t.chosen(ctx, connectionID, report, from, to)
 	if err != nil {
-		return nil, err
+		return Coverage{}, err
 	}
 	lost := map[int64]map[Cover]bool{} // earlier file → what it no longer counts for
 	for k, old := range before {
@@ -133,13 +154,13 @@ func (t *Tx) CoverDays(ctx context.Context, connectionID string, report model.Re
 	for _, old := range slices.Sorted(maps.Keys(lost)) {
 		r, err := t.replaced(ctx, connectionID, report, old, lost[old])
 		if err != nil {
-			return nil, err
+			return Coverage{}, err
 		}
 		if r.Transactions > 0 {
 			out = append(out, r)
 		}
 	}
-	return out, nil
+	return Coverage{Replaced: out, Alone: alone}, nil
 }
 
 // chosen reads the file that counts for each (day, tracking ID) of [from, to].
@@ -359,6 +380,35 @@ func scanFact(r rowScanner) (GroupedFact, error) {
 	}
 	f.Report, f.Day, f.Direct = model.ReportType(report), day.T, direct.ptr()
 	return g, nil
+}
+
+// GroupsInOtherFiles answers which of the groups have facts in a file other
+// than fileID: the groups a file brings that are not new. The index on
+// (connection_id, group_key, file_id) answers it alone.
+func (t *Tx) GroupsInOtherFiles(ctx context.Context, connectionID string, fileID int64, groups []string) (map[string]bool, error) {
+	if err := t.freshStats(ctx, "facts"); err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	for chunk := range slicesChunk(groups, 900) {
+		args := []any{connectionID, fileID}
+		for _, g := range chunk {
+			args = append(args, g)
+		}
+		rows, err := t.query(ctx, `SELECT DISTINCT group_key FROM facts WHERE connection_id = $1 AND file_id <> $2
+			AND group_key IN (`+placeholders(t.s.dialect, 3, len(chunk))+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("groups in other files: %w", err)
+		}
+		list, err := collect(rows, scanOne[string])
+		if err != nil {
+			return nil, fmt.Errorf("groups in other files: %w", err)
+		}
+		for _, g := range list {
+			out[g] = true
+		}
+	}
+	return out, nil
 }
 
 // TransactionIDsOfGroups lists the stored transactions of projection groups,
