@@ -57,7 +57,7 @@ func Normalise(t *reportfile.Table, opt NormaliseOptions, emit func(model.Fact) 
 	if t.CurrencyHint != "" && !currencyAgrees(t.CurrencyHint, m.Currency) {
 		return st, &reportfile.Error{File: t.Name, Line: t.HeaderLine, Column: t.HintColumn, Msg: currencyMismatch(t.CurrencyHint, m.Currency)}
 	}
-	n := &normaliser{t: t, opt: opt, exp: cur.Exponent, latest: latestDay(t, opt.Now), seen: map[[16]byte]uint32{}, dates: map[string]time.Time{}}
+	n := &normaliser{t: t, opt: opt, exp: cur.Exponent, latest: latestDay(t, opt.Now), seen: map[uint64]uint32{}, dates: map[string]time.Time{}}
 	for {
 		row, err := t.Next()
 		if errors.Is(err, io.EOF) {
