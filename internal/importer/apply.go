@@ -451,7 +451,7 @@ func (im *Importer) projectSpooled(ctx context.Context, tx *store.Tx, conn store
 		for i, g := range facts {
 			j.facts[i] = g.Fact
 		}
-		if j.stored, err = tx.TransactionIDsOfGroups(ctx, conn.ID, batch); err != nil {
+		if j.stored, err = tx.TransactionsOfGroups(ctx, conn.WorkspaceID, conn.ID, batch); err != nil {
 			return nil, err
 		}
 		return j, nil
@@ -476,7 +476,7 @@ func (im *Importer) loadEach(ctx context.Context, tx *store.Tx, conn store.Conne
 type groupJob struct {
 	groups    []string
 	facts     []model.Fact
-	stored    map[string]string // transaction id → group, as stored
+	stored    store.StoredTransactions
 	projected []lifecycle.Projected
 }
 
@@ -541,18 +541,19 @@ type seenNames struct {
 
 // loadGroups reads what projecting whole groups needs: the facts that
 // count, and the transactions stored for them.
-func (im *Importer) loadGroups(ctx context.Context, tx *store.Tx, conn store.Connection, groups []string) ([]model.Fact, map[string]string, error) {
+func (im *Importer) loadGroups(ctx context.Context, tx *store.Tx, conn store.Connection, groups []string) ([]model.Fact,
+	store.StoredTransactions, error) {
 	facts, err := tx.ActiveFactsOfGroups(ctx, conn.ID, groups)
 	if err != nil {
-		return nil, nil, err
+		return nil, store.StoredTransactions{}, err
 	}
 	plain := make([]model.Fact, len(facts))
 	for i, g := range facts {
 		plain[i] = g.Fact
 	}
-	stored, err := tx.TransactionIDsOfGroups(ctx, conn.ID, groups)
+	stored, err := tx.TransactionsOfGroups(ctx, conn.WorkspaceID, conn.ID, groups)
 	if err != nil {
-		return nil, nil, err
+		return nil, stored, err
 	}
 	return plain, stored, nil
 }
@@ -590,7 +591,7 @@ func (im *Importer) storeProjected(ctx context.Context, tx *store.Tx, conn store
 	// facts stay; keeping the projection would make the store depend on the
 	// order in which files arrived.
 	var gone []string
-	for _, id := range sortedKeys(stored) {
+	for _, id := range sortedKeys(stored.Groups()) {
 		if !live[id] {
 			gone = append(gone, id)
 		}
@@ -599,7 +600,7 @@ func (im *Importer) storeProjected(ctx context.Context, tx *store.Tx, conn store
 		return Counts{}, err
 	}
 	deleted := len(gone)
-	us, err := tx.UpsertTransactions(ctx, conn.WorkspaceID, writes)
+	us, err := tx.UpsertStored(ctx, conn.WorkspaceID, writes, stored)
 	if err != nil {
 		return Counts{}, err
 	}

@@ -442,6 +442,57 @@ func (t *Tx) TransactionIDsOfGroups(ctx context.Context, connectionID string, gr
 	return out, nil
 }
 
+// StoredTransactions are the transactions stored for some projection
+// groups, read once (TransactionsOfGroups) to find the ones no longer
+// projected and to compare the projected ones with (UpsertStored).
+type StoredTransactions struct {
+	groups map[string]string // id → group
+	rows   map[string]txWithSeq
+}
+
+// Groups maps each stored transaction's id to its group.
+func (st StoredTransactions) Groups() map[string]string { return st.groups }
+
+// TransactionsOfGroups reads the transactions stored for projection groups
+// of a connection, with their items, in one pass over the groups' index.
+func (t *Tx) TransactionsOfGroups(ctx context.Context, workspaceID, connectionID string, groups []string) (StoredTransactions, error) {
+	out := StoredTransactions{groups: map[string]string{}, rows: map[string]txWithSeq{}}
+	if err := t.freshStats(ctx, "transactions"); err != nil {
+		return out, err
+	}
+	for chunk := range slicesChunk(groups, 900) {
+		args := []any{connectionID}
+		for _, g := range chunk {
+			args = append(args, g)
+		}
+		rows, err := t.query(ctx, `SELECT `+txColumns+`, `+itemsColumn+`, t.group_key FROM transactions t WHERE t.connection_id = $1
+			AND t.group_key IN (`+placeholders(t.s.dialect, 2, len(chunk))+`)`, args...)
+		if err != nil {
+			return out, fmt.Errorf("transactions of groups: %w", err)
+		}
+		type grouped struct {
+			x     txWithSeq
+			group string
+		}
+		list, err := collect(rows, func(r rowScanner) (grouped, error) {
+			var g grouped
+			var err error // the group is the last column, after the items
+			g.x, err = scanTransactionWithItems(withItems{r, &g.group})
+			return g, err
+		})
+		if err != nil {
+			return out, fmt.Errorf("transactions of groups: %w", err)
+		}
+		for _, g := range list {
+			if g.x.WorkspaceID != workspaceID {
+				return out, fmt.Errorf("transaction %s belongs to another workspace", g.x.ID)
+			}
+			out.groups[g.x.ID], out.rows[g.x.ID] = g.group, g.x
+		}
+	}
+	return out, nil
+}
+
 // TransactionsByID loads stored transactions (with items) of a workspace.
 func (t *Tx) TransactionsByID(ctx context.Context, workspaceID string, ids []string) (map[string]model.Transaction, error) {
 	m, err := t.transactionsByID(ctx, workspaceID, ids)

@@ -45,6 +45,17 @@ func (s *Store) UpsertTransactions(ctx context.Context, workspaceID string, batc
 // UpsertTransactions is the in-transaction form, for callers (an import) that
 // write more in the same transaction.
 func (t *Tx) UpsertTransactions(ctx context.Context, workspaceID string, batch []TxWrite) (UpsertStats, error) {
+	return t.upsert(ctx, workspaceID, batch, nil)
+}
+
+// UpsertStored is UpsertTransactions for a batch whose stored rows the
+// caller has read already (TransactionsOfGroups): only the ids it does not
+// hold are looked up.
+func (t *Tx) UpsertStored(ctx context.Context, workspaceID string, batch []TxWrite, stored StoredTransactions) (UpsertStats, error) {
+	return t.upsert(ctx, workspaceID, batch, stored.rows)
+}
+
+func (t *Tx) upsert(ctx context.Context, workspaceID string, batch []TxWrite, known map[string]txWithSeq) (UpsertStats, error) {
 	var st UpsertStats
 	if len(batch) == 0 {
 		return st, nil
@@ -55,16 +66,21 @@ func (t *Tx) UpsertTransactions(ctx context.Context, workspaceID string, batch [
 	if err != nil {
 		return st, err
 	}
-	ids := make([]string, len(batch))
+	ids := make([]string, 0, len(batch))
 	for i := range batch {
 		if batch[i].Tx.ID == "" {
 			batch[i].Tx.ID = model.TransactionID(batch[i].Tx.ConnectionID, batch[i].Tx.SourceKey)
 		}
-		ids[i] = batch[i].Tx.ID
+		if _, ok := known[batch[i].Tx.ID]; !ok {
+			ids = append(ids, batch[i].Tx.ID)
+		}
 	}
 	existing, err := t.transactionsByID(ctx, workspaceID, ids)
 	if err != nil {
 		return st, err
+	}
+	for id, x := range known {
+		existing[id] = x
 	}
 	t.touchTransactions(workspaceID, batch, existing)
 	subs, err := t.subscribers(ctx, workspaceID)
