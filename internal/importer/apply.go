@@ -429,11 +429,35 @@ func (im *Importer) projectSpooled(ctx context.Context, tx *store.Tx, conn store
 	if err != nil {
 		return err
 	}
-	next := func() (*groupJob, error) {
-		batch, facts, err := groups(groupBatch)
-		if err != nil || len(batch) == 0 {
-			return nil, err
+	// The spool is merged and decoded on a goroutine of its own, a batch
+	// ahead, so the store's connection does not wait for it.
+	type merged struct {
+		batch []string
+		facts []store.GroupedFact
+		err   error
+	}
+	batches, done := make(chan merged, 1), make(chan struct{})
+	defer close(done)
+	go func() {
+		defer close(batches)
+		for {
+			batch, facts, err := groups(groupBatch)
+			select {
+			case batches <- merged{batch, facts, err}:
+			case <-done:
+				return
+			}
+			if err != nil || len(batch) == 0 {
+				return
+			}
 		}
+	}()
+	next := func() (*groupJob, error) {
+		m := <-batches
+		if m.err != nil || len(m.batch) == 0 {
+			return nil, m.err
+		}
+		batch, facts := m.batch, m.facts
 		old, err := tx.GroupsInOtherFiles(ctx, conn.ID, fileID, batch)
 		if err != nil {
 			return nil, err
