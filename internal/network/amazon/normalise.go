@@ -57,7 +57,8 @@ func Normalise(t *reportfile.Table, opt NormaliseOptions, emit func(model.Fact) 
 	if t.CurrencyHint != "" && !currencyAgrees(t.CurrencyHint, m.Currency) {
 		return st, &reportfile.Error{File: t.Name, Line: t.HeaderLine, Column: t.HintColumn, Msg: currencyMismatch(t.CurrencyHint, m.Currency)}
 	}
-	n := &normaliser{t: t, opt: opt, exp: cur.Exponent, latest: latestDay(t, opt.Now), seen: map[uint64]uint32{}, dates: map[string]time.Time{}}
+	n := &normaliser{t: t, opt: opt, exp: cur.Exponent, latest: latestDay(t, opt.Now), seen: newRowCounter(countRows), dates: map[string]time.Time{}}
+	defer n.seen.Close()
 	for {
 		row, err := t.Next()
 		if errors.Is(err, io.EOF) {

@@ -18,24 +18,25 @@ var keyEscaper = strings.NewReplacer(`\`, `\\`, `|`, `\|`)
 // with "|", then "#n", the row's occurrence among equal rows of this file.
 // Two identical lines stay two facts, and reading the file again finds the
 // same keys.
-func (n *normaliser) key(f model.Fact) string {
+func (n *normaliser) key(f model.Fact) (string, error) {
 	fields := []string{string(f.Report), f.TrackingID, f.Subtag, f.ASIN, f.Day.Format("2006-01-02"), f.LinkType, f.Seller,
 		f.Device, strconv.FormatInt(f.Price, 10), bountyName(f), signOf(f)}
 	for i, v := range fields {
 		fields[i] = keyEscaper.Replace(v)
 	}
 	base := strings.Join(fields, "|")
-	// Counted by a 64-bit hash of the base, not the base itself: a million
-	// distinct rows then cost megabytes, not the size of their keys. Two
-	// bases that share a hash still make two keys (the key is the base and
-	// its number); a collision could only renumber them, and only if a
+	// Counted by a 64-bit hash of the base, not the base itself (rowCounter).
+	// Two bases that share a hash still make two keys (the key is the base
+	// and its number); a collision could only renumber them, and only if a
 	// re-issued file drops one of them: with 64 bits, about once in ten
 	// million files of a million distinct rows.
 	h := fnv.New64a()
 	h.Write([]byte(base))
-	sum := h.Sum64()
-	n.seen[sum]++
-	return base + "#" + strconv.FormatUint(uint64(n.seen[sum]), 10)
+	occurrence, err := n.seen.next(h.Sum64())
+	if err != nil {
+		return "", err
+	}
+	return base + "#" + strconv.FormatUint(uint64(occurrence), 10), nil
 }
 
 func bountyName(f model.Fact) string {

@@ -18,10 +18,8 @@ type normaliser struct {
 	opt    NormaliseOptions
 	exp    int // the currency's ISO 4217 exponent
 	latest time.Time
-	// seen counts each key base (by a 64-bit hash) in this table so equal
-	// rows get #1, #2…. It grows with the distinct rows of one file, about
-	// 20 bytes each: the one memory cost not flat in file size.
-	seen  map[uint64]uint32
+	// seen counts each key base in this table so equal rows get #1, #2….
+	seen  *rowCounter
 	dates map[string]time.Time // parsed date strings of this table
 }
 
@@ -146,7 +144,9 @@ func (n *normaliser) fact(row reportfile.Row) (model.Fact, bool, error) {
 	if r.err != nil {
 		return f, false, r.err
 	}
-	f.Key = n.key(f)
+	if f.Key, err = n.key(f); err != nil {
+		return f, false, err
+	}
 	return f, true, nil
 }
 
