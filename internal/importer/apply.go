@@ -83,7 +83,6 @@ func (im *Importer) apply(ctx context.Context, tx *store.Tx, conn store.Connecti
 		}
 		defer run.spool.Close()
 	}
-	facts := &factWriter{tx: tx, workspaceID: conn.WorkspaceID, fileID: fileID}
 	err = reportfile.Open(f.Name, cr, st.conn.Rules().Files, im.Limits, func(t *reportfile.Table) error {
 		switch {
 		case t.Kind == reportfile.KindOther:
@@ -107,12 +106,9 @@ func (im *Importer) apply(ctx context.Context, tx *store.Tx, conn store.Connecti
 				"the CSV of SPEC §4.4 (sold, revenue, and optionally id, clicked, price, status, currency, custom_1, custom_2), " +
 				"a payments or a deals file; this header has " + strings.Join(t.Columns, ", ")}
 		}
-		return im.readReport(ctx, t, conn, st, f.Name, facts, run)
+		return im.readReport(ctx, tx, t, conn, st, f.Name, run)
 	})
 	if err != nil {
-		return err
-	}
-	if err := facts.flush(ctx); err != nil {
 		return err
 	}
 	slices.Sort(run.types)
@@ -146,15 +142,6 @@ func (im *Importer) apply(ctx context.Context, tx *store.Tx, conn store.Connecti
 	return err
 }
 
-// factWriter stores batches of facts for one file.
-type factWriter struct {
-	tx          *store.Tx
-	workspaceID string
-	fileID      int64
-}
-
-func (w *factWriter) flush(context.Context) error { return nil } // every batch is stored as it arrives
-
 // errStopped ends a reader whose writer failed.
 var errStopped = errors.New("import stopped")
 
@@ -163,7 +150,7 @@ var errStopped = errors.New("import stopped")
 // normalised, grouped and turned into INSERT values, a batch at a time) and
 // the writer (the store transaction), joined by a short channel, so the
 // one's CPU time hides behind the other's.
-func (im *Importer) readReport(ctx context.Context, t *reportfile.Table, conn store.Connection, st settings, file string, facts *factWriter,
+func (im *Importer) readReport(ctx context.Context, tx *store.Tx, t *reportfile.Table, conn store.Connection, st settings, file string,
 	run *fileRun) error {
 	sum := run.sum
 	var lo, hi time.Time
@@ -177,7 +164,7 @@ func (im *Importer) readReport(ctx context.Context, t *reportfile.Table, conn st
 		buf := make([]store.GroupedFact, 0, factBatch)
 		send := func() error {
 			select {
-			case batches <- store.PrepareFacts(facts.workspaceID, facts.fileID, buf):
+			case batches <- store.PrepareFacts(conn.WorkspaceID, run.fileID, buf):
 				buf = make([]store.GroupedFact, 0, factBatch)
 				return nil
 			case <-stop:
@@ -212,7 +199,7 @@ func (im *Importer) readReport(ctx context.Context, t *reportfile.Table, conn st
 		if werr != nil {
 			continue // drain: the reader stops at its next batch
 		}
-		if werr = facts.tx.InsertFactRows(ctx, b); werr != nil {
+		if werr = tx.InsertFactRows(ctx, b); werr != nil {
 			close(stop)
 		}
 	}
@@ -462,7 +449,6 @@ func (im *Importer) projectSpooled(ctx context.Context, tx *store.Tx, conn store
 		if err != nil {
 			return nil, err
 		}
-		j := &groupJob{groups: batch}
 		if len(old) > 0 {
 			// Their facts that count, from every file, this one's included.
 			fromStore, err := tx.ActiveFactsOfGroups(ctx, conn.ID, slices.Collect(maps.Keys(old)))
@@ -471,34 +457,41 @@ func (im *Importer) projectSpooled(ctx context.Context, tx *store.Tx, conn store
 			}
 			facts = append(slices.DeleteFunc(facts, func(g store.GroupedFact) bool { return old[g.Group] }), fromStore...)
 		}
-		j.facts = make([]model.Fact, len(facts))
-		for i, g := range facts {
-			j.facts[i] = g.Fact
-		}
-		if j.stored, err = tx.TransactionsOfGroups(ctx, conn.WorkspaceID, conn.ID, batch); err != nil {
-			return nil, err
-		}
-		return j, nil
+		return newGroupJob(ctx, tx, conn, batch, facts)
 	}
 	return im.projectBatches(ctx, tx, conn, pr, next, add)
 }
 
-// loadEach turns batches of group keys into loaded jobs (loadGroups).
+// loadEach turns batches of group keys into jobs, their facts that count
+// read from the store.
 func (im *Importer) loadEach(ctx context.Context, tx *store.Tx, conn store.Connection, next func() ([]string, error)) func() (*groupJob, error) {
 	return func() (*groupJob, error) {
 		groups, err := next()
 		if err != nil || len(groups) == 0 {
 			return nil, err
 		}
-		j := &groupJob{groups: groups}
-		j.facts, j.stored, err = im.loadGroups(ctx, tx, conn, groups)
-		return j, err
+		facts, err := tx.ActiveFactsOfGroups(ctx, conn.ID, groups)
+		if err != nil {
+			return nil, err
+		}
+		return newGroupJob(ctx, tx, conn, groups, facts)
 	}
+}
+
+// newGroupJob is a batch of whole groups with their facts that count, and
+// the transactions stored for them.
+func newGroupJob(ctx context.Context, tx *store.Tx, conn store.Connection, groups []string, facts []store.GroupedFact) (*groupJob, error) {
+	j := &groupJob{facts: make([]model.Fact, len(facts))}
+	for i, g := range facts {
+		j.facts[i] = g.Fact
+	}
+	var err error
+	j.stored, err = tx.TransactionsOfGroups(ctx, conn.WorkspaceID, conn.ID, groups)
+	return j, err
 }
 
 // groupJob is one batch of groups on its way through projectBatches.
 type groupJob struct {
-	groups    []string
 	facts     []model.Fact
 	stored    store.StoredTransactions
 	projected []lifecycle.Projected
@@ -561,25 +554,6 @@ func (im *Importer) projectBatches(ctx context.Context, tx *store.Tx, conn store
 type seenNames struct {
 	channels map[string]bool
 	programs map[string]bool
-}
-
-// loadGroups reads what projecting whole groups needs: the facts that
-// count, and the transactions stored for them.
-func (im *Importer) loadGroups(ctx context.Context, tx *store.Tx, conn store.Connection, groups []string) ([]model.Fact,
-	store.StoredTransactions, error) {
-	facts, err := tx.ActiveFactsOfGroups(ctx, conn.ID, groups)
-	if err != nil {
-		return nil, store.StoredTransactions{}, err
-	}
-	plain := make([]model.Fact, len(facts))
-	for i, g := range facts {
-		plain[i] = g.Fact
-	}
-	stored, err := tx.TransactionsOfGroups(ctx, conn.WorkspaceID, conn.ID, groups)
-	if err != nil {
-		return nil, stored, err
-	}
-	return plain, stored, nil
 }
 
 // storeProjected stores the projection of a batch of whole groups.

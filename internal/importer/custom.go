@@ -103,26 +103,23 @@ func (im *Importer) finishCustom(ctx context.Context, tx *store.Tx, conn store.C
 	for _, m := range sortedKeys(run.paidChanged) {
 		groups = append(groups, "m:"+m)
 	}
-	stored, err := tx.TransactionIDsOfGroups(ctx, conn.ID, groups)
-	if err != nil {
-		return err
-	}
-	txs, err := tx.TransactionsByID(ctx, conn.WorkspaceID, sortedKeys(stored))
+	stored, err := tx.TransactionsOfGroups(ctx, conn.WorkspaceID, conn.ID, groups)
 	if err != nil {
 		return err
 	}
 	var writes []store.TxWrite
-	for _, id := range sortedKeys(txs) {
-		x := txs[id]
+	for _, id := range sortedKeys(stored.Groups()) {
+		before := stored.Transaction(id)
+		x := before
 		x.Paid, x.PaymentID = false, ""
 		if p, ok := paid[x.SoldAt.UTC().Format("2006-01")]; ok {
 			x.Paid, x.PaymentID = true, p
 		}
-		if x.Paid != txs[id].Paid || x.PaymentID != txs[id].PaymentID {
+		if x.Paid != before.Paid || x.PaymentID != before.PaymentID {
 			writes = append(writes, store.TxWrite{Tx: x, Group: customMonthGroup(x.SoldAt), Reason: "paid", Source: "payments"})
 		}
 	}
-	us, err := tx.UpsertTransactions(ctx, conn.WorkspaceID, writes)
+	us, err := tx.UpsertStored(ctx, conn.WorkspaceID, writes, stored)
 	if err != nil {
 		return err
 	}

@@ -411,37 +411,6 @@ func (t *Tx) GroupsInOtherFiles(ctx context.Context, connectionID string, fileID
 	return out, nil
 }
 
-// TransactionIDsOfGroups lists the stored transactions of projection groups,
-// so that one no longer projected can be found.
-func (t *Tx) TransactionIDsOfGroups(ctx context.Context, connectionID string, groups []string) (map[string]string, error) {
-	if err := t.freshStats(ctx, "transactions"); err != nil {
-		return nil, err
-	}
-	out := map[string]string{}
-	for chunk := range slicesChunk(groups, 900) {
-		args := []any{connectionID}
-		for _, g := range chunk {
-			args = append(args, g)
-		}
-		rows, err := t.query(ctx, `SELECT id, group_key FROM transactions WHERE connection_id = $1
-			AND group_key IN (`+placeholders(t.s.dialect, 2, len(chunk))+`)`, args...)
-		if err != nil {
-			return nil, fmt.Errorf("transactions of groups: %w", err)
-		}
-		pairs, err := collect(rows, func(r rowScanner) ([2]string, error) {
-			var p [2]string
-			return p, r.Scan(&p[0], &p[1])
-		})
-		if err != nil {
-			return nil, fmt.Errorf("transactions of groups: %w", err)
-		}
-		for _, p := range pairs {
-			out[p[0]] = p[1]
-		}
-	}
-	return out, nil
-}
-
 // StoredTransactions are the transactions stored for some projection
 // groups, read once (TransactionsOfGroups) to find the ones no longer
 // projected and to compare the projected ones with (UpsertStored).
@@ -452,6 +421,9 @@ type StoredTransactions struct {
 
 // Groups maps each stored transaction's id to its group.
 func (st StoredTransactions) Groups() map[string]string { return st.groups }
+
+// Transaction is the stored transaction id, with its items.
+func (st StoredTransactions) Transaction(id string) model.Transaction { return st.rows[id].Transaction }
 
 // TransactionsOfGroups reads the transactions stored for projection groups
 // of a connection, with their items, in one pass over the groups' index.
@@ -489,19 +461,6 @@ func (t *Tx) TransactionsOfGroups(ctx context.Context, workspaceID, connectionID
 			}
 			out.groups[g.x.ID], out.rows[g.x.ID] = g.group, g.x
 		}
-	}
-	return out, nil
-}
-
-// TransactionsByID loads stored transactions (with items) of a workspace.
-func (t *Tx) TransactionsByID(ctx context.Context, workspaceID string, ids []string) (map[string]model.Transaction, error) {
-	m, err := t.transactionsByID(ctx, workspaceID, ids)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]model.Transaction, len(m))
-	for id, x := range m {
-		out[id] = x.Transaction
 	}
 	return out, nil
 }
