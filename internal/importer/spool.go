@@ -35,6 +35,9 @@ type groupSpool struct {
 	off     int64
 	enc     []byte
 	facts   int
+	// Every fact of one file has the same connection and file name: they
+	// are kept once, from the first fact, not written with each.
+	connectionID, fileName string
 }
 
 // spoolSegment is one sorted run: where it starts in the file, how long it is.
@@ -56,6 +59,9 @@ func (s *groupSpool) Close() error { return s.file.Close() }
 func (s *groupSpool) add(g store.GroupedFact) error {
 	if g.Group == "" {
 		return nil
+	}
+	if s.facts == 0 {
+		s.connectionID, s.fileName = g.ConnectionID, g.File
 	}
 	s.buf = append(s.buf, g)
 	s.facts++
@@ -120,7 +126,7 @@ func (s *groupSpool) groups(fileID int64) (next func(limit int) ([]string, []sto
 				groups = append(groups, g)
 			}
 			f := top.head
-			f.FileID = fileID
+			f.ConnectionID, f.File, f.FileID = s.connectionID, s.fileName, fileID
 			facts = append(facts, f)
 			ok, err := top.next()
 			if err != nil {
@@ -171,11 +177,11 @@ func (h *runHeap) Pop() any {
 }
 
 // encodeFact appends a fact in the spool's form: its strings length-prefixed,
-// its numbers as varints. ConnectionID, FileID and File are the file's own
-// and written once per fact anyway, to keep the form self-contained.
+// its numbers as varints. Its connection, file and file id are the spool's,
+// not written.
 func encodeFact(b []byte, g *store.GroupedFact) []byte {
 	f := &g.Fact
-	for _, s := range [...]string{g.Group, f.ConnectionID, f.File, string(f.Report), f.Key, f.Program, f.Currency, f.TrackingID,
+	for _, s := range [...]string{g.Group, string(f.Report), f.Key, f.Program, f.Currency, f.TrackingID,
 		f.Subtag, f.ASIN, f.Name, f.Category, f.Seller, f.Device, f.LinkType} {
 		b = binary.AppendUvarint(b, uint64(len(s)))
 		b = append(b, s...)
@@ -200,7 +206,7 @@ func decodeFact(r *bufio.Reader) (store.GroupedFact, error) {
 	var g store.GroupedFact
 	f := &g.Fact
 	var report string
-	for i, dst := range [...]*string{&g.Group, &f.ConnectionID, &f.File, &report, &f.Key, &f.Program, &f.Currency, &f.TrackingID,
+	for i, dst := range [...]*string{&g.Group, &report, &f.Key, &f.Program, &f.Currency, &f.TrackingID,
 		&f.Subtag, &f.ASIN, &f.Name, &f.Category, &f.Seller, &f.Device, &f.LinkType} {
 		n, err := binary.ReadUvarint(r)
 		if err != nil {
