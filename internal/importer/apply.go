@@ -502,7 +502,9 @@ type groupJob struct {
 // one connection, so its reads and writes take turns on this goroutine; the
 // projection itself, CPU alone, runs on another one meanwhile: batch k is
 // projected while batch k-1 is written and batch k+1 read. Batches hold
-// disjoint groups, so none reads what another writes.
+// disjoint groups, and a transaction is made by one group for the life of
+// its connection (its mode, which decides the groups, never changes), so
+// no batch reads what the one before writes.
 func (im *Importer) projectBatches(ctx context.Context, tx *store.Tx, conn store.Connection, pr *projection,
 	next func() (*groupJob, error), add func(Counts)) error {
 	ls := lifecycle.Settings{WorkspaceID: conn.WorkspaceID, ConnectionID: conn.ID, Network: conn.Network, Mode: pr.st.mode,

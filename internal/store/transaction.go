@@ -50,7 +50,7 @@ func (t *Tx) UpsertTransactions(ctx context.Context, workspaceID string, batch [
 
 // UpsertStored is UpsertTransactions for a batch whose stored rows the
 // caller has read already (TransactionsOfGroups): only the ids it does not
-// hold are looked up.
+// hold (new ones, or a removed one coming back) are looked up.
 func (t *Tx) UpsertStored(ctx context.Context, workspaceID string, batch []TxWrite, stored StoredTransactions) (UpsertStats, error) {
 	return t.upsert(ctx, workspaceID, batch, stored.rows)
 }
