@@ -41,12 +41,16 @@ type fileRun struct {
 	types       []string
 	paidChanged map[string]bool // months ("2026-10") whose payment changed
 	custom      *customRun
-	// spool holds the file's grouped facts sorted by group; alone says no
-	// other file counted for any day the file covers (store.Coverage), so
-	// the groups to project are the spool's, read without the store.
-	spool  *groupSpool
-	alone  bool
-	fileID int64
+	// spool holds the file's grouped facts sorted by group. alone says
+	// that no other file counts for a day the file covers, nor did before
+	// it but for the files of superseded, which it replaced whole (a
+	// re-issue) so that they count for no day any more (store.Coverage):
+	// the groups to project are then the spool's, read without the store,
+	// and the groups of superseded that the file dropped.
+	spool      *groupSpool
+	alone      bool
+	superseded []int64
+	fileID     int64
 }
 
 // apply reads one file inside tx: report rows become facts, payments and
@@ -123,10 +127,19 @@ func (im *Importer) apply(ctx context.Context, tx *store.Tx, conn store.Connecti
 		if err != nil {
 			return err
 		}
-		run.alone = run.alone && cov.Alone
+		run.superseded = append(run.superseded, cov.Counted...)
 		for _, r := range cov.Replaced {
 			sum.Notes = append(sum.Notes, replacedNote(r, f.Name))
 		}
+	}
+	if len(run.superseded) > 0 {
+		slices.Sort(run.superseded)
+		run.superseded = slices.Compact(run.superseded)
+		live, err := tx.FilesCounting(ctx, conn.ID, run.superseded)
+		if err != nil {
+			return err
+		}
+		run.alone = len(live) == 0
 	}
 	if st.transactions {
 		err = im.finishCustom(ctx, tx, conn, st, run)
@@ -304,15 +317,20 @@ func (im *Importer) project(ctx context.Context, tx *store.Tx, conn store.Connec
 	ratesBefore lifecycle.CategoryRates) error {
 	sum := run.sum
 	var ranges []store.DayRange
+	// The sums read the file's own facts when it alone counts on its days.
+	sumsOf := run.fileID
+	if im.readBack {
+		sumsOf = 0
+	}
 	for _, c := range run.covers {
 		ranges = append(ranges, store.DayRange{Report: c.report, From: c.from, To: c.to})
 		switch c.report {
 		case model.ReportEarnings, model.ReportBounty:
-			if err := tx.ProjectRevenues(ctx, conn.WorkspaceID, conn.ID, c.from, c.to, st.mode == lifecycle.ModeSubtags); err != nil {
+			if err := tx.ProjectRevenues(ctx, conn.WorkspaceID, conn.ID, c.from, c.to, st.mode == lifecycle.ModeSubtags, sumsOf); err != nil {
 				return err
 			}
 		case model.ReportTracking:
-			if err := tx.ProjectClicks(ctx, conn.WorkspaceID, conn.ID, c.from, c.to); err != nil {
+			if err := tx.ProjectClicks(ctx, conn.WorkspaceID, conn.ID, c.from, c.to, sumsOf); err != nil {
 				return err
 			}
 		}
@@ -352,7 +370,7 @@ func (im *Importer) project(ctx context.Context, tx *store.Tx, conn store.Connec
 	// reports makes the same store. Projecting a group twice is harmless:
 	// the second time changes nothing.
 	if run.alone && run.spool != nil && !im.readBack {
-		err = im.projectSpooled(ctx, tx, conn, pr, run.spool, run.fileID, func(c Counts) { add(c, true) })
+		err = im.projectSpooled(ctx, tx, conn, pr, run, func(c Counts) { add(c, true) })
 	} else {
 		err = im.projectDays(ctx, tx, conn, pr, ranges, func(c Counts) { add(c, true) })
 	}
@@ -406,13 +424,37 @@ func (im *Importer) projectDays(ctx context.Context, tx *store.Tx, conn store.Co
 	return im.projectBatches(ctx, tx, conn, pr, im.loadEach(ctx, tx, conn, next), add)
 }
 
-// projectSpooled projects the groups of a file that no other file shares
-// days with, out of its spool: the facts of a group that is new (no other
-// file has facts of it) are the spool's, and only the groups that are not
-// are read from the store.
-func (im *Importer) projectSpooled(ctx context.Context, tx *store.Tx, conn store.Connection, pr *projection, spool *groupSpool,
-	fileID int64, add func(Counts)) error {
-	groups, err := spool.groups(fileID)
+// projectSpooled projects the groups of a file that is alone on its days
+// (fileRun.alone) out of its spool: the facts of a group that is new (no
+// other file that counts has facts of it) are the spool's, and only the
+// groups that are not are read from the store. Then the groups that the
+// files it superseded held and it does not: their facts count no more.
+func (im *Importer) projectSpooled(ctx context.Context, tx *store.Tx, conn store.Connection, pr *projection, run *fileRun,
+	add func(Counts)) error {
+	if err := im.projectSpool(ctx, tx, conn, pr, run, add); err != nil {
+		return err
+	}
+	for _, old := range run.superseded {
+		after := ""
+		next := func() ([]string, error) {
+			batch, err := tx.GroupsLeftBehind(ctx, conn.ID, old, run.fileID, after, groupBatch)
+			if len(batch) > 0 {
+				after = batch[len(batch)-1]
+			}
+			return batch, err
+		}
+		if err := im.projectBatches(ctx, tx, conn, pr, im.loadEach(ctx, tx, conn, next), add); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// projectSpool projects the groups of the file's spool.
+func (im *Importer) projectSpool(ctx context.Context, tx *store.Tx, conn store.Connection, pr *projection, run *fileRun,
+	add func(Counts)) error {
+	fileID := run.fileID
+	groups, err := run.spool.groups(fileID)
 	if err != nil {
 		return err
 	}
@@ -445,7 +487,7 @@ func (im *Importer) projectSpooled(ctx context.Context, tx *store.Tx, conn store
 			return nil, m.err
 		}
 		batch, facts := m.batch, m.facts
-		old, err := tx.GroupsInOtherFiles(ctx, conn.ID, fileID, batch)
+		old, err := tx.GroupsInOtherFiles(ctx, conn.ID, fileID, run.superseded, batch)
 		if err != nil {
 			return nil, err
 		}

@@ -36,7 +36,8 @@ type Importer struct {
 	Metrics *metrics.Metrics // nil: none
 	// Networks decide how each connection's files are read and projected.
 	Networks *network.Registry
-	// readBack: project from the store alone, never from a file's spool.
+	// readBack: project from the store alone, never from a file's spool,
+	// and sum through the chosen-file join (ReadBackForTest).
 	readBack bool
 }
 

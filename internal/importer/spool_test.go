@@ -16,10 +16,13 @@ import (
 
 // TestSpoolStoresWhatReadBackStores imports the same files twice, each time
 // into a fresh connection: once as production does (a file alone on its
-// days is projected out of its spool), once projecting every group from
-// the store. Stores and summaries must be the same. The inputs are the
-// outside fixtures and the days of importer_test in both orders, in both
-// modes: new groups, groups that span files, returns that find their sale.
+// days, or replacing whole the file it re-issues, is projected out of its
+// spool; sums read a file's own facts when it alone counts), once
+// projecting every group from the store and summing through the
+// chosen-file join. Stores and summaries must be the same. The inputs are
+// the outside fixtures and the days of importer_test in both orders, in
+// both modes, and re-issues of them: new groups, groups that span files,
+// returns that find their sale, groups a re-issue drops.
 func TestSpoolStoresWhatReadBackStores(t *testing.T) {
 	type input struct {
 		name, mode  string
@@ -36,6 +39,18 @@ func TestSpoolStoresWhatReadBackStores(t *testing.T) {
 		slices.Reverse(backward)
 		inputs = append(inputs, input{name: "days-" + mode, mode: mode, today: oct20, files: forward},
 			input{name: "days-backward-" + mode, mode: mode, today: oct20, files: backward})
+		// Re-issues: of a day whole (u3 dropped, u9 new, u1's return in a
+		// group that spans files), of that re-issue (u3 back, u9 changed),
+		// and of a two-day file by one of its days only, so that the file
+		// re-issued still counts for the other.
+		reissues := append(days(),
+			earningsFile("2026-10-02", line("2026-10-02", "B1", "u1", -1, "-29.99", "-1.20"), line("2026-10-02", "B5", "u9", 1, "10.00", "0.40")),
+			earningsFile("2026-10-02", line("2026-10-02", "B1", "u1", -1, "-29.99", "-1.20"), line("2026-10-02", "B5", "u9", 2, "20.00", "0.80"),
+				line("2026-10-02", "B4", "u3", 1, "29.99", "1.20")),
+			earningsFile("2026-10-05", line("2026-10-05", "B6", "u5", 1, "29.99", "1.20"), line("2026-10-06", "B7", "u6", 1, "29.99", "1.20"),
+				line("2026-10-05", "B3", "", 1, "29.99", "1.20")),
+			earningsFile("2026-10-05", line("2026-10-05", "B6", "u5", 3, "89.97", "3.60")))
+		inputs = append(inputs, input{name: "reissues-" + mode, mode: mode, today: oct20, files: reissues})
 	}
 	dirs, err := filepath.Glob(filepath.Join("..", "..", "testdata", "outside", "*", "truth.json"))
 	if err != nil || len(dirs) < 4 {

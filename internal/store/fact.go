@@ -78,7 +78,9 @@ type Replaced struct {
 // Coverage is what CoverDays found.
 type Coverage struct {
 	Replaced []Replaced // what stopped counting of earlier files
-	Alone    bool       // no other file counted for any of the days covered
+	// Counted are the other files that counted, before this one, for a day
+	// it covers (ascending); none: the file is alone on its days.
+	Counted []int64
 }
 
 // CoverDays records the (day, tracking ID) pairs that a file's report of
@@ -89,13 +91,15 @@ type Coverage struct {
 // that ends latest, then the latest lastModified, then the file imported
 // last, among the files covering that tracking ID or all of them.
 //
-// Alone in the answer says that before this file no file counted for any
-// day it covers: the only facts on those days are then its own, so the
-// groups it brings are the groups those days hold.
+// Counted in the answer are the files that counted for a day it covers
+// before it. With none, the only facts on those days are its own, so the
+// groups it brings are the groups those days hold; so they are too when
+// none of them counts for any day any more (FilesCounting): a re-issue
+// that replaces the file it re-issues whole.
 func (t *Tx) CoverDays(ctx context.Context, connectionID string, report model.ReportType, fileID int64, priority int,
 	coverageEnd time.Time, covers []Cover) (Coverage, error) {
 	if len(covers) == 0 {
-		return Coverage{Alone: true}, nil
+		return Coverage{}, nil
 	}
 	var rows [][]any
 	from, to := covers[0].Day, covers[0].Day
@@ -114,11 +118,10 @@ func (t *Tx) CoverDays(ctx context.Context, connectionID string, report model.Re
 	for _, c := range covers {
 		days[date(c.Day)] = true
 	}
-	alone := true
-	for c := range before {
-		if days[date(c.Day)] {
-			alone = false
-			break
+	counted := map[int64]bool{}
+	for c, id := range before {
+		if days[date(c.Day)] && id != fileID {
+			counted[id] = true
 		}
 	}
 	if _, err := t.exec(ctx, `DELETE FROM chosen_days WHERE connection_id = $1 AND report_type = $2 AND day >= $3 AND day <= $4`,
@@ -160,7 +163,7 @@ func (t *Tx) CoverDays(ctx context.Context, connectionID string, report model.Re
 			out = append(out, r)
 		}
 	}
-	return Coverage{Replaced: out, Alone: alone}, nil
+	return Coverage{Replaced: out, Counted: slices.Sorted(maps.Keys(counted))}, nil
 }
 
 // chosen reads the file that counts for each (day, tracking ID) of [from, to].
@@ -303,6 +306,36 @@ const chosenJoin = ` FROM facts f
 	JOIN chosen_days c ON c.connection_id = f.connection_id AND c.report_type = f.report_type AND c.day = f.day
 		AND c.tracking_id = f.tracking_id AND c.file_id = f.file_id `
 
+// countedFacts is the FROM clause, up to the first condition of its WHERE,
+// of a sum over the facts that count on days [from, to] of the given report
+// types, and what it binds after the statement's n arguments. When fileID
+// (the file being imported) is the only file chosen for any (day, tracking
+// ID) of those days, the facts that count there are all of its own (each of
+// its facts' days and tracking IDs has a chosen row, CoverDays) and no
+// other file's: they are read by their file, without a lookup per fact in
+// chosen_days. Otherwise it is chosenJoin.
+func (t *Tx) countedFacts(ctx context.Context, connectionID string, from, to time.Time, fileID int64, n int,
+	reports ...model.ReportType) (string, []any, error) {
+	join := chosenJoin + "WHERE "
+	if fileID == 0 {
+		return join, nil, nil
+	}
+	args := []any{connectionID, date(from), date(to), fileID}
+	for _, r := range reports {
+		args = append(args, string(r))
+	}
+	var other bool
+	err := t.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM chosen_days WHERE connection_id = $1 AND day >= $2 AND day <= $3
+		AND file_id <> $4 AND report_type IN (`+placeholders(t.s.dialect, 5, len(reports))+`))`, args...).Scan(&other)
+	if err != nil {
+		return "", nil, fmt.Errorf("files counting: %w", err)
+	}
+	if other {
+		return join, nil, nil
+	}
+	return fmt.Sprintf(" FROM facts f WHERE f.file_id = $%d AND ", n+1), []any{fileID}, nil
+}
+
 // activeJoin is chosenJoin with each fact's file, for its name. Sums need
 // no name: they use chosenJoin (file_id is a non-null foreign key, so the
 // join neither adds nor drops a row).
@@ -383,20 +416,26 @@ func scanFact(r rowScanner) (GroupedFact, error) {
 }
 
 // GroupsInOtherFiles answers which of the groups have facts in a file other
-// than fileID: the groups a file brings that are not new. The index on
-// (connection_id, group_key, file_id) answers it alone.
-func (t *Tx) GroupsInOtherFiles(ctx context.Context, connectionID string, fileID int64, groups []string) (map[string]bool, error) {
+// than fileID and the files of dead (files that count for no day, whose
+// facts never count): the groups a file brings that are not new. The index
+// on (connection_id, group_key, file_id) answers it alone.
+func (t *Tx) GroupsInOtherFiles(ctx context.Context, connectionID string, fileID int64, dead []int64, groups []string) (map[string]bool, error) {
 	if err := t.freshStats(ctx, "facts"); err != nil {
 		return nil, err
 	}
 	out := map[string]bool{}
+	skip := []any{fileID}
+	for _, id := range dead {
+		skip = append(skip, id)
+	}
 	for chunk := range slicesChunk(groups, 900) {
-		args := []any{connectionID, fileID}
+		args := append([]any{connectionID}, skip...)
 		for _, g := range chunk {
 			args = append(args, g)
 		}
-		rows, err := t.query(ctx, `SELECT DISTINCT group_key FROM facts WHERE connection_id = $1 AND file_id <> $2
-			AND group_key IN (`+placeholders(t.s.dialect, 3, len(chunk))+`)`, args...)
+		rows, err := t.query(ctx, `SELECT DISTINCT group_key FROM facts WHERE connection_id = $1
+			AND file_id NOT IN (`+placeholders(t.s.dialect, 2, len(skip))+`)
+			AND group_key IN (`+placeholders(t.s.dialect, 2+len(skip), len(chunk))+`)`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("groups in other files: %w", err)
 		}
@@ -409,6 +448,49 @@ func (t *Tx) GroupsInOtherFiles(ctx context.Context, connectionID string, fileID
 		}
 	}
 	return out, nil
+}
+
+// FilesCounting answers which of the files count for some day: the chosen
+// file of some (report type, day, tracking ID) of the connection.
+func (t *Tx) FilesCounting(ctx context.Context, connectionID string, files []int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	for chunk := range slicesChunk(files, 900) {
+		args := []any{connectionID}
+		for _, id := range chunk {
+			args = append(args, id)
+		}
+		rows, err := t.query(ctx, `SELECT DISTINCT file_id FROM chosen_days WHERE connection_id = $1
+			AND file_id IN (`+placeholders(t.s.dialect, 2, len(chunk))+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("files counting: %w", err)
+		}
+		list, err := collect(rows, scanOne[int64])
+		if err != nil {
+			return nil, fmt.Errorf("files counting: %w", err)
+		}
+		for _, id := range list {
+			out[id] = true
+		}
+	}
+	return out, nil
+}
+
+// GroupsLeftBehind lists, in order and a batch at a time (those after
+// "after"), the groups with facts in file "of" and none in file "by": the
+// groups of a re-issued file that its re-issue dropped. The index on
+// (file_id, group_key) gives them in order, and the one on (connection_id,
+// group_key, file_id) answers each probe.
+func (t *Tx) GroupsLeftBehind(ctx context.Context, connectionID string, of, by int64, after string, limit int) ([]string, error) {
+	if err := t.freshStats(ctx, "facts"); err != nil {
+		return nil, err
+	}
+	rows, err := t.query(ctx, `SELECT DISTINCT f.group_key FROM facts f WHERE f.file_id = $1 AND f.group_key > $2
+		AND NOT EXISTS (SELECT 1 FROM facts g WHERE g.connection_id = $3 AND g.group_key = f.group_key AND g.file_id = $4)
+		ORDER BY f.group_key LIMIT $5`, of, after, connectionID, by, limit)
+	if err != nil {
+		return nil, fmt.Errorf("groups left behind: %w", err)
+	}
+	return collect(rows, scanOne[string])
 }
 
 // StoredTransactions are the transactions stored for some projection
@@ -480,7 +562,11 @@ func (t *Tx) TransactionsOfGroups(ctx context.Context, workspaceID, connectionID
 //     and refunds open none. With bySubtag (subtags mode) an Earnings
 //     subtag is one transaction; a bounty, and every other shipped row, is
 //     one each (a bounty is never merged with purchases).
-func (t *Tx) ProjectRevenues(ctx context.Context, workspaceID, connectionID string, from, to time.Time, bySubtag bool) error {
+//
+// fileID is the file being imported (0 if none): when it is the only file
+// counting on those days, its own facts are the ones that count, and the
+// chosen-file join (a lookup per fact) is skipped (countedFacts).
+func (t *Tx) ProjectRevenues(ctx context.Context, workspaceID, connectionID string, from, to time.Time, bySubtag bool, fileID int64) error {
 	if err := t.freshStats(ctx, "facts"); err != nil {
 		return err
 	}
@@ -493,7 +579,11 @@ func (t *Tx) ProjectRevenues(ctx context.Context, workspaceID, connectionID stri
 	if bySubtag {
 		opened = "CASE WHEN f.report_type = $5 AND f.subtag <> '' THEN 's:' || f.subtag ELSE f.fact_key END"
 	}
-	_, err := t.exec(ctx, `INSERT INTO revenues (workspace_id, connection_id, day, channel, program, custom, currency, kind,
+	counted, more, err := t.countedFacts(ctx, connectionID, from, to, fileID, 6, model.ReportEarnings, model.ReportBounty)
+	if err != nil {
+		return fmt.Errorf("project revenues: %w", err)
+	}
+	_, err = t.exec(ctx, `INSERT INTO revenues (workspace_id, connection_id, day, channel, program, custom, currency, kind,
 			sale_amount, commission, items_shipped, items_returned, transactions)
 		SELECT $1, f.connection_id, f.day, f.tracking_id, f.program, f.subtag, f.currency, 'cps',
 			SUM(f.revenue), SUM(f.commission),
@@ -502,10 +592,9 @@ func (t *Tx) ProjectRevenues(ctx context.Context, workspaceID, connectionID stri
 			SUM(CASE WHEN f.report_type = $6 THEN CASE WHEN f.commission < 0 THEN ABS(f.quantity) ELSE 0 END
 				ELSE f.returns + CASE WHEN f.quantity + f.returns < 0 THEN -(f.quantity + f.returns) ELSE 0 END END),
 			COUNT(DISTINCT CASE WHEN (f.report_type = $6 AND f.commission >= 0) OR (f.report_type = $5 AND f.quantity > 0)
-				THEN `+opened+` END)`+chosenJoin+`
-		WHERE f.connection_id = $2 AND f.report_type IN ($5, $6) AND f.day >= $3 AND f.day <= $4
+				THEN `+opened+` END)`+counted+`f.connection_id = $2 AND f.report_type IN ($5, $6) AND f.day >= $3 AND f.day <= $4
 		GROUP BY f.connection_id, f.day, f.tracking_id, f.program, f.subtag, f.currency`,
-		workspaceID, connectionID, date(from), date(to), string(model.ReportEarnings), string(model.ReportBounty))
+		append([]any{workspaceID, connectionID, date(from), date(to), string(model.ReportEarnings), string(model.ReportBounty)}, more...)...)
 	if err != nil {
 		return fmt.Errorf("project revenues: %w", err)
 	}
@@ -514,7 +603,8 @@ func (t *Tx) ProjectRevenues(ctx context.Context, workspaceID, connectionID stri
 
 // ProjectClicks recomputes a connection's daily clicks on days [from, to]
 // from the Tracking facts that count.
-func (t *Tx) ProjectClicks(ctx context.Context, workspaceID, connectionID string, from, to time.Time) error {
+// fileID is as for ProjectRevenues.
+func (t *Tx) ProjectClicks(ctx context.Context, workspaceID, connectionID string, from, to time.Time, fileID int64) error {
 	if err := t.freshStats(ctx, "facts"); err != nil {
 		return err
 	}
@@ -523,11 +613,15 @@ func (t *Tx) ProjectClicks(ctx context.Context, workspaceID, connectionID string
 		connectionID, date(from), date(to)); err != nil {
 		return fmt.Errorf("project clicks: %w", err)
 	}
-	_, err := t.exec(ctx, `INSERT INTO clicks (workspace_id, connection_id, day, channel, program, custom, clicks)
-		SELECT $1, f.connection_id, f.day, f.tracking_id, f.program, f.subtag, SUM(f.clicks)`+chosenJoin+`
-		WHERE f.connection_id = $2 AND f.report_type = $5 AND f.day >= $3 AND f.day <= $4
+	counted, more, err := t.countedFacts(ctx, connectionID, from, to, fileID, 5, model.ReportTracking)
+	if err != nil {
+		return fmt.Errorf("project clicks: %w", err)
+	}
+	_, err = t.exec(ctx, `INSERT INTO clicks (workspace_id, connection_id, day, channel, program, custom, clicks)
+		SELECT $1, f.connection_id, f.day, f.tracking_id, f.program, f.subtag, SUM(f.clicks)`+counted+`f.connection_id = $2
+		AND f.report_type = $5 AND f.day >= $3 AND f.day <= $4
 		GROUP BY f.connection_id, f.day, f.tracking_id, f.program, f.subtag`,
-		workspaceID, connectionID, date(from), date(to), string(model.ReportTracking))
+		append([]any{workspaceID, connectionID, date(from), date(to), string(model.ReportTracking)}, more...)...)
 	if err != nil {
 		return fmt.Errorf("project clicks: %w", err)
 	}
