@@ -109,7 +109,10 @@ func (im *Importer) finishCustom(ctx context.Context, tx *store.Tx, conn store.C
 	}
 	var writes []store.TxWrite
 	for _, id := range sortedKeys(stored.Groups()) {
-		before := stored.Transaction(id)
+		before, err := stored.Transaction(id)
+		if err != nil {
+			return err
+		}
 		x := before
 		x.Paid, x.PaymentID = false, ""
 		if p, ok := paid[x.SoldAt.UTC().Format("2006-01")]; ok {

@@ -505,7 +505,14 @@ type StoredTransactions struct {
 func (st StoredTransactions) Groups() map[string]string { return st.groups }
 
 // Transaction is the stored transaction id, with its items.
-func (st StoredTransactions) Transaction(id string) model.Transaction { return st.rows[id].Transaction }
+func (st StoredTransactions) Transaction(id string) (model.Transaction, error) {
+	x := st.rows[id]
+	if err := x.decodedItems(); err != nil {
+		return model.Transaction{}, err
+	}
+	st.rows[id] = x
+	return x.Transaction, nil
+}
 
 // TransactionsOfGroups reads the transactions stored for projection groups
 // of a connection, with their items, in one pass over the groups' index.
@@ -530,8 +537,10 @@ func (t *Tx) TransactionsOfGroups(ctx context.Context, workspaceID, connectionID
 		}
 		list, err := collect(rows, func(r rowScanner) (grouped, error) {
 			var g grouped
+			var items string
 			var err error // the group is the last column, after the items
-			g.x, err = scanTransactionWithItems(withItems{r, &g.group})
+			g.x, err = scanTransaction(withItems{withItems{r, &g.group}, &items})
+			g.x.itemsJSON = &items // decoded only if compared items differ (upsert)
 			return g, err
 		})
 		if err != nil {

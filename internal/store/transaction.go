@@ -97,12 +97,19 @@ func (t *Tx) upsert(ctx context.Context, workspaceID string, batch []TxWrite, kn
 			w.Tx.WorkspaceID = workspaceID
 			w.Tx.CreatedAt, w.Tx.UpdatedAt = now, now
 			inserts = append(inserts, pendingInsert{w, seq})
-			existing[w.Tx.ID] = txWithSeq{w.Tx, seq, seq} // a duplicate later in the batch becomes an update
+			existing[w.Tx.ID] = txWithSeq{Transaction: w.Tx, seq: seq, updateSeq: seq} // a duplicate later in the batch becomes an update
 			st.Created++
 			if err := events.addTransaction(ctx, wire.EventTransactionCreated, w.Tx, nil); err != nil {
 				return st, err
 			}
 			continue
+		}
+		if old.itemsJSON != nil {
+			if encodeItems(w.Tx.Items) == *old.itemsJSON {
+				old.Items, old.itemsJSON = w.Tx.Items, nil // the same items: nothing to decode
+			} else if err := old.decodedItems(); err != nil {
+				return st, err
+			}
 		}
 		changes := model.TransactionChanges(old.Transaction, w.Tx)
 		if len(changes) == 0 {
@@ -118,7 +125,7 @@ func (t *Tx) upsert(ctx context.Context, workspaceID string, batch []TxWrite, kn
 		if err := t.updateTransaction(ctx, w, old.Transaction, seq, changes, now); err != nil {
 			return st, err
 		}
-		existing[w.Tx.ID] = txWithSeq{w.Tx, old.seq, seq}
+		existing[w.Tx.ID] = txWithSeq{Transaction: w.Tx, seq: old.seq, updateSeq: seq}
 		st.Updated++
 		if err := events.addTransaction(ctx, wire.EventTransactionUpdated, w.Tx, changes); err != nil {
 			return st, err
@@ -154,6 +161,23 @@ type pendingInsert struct {
 type txWithSeq struct {
 	model.Transaction
 	seq, updateSeq int64
+	// itemsJSON, when set, is the items column as stored, not decoded yet
+	// (Items is nil until decodeItems): most re-projected transactions
+	// come out with the same items, which their encoding tells (upsert).
+	itemsJSON *string
+}
+
+// decodedItems decodes the items that TransactionsOfGroups left as stored.
+func (x *txWithSeq) decodedItems() error {
+	if x.itemsJSON == nil {
+		return nil
+	}
+	items, err := decodeItems(*x.itemsJSON)
+	if err != nil {
+		return fmt.Errorf("transaction %s items: %w", x.ID, err)
+	}
+	x.Items, x.itemsJSON = items, nil
+	return nil
 }
 
 func (t *Tx) lockSequence(ctx context.Context, workspaceID string) (int64, error) {
