@@ -137,6 +137,9 @@ func sqliteDSN(path string, writer bool) string {
 		// Take the write lock when the transaction starts, not at its first
 		// write, so a transaction never fails half-way on SQLITE_BUSY.
 		q.Set("_txlock", "immediate")
+		// The writer's large sorts (an import's revenue sums) may use
+		// helper threads: the cores the single writer leaves idle.
+		q.Add("_pragma", fmt.Sprintf("threads(%d)", min(runtime.NumCPU()-1, 4)))
 	} else {
 		q.Add("_pragma", "query_only(1)")
 		// Readers map the file instead of copying each page in with a

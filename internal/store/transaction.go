@@ -90,6 +90,7 @@ func (t *Tx) upsert(ctx context.Context, workspaceID string, batch []TxWrite, kn
 	now := time.Now().UTC().Truncate(time.Microsecond) // as stored, so events and reads agree
 	events := &eventQueue{t: t, workspaceID: workspaceID, subs: subs, now: now}
 	var inserts []pendingInsert
+	var updates pendingUpdates
 	for _, w := range batch {
 		old, ok := existing[w.Tx.ID]
 		if !ok {
@@ -122,7 +123,7 @@ func (t *Tx) upsert(ctx context.Context, workspaceID string, batch []TxWrite, kn
 		seq++
 		w.Tx.WorkspaceID = workspaceID
 		w.Tx.CreatedAt, w.Tx.UpdatedAt = old.CreatedAt, now
-		if err := t.updateTransaction(ctx, w, old.Transaction, seq, changes, now); err != nil {
+		if err := t.updateTransaction(ctx, w, old.seq, seq, changes, now, &updates); err != nil {
 			return st, err
 		}
 		existing[w.Tx.ID] = txWithSeq{Transaction: w.Tx, seq: old.seq, updateSeq: seq}
@@ -135,6 +136,9 @@ func (t *Tx) upsert(ctx context.Context, workspaceID string, batch []TxWrite, kn
 		return st, err
 	}
 	if err := t.insertTransactions(ctx, inserts); err != nil {
+		return st, err
+	}
+	if err := t.writeUpdates(ctx, &updates); err != nil {
 		return st, err
 	}
 	if len(inserts) > 0 {
@@ -238,7 +242,10 @@ func (t *Tx) insertTransactions(ctx context.Context, ins []pendingInsert) error 
 	return nil
 }
 
-func (t *Tx) updateTransaction(ctx context.Context, w TxWrite, old model.Transaction, seq int64, changes []model.Change, now time.Time) error {
+// updateTransaction rewrites a stored transaction's row; its customs rows
+// and its history entry wait in pu for the end of the batch (writeUpdates).
+func (t *Tx) updateTransaction(ctx context.Context, w TxWrite, seq, updateSeq int64, changes []model.Change, now time.Time,
+	pu *pendingUpdates) error {
 	x := w.Tx
 	customs, err := jsonText(nonNil(x.Customs))
 	if err != nil {
@@ -250,32 +257,49 @@ func (t *Tx) updateTransaction(ctx context.Context, w TxWrite, old model.Transac
 		updated_at = $19, update_seq = $20, items = $21 WHERE id = $22 AND workspace_id = $23`,
 		w.Group, x.Program, x.Channel, customs, x.OrderRef, string(x.Status), x.NetworkStatus, x.StatusReason, x.Paid, x.PaymentID,
 		x.Currency, x.SaleAmount, x.Commission, x.CommissionEstimated, x.Quantity, t.s.tsp(x.ClickedAt), t.s.ts(x.SoldAt),
-		t.s.tsp(x.CheckedAt), t.s.ts(now), seq, encodeItems(x.Items), x.ID, x.WorkspaceID)
+		t.s.tsp(x.CheckedAt), t.s.ts(now), updateSeq, encodeItems(x.Items), x.ID, x.WorkspaceID)
 	if err != nil {
 		return fmt.Errorf("update transaction %s: %w", x.ID, err)
 	}
-	if err := t.moveCustoms(ctx, x.ID, seq); err != nil {
-		return err
-	}
-	for _, c := range changes {
-		if c.Field == "customs" {
-			if err := t.replaceCustoms(ctx, x); err != nil {
-				return err
-			}
-		}
-	}
-	return t.addHistory(ctx, x.WorkspaceID, x.ID, now, changes, w.Reason, w.Source)
-}
-
-func (t *Tx) addHistory(ctx context.Context, workspaceID, txID string, at time.Time, changes []model.Change, reason, source string) error {
 	body, err := jsonText(changes)
 	if err != nil {
 		return err
 	}
-	_, err = t.exec(ctx, `INSERT INTO transaction_history (workspace_id, transaction_id, at, changes, reason, source)
-		VALUES ($1, $2, $3, $4, $5, $6)`, workspaceID, txID, t.s.ts(at), body, reason, source)
-	if err != nil {
-		return fmt.Errorf("write history of %s: %w", txID, err)
+	pu.ids = append(pu.ids, x.ID)
+	pu.customs = customRows(pu.customs, x, seq, updateSeq)
+	pu.history = append(pu.history, []any{x.WorkspaceID, x.ID, t.s.ts(now), body, w.Reason, w.Source})
+	return nil
+}
+
+// pendingUpdates is what the updates of one batch write besides their
+// rows, in a few statements once the batch is done rather than three or
+// four per update: each one's customs rows, rewritten at its new place in
+// the update order, and its history entry.
+type pendingUpdates struct {
+	ids     []string // the updated transactions, whose customs rows are rewritten
+	customs [][]any
+	history [][]any
+}
+
+var historyColumns = []string{"workspace_id", "transaction_id", "at", "changes", "reason", "source"}
+
+// writeUpdates writes what the updates of a batch left in pu.
+func (t *Tx) writeUpdates(ctx context.Context, pu *pendingUpdates) error {
+	for chunk := range slicesChunk(pu.ids, 900) {
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		if _, err := t.exec(ctx, `DELETE FROM transaction_customs WHERE transaction_id IN (`+placeholders(t.s.dialect, 1, len(chunk))+`)`,
+			args...); err != nil {
+			return fmt.Errorf("move customs: %w", err)
+		}
+	}
+	if err := t.insertRows(ctx, "transaction_customs", customColumns, pu.customs); err != nil {
+		return fmt.Errorf("move customs: %w", err)
+	}
+	if err := t.insertRows(ctx, "transaction_history", historyColumns, pu.history); err != nil {
+		return fmt.Errorf("write history: %w", err)
 	}
 	return nil
 }

@@ -179,42 +179,18 @@ func (s *Store) CountTransactions(ctx context.Context, workspaceID string) (int,
 
 // The customs index (transaction_customs) carries each transaction's seq
 // and update_seq so that a ?custom= page walks it in list order (migration
-// 00006). The transaction write path keeps it in step through these three
-// hooks: customRows for new transactions, and moveCustoms, then
-// replaceCustoms when the customs changed, for updated ones. A deleted
-// transaction's rows go with it (ON DELETE CASCADE).
+// 00006). The transaction write path keeps it in step with customRows: the
+// rows of a new transaction, and those of an updated one, which replace
+// its old rows at its new place in the update order (writeUpdates). A
+// deleted transaction's rows go with it (ON DELETE CASCADE).
 
 // customColumns are the columns of a transaction_customs row.
 var customColumns = []string{"workspace_id", "custom", "transaction_id", "seq", "update_seq"}
 
-// customRows appends the customs index rows of a new transaction.
+// customRows appends the customs index rows of a transaction.
 func customRows(rows [][]any, x model.Transaction, seq, updateSeq int64) [][]any {
 	for _, c := range uniqueStrings(x.Customs) {
 		rows = append(rows, []any{x.WorkspaceID, c, x.ID, seq, updateSeq})
 	}
 	return rows
-}
-
-// moveCustoms moves an updated transaction's customs rows to its new place
-// in the update order.
-func (t *Tx) moveCustoms(ctx context.Context, txID string, updateSeq int64) error {
-	if _, err := t.exec(ctx, `UPDATE transaction_customs SET update_seq = $1 WHERE transaction_id = $2`, updateSeq, txID); err != nil {
-		return fmt.Errorf("move customs of %s: %w", txID, err)
-	}
-	return nil
-}
-
-// replaceCustoms rewrites the customs rows of a stored transaction whose
-// customs changed, with the seq and update_seq it has now.
-func (t *Tx) replaceCustoms(ctx context.Context, x model.Transaction) error {
-	if _, err := t.exec(ctx, `DELETE FROM transaction_customs WHERE transaction_id = $1`, x.ID); err != nil {
-		return fmt.Errorf("replace customs of %s: %w", x.ID, err)
-	}
-	for _, c := range uniqueStrings(x.Customs) {
-		if _, err := t.exec(ctx, `INSERT INTO transaction_customs (workspace_id, custom, transaction_id, seq, update_seq)
-			SELECT workspace_id, $1, id, seq, update_seq FROM transactions WHERE id = $2`, c, x.ID); err != nil {
-			return fmt.Errorf("replace customs of %s: %w", x.ID, err)
-		}
-	}
-	return nil
 }
