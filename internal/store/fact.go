@@ -201,6 +201,13 @@ func (t *Tx) replaced(ctx context.Context, connectionID string, report model.Rep
 		}
 		from, to = minTime(from, c.Day), maxTime(to, c.Day)
 	}
+	whole, err := t.losesAll(ctx, connectionID, report, fileID, from, to, lost)
+	if err != nil {
+		return r, err
+	}
+	if whole {
+		return t.replacedWhole(ctx, connectionID, report, fileID, from, to, r)
+	}
 	rows, err := t.query(ctx, `SELECT day, tracking_id, CASE WHEN subtag <> '' THEN subtag ELSE fact_key END FROM facts
 		WHERE connection_id = $1 AND report_type = $2 AND day >= $3 AND day <= $4 AND file_id = $5`,
 		connectionID, string(report), date(from), date(to), fileID)
@@ -226,6 +233,57 @@ func (t *Tx) replaced(ctx context.Context, connectionID string, report model.Rep
 	}
 	r.Transactions = len(units)
 	r.Days = slices.SortedFunc(maps.Keys(days), time.Time.Compare)
+	return r, nil
+}
+
+// losesAll answers whether the file no longer counts for any (day,
+// tracking ID) it covers in [from, to]: whether lost holds every one. Its
+// facts there are then what it lost, and the summary needs no look at each.
+func (t *Tx) losesAll(ctx context.Context, connectionID string, report model.ReportType, fileID int64, from, to time.Time,
+	lost map[Cover]bool) (bool, error) {
+	rows, err := t.query(ctx, `SELECT day, tracking_id FROM file_days WHERE connection_id = $1 AND report_type = $2
+		AND day >= $3 AND day <= $4 AND file_id = $5`, connectionID, string(report), date(from), date(to), fileID)
+	if err != nil {
+		return false, fmt.Errorf("replaced file: %w", err)
+	}
+	defer rows.Close()
+	whole := true
+	for rows.Next() {
+		var day scanTime
+		var c Cover
+		if err := rows.Scan(&day, &c.TrackingID); err != nil {
+			return false, fmt.Errorf("replaced file: %w", err)
+		}
+		c.Day = day.T
+		whole = whole && lost[c]
+	}
+	return whole, rows.Err()
+}
+
+// replacedWhole is replaced for a file that lost every (day, tracking ID)
+// it covers in [from, to]: its transactions there and their days, counted
+// in SQL, so that a re-issue of a million rows costs no map of them.
+func (t *Tx) replacedWhole(ctx context.Context, connectionID string, report model.ReportType, fileID int64, from, to time.Time,
+	r Replaced) (Replaced, error) {
+	args := []any{connectionID, string(report), date(from), date(to), fileID}
+	const where = ` FROM facts WHERE connection_id = $1 AND report_type = $2 AND day >= $3 AND day <= $4 AND file_id = $5`
+	if err := t.queryRow(ctx, `SELECT COUNT(DISTINCT CASE WHEN subtag <> '' THEN subtag ELSE fact_key END)`+where,
+		args...).Scan(&r.Transactions); err != nil {
+		return r, fmt.Errorf("replaced facts: %w", err)
+	}
+	rows, err := t.query(ctx, `SELECT DISTINCT day`+where+` ORDER BY day`, args...)
+	if err != nil {
+		return r, fmt.Errorf("replaced facts: %w", err)
+	}
+	days, err := collect(rows, func(r rowScanner) (time.Time, error) {
+		var day scanTime
+		err := r.Scan(&day)
+		return day.T, err
+	})
+	if err != nil {
+		return r, fmt.Errorf("replaced facts: %w", err)
+	}
+	r.Days = days
 	return r, nil
 }
 
