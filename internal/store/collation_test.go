@@ -1,0 +1,83 @@
+package store_test
+
+import (
+	"testing"
+
+	"github.com/affsync/affsync/internal/store"
+	"github.com/affsync/affsync/internal/store/storetest"
+)
+
+// collatedColumnsQuery counts the columns of a collatable type (text,
+// varchar, char, arrays of them) of the app's tables on PostgreSQL and
+// those of them in "C", and names the others as table.column (collation).
+const collatedColumnsQuery = `SELECT count(*),
+	count(*) FILTER (WHERE a.attcollation = 'pg_catalog."C"'::regcollation),
+	COALESCE(string_agg(c.relname || '.' || a.attname || ' (' || co.collname || ')', ', ' ORDER BY c.relname, a.attnum)
+		FILTER (WHERE a.attcollation <> 'pg_catalog."C"'::regcollation), '')
+	FROM pg_attribute a
+	JOIN pg_class c ON c.oid = a.attrelid
+	JOIN pg_collation co ON co.oid = a.attcollation
+	WHERE c.relnamespace = current_schema()::regnamespace
+	  AND c.relkind IN ('r', 'p')
+	  AND c.relname <> 'goose_db_version'
+	  AND a.attnum > 0 AND NOT a.attisdropped`
+
+// textColumns answers how many text columns the app's tables have, how
+// many of them compare in byte order, and names the others.
+func textColumns(t *testing.T, s *store.Store) (n, c int, notC string) {
+	t.Helper()
+	if err := s.QueryForTest(ctx, collatedColumnsQuery, &n, &c, &notC); err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 {
+		t.Fatal("no text column found: the query does not see the app's tables")
+	}
+	return n, c, notC
+}
+
+// TestTextColumnsCollateC keeps every text column of PostgreSQL's schema
+// in byte order, as SQLite's are: keyset cursors and list orders then agree
+// between the engines whatever the database's default collation, and
+// B-tree probes compare with memcmp. A column a later migration adds
+// without COLLATE "C" fails here by name.
+func TestTextColumnsCollateC(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		if s.Dialect() != store.Postgres {
+			t.Skip("SQLite: no column collation to check; its BINARY default compares text in byte order")
+		}
+		n, _, notC := textColumns(t, s)
+		if notC != "" {
+			t.Fatalf("text columns not COLLATE \"C\" (of %d): %s", n, notC)
+		}
+	})
+}
+
+// TestMigration00010TextByteOrder takes a filled store down to version 9
+// (PostgreSQL: every text column back on the database's default collation)
+// and up again: the columns are "C" again and every row reads back.
+func TestMigration00010TextByteOrder(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s, "collate-upgrade")
+		batch := itemsBatch(f)
+		if _, err := s.UpsertTransactions(ctx, f.ws.ID, batch); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.MigrateToForTest(ctx, 9); err != nil {
+			t.Fatal(err)
+		}
+		if s.Dialect() == store.Postgres {
+			if n, c, _ := textColumns(t, s); c != 0 {
+				t.Fatalf("at 00009: %d of %d text columns still COLLATE \"C\"", c, n)
+			}
+		}
+		if err := s.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if s.Dialect() == store.Postgres {
+			if n, _, notC := textColumns(t, s); notC != "" {
+				t.Fatalf("up again: text columns not COLLATE \"C\" (of %d): %s", n, notC)
+			}
+		}
+		checkItems(t, s, f, batch)
+	})
+}
