@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/affsync/affsync/internal/store"
@@ -80,4 +81,60 @@ func TestMigration00010TextByteOrder(t *testing.T) {
 		}
 		checkItems(t, s, f, batch)
 	})
+}
+
+// TestTextOrderMatchesSQLite lists workspaces (ordered by name) from a
+// PostgreSQL database whose default collation is ICU's en-US, where "a"
+// sorts before "B": after 00010 the list is in byte order, as on SQLite;
+// at 00009 it was not.
+func TestTextOrderMatchesSQLite(t *testing.T) {
+	names := []string{"b", "é", "B", "a", "A", "_"}
+	order := func(t *testing.T, s *store.Store) []string {
+		t.Helper()
+		list, err := s.Workspaces(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, w := range list {
+			got = append(got, w.Name)
+		}
+		return got
+	}
+	fill := func(t *testing.T, s *store.Store) {
+		t.Helper()
+		for _, n := range names {
+			if _, err := s.EnsureWorkspace(ctx, n); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	lite := storetest.OpenSQLite(t)
+	fill(t, lite)
+	want := order(t, lite)
+	if !reflect.DeepEqual(want, []string{"A", "B", "_", "a", "b", "é"}) {
+		t.Fatalf("SQLite order %q, want byte order", want)
+	}
+
+	dsn := storetest.NewPostgresDatabaseWith(t,
+		"TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'")
+	pg := storetest.Open(t, dsn)
+	fill(t, pg)
+	if got := order(t, pg); !reflect.DeepEqual(got, want) {
+		t.Errorf("PostgreSQL (en-US) order %q, SQLite's %q", got, want)
+	}
+	if err := pg.MigrateToForTest(ctx, 9); err != nil {
+		t.Fatal(err)
+	}
+	// A new store: the first one's prepared statements were planned for
+	// the columns in "C" (PostgreSQL refuses them once the result's
+	// collation changes).
+	old, err := store.Open(ctx, dsn, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer old.Close()
+	if got := order(t, old); reflect.DeepEqual(got, want) {
+		t.Errorf("at 00009 PostgreSQL (en-US) already in byte order %q: the database does not collate as en-US", got)
+	}
 }
