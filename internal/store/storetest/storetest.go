@@ -50,6 +50,14 @@ func OpenPostgres(t testing.TB) *store.Store {
 // NewPostgresDatabase creates an empty database and returns its DSN.
 func NewPostgresDatabase(t testing.TB) string {
 	t.Helper()
+	return NewPostgresDatabaseWith(t, "")
+}
+
+// NewPostgresDatabaseWith creates an empty database with options (what
+// follows CREATE DATABASE name, such as another default collation) and
+// returns its DSN.
+func NewPostgresDatabaseWith(t testing.TB, options string) string {
+	t.Helper()
 	base := os.Getenv(EnvPostgres)
 	if base == "" {
 		t.Skip("PostgreSQL skipped: set " + EnvPostgres)
@@ -62,7 +70,7 @@ func NewPostgresDatabase(t testing.TB) string {
 	var b [6]byte
 	_, _ = rand.Read(b[:])
 	name := "affsync_test_" + hex.EncodeToString(b[:])
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name+" "+options); err != nil {
 		admin.Close(ctx)
 		t.Fatalf("create database: %v", err)
 	}
