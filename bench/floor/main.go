@@ -6,6 +6,9 @@
 // pragmas affsync's writer uses. No parsing, no projection, no reads: what
 // is left of an import when everything but its writes is free.
 //
+// Then the facts alone in two other designs (narrower rows; blocks of
+// facts with a row per group), for what a redesign of facts could save.
+//
 // Usage: go run ./bench/floor DB
 package main
 
@@ -54,7 +57,106 @@ func run(ctx context.Context, path string) error {
 		rows += n
 	}
 	fmt.Printf("%-22s %9d rows %8.2f s\n", "all", rows, total.Seconds())
+	d, n, err := copyNarrowFacts(ctx, db)
+	if err != nil {
+		return fmt.Errorf("narrow facts: %w", err)
+	}
+	fmt.Printf("%-22s %9d rows %8.2f s %9.0f rows/s\n", "facts, narrow", n, d.Seconds(), float64(n)/d.Seconds())
+	d, n, err = copyFactBlocks(ctx, db)
+	if err != nil {
+		return fmt.Errorf("fact blocks: %w", err)
+	}
+	fmt.Printf("%-22s %9d rows %8.2f s %9.0f rows/s\n", "facts, blocks", n, d.Seconds(), float64(n)/d.Seconds())
 	return nil
+}
+
+// factBlocks is another design: a file's facts kept as blocks of a
+// thousand, each one row holding their encoded text, with one row per
+// (group, file) to find a group's facts by. The "facts, blocks" line is the
+// floor of that design (its rows/s are facts stored per second).
+const factBlocks = `CREATE TABLE floor_fact_blocks (file_id INTEGER NOT NULL, block INTEGER NOT NULL, facts BLOB NOT NULL,
+    PRIMARY KEY (file_id, block)) WITHOUT ROWID;
+CREATE TABLE floor_fact_groups (connection INTEGER NOT NULL, group_key TEXT NOT NULL, file_id INTEGER NOT NULL,
+    block INTEGER NOT NULL, PRIMARY KEY (connection, group_key, file_id, block)) WITHOUT ROWID`
+
+func copyFactBlocks(ctx context.Context, db *sql.DB) (time.Duration, int64, error) {
+	for _, q := range strings.Split(factBlocks, ";\n") {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			return 0, 0, err
+		}
+	}
+	defer db.ExecContext(ctx, "DROP TABLE floor_fact_blocks")
+	defer db.ExecContext(ctx, "DROP TABLE floor_fact_groups")
+	var n int64
+	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM facts`).Scan(&n); err != nil {
+		return 0, 0, err
+	}
+	start := time.Now()
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO floor_fact_blocks SELECT file_id, id / 1000,
+		CAST(group_concat(concat_ws(char(9), line, report_type, day, fact_key, group_key, program, currency, tracking_id, subtag, asin,
+			name, category, seller, device, link_type, direct, price, quantity, returns, revenue, commission, rate, clicks,
+			items_ordered, items_shipped), char(10)) AS BLOB)
+		FROM facts GROUP BY file_id, id / 1000`); err != nil {
+		return 0, 0, err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO floor_fact_groups SELECT DISTINCT 1, group_key, file_id, id / 1000 FROM facts
+		WHERE group_key <> ''`); err != nil {
+		return 0, 0, err
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, 0, err
+	}
+	return time.Since(start), n, nil
+}
+
+// narrowFacts is what a fact row could be: integer connection, file,
+// report and day, a fixed 8-byte key in place of the text key, and no
+// workspace (its connection's), with the same three indexes. The "facts,
+// narrow" line is the floor of that design against the facts line above.
+const narrowFacts = `CREATE TABLE floor_facts_narrow (
+    id INTEGER PRIMARY KEY, connection INTEGER NOT NULL, file_id INTEGER NOT NULL, line INTEGER NOT NULL,
+    report INTEGER NOT NULL, day INTEGER NOT NULL, fact_key BLOB NOT NULL, group_key TEXT NOT NULL, program TEXT NOT NULL,
+    currency TEXT NOT NULL, tracking_id TEXT NOT NULL, subtag TEXT NOT NULL, asin TEXT NOT NULL, name TEXT NOT NULL,
+    category TEXT NOT NULL, seller TEXT NOT NULL, device TEXT NOT NULL, link_type TEXT NOT NULL, direct INTEGER,
+    price INTEGER NOT NULL, quantity INTEGER NOT NULL, returns INTEGER NOT NULL, revenue INTEGER NOT NULL,
+    commission INTEGER NOT NULL, rate INTEGER NOT NULL, clicks INTEGER NOT NULL, items_ordered INTEGER NOT NULL,
+    items_shipped INTEGER NOT NULL);
+CREATE INDEX floor_facts_narrow_file ON floor_facts_narrow (file_id, group_key);
+CREATE INDEX floor_facts_narrow_day ON floor_facts_narrow (connection, report, day, file_id);
+CREATE INDEX floor_facts_narrow_group ON floor_facts_narrow (connection, group_key, file_id)`
+
+// copyNarrowFacts times copying the facts into the narrow table. The
+// conversions cost the copy a little more than storing such rows would.
+func copyNarrowFacts(ctx context.Context, db *sql.DB) (time.Duration, int64, error) {
+	for _, q := range strings.Split(narrowFacts, ";\n") {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			return 0, 0, err
+		}
+	}
+	defer db.ExecContext(ctx, "DROP TABLE floor_facts_narrow")
+	start := time.Now()
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `INSERT INTO floor_facts_narrow SELECT id, 1, file_id, line, length(report_type),
+		CAST(julianday(day) AS INTEGER), CAST(substr(fact_key, 1, 8) AS BLOB), group_key, program, currency, tracking_id, subtag, asin,
+		name, category, seller, device, link_type, direct, price, quantity, returns, revenue, commission, rate, clicks, items_ordered,
+		items_shipped FROM facts`)
+	if err != nil {
+		return 0, 0, err
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, 0, err
+	}
+	n, _ := res.RowsAffected()
+	return time.Since(start), n, nil
 }
 
 // copyTable creates floor_<table> with the table's columns and indexes,
