@@ -91,27 +91,13 @@ func copyFactBlocks(ctx context.Context, db *sql.DB) (time.Duration, int64, erro
 	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM facts`).Scan(&n); err != nil {
 		return 0, 0, err
 	}
-	start := time.Now()
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return 0, 0, err
-	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO floor_fact_blocks SELECT file_id, id / 1000,
+	d, _, err := timed(ctx, db, `INSERT INTO floor_fact_blocks SELECT file_id, id / 1000,
 		CAST(group_concat(concat_ws(char(9), line, report_type, day, fact_key, group_key, program, currency, tracking_id, subtag, asin,
 			name, category, seller, device, link_type, direct, price, quantity, returns, revenue, commission, rate, clicks,
 			items_ordered, items_shipped), char(10)) AS BLOB)
-		FROM facts GROUP BY file_id, id / 1000`); err != nil {
-		return 0, 0, err
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO floor_fact_groups SELECT DISTINCT 1, group_key, file_id, id / 1000 FROM facts
-		WHERE group_key <> ''`); err != nil {
-		return 0, 0, err
-	}
-	if err := tx.Commit(); err != nil {
-		return 0, 0, err
-	}
-	return time.Since(start), n, nil
+		FROM facts GROUP BY file_id, id / 1000`,
+		`INSERT INTO floor_fact_groups SELECT DISTINCT 1, group_key, file_id, id / 1000 FROM facts WHERE group_key <> ''`)
+	return d, n, err
 }
 
 // narrowFacts is what a fact row could be: integer connection, file,
@@ -139,23 +125,34 @@ func copyNarrowFacts(ctx context.Context, db *sql.DB) (time.Duration, int64, err
 		}
 	}
 	defer db.ExecContext(ctx, "DROP TABLE floor_facts_narrow")
+	return timed(ctx, db, `INSERT INTO floor_facts_narrow SELECT id, 1, file_id, line, length(report_type),
+		CAST(julianday(day) AS INTEGER), CAST(substr(fact_key, 1, 8) AS BLOB), group_key, program, currency, tracking_id, subtag, asin,
+		name, category, seller, device, link_type, direct, price, quantity, returns, revenue, commission, rate, clicks, items_ordered,
+		items_shipped FROM facts`)
+}
+
+// timed runs the statements in one write transaction and answers how long
+// that took, commit included, and how many rows the first one wrote.
+func timed(ctx context.Context, db *sql.DB, statements ...string) (time.Duration, int64, error) {
 	start := time.Now()
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, 0, err
 	}
 	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `INSERT INTO floor_facts_narrow SELECT id, 1, file_id, line, length(report_type),
-		CAST(julianday(day) AS INTEGER), CAST(substr(fact_key, 1, 8) AS BLOB), group_key, program, currency, tracking_id, subtag, asin,
-		name, category, seller, device, link_type, direct, price, quantity, returns, revenue, commission, rate, clicks, items_ordered,
-		items_shipped FROM facts`)
-	if err != nil {
-		return 0, 0, err
+	var n int64
+	for i, q := range statements {
+		res, err := tx.ExecContext(ctx, q)
+		if err != nil {
+			return 0, 0, err
+		}
+		if i == 0 {
+			n, _ = res.RowsAffected()
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, 0, err
 	}
-	n, _ := res.RowsAffected()
 	return time.Since(start), n, nil
 }
 
@@ -190,22 +187,8 @@ func copyTable(ctx context.Context, db *sql.DB, table string) (time.Duration, in
 		}
 	}
 	defer db.ExecContext(ctx, "DROP TABLE "+copyName)
-	start := time.Now()
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return 0, 0, err
-	}
-	defer tx.Rollback()
 	// The WHERE that always holds keeps SQLite from copying the records
 	// whole (its transfer optimisation): each row is built and inserted,
 	// index by index, as an import's INSERT does.
-	res, err := tx.ExecContext(ctx, "INSERT INTO "+copyName+" SELECT * FROM "+table+" WHERE random() IS NOT NULL")
-	if err != nil {
-		return 0, 0, err
-	}
-	if err := tx.Commit(); err != nil {
-		return 0, 0, err
-	}
-	n, _ := res.RowsAffected()
-	return time.Since(start), n, nil
+	return timed(ctx, db, "INSERT INTO "+copyName+" SELECT * FROM "+table+" WHERE random() IS NOT NULL")
 }

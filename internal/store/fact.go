@@ -481,29 +481,21 @@ func (t *Tx) GroupsInOtherFiles(ctx context.Context, connectionID string, fileID
 	if err := t.freshStats(ctx, "facts"); err != nil {
 		return nil, err
 	}
-	out := map[string]bool{}
 	skip := []any{fileID}
 	for _, id := range dead {
 		skip = append(skip, id)
 	}
-	for chunk := range slicesChunk(groups, 900) {
+	out, err := querySet[string](ctx, t, groups, func(chunk []string) (string, []any) {
 		args := append([]any{connectionID}, skip...)
 		for _, g := range chunk {
 			args = append(args, g)
 		}
-		rows, err := t.query(ctx, `SELECT DISTINCT group_key FROM facts WHERE connection_id = $1
-			AND file_id NOT IN (`+placeholders(t.s.dialect, 2, len(skip))+`)
-			AND group_key IN (`+placeholders(t.s.dialect, 2+len(skip), len(chunk))+`)`, args...)
-		if err != nil {
-			return nil, fmt.Errorf("groups in other files: %w", err)
-		}
-		list, err := collect(rows, scanOne[string])
-		if err != nil {
-			return nil, fmt.Errorf("groups in other files: %w", err)
-		}
-		for _, g := range list {
-			out[g] = true
-		}
+		return `SELECT DISTINCT group_key FROM facts WHERE connection_id = $1
+			AND file_id NOT IN (` + placeholders(t.s.dialect, 2, len(skip)) + `)
+			AND group_key IN (` + placeholders(t.s.dialect, 2+len(skip), len(chunk)) + `)`, args
+	})
+	if err != nil {
+		return nil, fmt.Errorf("groups in other files: %w", err)
 	}
 	return out, nil
 }
@@ -511,23 +503,37 @@ func (t *Tx) GroupsInOtherFiles(ctx context.Context, connectionID string, fileID
 // FilesCounting answers which of the files count for some day: the chosen
 // file of some (report type, day, tracking ID) of the connection.
 func (t *Tx) FilesCounting(ctx context.Context, connectionID string, files []int64) (map[int64]bool, error) {
-	out := map[int64]bool{}
-	for chunk := range slicesChunk(files, 900) {
+	out, err := querySet[int64](ctx, t, files, func(chunk []int64) (string, []any) {
 		args := []any{connectionID}
 		for _, id := range chunk {
 			args = append(args, id)
 		}
-		rows, err := t.query(ctx, `SELECT DISTINCT file_id FROM chosen_days WHERE connection_id = $1
-			AND file_id IN (`+placeholders(t.s.dialect, 2, len(chunk))+`)`, args...)
+		return `SELECT DISTINCT file_id FROM chosen_days WHERE connection_id = $1
+			AND file_id IN (` + placeholders(t.s.dialect, 2, len(chunk)) + `)`, args
+	})
+	if err != nil {
+		return nil, fmt.Errorf("files counting: %w", err)
+	}
+	return out, nil
+}
+
+// querySet runs the query that build makes for each chunk of values (one
+// IN list of up to 900, under both engines' limits on bound parameters)
+// and gathers the first column of every row it answers.
+func querySet[T comparable, V any](ctx context.Context, t *Tx, values []V, build func(chunk []V) (string, []any)) (map[T]bool, error) {
+	out := map[T]bool{}
+	for chunk := range slicesChunk(values, 900) {
+		q, args := build(chunk)
+		rows, err := t.query(ctx, q, args...)
 		if err != nil {
-			return nil, fmt.Errorf("files counting: %w", err)
+			return nil, err
 		}
-		list, err := collect(rows, scanOne[int64])
+		list, err := collect(rows, scanOne[T])
 		if err != nil {
-			return nil, fmt.Errorf("files counting: %w", err)
+			return nil, err
 		}
-		for _, id := range list {
-			out[id] = true
+		for _, v := range list {
+			out[v] = true
 		}
 	}
 	return out, nil
