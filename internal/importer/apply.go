@@ -42,11 +42,11 @@ type fileRun struct {
 	paidChanged map[string]bool // months ("2026-10") whose payment changed
 	custom      *customRun
 	// spool holds the file's grouped facts sorted by group. alone says
-	// that no other file counts for a day the file covers, nor did before
-	// it but for the files of superseded, which it replaced whole (a
-	// re-issue) so that they count for no day any more (store.Coverage):
-	// the groups to project are then the spool's, read without the store,
-	// and the groups of superseded that the file dropped.
+	// that no other file counted for a day the file covers before it, or
+	// only the files of superseded, which it replaced whole (a re-issue)
+	// so that they count for no day any more (store.Coverage): the groups
+	// to project are then the spool's, read without the store, and the
+	// groups of superseded that the file dropped.
 	spool      *groupSpool
 	alone      bool
 	superseded []int64
@@ -119,6 +119,7 @@ func (im *Importer) apply(ctx context.Context, tx *store.Tx, conn store.Connecti
 	if err := tx.FinishFile(ctx, fileID, sum.Rows, strings.Join(slices.Compact(run.types), ",")); err != nil {
 		return err
 	}
+	var counted []int64
 	for _, c := range run.covers {
 		covers := slices.SortedFunc(maps.Keys(c.carried), func(a, b store.Cover) int {
 			return cmp.Or(a.Day.Compare(b.Day), strings.Compare(a.TrackingID, b.TrackingID))
@@ -127,19 +128,23 @@ func (im *Importer) apply(ctx context.Context, tx *store.Tx, conn store.Connecti
 		if err != nil {
 			return err
 		}
-		run.superseded = append(run.superseded, cov.Counted...)
+		counted = append(counted, cov.Counted...)
 		for _, r := range cov.Replaced {
 			sum.Notes = append(sum.Notes, replacedNote(r, f.Name))
 		}
 	}
-	if len(run.superseded) > 0 {
-		slices.Sort(run.superseded)
-		run.superseded = slices.Compact(run.superseded)
-		live, err := tx.FilesCounting(ctx, conn.ID, run.superseded)
+	if len(counted) > 0 {
+		// The files that counted on these days before: if none of them
+		// counts for any day now, this file replaced them whole.
+		slices.Sort(counted)
+		counted = slices.Compact(counted)
+		live, err := tx.FilesCounting(ctx, conn.ID, counted)
 		if err != nil {
 			return err
 		}
-		run.alone = len(live) == 0
+		if run.alone = len(live) == 0; run.alone {
+			run.superseded = counted
+		}
 	}
 	if st.transactions {
 		err = im.finishCustom(ctx, tx, conn, st, run)
