@@ -163,6 +163,38 @@ func TestUpsertIsIdempotentAndHistoryOnlyOnChange(t *testing.T) {
 	})
 }
 
+// A stored transaction changed twice in one batch: two history entries,
+// and the customs index as the last change left it (the batch's customs
+// rows and history are written once the batch is done).
+func TestUpsertSameTransactionTwiceInABatch(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s, "twice")
+		if _, err := s.UpsertTransactions(ctx, f.ws.ID, batchOf(f.conn, 0, 1)); err != nil {
+			t.Fatal(err)
+		}
+		first, second := batchOf(f.conn, 0, 1)[0], batchOf(f.conn, 0, 1)[0]
+		first.Tx.Commission, first.Tx.Customs = 150, []string{"sub-000000", "app-1"}
+		second.Tx.Commission, second.Tx.Customs = 170, []string{"sub-000000", "app-2"}
+		st, err := s.UpsertTransactions(ctx, f.ws.ID, []store.TxWrite{first, second})
+		if err != nil || st.Updated != 2 {
+			t.Fatalf("two changes in one batch: %+v %v", st, err)
+		}
+		id := model.TransactionID(f.conn.ID, first.Tx.SourceKey)
+		if h, err := s.TransactionHistory(ctx, f.ws.ID, id); err != nil || len(h) != 2 {
+			t.Fatalf("history: %+v %v", h, err)
+		}
+		for custom, want := range map[string]int{"app-1": 0, "app-2": 1, "sub-000000": 1} {
+			list, _, err := s.Transactions(ctx, f.ws.ID, store.TransactionFilter{Custom: custom})
+			if err != nil || len(list) != want {
+				t.Errorf("?custom=%s: %d transactions, want %d (%v)", custom, len(list), want, err)
+			}
+			if want == 1 && list[0].Commission != 170 {
+				t.Errorf("?custom=%s: commission %d, want the last change's 170", custom, list[0].Commission)
+			}
+		}
+	})
+}
+
 func TestWorkspaceIsolation(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		a, b := newFixture(t, s, "a"), newFixture(t, s, "b")

@@ -265,8 +265,13 @@ func (t *Tx) updateTransaction(ctx context.Context, w TxWrite, seq, updateSeq in
 	if err != nil {
 		return err
 	}
-	pu.ids = append(pu.ids, x.ID)
-	pu.customs = customRows(pu.customs, x, seq, updateSeq)
+	if pu.customs == nil {
+		pu.customs = map[string][][]any{}
+	}
+	if _, again := pu.customs[x.ID]; !again {
+		pu.ids = append(pu.ids, x.ID)
+	}
+	pu.customs[x.ID] = customRows(nil, x, seq, updateSeq)
 	pu.history = append(pu.history, []any{x.WorkspaceID, x.ID, t.s.ts(now), body, w.Reason, w.Source})
 	return nil
 }
@@ -276,8 +281,8 @@ func (t *Tx) updateTransaction(ctx context.Context, w TxWrite, seq, updateSeq in
 // four per update: each one's customs rows, rewritten at its new place in
 // the update order, and its history entry.
 type pendingUpdates struct {
-	ids     []string // the updated transactions, whose customs rows are rewritten
-	customs [][]any
+	ids     []string           // the updated transactions, once each, in order
+	customs map[string][][]any // id → its customs rows as its last update left them
 	history [][]any
 }
 
@@ -295,7 +300,11 @@ func (t *Tx) writeUpdates(ctx context.Context, pu *pendingUpdates) error {
 			return fmt.Errorf("move customs: %w", err)
 		}
 	}
-	if err := t.insertRows(ctx, "transaction_customs", customColumns, pu.customs); err != nil {
+	var customs [][]any
+	for _, id := range pu.ids {
+		customs = append(customs, pu.customs[id]...)
+	}
+	if err := t.insertRows(ctx, "transaction_customs", customColumns, customs); err != nil {
 		return fmt.Errorf("move customs: %w", err)
 	}
 	if err := t.insertRows(ctx, "transaction_history", historyColumns, pu.history); err != nil {
