@@ -601,10 +601,9 @@ func (t *Tx) TransactionsOfGroups(ctx context.Context, workspaceID, connectionID
 		}
 		list, err := collect(rows, func(r rowScanner) (grouped, error) {
 			var g grouped
-			var items string
 			var err error // the group is the last column, after the items
-			g.x, err = scanTransaction(withItems{withItems{r, &g.group}, &items})
-			g.x.itemsJSON = &items // decoded only if compared items differ (upsert)
+			// The items are decoded only if the projected ones differ (upsert).
+			g.x, err = scanTransactionItemsAsStored(withItems{r, &g.group})
 			return g, err
 		})
 		if err != nil {

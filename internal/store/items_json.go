@@ -90,15 +90,20 @@ type withItems struct {
 func (w withItems) Scan(dest ...any) error { return w.r.Scan(append(dest, w.items)...) }
 
 func scanTransactionWithItems(r rowScanner) (txWithSeq, error) {
-	var items string
-	x, err := scanTransaction(withItems{r, &items})
+	x, err := scanTransactionItemsAsStored(r)
 	if err != nil {
 		return x, err
 	}
-	if x.Items, err = decodeItems(items); err != nil {
-		return x, fmt.Errorf("transaction %s items: %w", x.ID, err)
-	}
-	return x, nil
+	return x, x.decodedItems()
+}
+
+// scanTransactionItemsAsStored scans a transaction row whose last column
+// is itemsColumn, and keeps its items as stored (txWithSeq.itemsJSON).
+func scanTransactionItemsAsStored(r rowScanner) (txWithSeq, error) {
+	var items string
+	x, err := scanTransaction(withItems{r, &items})
+	x.itemsJSON = &items
+	return x, err
 }
 
 func decodeItems(text string) ([]model.Item, error) {
