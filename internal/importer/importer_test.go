@@ -456,3 +456,53 @@ func TestLateBadRowRejectsWholeFile(t *testing.T) {
 		}
 	})
 }
+
+// TestReissuedSumsEqualAFreshImport checks the revenues that re-issues leave
+// (only the sums that changed are written, store.projectSums) against a
+// store that imported only the files that count in the end, each on days
+// that held no sums yet.
+func TestReissuedSumsEqualAFreshImport(t *testing.T) {
+	d := days()
+	day2 := earningsFile("2026-10-02", line("2026-10-02", "B1", "u1", -1, "-29.99", "-1.20"), line("2026-10-02", "B5", "u9", 2, "20.00", "0.80"),
+		line("2026-10-02", "B4", "u3", 1, "29.99", "1.20"))
+	day5 := earningsFile("2026-10-05", line("2026-10-05", "B6", "u5", 3, "89.97", "3.60"))
+	twoDays := earningsFile("2026-10-05", line("2026-10-05", "B6", "u5", 1, "29.99", "1.20"), line("2026-10-06", "B7", "u6", 1, "29.99", "1.20"),
+		line("2026-10-05", "B3", "", 1, "29.99", "1.20"))
+	cases := []struct {
+		name         string
+		files, fresh []importer.File
+	}{
+		{"a day re-issued twice", append(slices.Clone(d),
+			// u3 dropped and u9 new, then u3 back and u9 changed.
+			earningsFile("2026-10-02", line("2026-10-02", "B1", "u1", -1, "-29.99", "-1.20"), line("2026-10-02", "B5", "u9", 1, "10.00", "0.40")),
+			day2),
+			[]importer.File{d[0], day2, d[2], d[3]}},
+		// The two-day file ends later, so it counts for both days (SPEC §3.5).
+		{"a day taken over by a longer file", []importer.File{day5, twoDays}, []importer.File{twoDays}},
+		{"a day emptied", []importer.File{d[1], earningsFile("2026-10-02", line("2026-10-02", "B4", "u3", 0, "0.00", "0.00"))},
+			[]importer.File{earningsFile("2026-10-02", line("2026-10-02", "B4", "u3", 0, "0.00", "0.00"))}},
+	}
+	revenues := func(dump string) string {
+		var out []string
+		for _, l := range strings.Split(dump, "\n") {
+			if strings.HasPrefix(l, "revenue ") {
+				out = append(out, l)
+			}
+		}
+		return strings.Join(out, "\n")
+	}
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		for i, c := range cases {
+			reissued, fresh := newEnv(t, s, fmt.Sprintf("reissued%d", i)), newEnv(t, s, fmt.Sprintf("fresh%d", i))
+			reissued.importAll(t, c.files...)
+			fresh.importAll(t, c.fresh...)
+			got, want := revenues(reissued.dump(t)), revenues(fresh.dump(t))
+			if got != want {
+				t.Errorf("%s: revenues after the re-issues\n%s\nwant, as imported fresh,\n%s", c.name, got, want)
+			}
+			if want == "" {
+				t.Errorf("%s: no revenues to compare", c.name)
+			}
+		}
+	})
+}

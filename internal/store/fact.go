@@ -620,8 +620,9 @@ func (t *Tx) TransactionsOfGroups(ctx context.Context, workspaceID, connectionID
 }
 
 // ProjectRevenues recomputes a connection's daily revenues on days [from,
-// to] from the facts that count, in SQL so that a day of a million rows
-// costs no memory. It is the one revenue rule (SPEC §4.2), per day,
+// to] from the facts that count, summed in SQL; days already summed
+// (a re-issue) get only the sums that changed written (projectSums). It is
+// the one revenue rule (SPEC §4.2), per day,
 // tracking ID, program, subtag and currency; every row counts on its own
 // date, so a return lowers the day it happened:
 //   - sale_amount, commission: the sums of the rows (returns negative);
@@ -643,10 +644,6 @@ func (t *Tx) ProjectRevenues(ctx context.Context, workspaceID, connectionID stri
 		return err
 	}
 	t.touch(workspaceID, connectionID, from, to)
-	if _, err := t.exec(ctx, `DELETE FROM revenues WHERE connection_id = $1 AND kind = 'cps' AND day >= $2 AND day <= $3`,
-		connectionID, date(from), date(to)); err != nil {
-		return fmt.Errorf("project revenues: %w", err)
-	}
 	opened := "f.fact_key"
 	if bySubtag {
 		opened = "CASE WHEN f.report_type = $5 AND f.subtag <> '' THEN 's:' || f.subtag ELSE f.fact_key END"
@@ -655,22 +652,17 @@ func (t *Tx) ProjectRevenues(ctx context.Context, workspaceID, connectionID stri
 	if err != nil {
 		return fmt.Errorf("project revenues: %w", err)
 	}
-	_, err = t.exec(ctx, `INSERT INTO revenues (workspace_id, connection_id, day, channel, program, custom, currency, kind,
-			sale_amount, commission, items_shipped, items_returned, transactions)
-		SELECT $1, f.connection_id, f.day, f.tracking_id, f.program, f.subtag, f.currency, 'cps',
+	sel := `SELECT CAST($1 AS TEXT), f.connection_id, f.day, f.tracking_id, f.program, f.subtag, f.currency, 'cps',
 			SUM(f.revenue), SUM(f.commission),
 			SUM(CASE WHEN f.report_type = $6 THEN CASE WHEN f.commission >= 0 AND f.quantity > 0 THEN f.quantity ELSE 0 END
 				WHEN f.quantity + f.returns > 0 THEN f.quantity + f.returns ELSE 0 END),
 			SUM(CASE WHEN f.report_type = $6 THEN CASE WHEN f.commission < 0 THEN ABS(f.quantity) ELSE 0 END
 				ELSE f.returns + CASE WHEN f.quantity + f.returns < 0 THEN -(f.quantity + f.returns) ELSE 0 END END),
 			COUNT(DISTINCT CASE WHEN (f.report_type = $6 AND f.commission >= 0) OR (f.report_type = $5 AND f.quantity > 0)
-				THEN `+opened+` END)`+counted+`f.connection_id = $2 AND f.report_type IN ($5, $6) AND f.day >= $3 AND f.day <= $4
-		GROUP BY f.connection_id, f.day, f.tracking_id, f.program, f.subtag, f.currency`,
-		append([]any{workspaceID, connectionID, date(from), date(to), string(model.ReportEarnings), string(model.ReportBounty)}, more...)...)
-	if err != nil {
-		return fmt.Errorf("project revenues: %w", err)
-	}
-	return nil
+				THEN ` + opened + ` END)` + counted + `f.connection_id = $2 AND f.report_type IN ($5, $6) AND f.day >= $3 AND f.day <= $4
+		GROUP BY f.connection_id, f.day, f.tracking_id, f.program, f.subtag, f.currency`
+	return t.projectSums(ctx, revenueSums, connectionID, from, to, sel,
+		append([]any{workspaceID, connectionID, date(from), date(to), string(model.ReportEarnings), string(model.ReportBounty)}, more...))
 }
 
 // ProjectClicks recomputes a connection's daily clicks on days [from, to]
@@ -681,23 +673,15 @@ func (t *Tx) ProjectClicks(ctx context.Context, workspaceID, connectionID string
 		return err
 	}
 	t.touch(workspaceID, connectionID, from, to)
-	if _, err := t.exec(ctx, `DELETE FROM clicks WHERE connection_id = $1 AND day >= $2 AND day <= $3`,
-		connectionID, date(from), date(to)); err != nil {
-		return fmt.Errorf("project clicks: %w", err)
-	}
 	counted, more, err := t.countedFacts(ctx, connectionID, from, to, fileID, 5, model.ReportTracking)
 	if err != nil {
 		return fmt.Errorf("project clicks: %w", err)
 	}
-	_, err = t.exec(ctx, `INSERT INTO clicks (workspace_id, connection_id, day, channel, program, custom, clicks)
-		SELECT $1, f.connection_id, f.day, f.tracking_id, f.program, f.subtag, SUM(f.clicks)`+counted+`f.connection_id = $2
+	sel := `SELECT CAST($1 AS TEXT), f.connection_id, f.day, f.tracking_id, f.program, f.subtag, SUM(f.clicks)` + counted + `f.connection_id = $2
 		AND f.report_type = $5 AND f.day >= $3 AND f.day <= $4
-		GROUP BY f.connection_id, f.day, f.tracking_id, f.program, f.subtag`,
-		append([]any{workspaceID, connectionID, date(from), date(to), string(model.ReportTracking)}, more...)...)
-	if err != nil {
-		return fmt.Errorf("project clicks: %w", err)
-	}
-	return nil
+		GROUP BY f.connection_id, f.day, f.tracking_id, f.program, f.subtag`
+	return t.projectSums(ctx, clickSums, connectionID, from, to, sel,
+		append([]any{workspaceID, connectionID, date(from), date(to), string(model.ReportTracking)}, more...))
 }
 
 // CategoryFeeSums sums, per product category, the ad fees and revenue of the
