@@ -36,3 +36,22 @@ func (s *Store) CountForTest(ctx context.Context, table string) (int, error) {
 func (s *Store) QueryForTest(ctx context.Context, query string, dest ...any) error {
 	return s.read.QueryRowContext(ctx, query).Scan(dest...)
 }
+
+// ExecForTest runs a statement in a transaction of its own on the writer,
+// with PostgreSQL's lock_timeout set to lockTimeout when that is not "".
+func (s *Store) ExecForTest(ctx context.Context, lockTimeout, query string, args ...any) error {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if lockTimeout != "" && s.dialect == Postgres {
+		if _, err := tx.ExecContext(ctx, `SET LOCAL lock_timeout = '`+lockTimeout+`'`); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, query, args...); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

@@ -50,6 +50,20 @@ func (t *Tx) InsertFactRows(ctx context.Context, r FactRows) error {
 	if len(r.rows) == 0 {
 		return nil
 	}
+	var last []any
+	for _, row := range r.rows {
+		if last != nil && row[0] == last[0] && row[1] == last[1] && row[2] == last[2] {
+			continue
+		}
+		last = row
+		ws, conn, file := row[0].(string), row[1].(string), row[2].(int64)
+		if err := t.checkConnection(ctx, ws, conn); err != nil {
+			return fmt.Errorf("store facts: %w", err)
+		}
+		if err := t.checkFile(ctx, conn, file); err != nil {
+			return fmt.Errorf("store facts: %w", err)
+		}
+	}
 	if err := t.insertRows(ctx, "facts", factColumns, r.rows); err != nil {
 		return fmt.Errorf("store facts: %w", err)
 	}
@@ -661,7 +675,7 @@ func (t *Tx) ProjectRevenues(ctx context.Context, workspaceID, connectionID stri
 			COUNT(DISTINCT CASE WHEN (f.report_type = $6 AND f.commission >= 0) OR (f.report_type = $5 AND f.quantity > 0)
 				THEN ` + opened + ` END)` + counted + `f.connection_id = $2 AND f.report_type IN ($5, $6) AND f.day >= $3 AND f.day <= $4
 		GROUP BY f.connection_id, f.day, f.tracking_id, f.program, f.subtag, f.currency`
-	return t.projectSums(ctx, revenueSums, connectionID, from, to, sel,
+	return t.projectSums(ctx, revenueSums, workspaceID, connectionID, from, to, sel,
 		append([]any{workspaceID, connectionID, date(from), date(to), string(model.ReportEarnings), string(model.ReportBounty)}, more...))
 }
 
@@ -680,7 +694,7 @@ func (t *Tx) ProjectClicks(ctx context.Context, workspaceID, connectionID string
 	sel := `SELECT CAST($1 AS TEXT), f.connection_id, f.day, f.tracking_id, f.program, f.subtag, SUM(f.clicks)` + counted + `f.connection_id = $2
 		AND f.report_type = $5 AND f.day >= $3 AND f.day <= $4
 		GROUP BY f.connection_id, f.day, f.tracking_id, f.program, f.subtag`
-	return t.projectSums(ctx, clickSums, connectionID, from, to, sel,
+	return t.projectSums(ctx, clickSums, workspaceID, connectionID, from, to, sel,
 		append([]any{workspaceID, connectionID, date(from), date(to), string(model.ReportTracking)}, more...))
 }
 

@@ -12,6 +12,9 @@ import (
 // ReplaceRevenues swaps a connection's revenue rows of the given days for a
 // new projection of them.
 func (t *Tx) ReplaceRevenues(ctx context.Context, workspaceID, connectionID string, days []time.Time, rows []model.Revenue) error {
+	if err := t.checkConnection(ctx, workspaceID, connectionID); err != nil {
+		return fmt.Errorf("replace revenues: %w", err)
+	}
 	t.touchDays(workspaceID, connectionID, days)
 	for _, d := range days {
 		if _, err := t.exec(ctx, `DELETE FROM revenues WHERE connection_id = $1 AND day = $2`, connectionID, date(d)); err != nil {

@@ -205,6 +205,7 @@ type Tx struct {
 	analyzed map[string]int          // rows written per table before its last ANALYZE
 	conn     *sql.Conn               // PostgreSQL: the connection of tx, for COPY (copy.go)
 	staged   map[string]string       // staging tables created in this transaction (copy.go)
+	checked  map[string]bool         // rows referenced, checked and held (refs.go)
 }
 
 // Write runs fn in one write transaction, committed when fn returns nil.

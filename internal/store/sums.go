@@ -47,10 +47,14 @@ func (s sumTable) scope() string {
 
 // projectSums writes the sums that sel computes for days [from, to] of a
 // connection. sel selects the table's columns in the order of columns();
-// its third and fourth arguments are the first and the last day. Days that
-// hold no sums yet (a first import) take sel's rows in one INSERT … SELECT;
-// otherwise each day's sums are compared with those stored (diffSums).
-func (t *Tx) projectSums(ctx context.Context, s sumTable, connectionID string, from, to time.Time, sel string, args []any) error {
+// its first argument is workspaceID, its third and fourth the first and
+// the last day. Days that hold no sums yet (a first import) take sel's
+// rows in one INSERT … SELECT; otherwise each day's sums are compared
+// with those stored (diffSums).
+func (t *Tx) projectSums(ctx context.Context, s sumTable, workspaceID, connectionID string, from, to time.Time, sel string, args []any) error {
+	if err := t.checkConnection(ctx, workspaceID, connectionID); err != nil {
+		return fmt.Errorf("project %s: %w", s.table, err)
+	}
 	var stored bool
 	err := t.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM `+s.table+` WHERE connection_id = $1 AND day >= $2 AND day <= $3`+s.scope()+`)`,
 		connectionID, date(from), date(to)).Scan(&stored)

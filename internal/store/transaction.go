@@ -221,6 +221,9 @@ func (t *Tx) insertTransactions(ctx context.Context, ins []pendingInsert) error 
 	var custRows [][]any
 	for _, p := range ins {
 		x := p.Tx
+		if err := t.checkConnection(ctx, x.WorkspaceID, x.ConnectionID); err != nil {
+			return fmt.Errorf("insert transactions: %w", err)
+		}
 		customs, err := jsonText(nonNil(x.Customs))
 		if err != nil {
 			return err

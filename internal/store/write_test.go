@@ -3,6 +3,7 @@ package store_test
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/affsync/affsync/internal/model"
 	"github.com/affsync/affsync/internal/store"
@@ -37,6 +38,14 @@ func TestBrokenConstraintLeavesNothing(t *testing.T) {
 				}
 				_, err := tx.CoverDays(ctx, f.conn.ID, model.ReportEarnings, fileID, 1, day("2026-10-02"), covers[1:])
 				return err
+			}},
+			{"transaction of a connection that does not exist", func(tx *store.Tx, fileID int64) error {
+				_, err := tx.UpsertTransactions(ctx, f.ws.ID, batchOf(store.Connection{ID: "conn_missing", WorkspaceID: f.ws.ID, Network: "amazon"}, 10, 1))
+				return err
+			}},
+			{"revenue of a connection that does not exist", func(tx *store.Tx, fileID int64) error {
+				return tx.ReplaceRevenues(ctx, f.ws.ID, "conn_missing", []time.Time{day("2026-10-01")},
+					[]model.Revenue{{Date: day("2026-10-01"), Channel: "store-20", Currency: "USD", SaleAmount: 100}})
 			}},
 			{"fact of a file that does not exist", func(tx *store.Tx, fileID int64) error {
 				fact := model.Fact{ConnectionID: f.conn.ID, Report: model.ReportEarnings, Day: day("2026-10-01"), Key: "k", Currency: "USD"}
