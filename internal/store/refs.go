@@ -7,13 +7,15 @@ import (
 )
 
 // On PostgreSQL the tables an import fills by the million (facts,
-// transactions, revenues) have no foreign keys to their file, connection
-// and workspace (migration 00012): there a key is a trigger run per row,
-// about 3 µs, some 9 s of a million-row import. A write transaction checks
-// each row they reference once instead (checkConnection, checkFile), and
-// holds it with the lock a key check takes (FOR KEY SHARE), so that it
-// cannot be deleted before the transaction commits; triggers keep the
-// cascades. SQLite checks a key with one index probe and keeps its keys.
+// transactions, their customs, revenues) have no foreign keys to their
+// file, connection and workspace (migration 00012): there a key is a
+// trigger run per row, 3–7 µs, some 10 s of a million-row import. A write
+// transaction checks each row they reference once instead (checkConnection,
+// checkFile), and holds it with the lock a key check takes (FOR KEY SHARE),
+// so that it cannot be deleted before the transaction commits; customs are
+// written with their transaction, by the one writer of its workspace
+// (lockSequence). Triggers keep the cascades. SQLite checks a key with one
+// index probe and keeps its keys.
 
 // checkConnection makes sure, once per transaction, that the connection
 // exists in the workspace, and holds it until the transaction ends.

@@ -111,3 +111,36 @@ func TestWriteHoldsItsConnection(t *testing.T) {
 		t.Fatalf("after the write: %d transactions (%v)", n, err)
 	}
 }
+
+// A deleted transaction takes its customs rows with it (on PostgreSQL a
+// trigger, migration 00012), and only its own.
+func TestDeletedTransactionTakesItsCustoms(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s, "customs")
+		batch := batchOf(f.conn, 0, 3)
+		if _, err := s.UpsertTransactions(ctx, f.ws.ID, batch); err != nil {
+			t.Fatal(err)
+		}
+		customs := func(id string) int {
+			t.Helper()
+			var n int
+			if err := s.QueryForTest(ctx, `SELECT COUNT(*) FROM transaction_customs WHERE transaction_id = '`+id+`'`, &n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		gone, kept := batch[0].Tx.ID, batch[1].Tx.ID
+		if customs(gone) == 0 || customs(kept) == 0 {
+			t.Fatal("no customs stored")
+		}
+		if err := s.Write(ctx, func(tx *store.Tx) error { return tx.DeleteTransactions(ctx, f.ws.ID, []string{gone}) }); err != nil {
+			t.Fatal(err)
+		}
+		if n := customs(gone); n != 0 {
+			t.Errorf("%d customs rows of the deleted transaction left", n)
+		}
+		if customs(kept) == 0 {
+			t.Error("the customs of the transaction kept went too")
+		}
+	})
+}
