@@ -634,11 +634,11 @@ func (t *Tx) TransactionsOfGroups(ctx context.Context, workspaceID, connectionID
 }
 
 // ProjectRevenues recomputes a connection's daily revenues on days [from,
-// to] from the facts that count, summed in SQL; days already summed
-// (a re-issue) get only the sums that changed written (projectSums). It is
-// the one revenue rule (SPEC §4.2), per day,
-// tracking ID, program, subtag and currency; every row counts on its own
-// date, so a return lowers the day it happened:
+// to] from the facts that count, summed in SQL; on days summed already (a
+// re-issue) only the sums that changed are written (projectSums). It is the
+// one revenue rule (SPEC §4.2), per day, tracking ID, program, subtag and
+// currency; every row counts on its own date, so a return lowers the day it
+// happened:
 //   - sale_amount, commission: the sums of the rows (returns negative);
 //   - items_shipped: gross shipped items, quantity + returns when positive;
 //     a bounty's quantity, unless it is a reversal;

@@ -219,10 +219,12 @@ func (t *Tx) insertTransactions(ctx context.Context, ins []pendingInsert) error 
 	}
 	txRows := make([][]any, 0, len(ins))
 	var custRows [][]any
-	for _, p := range ins {
+	for i, p := range ins {
 		x := p.Tx
-		if err := t.checkConnection(ctx, x.WorkspaceID, x.ConnectionID); err != nil {
-			return fmt.Errorf("insert transactions: %w", err)
+		if i == 0 || x.ConnectionID != ins[i-1].Tx.ConnectionID || x.WorkspaceID != ins[i-1].Tx.WorkspaceID {
+			if err := t.checkConnection(ctx, x.WorkspaceID, x.ConnectionID); err != nil {
+				return fmt.Errorf("insert transactions: %w", err)
+			}
 		}
 		customs, err := jsonText(nonNil(x.Customs))
 		if err != nil {
