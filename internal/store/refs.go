@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 )
 
@@ -20,38 +19,30 @@ import (
 // checkConnection makes sure, once per transaction, that the connection
 // exists in the workspace, and holds it until the transaction ends.
 func (t *Tx) checkConnection(ctx context.Context, workspaceID, connectionID string) error {
-	if t.s.dialect != Postgres || t.checked["c:"+workspaceID+":"+connectionID] {
-		return nil
-	}
-	var one int
-	err := t.queryRow(ctx, `SELECT 1 FROM connections WHERE id = $1 AND workspace_id = $2 FOR KEY SHARE`,
-		connectionID, workspaceID).Scan(&one)
-	if err != nil {
-		return notFound(err, fmt.Sprintf("connection %s of workspace %s", connectionID, workspaceID))
-	}
-	t.check("c:" + workspaceID + ":" + connectionID)
-	return nil
+	return t.hold(ctx, "c:"+workspaceID+":"+connectionID, "connection "+connectionID+" of workspace "+workspaceID,
+		`SELECT 1 FROM connections WHERE id = $1 AND workspace_id = $2 FOR KEY SHARE`, connectionID, workspaceID)
 }
 
 // checkFile is checkConnection for an imported file of a connection.
 func (t *Tx) checkFile(ctx context.Context, connectionID string, fileID int64) error {
-	key := "f:" + connectionID + ":" + strconv.FormatInt(fileID, 10)
+	id := strconv.FormatInt(fileID, 10)
+	return t.hold(ctx, "f:"+connectionID+":"+id, "file "+id+" of connection "+connectionID,
+		`SELECT 1 FROM imported_files WHERE id = $1 AND connection_id = $2 FOR KEY SHARE`, fileID, connectionID)
+}
+
+// hold runs query, which locks the one row it finds, unless this
+// transaction did already under key; no row is the error ErrNotFound.
+func (t *Tx) hold(ctx context.Context, key, what, query string, args ...any) error {
 	if t.s.dialect != Postgres || t.checked[key] {
 		return nil
 	}
 	var one int
-	err := t.queryRow(ctx, `SELECT 1 FROM imported_files WHERE id = $1 AND connection_id = $2 FOR KEY SHARE`,
-		fileID, connectionID).Scan(&one)
-	if err != nil {
-		return notFound(err, fmt.Sprintf("file %d of connection %s", fileID, connectionID))
+	if err := t.queryRow(ctx, query, args...).Scan(&one); err != nil {
+		return notFound(err, what)
 	}
-	t.check(key)
-	return nil
-}
-
-func (t *Tx) check(key string) {
 	if t.checked == nil {
 		t.checked = map[string]bool{}
 	}
 	t.checked[key] = true
+	return nil
 }
