@@ -71,89 +71,59 @@ func (t *Tx) projectSums(ctx context.Context, s sumTable, workspaceID, connectio
 	args = slices.Clone(args)
 	for day := utcDay(from); !day.After(utcDay(to)); day = day.AddDate(0, 0, 1) {
 		args[2], args[3] = date(day), date(day)
-		if err := t.diffSums(ctx, s, connectionID, day, sel, args); err != nil {
+		if err := t.diffSums(ctx, s, workspaceID, connectionID, day, sel, args); err != nil {
 			return fmt.Errorf("project %s of %s: %w", s.table, date(day), err)
 		}
 	}
 	return nil
 }
 
-// diffSums writes one day's sums that differ from those stored: new or
-// changed ones upserted, stored ones that sel no longer yields deleted.
-func (t *Tx) diffSums(ctx context.Context, s sumTable, connectionID string, day time.Time, sel string, args []any) error {
-	nk, nv := len(s.keys), len(s.values)
-	rows, err := t.query(ctx, `SELECT `+strings.Join(s.keys, ", ")+`, `+strings.Join(s.values, ", ")+` FROM `+s.table+`
-		WHERE connection_id = $1 AND day = $2`+s.scope(), connectionID, date(day))
-	if err != nil {
-		return err
-	}
-	type sums struct {
-		keys []string
-		vals []int64
-	}
-	stored := map[string]sums{}
-	keys, vals := make([]string, nk), make([]int64, nv)
-	dest := make([]any, 0, nk+nv)
-	for i := range keys {
-		dest = append(dest, &keys[i])
-	}
-	for i := range vals {
-		dest = append(dest, &vals[i])
-	}
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			rows.Close()
-			return err
-		}
-		stored[sumKey(keys)] = sums{slices.Clone(keys), slices.Clone(vals)}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
+// sumRow is one row's key after connection_id and day, and its sums.
+type sumRow struct {
+	keys []string
+	vals []int64
+}
 
-	rows, err = t.query(ctx, sel, args...)
-	if err != nil {
-		return err
+// scanSums scans a row of lead columns it does not keep, the key, the
+// kind when withKind (not kept either: it is s.kind), then the sums.
+func (s sumTable) scanSums(lead int, withKind bool) func(rowScanner) (sumRow, error) {
+	return func(r rowScanner) (sumRow, error) {
+		row := sumRow{keys: make([]string, len(s.keys)), vals: make([]int64, len(s.values))}
+		var skipped any
+		var dest []any
+		for range lead {
+			dest = append(dest, &skipped)
+		}
+		for i := range row.keys {
+			dest = append(dest, &row.keys[i])
+		}
+		if withKind {
+			dest = append(dest, &skipped)
+		}
+		for i := range row.vals {
+			dest = append(dest, &row.vals[i])
+		}
+		return row, r.Scan(dest...)
 	}
-	var ws, conn, kind string
-	var on scanTime
-	dest = append([]any{&ws, &conn, &on}, dest[:nk]...)
+}
+
+// rowOf is a row of the table's columns, in the order of columns().
+func (s sumTable) rowOf(workspaceID, connectionID string, day time.Time, r sumRow) []any {
+	row := []any{workspaceID, connectionID, date(day)}
+	for _, k := range r.keys {
+		row = append(row, k)
+	}
 	if s.kind != "" {
-		dest = append(dest, &kind)
+		row = append(row, s.kind)
 	}
-	for i := range vals {
-		dest = append(dest, &vals[i])
+	for _, v := range r.vals {
+		row = append(row, v)
 	}
-	var changed [][]any
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			rows.Close()
-			return err
-		}
-		key := sumKey(keys)
-		old, ok := stored[key]
-		delete(stored, key)
-		if ok && slices.Equal(old.vals, vals) {
-			continue
-		}
-		row := []any{ws, conn, date(on.T)}
-		for _, k := range keys {
-			row = append(row, k)
-		}
-		if s.kind != "" {
-			row = append(row, kind)
-		}
-		for _, v := range vals {
-			row = append(row, v)
-		}
-		changed = append(changed, row)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
+	return row
+}
 
+// onConflict updates a row's sums where its key is stored already.
+func (s sumTable) onConflict() string {
 	conflict := append([]string{"connection_id", "day"}, s.keys...)
 	if s.kind != "" {
 		conflict = append(conflict, "kind")
@@ -162,9 +132,46 @@ func (t *Tx) diffSums(ctx context.Context, s sumTable, connectionID string, day 
 	for _, v := range s.values {
 		set = append(set, v+" = excluded."+v)
 	}
+	return "ON CONFLICT (" + strings.Join(conflict, ", ") + ") DO UPDATE SET " + strings.Join(set, ", ")
+}
+
+// diffSums writes one day's sums that differ from those stored: new or
+// changed ones upserted, stored ones that sel no longer yields deleted.
+// sel's rows start with workspace, connection and day, then the key (and
+// the kind), then the sums.
+func (t *Tx) diffSums(ctx context.Context, s sumTable, workspaceID, connectionID string, day time.Time, sel string, args []any) error {
+	rows, err := t.query(ctx, `SELECT `+strings.Join(s.keys, ", ")+`, `+strings.Join(s.values, ", ")+` FROM `+s.table+`
+		WHERE connection_id = $1 AND day = $2`+s.scope(), connectionID, date(day))
+	if err != nil {
+		return err
+	}
+	list, err := collect(rows, s.scanSums(0, false))
+	if err != nil {
+		return err
+	}
+	stored := make(map[string]sumRow, len(list))
+	for _, r := range list {
+		stored[sumKey(r.keys)] = r
+	}
+	rows, err = t.query(ctx, sel, args...)
+	if err != nil {
+		return err
+	}
+	list, err = collect(rows, s.scanSums(3, s.kind != ""))
+	if err != nil {
+		return err
+	}
+	var changed [][]any
+	for _, r := range list {
+		key := sumKey(r.keys)
+		old, ok := stored[key]
+		delete(stored, key)
+		if !ok || !slices.Equal(old.vals, r.vals) {
+			changed = append(changed, s.rowOf(workspaceID, connectionID, day, r))
+		}
+	}
 	if len(changed) > 0 {
-		if err := t.upsertRows(ctx, s.table, s.columns(), changed,
-			"ON CONFLICT ("+strings.Join(conflict, ", ")+") DO UPDATE SET "+strings.Join(set, ", ")); err != nil {
+		if err := t.upsertRows(ctx, s.table, s.columns(), changed, s.onConflict()); err != nil {
 			return err
 		}
 	}
