@@ -123,7 +123,7 @@ func (t *Tx) upsert(ctx context.Context, workspaceID string, batch []TxWrite, kn
 		seq++
 		w.Tx.WorkspaceID = workspaceID
 		w.Tx.CreatedAt, w.Tx.UpdatedAt = old.CreatedAt, now
-		if err := t.updateTransaction(ctx, w, old.seq, seq, changes, now, &updates); err != nil {
+		if err := t.updateTransaction(ctx, w, old.Transaction, old.seq, seq, changes, now, &updates); err != nil {
 			return st, err
 		}
 		existing[w.Tx.ID] = txWithSeq{Transaction: w.Tx, seq: old.seq, updateSeq: seq}
@@ -247,10 +247,11 @@ func (t *Tx) insertTransactions(ctx context.Context, ins []pendingInsert) error 
 	return nil
 }
 
-// updateTransaction rewrites a stored transaction's row; its customs rows
-// and its history entry wait in pu for the end of the batch (writeUpdates).
-func (t *Tx) updateTransaction(ctx context.Context, w TxWrite, seq, updateSeq int64, changes []model.Change, now time.Time,
-	pu *pendingUpdates) error {
+// updateTransaction rewrites a stored transaction's row (prev: as it is
+// stored); its customs rows and its history entry wait in pu for the end of
+// the batch (writeUpdates).
+func (t *Tx) updateTransaction(ctx context.Context, w TxWrite, prev model.Transaction, seq, updateSeq int64, changes []model.Change,
+	now time.Time, pu *pendingUpdates) error {
 	x := w.Tx
 	customs, err := jsonText(nonNil(x.Customs))
 	if err != nil {
@@ -275,6 +276,7 @@ func (t *Tx) updateTransaction(ctx context.Context, w TxWrite, seq, updateSeq in
 	}
 	if _, again := pu.customs[x.ID]; !again {
 		pu.ids = append(pu.ids, x.ID)
+		pu.stored = customRows(pu.stored, prev, seq, 0)
 	}
 	pu.customs[x.ID] = customRows(nil, x, seq, updateSeq)
 	pu.history = append(pu.history, []any{x.WorkspaceID, x.ID, t.s.ts(now), body, w.Reason, w.Source})
@@ -287,6 +289,7 @@ func (t *Tx) updateTransaction(ctx context.Context, w TxWrite, seq, updateSeq in
 // the update order, and its history entry.
 type pendingUpdates struct {
 	ids     []string           // the updated transactions, once each, in order
+	stored  [][]any            // their customs rows as stored before the batch
 	customs map[string][][]any // id → its customs rows as its last update left them
 	history [][]any
 }
@@ -295,13 +298,16 @@ var historyColumns = []string{"workspace_id", "transaction_id", "at", "changes",
 
 // writeUpdates writes what the updates of a batch left in pu.
 func (t *Tx) writeUpdates(ctx context.Context, pu *pendingUpdates) error {
-	for chunk := range slicesChunk(pu.ids, 900) {
-		args := make([]any, len(chunk))
-		for i, id := range chunk {
-			args[i] = id
+	// Each row by its key (migration 00013: no index on transaction_id),
+	// a few hundred keys a statement.
+	for chunk := range slicesChunk(pu.stored, 200) {
+		var or []string
+		var args sqlArgs
+		for _, r := range chunk { // workspace_id, custom, transaction_id, seq, update_seq
+			or = append(or, "(workspace_id = "+args.bind(r[0])+" AND custom = "+args.bind(r[1])+" AND seq = "+args.bind(r[3])+
+				" AND transaction_id = "+args.bind(r[2])+")")
 		}
-		if _, err := t.exec(ctx, `DELETE FROM transaction_customs WHERE transaction_id IN (`+placeholders(t.s.dialect, 1, len(chunk))+`)`,
-			args...); err != nil {
+		if _, err := t.exec(ctx, `DELETE FROM transaction_customs WHERE `+strings.Join(or, " OR "), args...); err != nil {
 			return fmt.Errorf("move customs: %w", err)
 		}
 	}
