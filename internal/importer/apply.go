@@ -442,7 +442,7 @@ func (im *Importer) projectSpooled(ctx context.Context, tx *store.Tx, conn store
 	for _, old := range run.superseded {
 		after := ""
 		next := func() ([]string, error) {
-			batch, err := tx.GroupsLeftBehind(ctx, conn.ID, old, run.fileID, after, groupBatch)
+			batch, err := tx.GroupsLeftBehind(ctx, old, run.fileID, after, groupBatch)
 			if len(batch) > 0 {
 				after = batch[len(batch)-1]
 			}

