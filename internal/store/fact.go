@@ -572,8 +572,11 @@ func (t *Tx) GroupsLeftBehind(ctx context.Context, of, by int64, after string, l
 			return nil, fmt.Errorf("groups left behind: %w", err)
 		}
 		groups, err := collect(rows, scanOne[string])
-		if err != nil || len(groups) == 0 {
-			return nil, err
+		if err != nil {
+			return nil, fmt.Errorf("groups left behind: %w", err)
+		}
+		if len(groups) == 0 {
+			return nil, nil
 		}
 		first, last := groups[0], groups[len(groups)-1]
 		rows, err = t.query(ctx, `SELECT DISTINCT group_key FROM facts WHERE file_id = $1 AND group_key >= $2 AND group_key <= $3
@@ -583,7 +586,7 @@ func (t *Tx) GroupsLeftBehind(ctx context.Context, of, by int64, after string, l
 		}
 		kept, err := collect(rows, scanOne[string])
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("groups left behind: %w", err)
 		}
 		left := slices.DeleteFunc(groups, func(g string) bool {
 			_, found := slices.BinarySearch(kept, g)
