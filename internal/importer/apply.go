@@ -51,6 +51,9 @@ type fileRun struct {
 	alone      bool
 	superseded []int64
 	fileID     int64
+	// revenuesFromSpool: the file's revenues are the sums of the spool's
+	// facts, added up a batch of groups at a time as they are projected.
+	revenuesFromSpool bool
 }
 
 // apply reads one file inside tx: report rows become facts, payments and
@@ -327,14 +330,27 @@ func (im *Importer) project(ctx context.Context, tx *store.Tx, conn store.Connec
 	if im.readBack {
 		sumsOf = 0
 	}
+	spooled := run.alone && run.spool != nil && !im.readBack
+	fromSpool, err := revenuesFromSpool(ctx, tx, conn, run, spooled)
+	if err != nil {
+		return err
+	}
+	run.revenuesFromSpool = fromSpool
 	for _, c := range run.covers {
 		ranges = append(ranges, store.DayRange{Report: c.report, From: c.from, To: c.to})
-		switch c.report {
-		case model.ReportEarnings, model.ReportBounty:
-			if err := tx.ProjectRevenues(ctx, conn.WorkspaceID, conn.ID, c.from, c.to, st.mode == lifecycle.ModeSubtags, sumsOf); err != nil {
+		switch {
+		case c.report != model.ReportEarnings && c.report != model.ReportBounty:
+		case run.revenuesFromSpool:
+			// Written anew, a batch of the spool's groups at a time (projectSpool).
+			if err := tx.ClearRevenues(ctx, conn.WorkspaceID, conn.ID, c.from, c.to); err != nil {
 				return err
 			}
-		case model.ReportTracking:
+		default:
+			if err := tx.ProjectRevenues(ctx, conn.WorkspaceID, conn.ID, c.from, c.to, sumsOf, lifecycle.NewRevenueSums(st.mode)); err != nil {
+				return err
+			}
+		}
+		if c.report == model.ReportTracking {
 			if err := tx.ProjectClicks(ctx, conn.WorkspaceID, conn.ID, c.from, c.to, sumsOf); err != nil {
 				return err
 			}
@@ -374,7 +390,7 @@ func (im *Importer) project(ctx context.Context, tx *store.Tx, conn store.Connec
 	// month whose payment changed: a payment recorded before or after the
 	// reports makes the same store. Projecting a group twice is harmless:
 	// the second time changes nothing.
-	if run.alone && run.spool != nil && !im.readBack {
+	if spooled {
 		err = im.projectSpooled(ctx, tx, conn, pr, run, func(c Counts) { add(c, true) })
 	} else {
 		err = im.projectDays(ctx, tx, conn, pr, ranges, func(c Counts) { add(c, true) })
@@ -410,6 +426,30 @@ func (im *Importer) project(ctx context.Context, tx *store.Tx, conn store.Connec
 		}
 	}
 	return nil
+}
+
+// revenuesFromSpool says whether the revenues of the file's days can be
+// summed from its spool as it is projected: when its groups are projected
+// from the spool (spooled), and it counts alone, on every day of its
+// Earnings and Bounty reports, for both (the facts that count there are the
+// spool's). One report read back would sum the other's days too, so it is
+// all of them or none.
+func revenuesFromSpool(ctx context.Context, tx *store.Tx, conn store.Connection, run *fileRun, spooled bool) (bool, error) {
+	some := false
+	for _, c := range run.covers {
+		if c.report != model.ReportEarnings && c.report != model.ReportBounty {
+			continue
+		}
+		if !spooled {
+			return false, nil
+		}
+		alone, err := tx.CountsAlone(ctx, conn.ID, c.from, c.to, run.fileID, model.ReportEarnings, model.ReportBounty)
+		if err != nil || !alone {
+			return false, err
+		}
+		some = true
+	}
+	return some, nil
 }
 
 // projectDays projects the groups with facts on the given days, a batch at a time.
@@ -464,20 +504,30 @@ func (im *Importer) projectSpool(ctx context.Context, tx *store.Tx, conn store.C
 		return err
 	}
 	// The spool is merged and decoded on a goroutine of its own, a batch
-	// ahead, so the store's connection does not wait for it.
+	// ahead, so the store's connection does not wait for it; so are the
+	// batch's revenues summed, when they come from the spool.
 	type merged struct {
-		batch []string
-		facts []store.GroupedFact
-		err   error
+		batch    []string
+		facts    []store.GroupedFact
+		revenues []model.Revenue
+		err      error
 	}
 	batches, done := make(chan merged, 1), make(chan struct{})
 	defer close(done)
 	go func() {
 		defer close(batches)
+		sums := lifecycle.NewRevenueSums(pr.st.mode)
 		for {
 			batch, facts, err := groups(groupBatch)
+			var revenues []model.Revenue
+			if run.revenuesFromSpool {
+				for _, g := range facts {
+					sums.Add(g.Fact)
+				}
+				revenues = sums.Rows()
+			}
 			select {
-			case batches <- merged{batch, facts, err}:
+			case batches <- merged{batch, facts, revenues, err}:
 			case <-done:
 				return
 			}
@@ -492,6 +542,9 @@ func (im *Importer) projectSpool(ctx context.Context, tx *store.Tx, conn store.C
 			return nil, m.err
 		}
 		batch, facts := m.batch, m.facts
+		if err := tx.AddRevenues(ctx, conn.WorkspaceID, conn.ID, m.revenues); err != nil {
+			return nil, err
+		}
 		old, err := tx.GroupsInOtherFiles(ctx, conn.ID, fileID, run.superseded, batch)
 		if err != nil {
 			return nil, err

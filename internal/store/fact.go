@@ -381,29 +381,18 @@ const chosenJoin = ` FROM facts f
 // countedFacts is the FROM clause, up to the first condition of its WHERE,
 // of a sum over the facts that count on days [from, to] of the given report
 // types, and what it binds after the statement's n arguments. When fileID
-// (the file being imported) is the only file chosen for any (day, tracking
-// ID) of those days, the facts that count there are all of its own (each of
-// its facts' days and tracking IDs has a chosen row, CoverDays) and no
-// other file's: they are read by their file, without a lookup per fact in
-// chosen_days. Otherwise it is chosenJoin.
+// (the file being imported) counts alone on those days (CountsAlone), they
+// are read by their file, without a lookup per fact in chosen_days.
+// Otherwise it is chosenJoin.
 func (t *Tx) countedFacts(ctx context.Context, connectionID string, from, to time.Time, fileID int64, n int,
 	reports ...model.ReportType) (string, []any, error) {
 	join := chosenJoin + "WHERE "
 	if fileID == 0 {
 		return join, nil, nil
 	}
-	args := []any{connectionID, date(from), date(to), fileID}
-	for _, r := range reports {
-		args = append(args, string(r))
-	}
-	var other bool
-	err := t.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM chosen_days WHERE connection_id = $1 AND day >= $2 AND day <= $3
-		AND file_id <> $4 AND report_type IN (`+placeholders(t.s.dialect, 5, len(reports))+`))`, args...).Scan(&other)
-	if err != nil {
-		return "", nil, fmt.Errorf("files counting: %w", err)
-	}
-	if other {
-		return join, nil, nil
+	alone, err := t.CountsAlone(ctx, connectionID, from, to, fileID, reports...)
+	if err != nil || !alone {
+		return join, nil, err
 	}
 	return fmt.Sprintf(" FROM facts f WHERE f.file_id = $%d AND ", n+1), []any{fileID}, nil
 }
@@ -661,50 +650,129 @@ func (t *Tx) TransactionsOfGroups(ctx context.Context, workspaceID, connectionID
 	return out, nil
 }
 
+// RevenueSummer adds facts up into rows of revenues: lifecycle.RevenueSums,
+// which holds the revenue rule (SPEC §4.2). The store reads the facts that
+// count; what they sum to is the rule's.
+type RevenueSummer interface {
+	// Add adds a fact; only its report, day, tracking ID, program, subtag,
+	// currency, revenue, commission, quantity and returns are set.
+	Add(f model.Fact)
+	// Rows are the sums of the facts added since the last call.
+	Rows() []model.Revenue
+}
+
 // ProjectRevenues recomputes a connection's daily revenues on days [from,
-// to] from the facts that count, summed in SQL; on days summed already (a
-// re-issue) only the sums that changed are written (projectSums). It is the
-// one revenue rule (SPEC §4.2), per day, tracking ID, program, subtag and
-// currency; every row counts on its own date, so a return lowers the day it
-// happened:
-//   - sale_amount, commission: the sums of the rows (returns negative);
-//   - items_shipped: gross shipped items, quantity + returns when positive;
-//     a bounty's quantity, unless it is a reversal;
-//   - items_returned: returns plus any negative gross quantity; a reversed
-//     bounty's (negative ad fees) |quantity|, whatever its sign in the file;
-//   - transactions: the distinct transactions opened that day, by rows that
-//     ship (positive quantity) or a bounty that is not a reversal; returns
-//     and refunds open none. With bySubtag (subtags mode) an Earnings
-//     subtag is one transaction; a bounty, and every other shipped row, is
-//     one each (a bounty is never merged with purchases).
+// to] from the Earnings and Bounty facts that count, a day at a time (so
+// memory follows one day's sums): sums adds up the day's facts, and only
+// the rows that changed are written (diffSums).
 //
 // fileID is the file being imported (0 if none): when it is the only file
 // counting on those days, its own facts are the ones that count, and the
 // chosen-file join (a lookup per fact) is skipped (countedFacts).
-func (t *Tx) ProjectRevenues(ctx context.Context, workspaceID, connectionID string, from, to time.Time, bySubtag bool, fileID int64) error {
+func (t *Tx) ProjectRevenues(ctx context.Context, workspaceID, connectionID string, from, to time.Time, fileID int64, sums RevenueSummer) error {
 	if err := t.freshStats(ctx, "facts"); err != nil {
 		return err
 	}
-	t.touch(workspaceID, connectionID, from, to)
-	opened := "f.fact_key"
-	if bySubtag {
-		opened = "CASE WHEN f.report_type = $5 AND f.subtag <> '' THEN 's:' || f.subtag ELSE f.fact_key END"
+	if err := t.checkConnection(ctx, workspaceID, connectionID); err != nil {
+		return fmt.Errorf("project revenues: %w", err)
 	}
-	counted, more, err := t.countedFacts(ctx, connectionID, from, to, fileID, 6, model.ReportEarnings, model.ReportBounty)
+	t.touch(workspaceID, connectionID, from, to)
+	counted, more, err := t.countedFacts(ctx, connectionID, from, to, fileID, 4, model.ReportEarnings, model.ReportBounty)
 	if err != nil {
 		return fmt.Errorf("project revenues: %w", err)
 	}
-	sel := `SELECT CAST($1 AS TEXT), f.connection_id, f.day, f.tracking_id, f.program, f.subtag, f.currency, 'cps',
-			SUM(f.revenue), SUM(f.commission),
-			SUM(CASE WHEN f.report_type = $6 THEN CASE WHEN f.commission >= 0 AND f.quantity > 0 THEN f.quantity ELSE 0 END
-				WHEN f.quantity + f.returns > 0 THEN f.quantity + f.returns ELSE 0 END),
-			SUM(CASE WHEN f.report_type = $6 THEN CASE WHEN f.commission < 0 THEN ABS(f.quantity) ELSE 0 END
-				ELSE f.returns + CASE WHEN f.quantity + f.returns < 0 THEN -(f.quantity + f.returns) ELSE 0 END END),
-			COUNT(DISTINCT CASE WHEN (f.report_type = $6 AND f.commission >= 0) OR (f.report_type = $5 AND f.quantity > 0)
-				THEN ` + opened + ` END)` + counted + `f.connection_id = $2 AND f.report_type IN ($5, $6) AND f.day >= $3 AND f.day <= $4
-		GROUP BY f.connection_id, f.day, f.tracking_id, f.program, f.subtag, f.currency`
-	return t.projectSums(ctx, revenueSums, workspaceID, connectionID, from, to, sel,
-		append([]any{workspaceID, connectionID, date(from), date(to), string(model.ReportEarnings), string(model.ReportBounty)}, more...))
+	q := `SELECT f.report_type, f.tracking_id, f.program, f.subtag, f.currency, f.revenue, f.commission, f.quantity, f.returns` +
+		counted + `f.connection_id = $1 AND f.report_type IN ($2, $3) AND f.day = $4`
+	for day := utcDay(from); !day.After(utcDay(to)); day = day.AddDate(0, 0, 1) {
+		args := append([]any{connectionID, string(model.ReportEarnings), string(model.ReportBounty), date(day)}, more...)
+		rows, err := t.query(ctx, q, args...)
+		if err != nil {
+			return fmt.Errorf("project revenues of %s: %w", date(day), err)
+		}
+		_, err = collect(rows, func(r rowScanner) (struct{}, error) {
+			f := model.Fact{Day: day}
+			var report string
+			if err := r.Scan(&report, &f.TrackingID, &f.Program, &f.Subtag, &f.Currency, &f.Revenue, &f.Commission, &f.Quantity, &f.Returns); err != nil {
+				return struct{}{}, err
+			}
+			f.Report = model.ReportType(report)
+			sums.Add(f)
+			return struct{}{}, nil
+		})
+		if err != nil {
+			return fmt.Errorf("project revenues of %s: %w", date(day), err)
+		}
+		if err := t.diffSums(ctx, revenueSums, workspaceID, connectionID, day, revenueSumRows(sums.Rows())); err != nil {
+			return fmt.Errorf("project revenues of %s: %w", date(day), err)
+		}
+	}
+	return nil
+}
+
+// CountsAlone says whether fileID is the only file that counts on days
+// [from, to] for the given reports: then the facts that count there are
+// all its own (each of its facts' days and tracking IDs has a chosen row,
+// CoverDays) and no other file's.
+func (t *Tx) CountsAlone(ctx context.Context, connectionID string, from, to time.Time, fileID int64, reports ...model.ReportType) (bool, error) {
+	args := []any{connectionID, date(from), date(to), fileID}
+	for _, r := range reports {
+		args = append(args, string(r))
+	}
+	var other bool
+	err := t.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM chosen_days WHERE connection_id = $1 AND day >= $2 AND day <= $3
+		AND file_id <> $4 AND report_type IN (`+placeholders(t.s.dialect, 5, len(reports))+`))`, args...).Scan(&other)
+	if err != nil {
+		return false, fmt.Errorf("files counting: %w", err)
+	}
+	return !other, nil
+}
+
+// ClearRevenues deletes a connection's revenues of kind cps on days [from,
+// to], for AddRevenues to write them anew.
+func (t *Tx) ClearRevenues(ctx context.Context, workspaceID, connectionID string, from, to time.Time) error {
+	if err := t.checkConnection(ctx, workspaceID, connectionID); err != nil {
+		return fmt.Errorf("clear revenues: %w", err)
+	}
+	t.touch(workspaceID, connectionID, from, to)
+	_, err := t.exec(ctx, `DELETE FROM revenues WHERE connection_id = $1 AND day >= $2 AND day <= $3`+revenueSums.scope(),
+		connectionID, date(from), date(to))
+	if err != nil {
+		return fmt.Errorf("clear revenues: %w", err)
+	}
+	return nil
+}
+
+// AddRevenues adds rows of kind cps to a connection's revenues: a row whose
+// key is stored already gets its sums added to the stored ones. A file
+// alone on its days writes its revenues so, a part of its facts at a time
+// (lifecycle.RevenueSums says which parts add up), on days ClearRevenues
+// emptied. rows are in key order, so their first and last are the days.
+func (t *Tx) AddRevenues(ctx context.Context, workspaceID, connectionID string, rows []model.Revenue) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	if err := t.checkConnection(ctx, workspaceID, connectionID); err != nil {
+		return fmt.Errorf("add revenues: %w", err)
+	}
+	t.touch(workspaceID, connectionID, rows[0].Date, rows[len(rows)-1].Date)
+	values := make([][]any, len(rows))
+	for i, r := range revenueSumRows(rows) {
+		values[i] = revenueSums.rowOf(workspaceID, connectionID, rows[i].Date, r)
+	}
+	if err := t.upsertRows(ctx, revenueSums.table, revenueSums.columns(), values, revenueSums.onConflict(true)); err != nil {
+		return fmt.Errorf("add revenues: %w", err)
+	}
+	return nil
+}
+
+// revenueSumRows are rows of revenues as sumRows of revenueSums.
+func revenueSumRows(rows []model.Revenue) []sumRow {
+	out := make([]sumRow, len(rows))
+	for i, r := range rows {
+		out[i] = sumRow{keys: []string{r.Channel, r.Program, r.Custom, r.Currency},
+			vals: []int64{r.SaleAmount, r.Commission, r.ItemsShipped, r.ItemsReturned, r.Transactions}}
+	}
+	return out
 }
 
 // ProjectClicks recomputes a connection's daily clicks on days [from, to]

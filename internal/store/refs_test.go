@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/affsync/affsync/internal/lifecycle"
 	"github.com/affsync/affsync/internal/model"
 	"github.com/affsync/affsync/internal/store"
 	"github.com/affsync/affsync/internal/store/storetest"
@@ -32,7 +33,7 @@ func fillConnection(t *testing.T, s *store.Store, f fixture) {
 			[]store.Cover{{Day: day("2026-10-01"), TrackingID: "store-20"}}); err != nil {
 			return err
 		}
-		if err := tx.ProjectRevenues(ctx, f.ws.ID, f.conn.ID, day("2026-10-01"), day("2026-10-01"), true, id); err != nil {
+		if err := tx.ProjectRevenues(ctx, f.ws.ID, f.conn.ID, day("2026-10-01"), day("2026-10-01"), id, lifecycle.NewRevenueSums(lifecycle.ModeSubtags)); err != nil {
 			return err
 		}
 		_, err = tx.UpsertTransactions(ctx, f.ws.ID, batchOf(f.conn, 0, 3))

@@ -71,7 +71,15 @@ func (t *Tx) projectSums(ctx context.Context, s sumTable, workspaceID, connectio
 	args = slices.Clone(args)
 	for day := utcDay(from); !day.After(utcDay(to)); day = day.AddDate(0, 0, 1) {
 		args[2], args[3] = date(day), date(day)
-		if err := t.diffSums(ctx, s, workspaceID, connectionID, day, sel, args); err != nil {
+		rows, err := t.query(ctx, sel, args...)
+		if err != nil {
+			return fmt.Errorf("project %s of %s: %w", s.table, date(day), err)
+		}
+		list, err := collect(rows, s.scanSums(3, s.kind != ""))
+		if err != nil {
+			return fmt.Errorf("project %s of %s: %w", s.table, date(day), err)
+		}
+		if err := t.diffSums(ctx, s, workspaceID, connectionID, day, list); err != nil {
 			return fmt.Errorf("project %s of %s: %w", s.table, date(day), err)
 		}
 	}
@@ -122,44 +130,39 @@ func (s sumTable) rowOf(workspaceID, connectionID string, day time.Time, r sumRo
 	return row
 }
 
-// onConflict updates a row's sums where its key is stored already.
-func (s sumTable) onConflict() string {
+// onConflict updates a row's sums where its key is stored already: to the
+// new ones, or with add to the stored ones plus the new ones.
+func (s sumTable) onConflict(add bool) string {
 	conflict := append([]string{"connection_id", "day"}, s.keys...)
 	if s.kind != "" {
 		conflict = append(conflict, "kind")
 	}
 	var set []string
 	for _, v := range s.values {
-		set = append(set, v+" = excluded."+v)
+		if add {
+			set = append(set, v+" = "+s.table+"."+v+" + excluded."+v)
+		} else {
+			set = append(set, v+" = excluded."+v)
+		}
 	}
 	return "ON CONFLICT (" + strings.Join(conflict, ", ") + ") DO UPDATE SET " + strings.Join(set, ", ")
 }
 
 // diffSums writes one day's sums that differ from those stored: new or
-// changed ones upserted, stored ones that sel no longer yields deleted.
-// sel's rows start with workspace, connection and day, then the key (and
-// the kind), then the sums.
-func (t *Tx) diffSums(ctx context.Context, s sumTable, workspaceID, connectionID string, day time.Time, sel string, args []any) error {
+// changed ones upserted, stored ones that list no longer holds deleted.
+func (t *Tx) diffSums(ctx context.Context, s sumTable, workspaceID, connectionID string, day time.Time, list []sumRow) error {
 	rows, err := t.query(ctx, `SELECT `+strings.Join(s.keys, ", ")+`, `+strings.Join(s.values, ", ")+` FROM `+s.table+`
 		WHERE connection_id = $1 AND day = $2`+s.scope(), connectionID, date(day))
 	if err != nil {
 		return err
 	}
-	list, err := collect(rows, s.scanSums(0, false))
+	was, err := collect(rows, s.scanSums(0, false))
 	if err != nil {
 		return err
 	}
-	stored := make(map[string]sumRow, len(list))
-	for _, r := range list {
+	stored := make(map[string]sumRow, len(was))
+	for _, r := range was {
 		stored[sumKey(r.keys)] = r
-	}
-	rows, err = t.query(ctx, sel, args...)
-	if err != nil {
-		return err
-	}
-	list, err = collect(rows, s.scanSums(3, s.kind != ""))
-	if err != nil {
-		return err
 	}
 	var changed [][]any
 	for _, r := range list {
@@ -171,7 +174,7 @@ func (t *Tx) diffSums(ctx context.Context, s sumTable, workspaceID, connectionID
 		}
 	}
 	if len(changed) > 0 {
-		if err := t.upsertRows(ctx, s.table, s.columns(), changed, s.onConflict()); err != nil {
+		if err := t.upsertRows(ctx, s.table, s.columns(), changed, s.onConflict(false)); err != nil {
 			return err
 		}
 	}
