@@ -28,7 +28,7 @@ type RevenueSums struct {
 }
 
 type revenueKey struct {
-	day                                 time.Time
+	day                                time.Time
 	channel, program, custom, currency string
 }
 
