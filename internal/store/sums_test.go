@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -83,4 +84,86 @@ func TestReissuedClicksEqualAFreshImport(t *testing.T) {
 			t.Errorf("clicks after the re-issue:\n%s\nwant, as imported fresh:\n%s", got, want)
 		}
 	})
+}
+
+// TestAddRevenuesAddsUp: rows added in parts (a file's batches of groups)
+// add up key by key, through the multi-row INSERT and, on PostgreSQL, the
+// staged COPY alike; ClearRevenues empties only the cps rows of its days.
+func TestAddRevenuesAddsUp(t *testing.T) {
+	rev := func(d, custom string, sale, comm, shipped, returned, tx int64) model.Revenue {
+		return model.Revenue{Date: day(d), Channel: "store-20", Program: "amazon.com", Custom: custom, Currency: "USD", Kind: "cps",
+			SaleAmount: sale, Commission: comm, ItemsShipped: shipped, ItemsReturned: returned, Transactions: tx}
+	}
+	many := func(d string, n int, sale int64) []model.Revenue {
+		var out []model.Revenue
+		for i := range n {
+			out = append(out, rev(d, fmt.Sprintf("m%03d", i), sale, 1, 1, 0, 1))
+		}
+		return out
+	}
+	for _, copyMin := range []int{1 << 30, 1} {
+		storetest.Run(t, func(t *testing.T, st *store.Store) {
+			defer st.SetCopyMinRowsForTest(copyMin)()
+			f := newFixture(t, st, fmt.Sprintf("add-revenues-%d", copyMin))
+			copiedBefore := st.CopiedRowsForTest()
+			err := st.Write(ctx, func(tx *store.Tx) error {
+				// A cpc row and a day outside the cleared ones stay.
+				if err := tx.ReplaceRevenues(ctx, f.ws.ID, f.conn.ID, []time.Time{day("2026-10-02")},
+					[]model.Revenue{rev("2026-10-02", "old", 5, 5, 5, 5, 5), {Date: day("2026-10-02"), Channel: "store-20", Program: "amazon.com",
+						Currency: "USD", Kind: "cpc", Commission: 70}}); err != nil {
+					return err
+				}
+				if err := tx.ReplaceRevenues(ctx, f.ws.ID, f.conn.ID, []time.Time{day("2026-10-04")},
+					[]model.Revenue{rev("2026-10-04", "kept", 9, 9, 9, 9, 9)}); err != nil {
+					return err
+				}
+				if err := tx.ClearRevenues(ctx, f.ws.ID, f.conn.ID, day("2026-10-01"), day("2026-10-03")); err != nil {
+					return err
+				}
+				parts := [][]model.Revenue{
+					append([]model.Revenue{rev("2026-10-01", "u1", 2999, 120, 1, 0, 1), rev("2026-10-02", "", 0, 300, 1, 0, 1)},
+						many("2026-10-03", 40, 10)...),
+					append([]model.Revenue{rev("2026-10-01", "u1", -2999, -120, 0, 1, 0), rev("2026-10-02", "", 0, 500, 1, 0, 1)},
+						many("2026-10-03", 40, 5)...),
+				}
+				for _, p := range parts {
+					if err := tx.AddRevenues(ctx, f.ws.ID, f.conn.ID, p); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows, _, err := st.Revenues(ctx, f.ws.ID, store.AggregateFilter{GroupBy: []string{"day", "custom"}, Limit: 1000})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, r := range rows {
+				if r.Custom > "m000" && r.Custom <= "m039" {
+					if r.SaleAmount != 15 || r.Transactions != 2 {
+						t.Errorf("%s %s added up to sale=%d tx=%d, want 15 and 2", r.Date.Format(time.DateOnly), r.Custom, r.SaleAmount, r.Transactions)
+					}
+					continue
+				}
+				got = append(got, fmt.Sprintf("%s %q %s sale=%d comm=%d shipped=%d returned=%d tx=%d", r.Date.Format(time.DateOnly), r.Custom,
+					r.Kind, r.SaleAmount, r.Commission, r.ItemsShipped, r.ItemsReturned, r.Transactions))
+			}
+			want := []string{
+				`2026-10-01 "u1" cps sale=0 comm=0 shipped=1 returned=1 tx=1`,
+				`2026-10-02 "" cpc sale=0 comm=70 shipped=0 returned=0 tx=0`,
+				`2026-10-02 "" cps sale=0 comm=800 shipped=2 returned=0 tx=2`,
+				`2026-10-03 "m000" cps sale=15 comm=2 shipped=2 returned=0 tx=2`,
+				`2026-10-04 "kept" cps sale=9 comm=9 shipped=9 returned=9 tx=9`,
+			}
+			if !slices.Equal(got, want) {
+				t.Fatalf("revenues\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+			if copyMin == 1 && st.Dialect() == store.Postgres && st.CopiedRowsForTest() == copiedBefore {
+				t.Fatal("no row went through COPY: the staged path was not tested")
+			}
+		})
+	}
 }
