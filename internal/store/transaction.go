@@ -225,6 +225,17 @@ func (t *Tx) insertTransactions(ctx context.Context, ins []pendingInsert) error 
 	}
 	txRows := make([][]any, 0, len(ins))
 	var custRows [][]any
+	// created_at and updated_at: the upsert's one instant, formatted once.
+	var stamp struct {
+		at time.Time
+		v  any
+	}
+	ts := func(at time.Time) any {
+		if stamp.v == nil || !at.Equal(stamp.at) {
+			stamp.at, stamp.v = at, t.s.ts(at)
+		}
+		return stamp.v
+	}
 	for i, p := range ins {
 		x := p.Tx
 		if i == 0 || x.ConnectionID != ins[i-1].Tx.ConnectionID || x.WorkspaceID != ins[i-1].Tx.WorkspaceID {
@@ -239,7 +250,7 @@ func (t *Tx) insertTransactions(ctx context.Context, ins []pendingInsert) error 
 		txRows = append(txRows, []any{x.ID, x.WorkspaceID, x.ConnectionID, x.Network, x.SourceKey, p.Group, x.Program, x.Channel,
 			customs, x.OrderRef, string(x.Status), x.NetworkStatus, x.StatusReason, x.Paid, x.PaymentID, x.Currency, x.SaleAmount,
 			x.Commission, x.CommissionEstimated, x.Quantity, t.s.tsp(x.ClickedAt), t.s.ts(x.SoldAt), t.s.tsp(x.CheckedAt),
-			t.s.ts(x.CreatedAt), t.s.ts(x.UpdatedAt), p.seq, p.seq, encodeItems(x.Items)})
+			ts(x.CreatedAt), ts(x.UpdatedAt), p.seq, p.seq, encodeItems(x.Items)})
 		custRows = customRows(custRows, x, p.seq, p.seq)
 		t.inserted(x)
 	}
