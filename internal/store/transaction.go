@@ -75,9 +75,9 @@ func (t *Tx) upsert(ctx context.Context, workspaceID string, batch []TxWrite, kn
 		if _, ok := known[batch[i].Tx.ID]; ok {
 			continue
 		}
-		if fresh, err := t.surelyNew(ctx, batch[i].Tx); err != nil {
+		if isNew, err := t.surelyNew(ctx, batch[i].Tx); err != nil {
 			return st, err
-		} else if !fresh {
+		} else if !isNew {
 			ids = append(ids, batch[i].Tx.ID)
 		}
 	}
