@@ -7,6 +7,7 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // maxParams stays under both engines' limits on bound parameters per
@@ -47,12 +48,34 @@ func (t *Tx) upsertRows(ctx context.Context, table string, columns []string, row
 		for _, row := range rows[:n] {
 			args = append(args, row...)
 		}
-		if _, err := t.exec(ctx, insertSQL(t.s.dialect, table, columns, n, onConflict), args...); err != nil {
+		if _, err := t.exec(ctx, cachedInsertSQL(t.s.dialect, table, columns, n, onConflict), args...); err != nil {
 			return err
 		}
 		rows = rows[n:]
 	}
 	return nil
+}
+
+// insertTexts holds the texts insertSQL made, by what they were made of: a
+// large import wrote thousands of the same few texts of 10 kB each, on the
+// writer's goroutine. Row counts are a fixed limit or powers of two, so
+// there are a few dozen of them.
+var insertTexts sync.Map // insertKey → string
+
+type insertKey struct {
+	d                          Dialect
+	table, columns, onConflict string
+	n                          int
+}
+
+func cachedInsertSQL(d Dialect, table string, columns []string, n int, onConflict string) string {
+	k := insertKey{d, table, strings.Join(columns, ","), onConflict, n}
+	if q, ok := insertTexts.Load(k); ok {
+		return q.(string)
+	}
+	q := insertSQL(d, table, columns, n, onConflict)
+	insertTexts.Store(k, q)
+	return q
 }
 
 // insertSQL is the text of a multi-row INSERT of n rows.

@@ -55,3 +55,6 @@ func (s *Store) ExecForTest(ctx context.Context, lockTimeout, query string, args
 	}
 	return tx.Commit()
 }
+
+// ProbedIDsForTest is how many transaction ids upserts have looked up through s.
+func (s *Store) ProbedIDsForTest() int64 { return s.probed.Load() }

@@ -107,8 +107,20 @@ func (t *Tx) refreshRollups(ctx context.Context) error {
 
 func (t *Tx) refreshConnection(ctx context.Context, workspaceID, connectionID string, from, to time.Time) error {
 	day := `substr(sold_at, 1, 10)`
+	// The connection's transactions sold on those days. SQLite finds them
+	// in the index on sale day, then reads their rows in rowid order, not
+	// in the index's (the + keeps the planner off the connection's index):
+	// a first import's rows fill the table in the order they were written,
+	// and in sale-day order almost every row was a page read of its own (a
+	// million-row import: 333k rows on 48k pages). On that import's store
+	// the statement took 3.2 s, and 1.1–1.9 s this way with the shorter
+	// sort key below (the sort is about half of it).
+	sold := `rowid IN (SELECT rowid FROM transactions WHERE workspace_id = $1 AND sold_at >= $3 AND sold_at < $4)
+		AND +connection_id = $2`
 	if t.s.dialect == Postgres {
 		day = `(sold_at AT TIME ZONE 'UTC')::date`
+		// Its bitmap heap scans visit the table in its order already.
+		sold = `workspace_id = $1 AND connection_id = $2 AND sold_at >= $3 AND sold_at < $4`
 	}
 	days := []any{connectionID, date(from), date(to)}
 	statements := []struct {
@@ -127,9 +139,9 @@ func (t *Tx) refreshConnection(ctx context.Context, workspaceID, connectionID st
 		GROUP BY workspace_id, connection_id, day, channel, program`, days},
 		{`DELETE FROM status_days WHERE connection_id = $1 AND day >= $2 AND day <= $3`, days},
 		{`INSERT INTO status_days (workspace_id, connection_id, day, status, currency, transactions, sale_amount, commission)
-		SELECT workspace_id, connection_id, ` + day + `, status, currency, COUNT(*), SUM(sale_amount), SUM(commission)
-		FROM transactions WHERE workspace_id = $1 AND connection_id = $2 AND sold_at >= $3 AND sold_at < $4
-		GROUP BY workspace_id, connection_id, ` + day + `, status, currency`,
+		SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), ` + day + `, status, currency, COUNT(*), SUM(sale_amount), SUM(commission)
+		FROM transactions WHERE ` + sold + `
+		GROUP BY ` + day + `, status, currency`, // the two ids are fixed: a shorter key to sort by
 			[]any{workspaceID, connectionID, t.s.ts(from), t.s.ts(to.AddDate(0, 0, 1))}},
 	}
 	for _, st := range statements {

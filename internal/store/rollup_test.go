@@ -18,6 +18,17 @@ func TestRollupsFollowTheirSources(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s, "acme")
 		other := newFixture(t, s, "other") // must not leak into acme's rollups
+		// A second connection of acme, sold on the same days: its rows must
+		// not count in the first one's days, nor the first one's in its.
+		second, err := s.CreateConnection(ctx, testBox(t), store.Connection{WorkspaceID: f.ws.ID, Network: "amazon",
+			Connector: "creators-subtags", Name: "acme second", Currency: "USD", Settings: map[string]string{"store_id": "second-20"}},
+			map[string]string{"secret": "s3cr3t"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.UpsertTransactions(ctx, f.ws.ID, batchOf(second, 100, 9)); err != nil {
+			t.Fatal(err)
+		}
 		if _, err := s.UpsertTransactions(ctx, f.ws.ID, batchOf(f.conn, 0, 60)); err != nil {
 			t.Fatal(err)
 		}
@@ -27,12 +38,16 @@ func TestRollupsFollowTheirSources(t *testing.T) {
 		period := store.DayFilter{Since: day("2026-09-01"), Until: day("2026-12-31")}
 		check := func(stage string) {
 			t.Helper()
-			got, err := s.StatusBreakdown(ctx, f.ws.ID, period)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if want := statusTotalsOf(t, s, f.ws.ID); !slices.Equal(got, want) {
-				t.Errorf("%s: status breakdown %+v, want %+v", stage, got, want)
+			for _, conn := range []string{"", f.conn.ID, second.ID} {
+				p := period
+				p.ConnectionID = conn
+				got, err := s.StatusBreakdown(ctx, f.ws.ID, p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := statusTotalsOf(t, s, f.ws.ID, conn); !slices.Equal(got, want) {
+					t.Errorf("%s, connection %q: status breakdown %+v, want %+v", stage, conn, got, want)
+				}
 			}
 		}
 		check("after insert")
@@ -58,7 +73,8 @@ func TestRollupsFollowTheirSources(t *testing.T) {
 	})
 }
 
-func statusTotalsOf(t *testing.T, s *store.Store, workspaceID string) []store.StatusTotal {
+// statusTotalsOf sums a workspace's transactions (of one connection, unless "").
+func statusTotalsOf(t *testing.T, s *store.Store, workspaceID, connectionID string) []store.StatusTotal {
 	t.Helper()
 	sums := map[string]store.StatusTotal{}
 	cursor := ""
@@ -68,6 +84,9 @@ func statusTotalsOf(t *testing.T, s *store.Store, workspaceID string) []store.St
 			t.Fatal(err)
 		}
 		for _, x := range list {
+			if connectionID != "" && x.ConnectionID != connectionID {
+				continue
+			}
 			k := string(x.Status) + "/" + x.Currency
 			st := sums[k]
 			st.Status, st.Currency = x.Status, x.Currency

@@ -52,6 +52,8 @@ type Store struct {
 	customByTransactions bool
 	// copied counts the rows COPY wrote, for tests that must know the COPY path ran.
 	copied atomic.Int64
+	// probed counts the ids upserts looked up, for tests that must know one was not (newids.go).
+	probed atomic.Int64
 }
 
 // Options tune Open.
@@ -206,6 +208,7 @@ type Tx struct {
 	conn     *sql.Conn               // PostgreSQL: the connection of tx, for COPY (copy.go)
 	staged   map[string]string       // staging tables created in this transaction (copy.go)
 	checked  map[string]bool         // rows referenced, checked and held (refs.go)
+	inserts  map[string]*connInserts // connection → the transactions inserted in this one (newids.go)
 }
 
 // Write runs fn in one write transaction, committed when fn returns nil.

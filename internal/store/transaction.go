@@ -50,7 +50,8 @@ func (t *Tx) UpsertTransactions(ctx context.Context, workspaceID string, batch [
 
 // UpsertStored is UpsertTransactions for a batch whose stored rows the
 // caller has read already (TransactionsOfGroups): only the ids it does not
-// hold (new ones, or a removed one coming back) are looked up.
+// hold (new ones, a removed one coming back, or one stored by another
+// group) are looked up, and of those not the ones surely new (newids.go).
 func (t *Tx) UpsertStored(ctx context.Context, workspaceID string, batch []TxWrite, stored StoredTransactions) (UpsertStats, error) {
 	return t.upsert(ctx, workspaceID, batch, stored.rows)
 }
@@ -71,7 +72,12 @@ func (t *Tx) upsert(ctx context.Context, workspaceID string, batch []TxWrite, kn
 		if batch[i].Tx.ID == "" {
 			batch[i].Tx.ID = model.TransactionID(batch[i].Tx.ConnectionID, batch[i].Tx.SourceKey)
 		}
-		if _, ok := known[batch[i].Tx.ID]; !ok {
+		if _, ok := known[batch[i].Tx.ID]; ok {
+			continue
+		}
+		if isNew, err := t.surelyNew(ctx, batch[i].Tx); err != nil {
+			return st, err
+		} else if !isNew {
 			ids = append(ids, batch[i].Tx.ID)
 		}
 	}
@@ -219,6 +225,17 @@ func (t *Tx) insertTransactions(ctx context.Context, ins []pendingInsert) error 
 	}
 	txRows := make([][]any, 0, len(ins))
 	var custRows [][]any
+	// created_at and updated_at: the upsert's one instant, formatted once.
+	var stamp struct {
+		at time.Time
+		v  any
+	}
+	ts := func(at time.Time) any {
+		if stamp.v == nil || !at.Equal(stamp.at) {
+			stamp.at, stamp.v = at, t.s.ts(at)
+		}
+		return stamp.v
+	}
 	for i, p := range ins {
 		x := p.Tx
 		if i == 0 || x.ConnectionID != ins[i-1].Tx.ConnectionID || x.WorkspaceID != ins[i-1].Tx.WorkspaceID {
@@ -233,8 +250,9 @@ func (t *Tx) insertTransactions(ctx context.Context, ins []pendingInsert) error 
 		txRows = append(txRows, []any{x.ID, x.WorkspaceID, x.ConnectionID, x.Network, x.SourceKey, p.Group, x.Program, x.Channel,
 			customs, x.OrderRef, string(x.Status), x.NetworkStatus, x.StatusReason, x.Paid, x.PaymentID, x.Currency, x.SaleAmount,
 			x.Commission, x.CommissionEstimated, x.Quantity, t.s.tsp(x.ClickedAt), t.s.ts(x.SoldAt), t.s.tsp(x.CheckedAt),
-			t.s.ts(x.CreatedAt), t.s.ts(x.UpdatedAt), p.seq, p.seq, encodeItems(x.Items)})
+			ts(x.CreatedAt), ts(x.UpdatedAt), p.seq, p.seq, encodeItems(x.Items)})
 		custRows = customRows(custRows, x, p.seq, p.seq)
+		t.inserted(x)
 	}
 	t.grew("transactions", len(txRows))
 	t.grew("transaction_customs", len(custRows))
@@ -352,6 +370,7 @@ func (t *Tx) transactionsByID(ctx context.Context, workspaceID string, ids []str
 	if err := t.freshStats(ctx, "transactions"); err != nil {
 		return nil, err
 	}
+	t.s.probed.Add(int64(len(ids)))
 	out := make(map[string]txWithSeq, len(ids))
 	for chunk := range slicesChunk(ids, 900) {
 		// By primary key alone: with the workspace in the WHERE clause too,
