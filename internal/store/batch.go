@@ -7,7 +7,6 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
-	"sync"
 )
 
 // maxParams stays under both engines' limits on bound parameters per
@@ -48,7 +47,7 @@ func (t *Tx) upsertRows(ctx context.Context, table string, columns []string, row
 		for _, row := range rows[:n] {
 			args = append(args, row...)
 		}
-		if _, err := t.exec(ctx, cachedInsertSQL(t.s.dialect, table, columns, n, onConflict), args...); err != nil {
+		if _, err := t.exec(ctx, t.s.insertText(table, columns, n, onConflict), args...); err != nil {
 			return err
 		}
 		rows = rows[n:]
@@ -56,25 +55,24 @@ func (t *Tx) upsertRows(ctx context.Context, table string, columns []string, row
 	return nil
 }
 
-// insertTexts holds the texts insertSQL made, by what they were made of: a
-// large import wrote thousands of the same few texts of 10 kB each, on the
-// writer's goroutine. Row counts are a fixed limit or powers of two, so
-// there are a few dozen of them.
-var insertTexts sync.Map // insertKey → string
-
+// insertKey is what an INSERT's text is made of (Store.insertTexts).
 type insertKey struct {
 	d                          Dialect
 	table, columns, onConflict string
 	n                          int
 }
 
-func cachedInsertSQL(d Dialect, table string, columns []string, n int, onConflict string) string {
-	k := insertKey{d, table, strings.Join(columns, ","), onConflict, n}
-	if q, ok := insertTexts.Load(k); ok {
+// insertText is insertSQL's text, made once per shape: a large import
+// writes thousands of the same few texts of 10 kB each, on the writer's
+// goroutine. Row counts are a fixed limit or powers of two, so there are a
+// few dozen shapes.
+func (s *Store) insertText(table string, columns []string, n int, onConflict string) string {
+	k := insertKey{s.dialect, table, strings.Join(columns, ","), onConflict, n}
+	if q, ok := s.insertTexts.Load(k); ok {
 		return q.(string)
 	}
-	q := insertSQL(d, table, columns, n, onConflict)
-	insertTexts.Store(k, q)
+	q := insertSQL(s.dialect, table, columns, n, onConflict)
+	s.insertTexts.Store(k, q)
 	return q
 }
 

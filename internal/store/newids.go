@@ -3,7 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
-	"hash/maphash"
+
+	"github.com/bits-and-blooms/bloom/v3"
 
 	"github.com/affsync/affsync/internal/model"
 )
@@ -53,70 +54,36 @@ func (t *Tx) inserted(x model.Transaction) {
 }
 
 // idFilter is a Bloom filter of ids: mayHave is true for every id added and
-// for a few others (about one in a thousand; each costs the lookup that
-// was saved). It grows by filters twice as large as the last one, so its
-// size follows the ids added, about 2.5 bytes each.
+// for a few others (a target of one in a thousand; each costs the lookup
+// that was saved). It grows by filters twice as large as the last one, so
+// its size follows the ids added, under 2 bytes each, however many a file
+// makes.
 type idFilter struct {
-	seed  maphash.Seed
-	parts []bloom
-}
-
-type bloom struct {
-	bits     []uint64
-	n, limit int // ids added, and how many it takes
+	parts []*bloom.BloomFilter
+	size  uint // ids the last part was made for
+	room  uint // ids it takes before the next one starts
 }
 
 const (
-	bloomBitsPerID = 20
-	bloomHashes    = 5
-	bloomFirstIDs  = 4096
+	filterFirstIDs  = 4096
+	filterFalseRate = 0.001
 )
 
 func (f *idFilter) add(id string) {
-	if len(f.parts) == 0 {
-		f.seed = maphash.MakeSeed()
+	if f.room == 0 {
+		f.size = max(filterFirstIDs, 2*f.size)
+		f.parts = append(f.parts, bloom.NewWithEstimates(f.size, filterFalseRate))
+		f.room = f.size
 	}
-	if len(f.parts) == 0 || f.parts[len(f.parts)-1].n == f.parts[len(f.parts)-1].limit {
-		limit := bloomFirstIDs
-		if len(f.parts) > 0 {
-			limit = 2 * f.parts[len(f.parts)-1].limit
-		}
-		f.parts = append(f.parts, bloom{bits: make([]uint64, limit*bloomBitsPerID/64), limit: limit})
-	}
-	b := &f.parts[len(f.parts)-1]
-	h := maphash.String(f.seed, id)
-	for i := range uint64(bloomHashes) {
-		k := b.bit(h, i)
-		b.bits[k/64] |= 1 << (k % 64)
-	}
-	b.n++
+	f.parts[len(f.parts)-1].AddString(id)
+	f.room--
 }
 
 func (f *idFilter) mayHave(id string) bool {
-	if len(f.parts) == 0 {
-		return false
-	}
-	h := maphash.String(f.seed, id)
-	for _, b := range f.parts {
-		if b.has(h) {
+	for _, p := range f.parts {
+		if p.TestString(id) {
 			return true
 		}
 	}
 	return false
-}
-
-// bit is the i-th bit of hash h (double hashing: h1 + i·h2).
-func (b *bloom) bit(h, i uint64) uint64 {
-	h1, h2 := h&0xffffffff, h>>32|1
-	return (h1 + i*h2) % uint64(len(b.bits)*64)
-}
-
-func (b *bloom) has(h uint64) bool {
-	for i := range uint64(bloomHashes) {
-		k := b.bit(h, i)
-		if b.bits[k/64]&(1<<(k%64)) == 0 {
-			return false
-		}
-	}
-	return true
 }

@@ -31,7 +31,7 @@ func TestIDFilter(t *testing.T) {
 		}
 	}
 	t.Logf("%d of %d ids never added answered maybe", wrong, n)
-	// About 0.3% expected (five bits of twenty per id, in each filter).
+	// About 0.1% expected of each filter, five filters here.
 	if wrong > n/50 {
 		t.Fatalf("%d of %d ids never added answered maybe", wrong, n)
 	}

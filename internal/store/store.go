@@ -15,6 +15,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -51,7 +52,8 @@ type Store struct {
 	// migration 00006, BenchmarkCustomPage's baseline (transaction_list.go).
 	customByTransactions bool
 	// copied counts the rows COPY wrote, for tests that must know the COPY path ran.
-	copied atomic.Int64
+	copied      atomic.Int64
+	insertTexts sync.Map // insertKey → the text of a multi-row INSERT (batch.go)
 	// probed counts the ids upserts looked up, for tests that must know one was not (newids.go).
 	probed atomic.Int64
 }
@@ -149,8 +151,13 @@ func sqliteDSN(path string, writer bool) string {
 		// call (the pages are the kernel's cache, shared by all readers).
 		q.Add("_pragma", "mmap_size(1073741824)")
 	}
-	return "file:" + path + "?" + q.Encode()
+	return "file:" + uriPath.Replace(path) + "?" + q.Encode()
 }
+
+// uriPath escapes what a file: URI would read otherwise in a path: "?"
+// starts its query and "#" its fragment (a path cut there opens another
+// file), "%" an escape.
+var uriPath = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
 
 // Dialect tells which engine this store runs on.
 func (s *Store) Dialect() Dialect { return s.dialect }

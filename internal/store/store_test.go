@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
@@ -418,4 +420,37 @@ func uniq(xs []string) []string {
 	c := slices.Clone(xs)
 	slices.Sort(c)
 	return slices.Compact(c)
+}
+
+// TestSQLitePathWithURICharacters: a store's file is the path given, even
+// with characters a file: URI reads as its own ("#" its fragment, "?" its
+// query, "%" an escape): cut there, it would open another file.
+func TestSQLitePathWithURICharacters(t *testing.T) {
+	for _, name := range []string{"a#01", "a?b=1", "a%23b", "plain"} {
+		t.Run(name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), name)
+			if err := os.Mkdir(dir, 0o700); err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(dir, "affsync.db")
+			s := storetest.Open(t, "sqlite:"+path)
+			if _, err := s.EnsureWorkspace(ctx, "uri"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := os.Stat(path); err != nil {
+				t.Fatalf("no store at %s: %v", path, err)
+			}
+			entries, err := os.ReadDir(filepath.Dir(dir))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(entries) != 1 {
+				var names []string
+				for _, e := range entries {
+					names = append(names, e.Name())
+				}
+				t.Fatalf("files beside the store's folder: %q", names)
+			}
+		})
+	}
 }
