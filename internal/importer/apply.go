@@ -432,8 +432,9 @@ func (im *Importer) project(ctx context.Context, tx *store.Tx, conn store.Connec
 // summed from its spool as it is projected: when its groups are projected
 // from the spool (spooled), and it counts alone, on every day of its
 // Earnings and Bounty reports, for both (the facts that count there are the
-// spool's). One report read back would sum the other's days too, so it is
-// all of them or none.
+// spool's: every Earnings and Bounty fact has a group, lifecycle.GroupKey).
+// One report read back would sum the other's days too, so it is all of them
+// or none.
 func revenuesFromSpool(ctx context.Context, tx *store.Tx, conn store.Connection, run *fileRun, spooled bool) (bool, error) {
 	some := false
 	for _, c := range run.covers {

@@ -10,18 +10,25 @@ import (
 )
 
 // RevenueSums adds Earnings and Bounty facts up into rows of revenues (kind
-// cps), one per day, tracking ID (the channel), program, subtag (the custom)
-// and currency: sale amount, commission, items shipped and returned, and the
-// transactions the facts open. Facts of other reports are left out.
+// cps): the one revenue rule (SPEC §4.2), per day, tracking ID (the
+// channel), program, subtag (the custom) and currency. Every row counts on
+// its own date, so a return lowers the day it happened:
+//   - sale_amount, commission: the sums of the rows (returns negative);
+//   - items_shipped: gross shipped items, quantity + returns when positive;
+//     a bounty's quantity, unless it is a reversal;
+//   - items_returned: returns plus any negative gross quantity; a reversed
+//     bounty's (negative ad fees) |quantity|, whatever its sign in the file;
+//   - transactions: the transactions opened that day, by rows that ship
+//     (positive quantity) or a bounty that is not a reversal; returns and
+//     refunds open none. In subtags mode an Earnings subtag is one
+//     transaction however many rows it has; a bounty, and every other
+//     shipped row, is one each (a fact's key is unique among the facts that
+//     count, so this is their count of distinct keys).
 //
-// A fact opens a transaction when it is a bounty that is no reversal, or an
-// earnings row with items. In subtags mode a subtag is one transaction
-// however many rows it has, so earnings rows with a subtag open one for
-// their row together; any other fact opens one of its own (a fact's key is
-// unique among the facts that count, so this is their count of distinct
-// keys). Adding the facts in several parts and adding up the parts' rows
-// gives the same sums as long as a subtag's earnings rows are never split:
-// they are one group (GroupKey), so whole groups may be added apart.
+// Facts of other reports are left out. Adding the facts in parts and adding
+// up the parts' rows gives the same sums as long as a subtag's earnings rows
+// are never split: they are one group (GroupKey), so whole groups may be
+// added apart.
 type RevenueSums struct {
 	bySubtag bool
 	rows     map[revenueKey]*revenueRow
