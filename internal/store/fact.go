@@ -689,15 +689,15 @@ func (t *Tx) ProjectRevenues(ctx context.Context, workspaceID, connectionID stri
 		if err != nil {
 			return fmt.Errorf("project revenues of %s: %w", date(day), err)
 		}
-		_, err = collect(rows, func(r rowScanner) (struct{}, error) {
+		err = eachRow(rows, func(r rowScanner) error {
 			f := model.Fact{Day: day}
 			var report string
 			if err := r.Scan(&report, &f.TrackingID, &f.Program, &f.Subtag, &f.Currency, &f.Revenue, &f.Commission, &f.Quantity, &f.Returns); err != nil {
-				return struct{}{}, err
+				return err
 			}
 			f.Report = model.ReportType(report)
 			sums.Add(f)
-			return struct{}{}, nil
+			return nil
 		})
 		if err != nil {
 			return fmt.Errorf("project revenues of %s: %w", date(day), err)

@@ -31,12 +31,12 @@ type connInserts struct {
 func (t *Tx) surelyNew(ctx context.Context, x model.Transaction) (bool, error) {
 	c, ok := t.inserts[x.ConnectionID]
 	if !ok {
-		var n int
-		if err := t.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM transactions WHERE connection_id = $1 LIMIT 1) x`,
-			x.ConnectionID).Scan(&n); err != nil {
+		var stored bool
+		if err := t.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM transactions WHERE connection_id = $1)`,
+			x.ConnectionID).Scan(&stored); err != nil {
 			return false, fmt.Errorf("transactions of connection %s: %w", x.ConnectionID, err)
 		}
-		c = &connInserts{fresh: n == 0}
+		c = &connInserts{fresh: !stored}
 		if t.inserts == nil {
 			t.inserts = map[string]*connInserts{}
 		}

@@ -74,19 +74,27 @@ type rowScanner interface{ Scan(dest ...any) error }
 
 // collect scans every row with scan and closes rows.
 func collect[T any](rows *sql.Rows, scan func(rowScanner) (T, error)) ([]T, error) {
-	defer rows.Close()
 	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
+	err := eachRow(rows, func(r rowScanner) error {
+		v, err := scan(r)
 		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// eachRow hands every row to fn, keeping none, and closes rows.
+func eachRow(rows *sql.Rows, fn func(rowScanner) error) error {
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 // notFound turns sql.ErrNoRows into ErrNotFound naming what was missing.
