@@ -336,14 +336,21 @@ func (im *Importer) project(ctx context.Context, tx *store.Tx, conn store.Connec
 		return err
 	}
 	run.revenuesFromSpool = fromSpool
+	var sweep []coverage
 	for _, c := range run.covers {
 		ranges = append(ranges, store.DayRange{Report: c.report, From: c.from, To: c.to})
 		switch {
 		case c.report != model.ReportEarnings && c.report != model.ReportBounty:
 		case run.revenuesFromSpool:
-			// Written anew, a batch of the spool's groups at a time (projectSpool).
-			if err := tx.ClearRevenues(ctx, conn.WorkspaceID, conn.ID, c.from, c.to); err != nil {
+			// Written anew, a batch of the spool's groups at a time
+			// (projectSpool); the rows of these days stored before and not
+			// written again are swept after.
+			stored, err := tx.RevenuesOnDays(ctx, conn.ID, c.from, c.to)
+			if err != nil {
 				return err
+			}
+			if stored {
+				sweep = append(sweep, c)
 			}
 		default:
 			if err := tx.ProjectRevenues(ctx, conn.WorkspaceID, conn.ID, c.from, c.to, sumsOf, lifecycle.NewRevenueSums(st.mode)); err != nil {
@@ -397,6 +404,11 @@ func (im *Importer) project(ctx context.Context, tx *store.Tx, conn store.Connec
 	}
 	if err != nil {
 		return err
+	}
+	for _, c := range sweep {
+		if err := tx.SweepRevenues(ctx, conn.WorkspaceID, conn.ID, c.from, c.to, run.fileID); err != nil {
+			return err
+		}
 	}
 	next := func() ([]string, error) {
 		batch := orderGroups[:min(groupBatch, len(orderGroups))]
@@ -549,7 +561,7 @@ func (im *Importer) projectSpool(ctx context.Context, tx *store.Tx, conn store.C
 			return nil, m.err
 		}
 		batch, facts := m.batch, m.facts
-		if err := tx.AddRevenues(ctx, conn.WorkspaceID, conn.ID, m.revenues); err != nil {
+		if err := tx.AddRevenues(ctx, conn.WorkspaceID, conn.ID, fileID, m.revenues); err != nil {
 			return nil, err
 		}
 		var old map[string]bool

@@ -727,27 +727,44 @@ func (t *Tx) CountsAlone(ctx context.Context, connectionID string, from, to time
 	return !other, nil
 }
 
-// ClearRevenues deletes a connection's revenues of kind cps on days [from,
-// to], for AddRevenues to write them anew.
-func (t *Tx) ClearRevenues(ctx context.Context, workspaceID, connectionID string, from, to time.Time) error {
+// RevenuesOnDays says whether a connection has revenues of kind cps on days
+// [from, to]: if not, a file writing them from its spool (AddRevenues) has
+// no stale rows to sweep after (SweepRevenues).
+func (t *Tx) RevenuesOnDays(ctx context.Context, connectionID string, from, to time.Time) (bool, error) {
+	var some bool
+	err := t.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM revenues WHERE connection_id = $1 AND day >= $2 AND day <= $3`+revenueSums.scope()+`)`,
+		connectionID, date(from), date(to)).Scan(&some)
+	if err != nil {
+		return false, fmt.Errorf("revenues on days: %w", err)
+	}
+	return some, nil
+}
+
+// SweepRevenues deletes a connection's revenues of kind cps on days [from,
+// to] that file fileID did not write (AddRevenues): once a file counting
+// alone on those days has added all its rows, the others are stale.
+func (t *Tx) SweepRevenues(ctx context.Context, workspaceID, connectionID string, from, to time.Time, fileID int64) error {
 	if err := t.checkConnection(ctx, workspaceID, connectionID); err != nil {
-		return fmt.Errorf("clear revenues: %w", err)
+		return fmt.Errorf("sweep revenues: %w", err)
 	}
 	t.touch(workspaceID, connectionID, from, to)
-	_, err := t.exec(ctx, `DELETE FROM revenues WHERE connection_id = $1 AND day >= $2 AND day <= $3`+revenueSums.scope(),
-		connectionID, date(from), date(to))
+	_, err := t.exec(ctx, `DELETE FROM revenues WHERE connection_id = $1 AND day >= $2 AND day <= $3`+revenueSums.scope()+` AND file_id <> $4`,
+		connectionID, date(from), date(to), fileID)
 	if err != nil {
-		return fmt.Errorf("clear revenues: %w", err)
+		return fmt.Errorf("sweep revenues: %w", err)
 	}
 	return nil
 }
 
-// AddRevenues adds rows of kind cps to a connection's revenues: a row whose
-// key is stored already gets its sums added to the stored ones. A file
-// alone on its days writes its revenues so, a part of its facts at a time
-// (lifecycle.RevenueSums says which parts add up), on days ClearRevenues
-// emptied. rows are in key order, so their first and last are the days.
-func (t *Tx) AddRevenues(ctx context.Context, workspaceID, connectionID string, rows []model.Revenue) error {
+// AddRevenues writes rows of kind cps of file fileID to a connection's
+// revenues: a row this file wrote already gets its sums added to the stored
+// ones; any other stored row of the key is replaced. A file alone on its
+// days writes its revenues so, a part of its facts at a time
+// (lifecycle.RevenueSums says which parts add up), then sweeps the rows of
+// those days it did not write (SweepRevenues). A re-issue so rewrites the
+// stored rows in place (no index changes) rather than deleting and
+// inserting each. rows are in key order, so their first and last are the days.
+func (t *Tx) AddRevenues(ctx context.Context, workspaceID, connectionID string, fileID int64, rows []model.Revenue) error {
 	if len(rows) == 0 {
 		return nil
 	}
@@ -757,9 +774,9 @@ func (t *Tx) AddRevenues(ctx context.Context, workspaceID, connectionID string, 
 	t.touch(workspaceID, connectionID, rows[0].Date, rows[len(rows)-1].Date)
 	values := make([][]any, len(rows))
 	for i, r := range revenueSumRows(rows) {
-		values[i] = revenueSums.rowOf(workspaceID, connectionID, rows[i].Date, r)
+		values[i] = append(revenueSums.rowOf(workspaceID, connectionID, rows[i].Date, r), fileID)
 	}
-	if err := t.upsertRows(ctx, revenueSums.table, revenueSums.columns(), values, revenueSums.onConflict(true)); err != nil {
+	if err := t.upsertRows(ctx, revenueSums.table, append(revenueSums.columns(), "file_id"), values, revenueSums.addsForFile()); err != nil {
 		return fmt.Errorf("add revenues: %w", err)
 	}
 	return nil

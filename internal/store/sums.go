@@ -130,22 +130,34 @@ func (s sumTable) rowOf(workspaceID, connectionID string, day time.Time, r sumRo
 	return row
 }
 
-// onConflict updates a row's sums where its key is stored already: to the
-// new ones, or with add to the stored ones plus the new ones.
-func (s sumTable) onConflict(add bool) string {
-	conflict := append([]string{"connection_id", "day"}, s.keys...)
+// conflict is the key of a row, for its ON CONFLICT clause.
+func (s sumTable) conflict() string {
+	keys := append([]string{"connection_id", "day"}, s.keys...)
 	if s.kind != "" {
-		conflict = append(conflict, "kind")
+		keys = append(keys, "kind")
 	}
+	return "ON CONFLICT (" + strings.Join(keys, ", ") + ")"
+}
+
+// onConflict sets a row's sums to the new ones where its key is stored already.
+func (s sumTable) onConflict() string {
 	var set []string
 	for _, v := range s.values {
-		if add {
-			set = append(set, v+" = "+s.table+"."+v+" + excluded."+v)
-		} else {
-			set = append(set, v+" = excluded."+v)
-		}
+		set = append(set, v+" = excluded."+v)
 	}
-	return "ON CONFLICT (" + strings.Join(conflict, ", ") + ") DO UPDATE SET " + strings.Join(set, ", ")
+	return s.conflict() + " DO UPDATE SET " + strings.Join(set, ", ")
+}
+
+// addsForFile is onConflict for rows written with the file that writes them
+// (AddRevenues): a row that file wrote already in this pass gets the new
+// sums added, any other gets them instead; either way it is then the file's.
+// (Both engines read the row as it was in every SET expression.)
+func (s sumTable) addsForFile() string {
+	var set []string
+	for _, v := range s.values {
+		set = append(set, v+" = CASE WHEN "+s.table+".file_id = excluded.file_id THEN "+s.table+"."+v+" + excluded."+v+" ELSE excluded."+v+" END")
+	}
+	return s.conflict() + " DO UPDATE SET " + strings.Join(set, ", ") + ", file_id = excluded.file_id"
 }
 
 // diffSums writes one day's sums that differ from those stored: new or
@@ -174,7 +186,7 @@ func (t *Tx) diffSums(ctx context.Context, s sumTable, workspaceID, connectionID
 		}
 	}
 	if len(changed) > 0 {
-		if err := t.upsertRows(ctx, s.table, s.columns(), changed, s.onConflict(false)); err != nil {
+		if err := t.upsertRows(ctx, s.table, s.columns(), changed, s.onConflict()); err != nil {
 			return err
 		}
 	}

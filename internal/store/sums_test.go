@@ -86,9 +86,11 @@ func TestReissuedClicksEqualAFreshImport(t *testing.T) {
 	})
 }
 
-// TestAddRevenuesAddsUp: rows added in parts (a file's batches of groups)
+// TestAddRevenuesAddsUp: rows a file adds in parts (its batches of groups)
 // add up key by key, through the multi-row INSERT and, on PostgreSQL, the
-// staged COPY alike; ClearRevenues empties only the cps rows of its days.
+// staged COPY alike; a row stored before, by another file or otherwise, is
+// replaced, not added to; SweepRevenues then deletes the cps rows of its
+// days that the file did not write, and only those.
 func TestAddRevenuesAddsUp(t *testing.T) {
 	rev := func(d, custom string, sale, comm, shipped, returned, tx int64) model.Revenue {
 		return model.Revenue{Date: day(d), Channel: "store-20", Program: "amazon.com", Custom: custom, Currency: "USD", Kind: "cps",
@@ -107,7 +109,19 @@ func TestAddRevenuesAddsUp(t *testing.T) {
 			f := newFixture(t, st, fmt.Sprintf("add-revenues-%d", copyMin))
 			copiedBefore := st.CopiedRowsForTest()
 			err := st.Write(ctx, func(tx *store.Tx) error {
-				// A cpc row and a day outside the cleared ones stay.
+				file := func(name string) int64 {
+					id, err := tx.AddFile(ctx, store.ImportedFile{WorkspaceID: f.ws.ID, ConnectionID: f.conn.ID, Filename: name, MD5: name,
+						Outcome: store.FileApplied})
+					if err != nil {
+						t.Fatal(err)
+					}
+					return id
+				}
+				if stored, err := tx.RevenuesOnDays(ctx, f.conn.ID, day("2026-10-01"), day("2026-10-04")); err != nil || stored {
+					t.Fatalf("RevenuesOnDays of an empty store = %v, %v", stored, err)
+				}
+				// A cpc row and a day outside the swept ones stay; the rest
+				// of the days' rows is stale once the last file has written.
 				if err := tx.ReplaceRevenues(ctx, f.ws.ID, f.conn.ID, []time.Time{day("2026-10-02")},
 					[]model.Revenue{rev("2026-10-02", "old", 5, 5, 5, 5, 5), {Date: day("2026-10-02"), Channel: "store-20", Program: "amazon.com",
 						Currency: "USD", Kind: "cpc", Commission: 70}}); err != nil {
@@ -117,9 +131,15 @@ func TestAddRevenuesAddsUp(t *testing.T) {
 					[]model.Revenue{rev("2026-10-04", "kept", 9, 9, 9, 9, 9)}); err != nil {
 					return err
 				}
-				if err := tx.ClearRevenues(ctx, f.ws.ID, f.conn.ID, day("2026-10-01"), day("2026-10-03")); err != nil {
+				earlier := file("earlier.tsv")
+				if err := tx.AddRevenues(ctx, f.ws.ID, f.conn.ID, earlier, []model.Revenue{rev("2026-10-01", "u1", 100, 10, 1, 0, 1),
+					rev("2026-10-03", "gone", 7, 7, 7, 7, 7)}); err != nil {
 					return err
 				}
+				if stored, err := tx.RevenuesOnDays(ctx, f.conn.ID, day("2026-10-01"), day("2026-10-01")); err != nil || !stored {
+					t.Fatalf("RevenuesOnDays of a day with a row = %v, %v", stored, err)
+				}
+				reissue := file("reissue.tsv")
 				parts := [][]model.Revenue{
 					append([]model.Revenue{rev("2026-10-01", "u1", 2999, 120, 1, 0, 1), rev("2026-10-02", "", 0, 300, 1, 0, 1)},
 						many("2026-10-03", 40, 10)...),
@@ -127,11 +147,11 @@ func TestAddRevenuesAddsUp(t *testing.T) {
 						many("2026-10-03", 40, 5)...),
 				}
 				for _, p := range parts {
-					if err := tx.AddRevenues(ctx, f.ws.ID, f.conn.ID, p); err != nil {
+					if err := tx.AddRevenues(ctx, f.ws.ID, f.conn.ID, reissue, p); err != nil {
 						return err
 					}
 				}
-				return nil
+				return tx.SweepRevenues(ctx, f.ws.ID, f.conn.ID, day("2026-10-01"), day("2026-10-03"), reissue)
 			})
 			if err != nil {
 				t.Fatal(err)
