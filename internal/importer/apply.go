@@ -504,6 +504,12 @@ func (im *Importer) projectSpool(ctx context.Context, tx *store.Tx, conn store.C
 	if err != nil {
 		return err
 	}
+	// A connection's first file (or one replacing all the others) brings
+	// only new groups: no batch needs to ask which are not.
+	others, err := tx.OtherFilesHaveFacts(ctx, conn.ID, fileID, run.superseded)
+	if err != nil {
+		return err
+	}
 	// The spool is merged and decoded on a goroutine of its own, a batch
 	// ahead, so the store's connection does not wait for it; so are the
 	// batch's revenues summed, when they come from the spool.
@@ -546,9 +552,13 @@ func (im *Importer) projectSpool(ctx context.Context, tx *store.Tx, conn store.C
 		if err := tx.AddRevenues(ctx, conn.WorkspaceID, conn.ID, m.revenues); err != nil {
 			return nil, err
 		}
-		old, err := tx.GroupsInOtherFiles(ctx, conn.ID, fileID, run.superseded, batch)
-		if err != nil {
-			return nil, err
+		var old map[string]bool
+		if others {
+			found, err := tx.GroupsInOtherFiles(ctx, conn.ID, fileID, run.superseded, batch)
+			if err != nil {
+				return nil, err
+			}
+			old = found
 		}
 		if len(old) > 0 {
 			// Their facts that count, from every file, this one's included.

@@ -69,6 +69,25 @@ func (t *Tx) FinishFile(ctx context.Context, id int64, rows int, reportTypes str
 	return nil
 }
 
+// OtherFilesHaveFacts says whether any file of the connection other than
+// fileID and the skipped ones (the dead files of GroupsInOtherFiles) holds
+// facts. When none does, no group that fileID brings has facts elsewhere,
+// and an import can skip asking that of every batch of its groups. It asks
+// each of the connection's files, through the index that leads with the
+// file, rather than scanning the connection's facts.
+func (t *Tx) OtherFilesHaveFacts(ctx context.Context, connectionID string, fileID int64, skip []int64) (bool, error) {
+	args := sqlArgs{connectionID, fileID}
+	q := `SELECT EXISTS (SELECT 1 FROM imported_files i WHERE i.connection_id = $1 AND i.id <> $2`
+	for _, id := range skip {
+		q += ` AND i.id <> ` + args.bind(id)
+	}
+	var some bool
+	if err := t.queryRow(ctx, q+` AND EXISTS (SELECT 1 FROM facts f WHERE f.file_id = i.id))`, args...).Scan(&some); err != nil {
+		return false, fmt.Errorf("other files with facts: %w", err)
+	}
+	return some, nil
+}
+
 // RecordRejectedFile notes a file that failed, outside the rolled-back
 // transaction that tried to apply it, so the failure stays visible.
 func (s *Store) RecordRejectedFile(ctx context.Context, f ImportedFile) error {
