@@ -3,9 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
-	"iter"
 	"math/bits"
-	"slices"
 	"strings"
 )
 
@@ -101,8 +99,6 @@ func insertSQL(d Dialect, table string, columns []string, n int, onConflict stri
 	}
 	return b.String()
 }
-
-func slicesChunk[T any](s []T, n int) iter.Seq[[]T] { return slices.Chunk(s, n) }
 
 // analyzeAfter is how many new rows make a table's statistics stale enough
 // to refresh them inside the writing transaction.

@@ -22,3 +22,14 @@ func (t *Tx) PlannerRowsForTest(ctx context.Context, table string) (float64, err
 	err := t.tx.QueryRowContext(ctx, `SELECT reltuples FROM pg_class WHERE relname = $1`, table).Scan(&n)
 	return n, err
 }
+
+// PreparedForTest lists the texts of the statements prepared on this
+// transaction's PostgreSQL connection (pgx prepares each text it runs once
+// per connection).
+func (t *Tx) PreparedForTest(ctx context.Context) ([]string, error) {
+	rows, err := t.tx.QueryContext(ctx, `SELECT statement FROM pg_prepared_statements`)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scanOne[string])
+}

@@ -413,12 +413,9 @@ func (t *Tx) ActiveFactsOfGroups(ctx context.Context, connectionID string, group
 		return nil, err
 	}
 	var out []GroupedFact
-	for chunk := range slicesChunk(groups, 900) {
-		args := []any{connectionID}
-		for _, g := range chunk {
-			args = append(args, g)
-		}
-		rows, err := t.query(ctx, `SELECT `+groupFactColumns+chosenJoin+`WHERE f.connection_id = $1 AND f.group_key IN (`+placeholders(t.s.dialect, 2, len(chunk))+`)`, args...)
+	for chunk := range listChunks(t.s.dialect, groups) {
+		args := sqlArgs{connectionID}
+		rows, err := t.query(ctx, `SELECT `+groupFactColumns+chosenJoin+`WHERE f.connection_id = $1 AND `+inList(t.s.dialect, &args, "f.group_key", chunk), args...)
 		if err != nil {
 			return nil, fmt.Errorf("load facts: %w", err)
 		}
@@ -448,12 +445,9 @@ func (t *Tx) ActiveFactsOnDays(ctx context.Context, connectionID string, reports
 	if err := t.freshStats(ctx, "facts"); err != nil {
 		return nil, err
 	}
-	args := []any{connectionID, date(from), date(to)}
-	for _, r := range reports {
-		args = append(args, string(r))
-	}
+	args := sqlArgs{connectionID, date(from), date(to)}
 	rows, err := t.query(ctx, `SELECT `+activeFactColumns+activeJoin+`WHERE f.connection_id = $1 AND f.day >= $2 AND f.day <= $3
-		AND f.report_type IN (`+placeholders(t.s.dialect, 4, len(reports))+`) ORDER BY f.id`, args...)
+		AND `+inList(t.s.dialect, &args, "f.report_type", reportNames(reports))+` ORDER BY f.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("load facts: %w", err)
 	}
@@ -484,18 +478,12 @@ func (t *Tx) GroupsInOtherFiles(ctx context.Context, connectionID string, fileID
 	if err := t.freshStats(ctx, "facts"); err != nil {
 		return nil, err
 	}
-	skip := []any{fileID}
-	for _, id := range dead {
-		skip = append(skip, id)
-	}
+	skip := append([]int64{fileID}, dead...)
 	out, err := querySet[string](ctx, t, groups, func(chunk []string) (string, []any) {
-		args := append([]any{connectionID}, skip...)
-		for _, g := range chunk {
-			args = append(args, g)
-		}
+		args := sqlArgs{connectionID}
 		return `SELECT DISTINCT group_key FROM facts WHERE connection_id = $1
-			AND file_id NOT IN (` + placeholders(t.s.dialect, 2, len(skip)) + `)
-			AND group_key IN (` + placeholders(t.s.dialect, 2+len(skip), len(chunk)) + `)`, args
+			AND ` + notInList(t.s.dialect, &args, "file_id", skip) + `
+			AND ` + inList(t.s.dialect, &args, "group_key", chunk), args
 	})
 	if err != nil {
 		return nil, fmt.Errorf("groups in other files: %w", err)
@@ -507,12 +495,9 @@ func (t *Tx) GroupsInOtherFiles(ctx context.Context, connectionID string, fileID
 // file of some (report type, day, tracking ID) of the connection.
 func (t *Tx) FilesCounting(ctx context.Context, connectionID string, files []int64) (map[int64]bool, error) {
 	out, err := querySet[int64](ctx, t, files, func(chunk []int64) (string, []any) {
-		args := []any{connectionID}
-		for _, id := range chunk {
-			args = append(args, id)
-		}
+		args := sqlArgs{connectionID}
 		return `SELECT DISTINCT file_id FROM chosen_days WHERE connection_id = $1
-			AND file_id IN (` + placeholders(t.s.dialect, 2, len(chunk)) + `)`, args
+			AND ` + inList(t.s.dialect, &args, "file_id", chunk), args
 	})
 	if err != nil {
 		return nil, fmt.Errorf("files counting: %w", err)
@@ -521,11 +506,10 @@ func (t *Tx) FilesCounting(ctx context.Context, connectionID string, files []int
 }
 
 // querySet runs the query that build makes for each chunk of values (one
-// IN list of up to 900, under both engines' limits on bound parameters)
-// and gathers the first column of every row it answers.
+// list, listChunks) and gathers the first column of every row it answers.
 func querySet[T comparable, V any](ctx context.Context, t *Tx, values []V, build func(chunk []V) (string, []any)) (map[T]bool, error) {
 	out := map[T]bool{}
-	for chunk := range slicesChunk(values, 900) {
+	for chunk := range listChunks(t.s.dialect, values) {
 		q, args := build(chunk)
 		rows, err := t.query(ctx, q, args...)
 		if err != nil {
@@ -616,13 +600,10 @@ func (t *Tx) TransactionsOfGroups(ctx context.Context, workspaceID, connectionID
 	if err := t.freshStats(ctx, "transactions"); err != nil {
 		return out, err
 	}
-	for chunk := range slicesChunk(groups, 900) {
-		args := []any{connectionID}
-		for _, g := range chunk {
-			args = append(args, g)
-		}
+	for chunk := range listChunks(t.s.dialect, groups) {
+		args := sqlArgs{connectionID}
 		rows, err := t.query(ctx, `SELECT `+txColumns+`, `+itemsColumn+`, t.group_key FROM transactions t WHERE t.connection_id = $1
-			AND t.group_key IN (`+placeholders(t.s.dialect, 2, len(chunk))+`)`, args...)
+			AND `+inList(t.s.dialect, &args, "t.group_key", chunk), args...)
 		if err != nil {
 			return out, fmt.Errorf("transactions of groups: %w", err)
 		}
@@ -714,13 +695,10 @@ func (t *Tx) ProjectRevenues(ctx context.Context, workspaceID, connectionID stri
 // all its own (each of its facts' days and tracking IDs has a chosen row,
 // CoverDays) and no other file's.
 func (t *Tx) CountsAlone(ctx context.Context, connectionID string, from, to time.Time, fileID int64, reports ...model.ReportType) (bool, error) {
-	args := []any{connectionID, date(from), date(to), fileID}
-	for _, r := range reports {
-		args = append(args, string(r))
-	}
+	args := sqlArgs{connectionID, date(from), date(to), fileID}
 	var other bool
 	err := t.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM chosen_days WHERE connection_id = $1 AND day >= $2 AND day <= $3
-		AND file_id <> $4 AND report_type IN (`+placeholders(t.s.dialect, 5, len(reports))+`))`, args...).Scan(&other)
+		AND file_id <> $4 AND `+inList(t.s.dialect, &args, "report_type", reportNames(reports))+`)`, args...).Scan(&other)
 	if err != nil {
 		return false, fmt.Errorf("files counting: %w", err)
 	}
@@ -845,19 +823,16 @@ func (t *Tx) UnshippedOrderGroups(ctx context.Context, connectionID string, cate
 		return nil, err
 	}
 	// An item's category is the third field of its array (items_json.go).
-	elements := "json_each(t.items) i WHERE i.value ->> 2"
+	elements, category := "json_each(t.items) i", "i.value ->> 2"
 	if t.s.dialect == Postgres {
-		elements = "json_array_elements(t.items::json) i WHERE i ->> 2"
+		elements, category = "json_array_elements(t.items::json) i", "i ->> 2"
 	}
 	var out []string
-	for chunk := range slicesChunk(categories, 900) {
-		args := []any{connectionID}
-		for _, c := range chunk {
-			args = append(args, c)
-		}
+	for chunk := range listChunks(t.s.dialect, categories) {
+		args := sqlArgs{connectionID}
 		rows, err := t.query(ctx, `SELECT DISTINCT t.group_key FROM transactions t
 			WHERE t.connection_id = $1 AND t.status = 'pending' AND t.network_status = 'ordered'
-			AND EXISTS (SELECT 1 FROM `+elements+` IN (`+placeholders(t.s.dialect, 2, len(chunk))+`))`, args...)
+			AND EXISTS (SELECT 1 FROM `+elements+` WHERE `+inList(t.s.dialect, &args, category, chunk)+`)`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("unshipped order groups: %w", err)
 		}

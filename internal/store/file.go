@@ -76,11 +76,8 @@ func (t *Tx) FinishFile(ctx context.Context, id int64, rows int, reportTypes str
 // each of the connection's files, through the index that leads with the
 // file, rather than scanning the connection's facts.
 func (t *Tx) OtherFilesHaveFacts(ctx context.Context, connectionID string, fileID int64, skip []int64) (bool, error) {
-	args := sqlArgs{connectionID, fileID}
-	q := `SELECT EXISTS (SELECT 1 FROM imported_files i WHERE i.connection_id = $1 AND i.id <> $2`
-	for _, id := range skip {
-		q += ` AND i.id <> ` + args.bind(id)
-	}
+	args := sqlArgs{connectionID}
+	q := `SELECT EXISTS (SELECT 1 FROM imported_files i WHERE i.connection_id = $1 AND ` + notInList(t.s.dialect, &args, "i.id", append([]int64{fileID}, skip...))
 	var some bool
 	if err := t.queryRow(ctx, q+` AND EXISTS (SELECT 1 FROM facts f WHERE f.file_id = i.id))`, args...).Scan(&some); err != nil {
 		return false, fmt.Errorf("other files with facts: %w", err)

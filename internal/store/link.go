@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/bits"
-	"strings"
 	"time"
 )
 
@@ -132,13 +131,13 @@ func (s *Store) linkClicksBetween(ctx context.Context, workspaceID string, list 
 	}
 	index := make(map[string]int, len(list))
 	args := sqlArgs{workspaceID}
-	marks := make([]string, len(list))
+	ids := make([]string, len(list))
 	for i := range list {
 		list[i].Clicks = 0
 		index[list[i].ID] = i
-		marks[i] = args.bind(list[i].ID)
+		ids[i] = list[i].ID
 	}
-	q := `SELECT link_id, SUM(clicks) FROM link_days WHERE workspace_id = $1 AND link_id IN (` + strings.Join(marks, ", ") + `)`
+	q := `SELECT link_id, SUM(clicks) FROM link_days WHERE workspace_id = $1 AND ` + inList(s.dialect, &args, "link_id", ids)
 	if since != nil {
 		q += ` AND day >= ` + args.bind(date(*since))
 	}
@@ -325,13 +324,10 @@ func (t *Tx) insertLinkClicks(ctx context.Context, workspaceID string, clicks []
 func (t *Tx) countLinkClicks(ctx context.Context, workspaceID string, linkIDs []string, clicks []LinkClick) error {
 	type place struct{ channel, program string }
 	places := map[string]place{}
-	for chunk := range slicesChunk(uniqueStrings(linkIDs), 900) {
-		args := []any{workspaceID}
-		for _, id := range chunk {
-			args = append(args, id)
-		}
+	for chunk := range listChunks(t.s.dialect, uniqueStrings(linkIDs)) {
+		args := sqlArgs{workspaceID}
 		rows, err := t.query(ctx, `SELECT id, channel, program FROM links WHERE workspace_id = $1
-			AND id IN (`+placeholders(t.s.dialect, 2, len(chunk))+`)`, args...)
+			AND `+inList(t.s.dialect, &args, "id", chunk), args...)
 		if err != nil {
 			return err
 		}
@@ -403,13 +399,10 @@ func (s *Store) linkClicks(ctx context.Context, query string, args ...any) ([]Li
 // CustomsForSubtags maps minted subtags to the app customs they stand for.
 func (t *Tx) CustomsForSubtags(ctx context.Context, workspaceID string, subtags []string) (map[string]string, error) {
 	out := map[string]string{}
-	for chunk := range slicesChunk(uniqueStrings(subtags), 900) {
-		args := []any{workspaceID}
-		for _, s := range chunk {
-			args = append(args, s)
-		}
+	for chunk := range listChunks(t.s.dialect, uniqueStrings(subtags)) {
+		args := sqlArgs{workspaceID}
 		rows, err := t.query(ctx, `SELECT subtag, custom FROM link_clicks WHERE workspace_id = $1 AND custom <> ''
-			AND subtag IN (`+placeholders(t.s.dialect, 2, len(chunk))+`)`, args...)
+			AND `+inList(t.s.dialect, &args, "subtag", chunk), args...)
 		if err != nil {
 			return nil, fmt.Errorf("customs for subtags: %w", err)
 		}

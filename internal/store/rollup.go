@@ -60,13 +60,10 @@ func (t *Tx) touchTransactions(workspaceID string, batch []TxWrite, before map[s
 
 // touchTransactionIDs notes the sale days of transactions about to be deleted.
 func (t *Tx) touchTransactionIDs(ctx context.Context, workspaceID string, ids []string) error {
-	for chunk := range slicesChunk(ids, 900) {
-		args := []any{workspaceID}
-		for _, id := range chunk {
-			args = append(args, id)
-		}
+	for chunk := range listChunks(t.s.dialect, ids) {
+		args := sqlArgs{workspaceID}
 		rows, err := t.query(ctx, `SELECT connection_id, MIN(sold_at), MAX(sold_at) FROM transactions
-			WHERE workspace_id = $1 AND id IN (`+placeholders(t.s.dialect, 2, len(chunk))+`) GROUP BY connection_id`, args...)
+			WHERE workspace_id = $1 AND `+inList(t.s.dialect, &args, "id", chunk)+` GROUP BY connection_id`, args...)
 		if err != nil {
 			return fmt.Errorf("days of deleted transactions: %w", err)
 		}

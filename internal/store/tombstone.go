@@ -77,12 +77,9 @@ func (t *Tx) DeleteTransactions(ctx context.Context, workspaceID string, ids []s
 	if err := t.insertRows(ctx, "transaction_tombstone_customs", []string{"workspace_id", "custom", "transaction_id"}, customRows); err != nil {
 		return fmt.Errorf("store tombstones: %w", err)
 	}
-	for chunk := range slicesChunk(ids, 900) {
-		args := []any{workspaceID}
-		for _, id := range chunk {
-			args = append(args, id)
-		}
-		if _, err := t.exec(ctx, `DELETE FROM transactions WHERE workspace_id = $1 AND id IN (`+placeholders(t.s.dialect, 2, len(chunk))+`)`, args...); err != nil {
+	for chunk := range listChunks(t.s.dialect, ids) {
+		args := sqlArgs{workspaceID}
+		if _, err := t.exec(ctx, `DELETE FROM transactions WHERE workspace_id = $1 AND `+inList(t.s.dialect, &args, "id", chunk), args...); err != nil {
 			return fmt.Errorf("delete transactions: %w", err)
 		}
 	}
@@ -103,13 +100,10 @@ func (t *Tx) dropTombstones(ctx context.Context, workspaceID string, ids []strin
 	if err != nil {
 		return fmt.Errorf("look for tombstones: %w", err)
 	}
-	for chunk := range slicesChunk(ids, 900) {
-		args := []any{workspaceID}
-		for _, id := range chunk {
-			args = append(args, id)
-		}
-		if _, err := t.exec(ctx, `DELETE FROM transaction_tombstones WHERE workspace_id = $1 AND id IN (`+
-			placeholders(t.s.dialect, 2, len(chunk))+`)`, args...); err != nil {
+	for chunk := range listChunks(t.s.dialect, ids) {
+		args := sqlArgs{workspaceID}
+		if _, err := t.exec(ctx, `DELETE FROM transaction_tombstones WHERE workspace_id = $1 AND `+
+			inList(t.s.dialect, &args, "id", chunk), args...); err != nil {
 			return fmt.Errorf("drop tombstones: %w", err)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -318,7 +319,7 @@ var historyColumns = []string{"workspace_id", "transaction_id", "at", "changes",
 func (t *Tx) writeUpdates(ctx context.Context, pu *pendingUpdates) error {
 	// Each row by its key (migration 00013: no index on transaction_id),
 	// a few hundred keys a statement.
-	for chunk := range slicesChunk(pu.stored, 200) {
+	for chunk := range slices.Chunk(pu.stored, 200) {
 		var or []string
 		var args sqlArgs
 		for _, r := range chunk { // workspace_id, custom, transaction_id, seq, update_seq
@@ -372,14 +373,11 @@ func (t *Tx) transactionsByID(ctx context.Context, workspaceID string, ids []str
 	}
 	t.s.probed.Add(int64(len(ids)))
 	out := make(map[string]txWithSeq, len(ids))
-	for chunk := range slicesChunk(ids, 900) {
+	for chunk := range listChunks(t.s.dialect, ids) {
 		// By primary key alone: with the workspace in the WHERE clause too,
 		// planners may walk the workspace's index instead, for every chunk.
-		var args []any
-		q := `SELECT ` + txColumns + `, ` + itemsColumn + ` FROM transactions t WHERE t.id IN (` + placeholders(t.s.dialect, 1, len(chunk)) + `)`
-		for _, id := range chunk {
-			args = append(args, id)
-		}
+		var args sqlArgs
+		q := `SELECT ` + txColumns + `, ` + itemsColumn + ` FROM transactions t WHERE ` + inList(t.s.dialect, &args, "t.id", chunk)
 		rows, err := t.query(ctx, q, args...)
 		if err != nil {
 			return nil, fmt.Errorf("load transactions: %w", err)
@@ -447,10 +445,11 @@ func uniqueStrings(xs []string) []string {
 	return out
 }
 
-// placeholders renders n parameters numbered from "from": "$2, $3, …" on
-// PostgreSQL. SQLite gets plain "?" (numbered on from the highest before
-// it): its lookup of "$N" names is linear, which made statements of
-// thousands of parameters quadratic. Callers put these lists last.
+// placeholders renders n parameters numbered from "from", the values of a
+// row of a multi-row INSERT (insertSQL): "$2, $3, …" on PostgreSQL. SQLite
+// gets plain "?" (numbered on from the highest before it): its lookup of
+// "$N" names is linear, which made statements of thousands of parameters
+// quadratic. Lookup lists are inList's.
 func placeholders(d Dialect, from, n int) string {
 	if d == SQLite {
 		return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")

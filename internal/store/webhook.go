@@ -343,21 +343,18 @@ func (s *Store) ClaimDeliveries(ctx context.Context, owner string, now time.Time
 		if err != nil {
 			return err
 		}
-		ids, err := collect(rows, func(r rowScanner) (any, error) {
-			var id int64
-			return id, r.Scan(&id)
-		})
+		ids, err := collect(rows, scanOne[int64])
 		if err != nil || len(ids) == 0 {
 			return err
 		}
-		in := placeholders(s.dialect, 4, len(ids))
+		args := sqlArgs{owner, s.ts(now.Add(lease)), s.ts(now)}
 		if _, err := tx.tx.ExecContext(ctx, `UPDATE webhook_deliveries SET lease_owner = $1, next_attempt_at = $2,
-			first_attempt_at = COALESCE(first_attempt_at, $3) WHERE id IN (`+in+`)`,
-			append([]any{owner, s.ts(now.Add(lease)), s.ts(now)}, ids...)...); err != nil {
+			first_attempt_at = COALESCE(first_attempt_at, $3) WHERE `+inList(s.dialect, &args, "id", ids), args...); err != nil {
 			return err
 		}
+		args = nil
 		rows, err = tx.tx.QueryContext(ctx, `SELECT `+deliveryColumnsRead+`, w.url FROM webhook_deliveries d
-			JOIN webhooks w ON w.id = d.webhook_id WHERE d.id IN (`+placeholders(s.dialect, 1, len(ids))+`) ORDER BY d.id`, ids...)
+			JOIN webhooks w ON w.id = d.webhook_id WHERE `+inList(s.dialect, &args, "d.id", ids)+` ORDER BY d.id`, args...)
 		if err != nil {
 			return err
 		}
@@ -459,12 +456,13 @@ func (s *Store) loadAttempts(ctx context.Context, list []Delivery) error {
 		return nil
 	}
 	index := make(map[int64]int, len(list))
-	ids := make([]any, len(list))
+	ids := make([]int64, len(list))
 	for i, d := range list {
 		index[d.ID], ids[i] = i, d.ID
 	}
+	var args sqlArgs
 	rows, err := s.read.QueryContext(ctx, `SELECT delivery_id, at, status_code, error, duration_ms FROM webhook_attempts
-		WHERE delivery_id IN (`+placeholders(s.dialect, 1, len(ids))+`) ORDER BY delivery_id, id`, ids...)
+		WHERE `+inList(s.dialect, &args, "delivery_id", ids)+` ORDER BY delivery_id, id`, args...)
 	if err != nil {
 		return fmt.Errorf("list delivery attempts: %w", err)
 	}
@@ -535,10 +533,7 @@ func (s *Store) ReleaseDeliveries(ctx context.Context, owner string, now time.Ti
 	if len(ids) == 0 {
 		return 0, nil
 	}
-	args := []any{s.ts(now), owner}
-	for _, id := range ids {
-		args = append(args, id)
-	}
+	args := sqlArgs{s.ts(now), owner}
 	return s.writeCount(ctx, "release deliveries", `UPDATE webhook_deliveries SET lease_owner = NULL, next_attempt_at = $1
-		WHERE lease_owner = $2 AND status = 'pending' AND id IN (`+placeholders(s.dialect, 3, len(ids))+`)`, args...)
+		WHERE lease_owner = $2 AND status = 'pending' AND `+inList(s.dialect, &args, "id", ids), args...)
 }
