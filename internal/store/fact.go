@@ -325,6 +325,13 @@ type DayRange struct {
 // the projection groups with facts on the given days, from any file: the
 // groups whose projection a file covering these days may change. Paging
 // keeps memory flat however many groups a large file touches.
+//
+// The pages come in group order out of the index on (connection_id,
+// group_key, file_id), which stops at a page's end; file_days names the
+// files on those days, so the facts of the others are passed over on the
+// index, without reading their rows. Read by day instead (the day index),
+// each page would read and sort every fact of the days: 1.9 s a page for a
+// month of a million facts, against 5 ms.
 func (t *Tx) GroupsOnDays(ctx context.Context, connectionID string, ranges []DayRange, after string, limit int) ([]string, error) {
 	if err := t.freshStats(ctx, "facts"); err != nil {
 		return nil, err
@@ -337,8 +344,10 @@ func (t *Tx) GroupsOnDays(ctx context.Context, connectionID string, ranges []Day
 	for _, r := range mergeRanges(ranges) {
 		or = append(or, "(report_type = "+args.bind(string(r.Report))+" AND day >= "+args.bind(date(r.From))+" AND day <= "+args.bind(date(r.To))+")")
 	}
+	days := strings.Join(or, " OR ") // the same columns in facts and file_days
 	rows, err := t.query(ctx, `SELECT DISTINCT group_key FROM facts WHERE connection_id = $1 AND group_key > $2
-		AND (`+strings.Join(or, " OR ")+`) ORDER BY group_key LIMIT `+args.bind(limit), args...)
+		AND file_id IN (SELECT file_id FROM file_days WHERE connection_id = $1 AND (`+days+`))
+		AND (`+days+`) ORDER BY group_key LIMIT `+args.bind(limit), args...)
 	if err != nil {
 		return nil, fmt.Errorf("touched groups: %w", err)
 	}
@@ -798,26 +807,48 @@ func (t *Tx) ProjectClicks(ctx context.Context, workspaceID, connectionID string
 // shipments that count (positive quantity and revenue, a category named):
 // the basis of order-mode estimates (lifecycle.RatesOf), in SQL so that it
 // costs no memory.
+//
+// It sums one counting file at a time (chosen_days names them), so that
+// each file's facts are a range of the day index, led by the file: asked
+// for the connection at once, PostgreSQL reads that index whole by its
+// report type and hashes it against chosen_days.
 func (t *Tx) CategoryFeeSums(ctx context.Context, connectionID string) (map[string]model.FeeSums, error) {
 	if err := t.freshStats(ctx, "facts"); err != nil {
 		return nil, err
 	}
-	rows, err := t.query(ctx, `SELECT f.category, SUM(f.commission), SUM(f.revenue)`+chosenJoin+`WHERE f.connection_id = $1
-		AND f.report_type = $2 AND f.category <> '' AND f.quantity > 0 AND f.revenue > 0 GROUP BY f.category`, connectionID, string(model.ReportEarnings))
+	rows, err := t.query(ctx, `SELECT DISTINCT file_id FROM chosen_days WHERE connection_id = $1 AND report_type = $2 ORDER BY file_id`,
+		connectionID, string(model.ReportEarnings))
 	if err != nil {
 		return nil, fmt.Errorf("category fee sums: %w", err)
 	}
-	defer rows.Close()
-	out := map[string]model.FeeSums{}
-	for rows.Next() {
-		var c string
-		var s model.FeeSums
-		if err := rows.Scan(&c, &s.Fees, &s.Revenue); err != nil {
-			return nil, err
-		}
-		out[c] = s
+	files, err := collect(rows, scanOne[int64])
+	if err != nil {
+		return nil, fmt.Errorf("category fee sums: %w", err)
 	}
-	return out, rows.Err()
+	out := map[string]model.FeeSums{}
+	for _, file := range files {
+		rows, err := t.query(ctx, `SELECT f.category, SUM(f.commission), SUM(f.revenue)`+chosenJoin+`WHERE f.file_id = $3
+			AND f.connection_id = $1 AND f.report_type = $2 AND f.category <> '' AND f.quantity > 0 AND f.revenue > 0 GROUP BY f.category`,
+			connectionID, string(model.ReportEarnings), file)
+		if err != nil {
+			return nil, fmt.Errorf("category fee sums: %w", err)
+		}
+		err = eachRow(rows, func(r rowScanner) error {
+			var c string
+			var s model.FeeSums
+			if err := r.Scan(&c, &s.Fees, &s.Revenue); err != nil {
+				return err
+			}
+			sum := out[c]
+			sum.Fees, sum.Revenue = sum.Fees+s.Fees, sum.Revenue+s.Revenue
+			out[c] = sum
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("category fee sums: %w", err)
+		}
+	}
+	return out, nil
 }
 
 // UnshippedOrderGroups lists the groups of the connection's orders not
