@@ -47,3 +47,26 @@ func (t *Tx) ExplainForTest(ctx context.Context, query string, args []any) (stri
 	}
 	return strings.Join(lines, "\n"), rows.Err()
 }
+
+// IndexesForTest answers the definition of each index on a table by its
+// name (SQLite: its CREATE INDEX; PostgreSQL: pg_indexes.indexdef).
+func (s *Store) IndexesForTest(ctx context.Context, table string) (map[string]string, error) {
+	q := `SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = $1 AND sql IS NOT NULL`
+	if s.dialect == Postgres {
+		q = `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = $1 AND schemaname = current_schema()`
+	}
+	rows, err := s.write.QueryContext(ctx, q, table)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var name, def string
+		if err := rows.Scan(&name, &def); err != nil {
+			return nil, err
+		}
+		out[name] = def
+	}
+	return out, rows.Err()
+}

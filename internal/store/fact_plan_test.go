@@ -231,3 +231,44 @@ func factsReadBadly(plan, want string) string {
 	}
 	return ""
 }
+
+// Migration 00014 swaps the day index for one led by the file, and its Down
+// puts the old one back; the facts' other indexes stay as they were.
+func TestMigration00014FactsDayByFile(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		shapes := func() string {
+			t.Helper()
+			ix, err := st.IndexesForTest(ctx, "facts")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, name := range []string{"facts_day", "facts_file_day", "facts_group", "facts_file"} {
+				def, ok := ix[name]
+				if !ok {
+					continue
+				}
+				_, cols, _ := strings.Cut(def, "(") // PostgreSQL: "USING btree (…)"
+				out = append(out, name+" ("+strings.Join(strings.Fields(cols), " "))
+			}
+			return strings.Join(out, "; ")
+		}
+		const latest = "facts_file_day (file_id, report_type, day); facts_group (connection_id, group_key, file_id); facts_file (file_id, group_key)"
+		const old = "facts_day (connection_id, report_type, day, file_id); facts_group (connection_id, group_key, file_id); facts_file (file_id, group_key)"
+		if got := shapes(); got != latest {
+			t.Fatalf("indexes on facts at the latest version:\n got %s\nwant %s", got, latest)
+		}
+		if err := st.MigrateToForTest(ctx, 13); err != nil {
+			t.Fatal(err)
+		}
+		if got := shapes(); got != old {
+			t.Fatalf("indexes on facts at 13:\n got %s\nwant %s", got, old)
+		}
+		if err := st.MigrateToForTest(ctx, 14); err != nil {
+			t.Fatal(err)
+		}
+		if got := shapes(); got != latest {
+			t.Fatalf("indexes on facts back at 14:\n got %s\nwant %s", got, latest)
+		}
+	})
+}
