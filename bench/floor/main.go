@@ -11,9 +11,10 @@
 // and with each shape of their day index (dayIndexes), the others as the
 // store has them: what each costs the copy.
 //
-// Usage: go run ./bench/floor [-day-runs N] DB
+// Usage: go run ./bench/floor [-day-runs N] [-days-only] DB
 // (-day-runs: each day-index shape copied N times, round robin, and the
-// median printed, as one run on a shared machine is noisy.)
+// median printed, as one run on a shared machine is noisy; -days-only: those
+// lines alone.)
 package main
 
 import (
@@ -35,18 +36,19 @@ var tables = []string{"facts", "transactions", "transaction_customs", "revenues"
 
 func main() {
 	dayRuns := flag.Int("day-runs", 1, "copies of the facts per day-index shape (the median is printed)")
+	daysOnly := flag.Bool("days-only", false, "time the day-index shapes only")
 	flag.Parse()
 	if flag.NArg() != 1 || *dayRuns < 1 {
-		fmt.Fprintln(os.Stderr, "usage: floor [-day-runs N] DB")
+		fmt.Fprintln(os.Stderr, "usage: floor [-day-runs N] [-days-only] DB")
 		os.Exit(2)
 	}
-	if err := run(context.Background(), flag.Arg(0), *dayRuns); err != nil {
+	if err := run(context.Background(), flag.Arg(0), *dayRuns, *daysOnly); err != nil {
 		fmt.Fprintln(os.Stderr, "floor:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, path string, dayRuns int) error {
+func run(ctx context.Context, path string, dayRuns int, daysOnly bool) error {
 	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-8000)"+
 		"&_pragma=temp_store(FILE)&_txlock=immediate")
 	if err != nil {
@@ -54,6 +56,9 @@ func run(ctx context.Context, path string, dayRuns int) error {
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(1)
+	if daysOnly {
+		return copyDayIndexes(ctx, db, dayRuns)
+	}
 	var total time.Duration
 	var rows int64
 	for _, table := range tables {
@@ -66,11 +71,30 @@ func run(ctx context.Context, path string, dayRuns int) error {
 		rows += n
 	}
 	fmt.Printf("%-22s %9d rows %8.2f s\n", "all", rows, total.Seconds())
+	if err := copyDayIndexes(ctx, db, dayRuns); err != nil {
+		return err
+	}
+	d, n, err := copyNarrowFacts(ctx, db)
+	if err != nil {
+		return fmt.Errorf("narrow facts: %w", err)
+	}
+	fmt.Printf("%-22s %9d rows %8.2f s %9.0f rows/s\n", "facts, narrow", n, d.Seconds(), float64(n)/d.Seconds())
+	d, n, err = copyFactBlocks(ctx, db)
+	if err != nil {
+		return fmt.Errorf("fact blocks: %w", err)
+	}
+	fmt.Printf("%-22s %9d rows %8.2f s %9.0f rows/s\n", "facts, blocks", n, d.Seconds(), float64(n)/d.Seconds())
+	return nil
+}
+
+// copyDayIndexes prints a "facts, day" line per shape of dayIndexes: the
+// median of runs copies, wall and CPU, and what each costs over none.
+func copyDayIndexes(ctx context.Context, db *sql.DB, runs int) error {
 	// CPU time (this process's, user and system) as well as wall: other
 	// processes' load stretches the one, hardly the other.
 	times, cpus := make([][]time.Duration, len(dayIndexes)), make([][]time.Duration, len(dayIndexes))
 	var n int64
-	for range dayRuns {
+	for range runs {
 		for i, ix := range dayIndexes {
 			c0 := cpuTime()
 			d, rows, err := copyTableWith(ctx, db, "facts", ix.columns)
@@ -86,16 +110,6 @@ func run(ctx context.Context, path string, dayRuns int) error {
 		fmt.Printf("%-22s %9d rows %8.2f s %9.0f rows/s  cpu %.2f s; over none: %+.2f s, cpu %+.2f s (runs:%s)\n", "facts, day "+ix.name, n,
 			d.Seconds(), float64(n)/d.Seconds(), c.Seconds(), (d - base).Seconds(), (c - baseCPU).Seconds(), seconds(times[i]))
 	}
-	d, n, err := copyNarrowFacts(ctx, db)
-	if err != nil {
-		return fmt.Errorf("narrow facts: %w", err)
-	}
-	fmt.Printf("%-22s %9d rows %8.2f s %9.0f rows/s\n", "facts, narrow", n, d.Seconds(), float64(n)/d.Seconds())
-	d, n, err = copyFactBlocks(ctx, db)
-	if err != nil {
-		return fmt.Errorf("fact blocks: %w", err)
-	}
-	fmt.Printf("%-22s %9d rows %8.2f s %9.0f rows/s\n", "facts, blocks", n, d.Seconds(), float64(n)/d.Seconds())
 	return nil
 }
 
