@@ -330,8 +330,8 @@ type DayRange struct {
 // group_key, file_id), which stops at a page's end; file_days names the
 // files on those days, so the facts of the others are passed over on the
 // index, without reading their rows. Read by day instead (the day index),
-// each page would read and sort every fact of the days: 1.9 s a page for a
-// month of a million facts, against 5 ms.
+// each page would read and sort every fact of the days: on the bench's
+// month of a million facts, 1.9 s a page against 5 ms.
 func (t *Tx) GroupsOnDays(ctx context.Context, connectionID string, ranges []DayRange, after string, limit int) ([]string, error) {
 	if err := t.freshStats(ctx, "facts"); err != nil {
 		return nil, err
@@ -382,7 +382,9 @@ const activeFactColumns = `f.connection_id, f.file_id, i.filename, f.line, f.rep
 	f.currency, f.tracking_id, f.subtag, f.asin, f.name, f.category, f.seller, f.device, f.link_type, f.direct, f.price, f.quantity,
 	f.returns, f.revenue, f.commission, f.rate, f.clicks, f.items_ordered, f.items_shipped`
 
-// chosenJoin keeps the facts of the chosen file of each day and tracking ID only.
+// chosenJoin keeps the facts of the chosen file of each day and tracking ID
+// only. The plans start from chosen_days: each of its rows is a range of
+// the day index, led by the file (migration 00014).
 const chosenJoin = ` FROM facts f
 	JOIN chosen_days c ON c.connection_id = f.connection_id AND c.report_type = f.report_type AND c.day = f.day
 		AND c.tracking_id = f.tracking_id AND c.file_id = f.file_id `
