@@ -7,18 +7,26 @@
 // is left of an import when everything but its writes is free.
 //
 // Then the facts alone in two other designs (narrower rows; blocks of
-// facts with a row per group), for what a redesign of facts could save.
+// facts with a row per group), for what a redesign of facts could save,
+// and with each shape of their day index (dayIndexes), the others as the
+// store has them: what each costs the copy.
 //
-// Usage: go run ./bench/floor DB
+// Usage: go run ./bench/floor [-day-runs N] [-days-only] DB
+// (-day-runs: each day-index shape copied N times, round robin, and the
+// median printed, as one run on a shared machine is noisy; -days-only: those
+// lines alone.)
 package main
 
 import (
 	"context"
 	"database/sql"
+	"flag"
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	_ "modernc.org/sqlite"
@@ -27,17 +35,20 @@ import (
 var tables = []string{"facts", "transactions", "transaction_customs", "revenues"}
 
 func main() {
-	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: floor DB")
+	dayRuns := flag.Int("day-runs", 1, "copies of the facts per day-index shape (the median is printed)")
+	daysOnly := flag.Bool("days-only", false, "time the day-index shapes only")
+	flag.Parse()
+	if flag.NArg() != 1 || *dayRuns < 1 {
+		fmt.Fprintln(os.Stderr, "usage: floor [-day-runs N] [-days-only] DB")
 		os.Exit(2)
 	}
-	if err := run(context.Background(), os.Args[1]); err != nil {
+	if err := run(context.Background(), flag.Arg(0), *dayRuns, *daysOnly); err != nil {
 		fmt.Fprintln(os.Stderr, "floor:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, path string) error {
+func run(ctx context.Context, path string, dayRuns int, daysOnly bool) error {
 	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-8000)"+
 		"&_pragma=temp_store(FILE)&_txlock=immediate")
 	if err != nil {
@@ -45,6 +56,9 @@ func run(ctx context.Context, path string) error {
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(1)
+	if daysOnly {
+		return copyDayIndexes(ctx, db, dayRuns)
+	}
 	var total time.Duration
 	var rows int64
 	for _, table := range tables {
@@ -57,6 +71,9 @@ func run(ctx context.Context, path string) error {
 		rows += n
 	}
 	fmt.Printf("%-22s %9d rows %8.2f s\n", "all", rows, total.Seconds())
+	if err := copyDayIndexes(ctx, db, dayRuns); err != nil {
+		return err
+	}
 	d, n, err := copyNarrowFacts(ctx, db)
 	if err != nil {
 		return fmt.Errorf("narrow facts: %w", err)
@@ -68,6 +85,57 @@ func run(ctx context.Context, path string) error {
 	}
 	fmt.Printf("%-22s %9d rows %8.2f s %9.0f rows/s\n", "facts, blocks", n, d.Seconds(), float64(n)/d.Seconds())
 	return nil
+}
+
+// copyDayIndexes prints a "facts, day" line per shape of dayIndexes: the
+// median of runs copies, wall and CPU, and what each costs over none.
+func copyDayIndexes(ctx context.Context, db *sql.DB, runs int) error {
+	// CPU time (this process's, user and system) as well as wall: other
+	// processes' load stretches the one, hardly the other.
+	times, cpus := make([][]time.Duration, len(dayIndexes)), make([][]time.Duration, len(dayIndexes))
+	var n int64
+	for range runs {
+		for i, ix := range dayIndexes {
+			c0 := cpuTime()
+			d, rows, err := copyTableWith(ctx, db, "facts", ix.columns)
+			if err != nil {
+				return fmt.Errorf("facts, day index %s: %w", ix.name, err)
+			}
+			times[i], cpus[i], n = append(times[i], d), append(cpus[i], cpuTime()-c0), rows
+		}
+	}
+	base, baseCPU := median(times[0]), median(cpus[0])
+	for i, ix := range dayIndexes {
+		d, c := median(times[i]), median(cpus[i])
+		fmt.Printf("%-22s %9d rows %8.2f s %9.0f rows/s  cpu %.2f s; over none: %+.2f s, cpu %+.2f s (runs:%s)\n", "facts, day "+ix.name, n,
+			d.Seconds(), float64(n)/d.Seconds(), c.Seconds(), (d - base).Seconds(), (c - baseCPU).Seconds(), seconds(times[i]))
+	}
+	return nil
+}
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func median(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func seconds(ds []time.Duration) string {
+	var b strings.Builder
+	for _, d := range ds {
+		fmt.Fprintf(&b, " %.2f", d.Seconds())
+	}
+	return b.String()
 }
 
 // factBlocks is another design: a file's facts kept as blocks of a
@@ -156,9 +224,30 @@ func timed(ctx context.Context, db *sql.DB, statements ...string) (time.Duration
 	return time.Since(start), n, nil
 }
 
+// dayIndexes are the shapes of the facts' day index that the "facts, day"
+// lines time: the old one (connection_id, report_type, day, file_id), whose
+// inserts land mid-tree at one spot per day and carry the 22-byte
+// connection id; the ones led by the file, which an import appends to at
+// the right edge; and none, the floor of any.
+var dayIndexes = []struct{ name, columns string }{
+	{"none", ""},
+	{"conn-type-day-file", "connection_id, report_type, day, file_id"},
+	{"file-type-day", "file_id, report_type, day"},
+	{"file-day", "file_id, day"},
+}
+
+// dayIndex is the day index of the facts in any migration's shape.
+var dayIndex = regexp.MustCompile(`(?i)^CREATE INDEX (facts_day|facts_file_day) `)
+
 // copyTable creates floor_<table> with the table's columns and indexes,
 // times copying every row into it, and drops it.
 func copyTable(ctx context.Context, db *sql.DB, table string) (time.Duration, int64, error) {
+	return copyTableWith(ctx, db, table, "-")
+}
+
+// copyTableWith is copyTable with the facts' day index on the given
+// columns ("" none) in place of the stored one; "-" keeps the stored one.
+func copyTableWith(ctx context.Context, db *sql.DB, table, dayColumns string) (time.Duration, int64, error) {
 	copyName := "floor_" + table
 	var ddl []string
 	// Triggers stay behind: the tables' only ones fire on a delete.
@@ -173,6 +262,9 @@ func copyTable(ctx context.Context, db *sql.DB, table string) (time.Duration, in
 		if err := rows.Scan(&typ, &text); err != nil {
 			return 0, 0, err
 		}
+		if dayColumns != "-" && typ == "index" && dayIndex.MatchString(text) {
+			continue
+		}
 		if typ == "table" {
 			text = regexp.MustCompile(`(?i)^CREATE TABLE (IF NOT EXISTS )?"?`+table+`"?`).ReplaceAllString(text, "CREATE TABLE "+copyName)
 		} else {
@@ -182,6 +274,9 @@ func copyTable(ctx context.Context, db *sql.DB, table string) (time.Duration, in
 	}
 	if err := rows.Close(); err != nil {
 		return 0, 0, err
+	}
+	if dayColumns != "-" && dayColumns != "" {
+		ddl = append(ddl, "CREATE INDEX floor_day ON "+copyName+" ("+dayColumns+")")
 	}
 	for _, q := range ddl {
 		if _, err := db.ExecContext(ctx, q); err != nil {

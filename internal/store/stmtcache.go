@@ -123,6 +123,9 @@ func (t *Tx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 }
 
 func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if t.traced != nil {
+		t.traced(query, args)
+	}
 	st, err := t.stmt(ctx, query)
 	if err != nil {
 		return nil, err
@@ -134,6 +137,9 @@ func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, e
 }
 
 func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if t.traced != nil {
+		t.traced(query, args)
+	}
 	st, err := t.stmt(ctx, query)
 	if err != nil {
 		return nil, err
@@ -145,6 +151,9 @@ func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, e
 }
 
 func (t *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if t.traced != nil {
+		t.traced(query, args)
+	}
 	st, err := t.stmt(ctx, query)
 	if err != nil || st == nil {
 		return t.tx.QueryRowContext(ctx, query, args...) // answers the same error, as a Row

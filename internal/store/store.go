@@ -216,6 +216,9 @@ type Tx struct {
 	staged   map[string]string       // staging tables created in this transaction (copy.go)
 	checked  map[string]bool         // rows referenced, checked and held (refs.go)
 	inserts  map[string]*connInserts // connection → the transactions inserted in this one (newids.go)
+
+	// tests only: sees each exec, query and queryRow (export_plan_test.go)
+	traced func(query string, args []any)
 }
 
 // Write runs fn in one write transaction, committed when fn returns nil.
