@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"io/fs"
 	"strings"
@@ -32,6 +33,12 @@ func (s *Store) ExplainTransactionsForTest(ctx context.Context, workspaceID stri
 	if err != nil {
 		return "", err
 	}
+	return planLines(rows)
+}
+
+// planLines reads an EXPLAIN's rows into one line each: SQLite's detail
+// (the last column) or PostgreSQL's QUERY PLAN (its only one).
+func planLines(rows *sql.Rows) (string, error) {
 	defer rows.Close()
 	cols, err := rows.Columns()
 	if err != nil {

@@ -1,10 +1,6 @@
 package store
 
-import (
-	"context"
-	"fmt"
-	"strings"
-)
+import "context"
 
 // TraceForTest hands fn each statement that tx runs from now on (exec,
 // query, queryRow), with its arguments.
@@ -28,24 +24,7 @@ func (t *Tx) ExplainForTest(ctx context.Context, query string, args []any) (stri
 	if err != nil {
 		return "", err
 	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		return "", err
-	}
-	var lines []string
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			return "", err
-		}
-		lines = append(lines, fmt.Sprint(vals[len(vals)-1])) // SQLite: detail; PostgreSQL: QUERY PLAN
-	}
-	return strings.Join(lines, "\n"), rows.Err()
+	return planLines(rows)
 }
 
 // IndexesForTest answers the definition of each index on a table by its
