@@ -741,9 +741,7 @@ func (t *Tx) CountsAlone(ctx context.Context, connectionID string, from, to time
 // [from, to]: if not, a file writing them from its spool (AddRevenues) has
 // no stale rows to sweep after (SweepRevenues).
 func (t *Tx) RevenuesOnDays(ctx context.Context, connectionID string, from, to time.Time) (bool, error) {
-	var some bool
-	err := t.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM revenues WHERE connection_id = $1 AND day >= $2 AND day <= $3`+revenueSums.scope()+`)`,
-		connectionID, date(from), date(to)).Scan(&some)
+	some, err := t.sumsOnDays(ctx, revenueSums, connectionID, from, to)
 	if err != nil {
 		return false, fmt.Errorf("revenues on days: %w", err)
 	}

@@ -55,9 +55,7 @@ func (t *Tx) projectSums(ctx context.Context, s sumTable, workspaceID, connectio
 	if err := t.checkConnection(ctx, workspaceID, connectionID); err != nil {
 		return fmt.Errorf("project %s: %w", s.table, err)
 	}
-	var stored bool
-	err := t.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM `+s.table+` WHERE connection_id = $1 AND day >= $2 AND day <= $3`+s.scope()+`)`,
-		connectionID, date(from), date(to)).Scan(&stored)
+	stored, err := t.sumsOnDays(ctx, s, connectionID, from, to)
 	if err != nil {
 		return fmt.Errorf("project %s: %w", s.table, err)
 	}
@@ -84,6 +82,15 @@ func (t *Tx) projectSums(ctx context.Context, s sumTable, workspaceID, connectio
 		}
 	}
 	return nil
+}
+
+// sumsOnDays says whether a connection has rows of the table (of its kind)
+// on days [from, to].
+func (t *Tx) sumsOnDays(ctx context.Context, s sumTable, connectionID string, from, to time.Time) (bool, error) {
+	var some bool
+	err := t.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM `+s.table+` WHERE connection_id = $1 AND day >= $2 AND day <= $3`+s.scope()+`)`,
+		connectionID, date(from), date(to)).Scan(&some)
+	return some, err
 }
 
 // sumRow is one row's key after connection_id and day, and its sums.
