@@ -602,22 +602,45 @@ func (im *Importer) loadEach(ctx context.Context, tx *store.Tx, conn store.Conne
 }
 
 // newGroupJob is a batch of whole groups with their facts that count, and
-// the transactions stored for them.
+// the digests of what the projection stored for them last.
 func newGroupJob(ctx context.Context, tx *store.Tx, conn store.Connection, groups []string, facts []store.GroupedFact) (*groupJob, error) {
-	j := &groupJob{facts: make([]model.Fact, len(facts))}
+	j := &groupJob{groups: groups, facts: make([]model.Fact, len(facts))}
 	for i, g := range facts {
 		j.facts[i] = g.Fact
 	}
 	var err error
-	j.stored, err = tx.TransactionsOfGroups(ctx, conn.WorkspaceID, conn.ID, groups)
+	j.stored, err = tx.ProjectedDigests(ctx, conn.WorkspaceID, conn.ID, groups)
 	return j, err
 }
 
 // groupJob is one batch of groups on its way through projectBatches.
 type groupJob struct {
-	facts     []model.Fact
-	stored    store.StoredTransactions
+	groups []string
+	facts  []model.Fact
+	stored map[string]model.Digest // of the groups that have one (store.ProjectedDigests)
+	// projected is what the batch's facts make, and made the digest of
+	// each group's part of it (a group that makes nothing included).
 	projected []lifecycle.Projected
+	made      map[string]model.Digest
+}
+
+// digests hashes the transactions of each group of the batch as projected,
+// in projected's order (lifecycle.Project's), so equal projections hash
+// equally; only groups picks the groups out, so one it does not name (none
+// should) is hashed all the same.
+func digests(groups []string, projected []lifecycle.Projected) map[string]model.Digest {
+	byGroup := make(map[string][]model.Transaction, len(groups))
+	for _, g := range groups {
+		byGroup[g] = nil
+	}
+	for _, p := range projected {
+		byGroup[p.Group] = append(byGroup[p.Group], p.Tx)
+	}
+	out := make(map[string]model.Digest, len(byGroup))
+	for g, txs := range byGroup {
+		out[g] = model.ProjectionDigest(txs)
+	}
+	return out
 }
 
 // projectBatches projects the batches of groups that next hands out (an
@@ -639,6 +662,7 @@ func (im *Importer) projectBatches(ctx context.Context, tx *store.Tx, conn store
 		for j := range toProject {
 			j.projected = lifecycle.Project(j.facts, ls, today, pr.rates)
 			lifecycle.ApplyPayments(j.projected, pr.paid)
+			j.made = digests(j.groups, j.projected)
 			j.facts = nil
 			projected <- j
 		}
@@ -681,9 +705,13 @@ type seenNames struct {
 	programs map[string]bool
 }
 
-// storeProjected stores the projection of a batch of whole groups.
+// storeProjected stores the projection of a batch of whole groups. A group
+// whose projection hashes to the digest stored for it is the same as
+// stored, transaction by transaction (model.ProjectionDigest): it is counted
+// unchanged, and neither read nor compared nor written. The others go
+// through the upsert, and their new digests are stored after it.
 func (im *Importer) storeProjected(ctx context.Context, tx *store.Tx, conn store.Connection, pr *projection, j *groupJob) (Counts, error) {
-	projected, stored := j.projected, j.stored
+	projected := j.projected
 	seen := pr.seen
 
 	var subtags []string
@@ -694,20 +722,51 @@ func (im *Importer) storeProjected(ctx context.Context, tx *store.Tx, conn store
 	if err != nil {
 		return Counts{}, err
 	}
+	// An app's custom joins the customs of the transactions its links'
+	// clicks made (SPEC §5): the projection could not know it, so the
+	// groups it lands in are hashed again.
+	made := j.made
+	rehash := false
+	for i := range projected {
+		x := &projected[i].Tx
+		for _, c := range x.Customs {
+			if app, ok := appCustoms[c]; ok && !slices.Contains(x.Customs, app) {
+				x.Customs = append(slices.Clip(x.Customs), app)
+				rehash = true
+			}
+		}
+		seen.channels[x.Channel] = true
+		seen.programs[x.Program] = true
+	}
+	if rehash {
+		made = digests(j.groups, projected)
+	}
+	changed := make(map[string]model.Digest, len(made))
+	unchanged := 0
+	for g, d := range made {
+		if old, ok := j.stored[g]; ok && old == d {
+			continue
+		}
+		changed[g] = d
+	}
 	writes := make([]store.TxWrite, 0, len(projected))
 	live := map[string]bool{}
 	for _, p := range projected {
-		x := p.Tx
-		for _, c := range x.Customs {
-			if app, ok := appCustoms[c]; ok && !slices.Contains(x.Customs, app) {
-				x.Customs = append(x.Customs, app)
-			}
+		if _, ok := changed[p.Group]; !ok {
+			unchanged++
+			continue
 		}
+		x := p.Tx
 		live[x.ID] = true
 		explain := func(prev model.Transaction) string { return lifecycle.Reason(prev, x) }
 		writes = append(writes, store.TxWrite{Tx: x, Group: p.Group, Source: p.Source, Explain: explain})
-		seen.channels[x.Channel] = true
-		seen.programs[x.Program] = true
+	}
+	if len(changed) == 0 {
+		return Counts{Unchanged: unchanged}, nil
+	}
+	stored, err := tx.TransactionsOfGroups(ctx, conn.WorkspaceID, conn.ID, sortedKeys(changed))
+	if err != nil {
+		return Counts{}, err
 	}
 	// A stored transaction that its facts no longer make goes: a stand-alone
 	// return that has found its sale, or rows a re-issued report dropped. The
@@ -727,7 +786,10 @@ func (im *Importer) storeProjected(ctx context.Context, tx *store.Tx, conn store
 	if err != nil {
 		return Counts{}, err
 	}
-	return Counts{Created: us.Created, Updated: us.Updated, Unchanged: us.Unchanged, Deleted: deleted}, nil
+	if err := tx.SetProjectedDigests(ctx, conn.WorkspaceID, conn.ID, changed); err != nil {
+		return Counts{}, err
+	}
+	return Counts{Created: us.Created, Updated: us.Updated, Unchanged: us.Unchanged + unchanged, Deleted: deleted}, nil
 }
 
 func (im *Importer) today() time.Time {

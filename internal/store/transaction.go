@@ -44,8 +44,13 @@ func (s *Store) UpsertTransactions(ctx context.Context, workspaceID string, batc
 }
 
 // UpsertTransactions is the in-transaction form, for callers (an import) that
-// write more in the same transaction.
+// write more in the same transaction. The groups it writes lose their
+// projection digests (ProjectedDigests): what is stored for them is no
+// longer what the projection last stored.
 func (t *Tx) UpsertTransactions(ctx context.Context, workspaceID string, batch []TxWrite) (UpsertStats, error) {
+	if err := t.forgetProjected(ctx, workspaceID, batch); err != nil {
+		return UpsertStats{}, err
+	}
 	return t.upsert(ctx, workspaceID, batch, nil)
 }
 
