@@ -522,6 +522,9 @@ func (im *Importer) projectSpool(ctx context.Context, tx *store.Tx, conn store.C
 	if err != nil {
 		return err
 	}
+	// Nor has the projection stored any of them before, so there is no
+	// digest to look up (a group without one only goes the long way).
+	stored := others || len(run.superseded) > 0
 	// The spool is merged and decoded on a goroutine of its own, a batch
 	// ahead, so the store's connection does not wait for it; so are the
 	// batch's revenues summed, when they come from the spool.
@@ -580,7 +583,7 @@ func (im *Importer) projectSpool(ctx context.Context, tx *store.Tx, conn store.C
 			}
 			facts = append(slices.DeleteFunc(facts, func(g store.GroupedFact) bool { return old[g.Group] }), fromStore...)
 		}
-		return newGroupJob(ctx, tx, conn, batch, facts)
+		return newGroupJob(ctx, tx, conn, batch, facts, stored)
 	}
 	return im.projectBatches(ctx, tx, conn, pr, next, add)
 }
@@ -597,16 +600,21 @@ func (im *Importer) loadEach(ctx context.Context, tx *store.Tx, conn store.Conne
 		if err != nil {
 			return nil, err
 		}
-		return newGroupJob(ctx, tx, conn, groups, facts)
+		return newGroupJob(ctx, tx, conn, groups, facts, true)
 	}
 }
 
-// newGroupJob is a batch of whole groups with their facts that count, and
-// the digests of what the projection stored for them last.
-func newGroupJob(ctx context.Context, tx *store.Tx, conn store.Connection, groups []string, facts []store.GroupedFact) (*groupJob, error) {
+// newGroupJob is a batch of whole groups with their facts that count, and,
+// if some may have been stored (stored), the digests of what the projection
+// stored for them last.
+func newGroupJob(ctx context.Context, tx *store.Tx, conn store.Connection, groups []string, facts []store.GroupedFact,
+	stored bool) (*groupJob, error) {
 	j := &groupJob{groups: groups, facts: make([]model.Fact, len(facts))}
 	for i, g := range facts {
 		j.facts[i] = g.Fact
+	}
+	if !stored {
+		return j, nil
 	}
 	var err error
 	j.stored, err = tx.ProjectedDigests(ctx, conn.WorkspaceID, conn.ID, groups)
