@@ -1,8 +1,8 @@
 // Command floor measures the cost of writing, through the same SQLite
 // driver as affsync (modernc.org/sqlite), only the rows an import stored:
-// it copies the facts, transactions, customs rows and revenues of an
-// imported database into empty copies of their tables (the same columns
-// and indexes), one INSERT … SELECT each, in one transaction, with the
+// it copies the facts, transactions, customs rows, revenues and projection
+// digests of an imported database into empty copies of their tables (the
+// same columns and indexes), one INSERT … SELECT each, in one transaction, with the
 // pragmas affsync's writer uses. No parsing, no projection, no reads: what
 // is left of an import when everything but its writes is free.
 //
@@ -34,7 +34,7 @@ import (
 	_ "modernc.org/sqlite"
 )
 
-var tables = []string{"facts", "transactions", "transaction_customs", "revenues"}
+var tables = []string{"facts", "transactions", "transaction_customs", "revenues", "projected_groups"}
 
 func main() {
 	dayRuns := flag.Int("day-runs", 1, "copies of the facts per day-index shape (the median is printed)")
