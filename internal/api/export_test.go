@@ -12,6 +12,7 @@ import (
 
 	"github.com/affsync/affsync/client"
 	"github.com/affsync/affsync/internal/api"
+	"github.com/affsync/affsync/internal/cellsafe"
 	"github.com/affsync/affsync/internal/model"
 	"github.com/affsync/affsync/internal/money"
 	"github.com/affsync/affsync/internal/store"
@@ -199,7 +200,7 @@ func TestExportOtherLists(t *testing.T) {
 			{"/v1/inquiries?status=matched&format=csv", "inquiries-2026-12-02.csv", 0, nil},
 			{"/v1/links?format=csv", "links-2026-12-02.csv", 1,
 				func(r map[string]string) bool {
-					return r["id"] == link.ID && r["code"] == link.Code && r["unique_per_click"] == "true" && r["clicks"] == "0" &&
+					return r["id"] == link.ID && r["code"] == cellsafe.Text(link.Code) && r["unique_per_click"] == "true" && r["clicks"] == "0" &&
 						r["last_click_at"] == ""
 				}},
 		} {
