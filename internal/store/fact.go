@@ -222,8 +222,8 @@ func (t *Tx) replaced(ctx context.Context, connectionID string, report model.Rep
 	if whole {
 		return t.replacedWhole(ctx, connectionID, report, fileID, from, to, r)
 	}
-	rows, err := t.query(ctx, `SELECT day, tracking_id, CASE WHEN subtag <> '' THEN subtag ELSE fact_key END FROM facts
-		WHERE connection_id = $1 AND report_type = $2 AND day >= $3 AND day <= $4 AND file_id = $5`,
+	rows, err := t.query(ctx, `SELECT day, tracking_id, CASE WHEN subtag <> '' THEN subtag ELSE fact_key END`+t.factsOfFile()+
+		`AND connection_id = $1 AND report_type = $2 AND day >= $3 AND day <= $4`,
 		connectionID, string(report), date(from), date(to), fileID)
 	if err != nil {
 		return r, fmt.Errorf("replaced facts: %w", err)
@@ -281,8 +281,8 @@ func (t *Tx) replacedWhole(ctx context.Context, connectionID string, report mode
 	r Replaced) (Replaced, error) {
 	args := []any{connectionID, string(report), date(from), date(to), fileID}
 	const where = ` FROM facts WHERE connection_id = $1 AND report_type = $2 AND day >= $3 AND day <= $4 AND file_id = $5`
-	if err := t.queryRow(ctx, `SELECT COUNT(DISTINCT CASE WHEN subtag <> '' THEN subtag ELSE fact_key END)`+where,
-		args...).Scan(&r.Transactions); err != nil {
+	if err := t.queryRow(ctx, `SELECT COUNT(DISTINCT CASE WHEN subtag <> '' THEN subtag ELSE fact_key END)`+t.factsOfFile()+
+		`AND connection_id = $1 AND report_type = $2 AND day >= $3 AND day <= $4`, args...).Scan(&r.Transactions); err != nil {
 		return r, fmt.Errorf("replaced facts: %w", err)
 	}
 	rows, err := t.query(ctx, `SELECT DISTINCT day`+where+` ORDER BY day`, args...)
@@ -299,6 +299,22 @@ func (t *Tx) replacedWhole(ctx context.Context, connectionID string, report mode
 	}
 	r.Days = days
 	return r, nil
+}
+
+// factsOfFile is the FROM clause, and the first condition of its WHERE, of
+// a read of every column of file $5's facts. One import writes a file's
+// facts in one transaction under the one writer, so they are one run of
+// ids: on SQLite they are read by id, page after page, where the day index
+// would fetch each row from a page of its own (the count of replacedWhole
+// over the bench's million facts: 0.65 s against 1.58 s in the sqlite3
+// shell). The run's ends come from the file index; a fact of another file
+// inside it is only read past. PostgreSQL plans the read as it likes.
+func (t *Tx) factsOfFile() string {
+	if t.s.dialect == SQLite {
+		return ` FROM facts NOT INDEXED WHERE id BETWEEN (SELECT min(id) FROM facts WHERE file_id = $5)
+		AND (SELECT max(id) FROM facts WHERE file_id = $5) AND file_id = $5 `
+	}
+	return ` FROM facts WHERE file_id = $5 `
 }
 
 func minTime(a, b time.Time) time.Time {

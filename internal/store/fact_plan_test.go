@@ -115,15 +115,16 @@ func TestDayQueriesUseTheDayIndex(t *testing.T) {
 				return err
 			}},
 			// a.tsv loses (2026-10-01, a-20), then b-20, but keeps the
-			// other there: replaced reads its facts of the day.
-			{"CoverDays replaced", "facts_file_day", func(tx *store.Tx) error {
+			// other there: replaced reads its facts of the day, by the
+			// run of ids of the file (factsOfFile).
+			{"CoverDays replaced", fileRun, func(tx *store.Tx) error {
 				tracking := []string{"a-20", "b-20"}[stage]
 				addPlanReport(t, tx, f, planReport{fmt.Sprintf("e%d.tsv", stage), model.ReportEarnings, 2, []string{"2026-10-01"},
 					[]string{tracking}}, 5)
 				return nil
 			}},
 			// b.tsv, then h0.tsv, loses all it covers on 2026-10-04: replacedWhole.
-			{"CoverDays replacedWhole", "facts_file_day", func(tx *store.Tx) error {
+			{"CoverDays replacedWhole", fileRun, func(tx *store.Tx) error {
 				addPlanReport(t, tx, f, planReport{fmt.Sprintf("h%d.tsv", stage), model.ReportEarnings, 2 + stage, []string{"2026-10-04"},
 					[]string{"a-20", "b-20"}}, 5)
 				return nil
@@ -204,12 +205,26 @@ var (
 	postgresIdx  = regexp.MustCompile(`^Bitmap Index Scan on (facts\w*)`)
 )
 
+// fileRun, as the index a call is to use, is the read of one file's facts
+// by their run of ids (store's factsOfFile): on SQLite a search by rowid
+// range between ends found by an index led by file_id; on PostgreSQL any
+// such index.
+const fileRun = "the file's run of ids"
+
+var sqliteIndex = regexp.MustCompile(`INDEX (\w+) \((\w+)=`)
+
 // factsReadBadly answers how a plan reads facts other than by a search of
 // index want led by its first column (file_id for facts_file_day), or ""
 // if it does not: a step that reads them all (a scan, a search of an index
 // by a later column) is a full scan.
 func factsReadBadly(plan, want string) string {
-	lead := map[string]string{"facts_file_day": "file_id", "facts_group": "connection_id"}[want]
+	lead := map[string]string{"facts_file_day": "file_id", "facts_group": "connection_id", fileRun: "file_id"}[want]
+	wanted := func(index string) bool {
+		if want == fileRun {
+			return index == "facts_file" || index == "facts_file_day"
+		}
+		return index == want
+	}
 	found := false
 	lines := strings.Split(plan, "\n")
 	for i, line := range lines {
@@ -228,7 +243,9 @@ func factsReadBadly(plan, want string) string {
 		}
 		if m := sqliteFacts.FindStringSubmatch(line); m != nil {
 			found = true
-			if m[1] == "SCAN" || !strings.Contains(m[3], "INDEX "+want+" ("+lead+"=") {
+			ix := sqliteIndex.FindStringSubmatch(m[3])
+			byRun := want == fileRun && strings.HasPrefix(m[3], "USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)")
+			if m[1] == "SCAN" || !byRun && (ix == nil || !wanted(ix[1]) || ix[2] != lead) {
 				return "by " + line
 			}
 			// Joined to chosen_days, one day per chosen row, not a range.
@@ -243,14 +260,14 @@ func factsReadBadly(plan, want string) string {
 			case "Bitmap Heap Scan": // its Bitmap Index Scan names the index
 			default:
 				found = true
-				if m[4] != want || !strings.HasPrefix(cond, "(("+lead+" = ") {
+				if !wanted(m[4]) || !strings.HasPrefix(cond, "(("+lead+" = ") {
 					return "by " + line + " " + cond
 				}
 			}
 		}
 		if m := postgresIdx.FindStringSubmatch(line); m != nil {
 			found = true
-			if m[1] != want || !strings.HasPrefix(cond, "(("+lead+" = ") {
+			if !wanted(m[1]) || !strings.HasPrefix(cond, "(("+lead+" = ") {
 				return "by " + line + " " + cond
 			}
 		}
