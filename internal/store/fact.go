@@ -280,12 +280,15 @@ func (t *Tx) losesAll(ctx context.Context, connectionID string, report model.Rep
 func (t *Tx) replacedWhole(ctx context.Context, connectionID string, report model.ReportType, fileID int64, from, to time.Time,
 	r Replaced) (Replaced, error) {
 	args := []any{connectionID, string(report), date(from), date(to), fileID}
-	const where = ` FROM facts WHERE connection_id = $1 AND report_type = $2 AND day >= $3 AND day <= $4 AND file_id = $5`
 	if err := t.queryRow(ctx, `SELECT COUNT(DISTINCT CASE WHEN subtag <> '' THEN subtag ELSE fact_key END)`+t.factsOfFile()+
 		`AND connection_id = $1 AND report_type = $2 AND day >= $3 AND day <= $4`, args...).Scan(&r.Transactions); err != nil {
 		return r, fmt.Errorf("replaced facts: %w", err)
 	}
-	rows, err := t.query(ctx, `SELECT DISTINCT day`+where+` ORDER BY day`, args...)
+	// By the file alone (it is of one connection), so that the day index
+	// answers without a look at each fact (1.96 s of a re-import of the
+	// bench's million facts with connection_id in the WHERE).
+	rows, err := t.query(ctx, `SELECT DISTINCT day FROM facts WHERE file_id = $1 AND report_type = $2 AND day >= $3 AND day <= $4
+		ORDER BY day`, fileID, string(report), date(from), date(to))
 	if err != nil {
 		return r, fmt.Errorf("replaced facts: %w", err)
 	}
