@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/affsync/affsync/internal/lifecycle"
 	"github.com/affsync/affsync/internal/model"
@@ -315,6 +316,91 @@ func TestMigration00014FactsDayByFile(t *testing.T) {
 		}
 		if got := shapes(); got != latest {
 			t.Fatalf("indexes on facts back at 14:\n got %s\nwant %s", got, latest)
+		}
+	})
+}
+
+// What a file no longer counts for is the same whether its facts of those
+// days fill their run of ids (read by id) or are spread through the file
+// (read by the day index): a day of a month's file, replaced whole (every
+// tracking ID of that day) or in part (one of two).
+func TestReplacedReadsEitherWay(t *testing.T) {
+	days := []string{"2026-10-01", "2026-10-02", "2026-10-03", "2026-10-04"}
+	cases := []struct {
+		name      string
+		byDay     bool     // the month's facts in day order, else the days taken in turn
+		trackings []string // of the month's file; the day's file covers a-20
+	}{
+		{"day order, whole", true, []string{"a-20"}},
+		{"day order, in part", true, []string{"a-20", "b-20"}},
+		{"days in turn, whole", false, []string{"a-20"}},
+		{"days in turn, in part", false, []string{"a-20", "b-20"}},
+	}
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		for n, tc := range cases {
+			f := newFixture(t, st, fmt.Sprintf("replaced-%d", n))
+			err := st.Write(ctx, func(tx *store.Tx) error {
+				month, err := tx.AddFile(ctx, store.ImportedFile{WorkspaceID: f.ws.ID, ConnectionID: f.conn.ID, Filename: "month.tsv",
+					MD5: "m", Outcome: store.FileApplied})
+				if err != nil {
+					return err
+				}
+				var facts []store.GroupedFact
+				var covers []store.Cover
+				add := func(d, tr string, i int) {
+					sub := fmt.Sprintf("%s-%s-%d", d, tr, i)
+					facts = append(facts, store.GroupedFact{Group: "s:" + sub, Fact: model.Fact{ConnectionID: f.conn.ID,
+						Report: model.ReportEarnings, Day: day(d), Key: "month" + sub, TrackingID: tr, Subtag: sub, Program: "amazon.com",
+						Currency: "USD", Price: 1000, Quantity: 1, Revenue: 1000, Commission: 40}})
+				}
+				for _, d := range days {
+					for _, tr := range tc.trackings {
+						covers = append(covers, store.Cover{Day: day(d), TrackingID: tr})
+					}
+				}
+				for i := range 5 {
+					for _, d := range days {
+						for _, tr := range tc.trackings {
+							if !tc.byDay {
+								add(d, tr, i)
+							}
+						}
+					}
+				}
+				if tc.byDay {
+					for _, d := range days {
+						for _, tr := range tc.trackings {
+							for i := range 5 {
+								add(d, tr, i)
+							}
+						}
+					}
+				}
+				if err := tx.InsertFacts(ctx, f.ws.ID, month, facts); err != nil {
+					return err
+				}
+				if _, err := tx.CoverDays(ctx, f.conn.ID, model.ReportEarnings, month, 1, day(days[3]), covers); err != nil {
+					return err
+				}
+				one, err := tx.AddFile(ctx, store.ImportedFile{WorkspaceID: f.ws.ID, ConnectionID: f.conn.ID, Filename: "day.tsv",
+					MD5: "d", Outcome: store.FileApplied})
+				if err != nil {
+					return err
+				}
+				cov, err := tx.CoverDays(ctx, f.conn.ID, model.ReportEarnings, one, 2, day(days[1]),
+					[]store.Cover{{Day: day(days[1]), TrackingID: "a-20"}})
+				if err != nil {
+					return err
+				}
+				want := []store.Replaced{{File: "month.tsv", Report: model.ReportEarnings, Days: []time.Time{day(days[1])}, Transactions: 5}}
+				if fmt.Sprint(cov.Replaced) != fmt.Sprint(want) {
+					t.Errorf("%s: replaced %v, want %v", tc.name, cov.Replaced, want)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatalf("%s: %v", tc.name, err)
+			}
 		}
 	})
 }
